@@ -1,0 +1,27 @@
+// Prints diagnostics for people (path:line:col) and, inside GitHub Actions, as annotations.
+import { formatAnnotation, formatDiagnostic, type Diagnostic } from "../spec/diagnostic.ts";
+import { loadAgency, type LoadResult } from "../spec/load-agency.ts";
+import type { AgencyModel } from "../spec/model.ts";
+import type { CliIO } from "./io.ts";
+
+export function reportDiagnostics(io: CliIO, diags: readonly Diagnostic[]): void {
+  const annotate = io.env.GITHUB_ACTIONS === "true";
+  for (const d of diags) {
+    io.stderr(`${formatDiagnostic(d, io.cwd)}\n`);
+    if (annotate) io.stdout(`${formatAnnotation(d, io.cwd)}\n`);
+  }
+}
+
+/** Loads and reports; undefined means "invalid, already reported, exit 1". */
+export async function loadOrReport(io: CliIO, agencyDir: string): Promise<AgencyModel | undefined> {
+  const { resolve } = await import("node:path");
+  const result: LoadResult = await loadAgency(resolve(io.cwd, agencyDir));
+  if (!result.ok) {
+    reportDiagnostics(io, result.diagnostics);
+    const errors = result.diagnostics.filter((d) => d.severity === "error").length;
+    io.stderr(`${errors} error${errors === 1 ? "" : "s"} in ${agencyDir}; nothing was written\n`);
+    return undefined;
+  }
+  reportDiagnostics(io, result.warnings);
+  return result.model;
+}

@@ -1,0 +1,106 @@
+// A task's fingerprint: a hash of everything that determines its output. Equal to the recorded one means done.
+import type { AgencyModel, LoadedProject } from "../spec/model.ts";
+import { outputKey } from "../spec/model.ts";
+import type { Stream, Task } from "../spec/types.gen.ts";
+import type { Templates } from "../prompts/templates.ts";
+import { specialistView } from "../prompts/views.ts";
+import { digest } from "./digest.ts";
+import { routeTask, type Routing } from "./route.ts";
+
+export interface TaskFingerprint {
+  task: Task;
+  stream: Stream;
+  fingerprint: string;
+  /** Digest per part (`spec`, `role`, `prompt`, `model`, `feedback`, `upstream:<task>`), recorded in status.yaml. */
+  parts: Record<string, string>;
+  routing: Routing;
+  systemPrompt: string;
+}
+
+/** Tasks in dependency order (Kahn); ties keep plan order so output is stable. Cycles were rejected by validation. */
+export function topoOrder(streams: readonly Stream[]): { task: Task; stream: Stream }[] {
+  const all = streams.flatMap((stream) => stream.tasks.map((task) => ({ task, stream })));
+  const byId = new Map(all.map((e) => [e.task.id, e]));
+  const pending = new Map(all.map((e) => [e.task.id, (e.task.dependsOn ?? []).filter((d) => byId.has(d)).length]));
+  const dependents = new Map<string, string[]>();
+  for (const { task } of all) for (const d of task.dependsOn ?? []) dependents.set(d, [...(dependents.get(d) ?? []), task.id]);
+  const order: { task: Task; stream: Stream }[] = [];
+  let ready = all.filter((e) => pending.get(e.task.id) === 0);
+  while (ready.length) {
+    const next: typeof ready = [];
+    for (const e of ready) {
+      order.push(e);
+      for (const child of dependents.get(e.task.id) ?? []) {
+        const left = pending.get(child)! - 1;
+        pending.set(child, left);
+        if (left === 0) next.push(byId.get(child)!);
+      }
+    }
+    ready = next.sort((a, b) => all.indexOf(a) - all.indexOf(b));
+  }
+  return order;
+}
+
+export function fingerprintTasks(model: AgencyModel, project: LoadedProject, templates: Templates): Map<string, TaskFingerprint> {
+  const out = new Map<string, TaskFingerprint>();
+  const streams = project.plan?.streams ?? [];
+  const streamOf = new Map(streams.flatMap((s) => s.tasks.map((t) => [t.id, s] as const)));
+  const promptTemplates = templates
+    .names()
+    .filter((n) => n.startsWith("specialist."))
+    .map((n) => templates.digest(n));
+  const resources = new Map([...(model.spec.resources ?? []), ...(project.spec.resources ?? [])].map((r) => [r.id, r]));
+
+  for (const { task, stream } of topoOrder(streams)) {
+    const role = model.roles.get(task.role)!.spec;
+    const recorded = project.status?.tasks?.[task.id];
+    const routing = routeTask(model.spec, task, role, recorded?.escalations ?? 0);
+    const systemPrompt = templates.render("specialist.system", specialistView(model, project, stream, task));
+    const parts: Record<string, string> = {
+      spec: digest({ task, stream: { id: stream.id, goal: stream.goal, successCriteria: stream.successCriteria } }),
+      role: digest(role),
+      prompt: digest({ systemPrompt, templates: promptTemplates }),
+      model: digest({ tier: routing.tier, model: routing.model }),
+    };
+    const inputs = (task.inputs ?? []).filter((i) => i.resource).map((i) => resources.get(i.resource!));
+    if (inputs.length) parts.resources = digest(inputs);
+    if (recorded?.feedback?.length) parts.feedback = digest(recorded.feedback.map((f) => ({ by: f.by, text: f.text })));
+    for (const dep of task.dependsOn ?? []) {
+      const up = out.get(dep);
+      const upStream = streamOf.get(dep);
+      if (!up || !upStream) continue;
+      const outputs = up.task.outputs.map((o) => project.outputs.get(outputKey(upStream.id, o.path))?.sha256 ?? null);
+      parts[`upstream:${dep}`] = digest({ fingerprint: up.fingerprint, outputs });
+    }
+    out.set(task.id, { task, stream, fingerprint: digest(parts), parts, routing, systemPrompt });
+  }
+  return out;
+}
+
+const PART_WORDS: Record<string, string> = {
+  spec: "task definition changed",
+  role: "role changed",
+  prompt: "prompt template or project context changed",
+  model: "model tier changed",
+  resources: "input resources changed",
+  feedback: "new feedback",
+};
+
+/** Why a recorded task no longer matches: the parts whose digests differ, in words. */
+export function staleReasons(parts: Record<string, string>, recorded: Record<string, string> | undefined): string[] {
+  if (!recorded) return ["inputs changed"];
+  const reasons: string[] = [];
+  for (const key of new Set([...Object.keys(parts), ...Object.keys(recorded)])) {
+    if (parts[key] === recorded[key]) continue;
+    if (key.startsWith("upstream:")) {
+      const dep = key.slice("upstream:".length);
+      reasons.push(!parts[key] ? `no longer depends on ${dep}` : !recorded[key] ? `now depends on ${dep}` : `upstream ${dep} changed`);
+    } else if (key === "feedback" && !parts[key]) reasons.push("feedback removed");
+    else reasons.push(PART_WORDS[key] ?? `${key} changed`);
+  }
+  // A role or task edit also changes the rendered prompt; naming the cause is enough.
+  const prompt = PART_WORDS.prompt!;
+  const redundant = reasons.includes(prompt) && (reasons.includes(PART_WORDS.role!) || reasons.includes(PART_WORDS.spec!));
+  const shown = redundant ? reasons.filter((r) => r !== prompt) : reasons;
+  return shown.length ? shown : ["inputs changed"];
+}

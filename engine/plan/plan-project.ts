@@ -1,0 +1,243 @@
+// The reconcile planner for one project: recorded state + specs → stage and next actions. Pure.
+import type { AgencyModel, LoadedProject } from "../spec/model.ts";
+import { outputKey } from "../spec/model.ts";
+import type { Condition, Stream } from "../spec/types.gen.ts";
+import type { Templates } from "../prompts/templates.ts";
+import { collaboratorView, oversightOf, pmView, specialistIdOf } from "../prompts/views.ts";
+import { digest } from "./digest.ts";
+import { addEstimates, assumptions, estimate, tokensOf, ZERO, type Estimate } from "./estimate.ts";
+import { fingerprintTasks, staleReasons, type TaskFingerprint } from "./fingerprint.ts";
+import { agentTier } from "./route.ts";
+import type { Action, ActionKind, BlockedTask, ProjectPlan, Stage } from "./types.ts";
+
+const TASK_MESSAGE_OVERHEAD = 300;
+
+export function planProject(model: AgencyModel, project: LoadedProject, templates: Templates): ProjectPlan {
+  const agency = model.spec;
+  const oversight = oversightOf(model, project);
+  const plan = project.plan;
+  const status = project.status;
+  const guess = assumptions(agency);
+  const actions: Action[] = [];
+  const blocked: BlockedTask[] = [];
+  const pm = agentTier(agency, "projectManager");
+  const pmPrompt = () => tokensOf(templates.render("pm.system", pmView(model, project)));
+
+  const add = (kind: ActionKind, fields: Partial<Action> & { reason: string; agent: string }): Action => {
+    const a: Action = {
+      id: `${kind}:${[project.id, fields.task ?? fields.stream].filter(Boolean).join("/")}`,
+      kind,
+      project: project.id,
+      stream: null,
+      task: null,
+      role: null,
+      tier: null,
+      model: null,
+      routing: null,
+      fingerprint: null,
+      after: [],
+      estimate: ZERO,
+      ...fields,
+    };
+    actions.push(a);
+    return a;
+  };
+  const done = (stage: Stage, summary: string): ProjectPlan => ({
+    id: project.id,
+    stage,
+    summary,
+    oversight,
+    actions,
+    blocked,
+    estimate: actions.reduce((sum, a) => addEstimates(sum, a.estimate), ZERO),
+  });
+
+  const block = activeCondition(status?.conditions, "Blocked");
+  if (block) return done("blocked", `blocked: ${block.message ?? block.reason}`);
+
+  const pmCall = (kind: ActionKind, reason: string, after: string[] = [], output = guess.planOutputTokens) =>
+    add(kind, { agent: "pm", tier: pm.id, model: pm.model, reason, after, estimate: estimate(pm, pmPrompt() + TASK_MESSAGE_OVERHEAD, output) });
+
+  if (!plan) {
+    const propose = pmCall("propose-plan", "no plan.yaml yet: the PM proposes approaches from the objectives");
+    const decompose = pmCall("decompose-plan", "break the recommended option into streams and tasks", [propose.id]);
+    gate(decompose.id, "the recommended option");
+    return done("needs-plan", "no plan yet: the PM proposes one");
+  }
+
+  const chosen = plan.chosen ?? (oversight === "autonomous" ? plan.recommended : undefined);
+  const target = chosen ?? plan.recommended;
+  const decomposed = (plan.streams?.length ?? 0) > 0 && plan.basedOn === target;
+  let decomposeId: string | undefined;
+  if (!decomposed) {
+    decomposeId = pmCall(
+      "decompose-plan",
+      plan.streams?.length ? `the plan's streams decompose ${plan.basedOn}, but ${target} is ${chosen ? "chosen" : "recommended"}` : `break ${target} into streams and tasks`,
+    ).id;
+  }
+  if (!plan.chosen) {
+    gate(decomposeId, plan.recommended);
+    if (oversight !== "autonomous") return done("awaiting-approval", `plan awaits the Director's choice (recommended: ${plan.recommended})`);
+  }
+  if (!decomposed) return done("needs-plan", `${target} is being decomposed into streams and tasks`);
+
+  // Tasks.
+  const streams = plan.streams!;
+  const prints = fingerprintTasks(model, project, templates);
+  const recorded = status?.tasks ?? {};
+  const willRun = new Set<string>();
+  const isBlocked = new Map<string, string>();
+  for (const [id, fp] of prints) {
+    const rec = recorded[id];
+    const deps = fp.task.dependsOn ?? [];
+    const blockedDep = deps.find((d) => isBlocked.has(d));
+    if (blockedDep) {
+      isBlocked.set(id, `waits on ${blockedDep}, which is blocked`);
+      continue;
+    }
+    if (rec?.failedFingerprint === fp.fingerprint && rec.fingerprint !== fp.fingerprint) {
+      const failed = activeCondition(rec.conditions, "Failed");
+      isBlocked.set(id, `failed with these inputs${failed?.message ? `: ${failed.message}` : ""}; change them or /retry`);
+      continue;
+    }
+    const missing = fp.task.outputs.filter((o) => !project.outputs.has(outputKey(fp.stream.id, o.path))).map((o) => o.path);
+    let reason: string | undefined;
+    if (!rec?.fingerprint) reason = "new task";
+    else if (rec.fingerprint !== fp.fingerprint) reason = staleReasons(fp.parts, rec.inputs).join("; ");
+    else if (missing.length) reason = `output missing: ${missing.join(", ")}`;
+    if (reason) {
+      willRun.add(id);
+      runTask(fp, reason, decomposeId);
+    }
+  }
+  for (const [task, reason] of isBlocked) blocked.push({ task, stream: prints.get(task)!.stream.id, reason });
+
+  // Streams: verified by their Collaborator, then merged (or reviewed by a person).
+  let allAccepted = true;
+  const mergeIds: string[] = [];
+  for (const stream of streams) {
+    const fp = streamFingerprint(stream, prints);
+    const rec = status?.streams?.[stream.id];
+    if (rec?.accepted?.fingerprint === fp) continue;
+    allAccepted = false;
+    if (stream.tasks.some((t) => isBlocked.has(t.id))) continue;
+    const taskActions = stream.tasks.filter((t) => willRun.has(t.id)).map((t) => `verify-task:${project.id}/${t.id}`);
+    let after = taskActions;
+    if (rec?.verified?.fingerprint !== fp || taskActions.length) {
+      const collab = agentTier(agency, "collaborator", stream.collaborator?.tier);
+      const outputs = stream.tasks.reduce((n, t) => n + outputTokens(project, stream, t.id, prints, guess.outputTokensPerFile), 0);
+      const prompt = tokensOf(templates.render("collaborator.system", collaboratorView(model, project, stream)));
+      after = [
+        add("verify-stream", {
+          stream: stream.id,
+          agent: "collaborator",
+          tier: collab.id,
+          model: collab.model,
+          fingerprint: fp,
+          reason: taskActions.length ? `${taskActions.length} task(s) of this stream change` : "stream not yet verified",
+          after: taskActions,
+          estimate: estimate(collab, prompt + outputs + TASK_MESSAGE_OVERHEAD, guess.verdictOutputTokens),
+        }).id,
+      ];
+    }
+    if (oversight === "review-streams") {
+      add("await-review", { stream: stream.id, agent: "director", fingerprint: fp, reason: "review-streams oversight: a person accepts each stream", after });
+    } else {
+      mergeIds.push(add("merge-stream", { stream: stream.id, agent: "engine", fingerprint: fp, reason: "stream verified: merge into the working branch", after }).id);
+    }
+  }
+
+  // Assembly, once every stream is (or is about to be) accepted without waiting on a person.
+  const assemblyFp = digest({
+    streams: streams.map((s) => streamFingerprint(s, prints)),
+    project: project.spec,
+    template: templates.digest("pm.system"),
+  });
+  const streamsReady = allAccepted || (blocked.length === 0 && !actions.some((a) => a.kind === "await-review"));
+  if (streamsReady && status?.assembly?.fingerprint !== assemblyFp) {
+    const all = streams.flatMap((s) => s.tasks.map((t) => outputTokens(project, s, t.id, prints, guess.outputTokensPerFile)));
+    add("assemble", {
+      agent: "pm",
+      tier: pm.id,
+      model: pm.model,
+      fingerprint: assemblyFp,
+      reason: status?.assembly ? "stream outputs changed since the last assembly" : "all streams accepted: assemble the deliverable",
+      after: mergeIds,
+      estimate: estimate(pm, pmPrompt() + all.reduce((a, b) => a + b, 0) + TASK_MESSAGE_OVERHEAD, guess.assemblyOutputTokens),
+    });
+  }
+
+  const kinds = new Set(actions.map((a) => a.kind));
+  if (kinds.has("run-task")) return done("running", `${willRun.size} of ${prints.size} tasks to run${blocked.length ? `, ${blocked.length} blocked` : ""}`);
+  if (kinds.has("verify-stream") || kinds.has("merge-stream") || kinds.has("await-review")) return done("in-review", "streams awaiting verification or review");
+  if (kinds.has("assemble")) return done("assembly", "all streams accepted: assembling the deliverable");
+  if (blocked.length) return done("blocked", `${blocked.length} task(s) blocked`);
+  return done("done", `all ${prints.size} tasks done and the deliverable assembled`);
+
+  function gate(after: string | undefined, option: string): void {
+    if (oversight === "autonomous") {
+      add("approve-plan", { agent: "engine", reason: `autonomous oversight: proceed with ${option}`, after: after ? [after] : [] });
+    } else {
+      add("await-approval", { agent: "director", reason: "the Director approves the plan (ateams approve, /approve or merging the plan PR)", after: after ? [after] : [] });
+    }
+  }
+
+  function runTask(fp: TaskFingerprint, reason: string, afterPlan: string | undefined): void {
+    const { task, stream, routing } = fp;
+    const tier = agency.models.tiers.find((t) => t.id === routing.tier)!;
+    const upstream = (task.dependsOn ?? []).reduce((n, d) => n + outputTokens(project, prints.get(d)!.stream, d, prints, guess.outputTokensPerFile), 0);
+    const message = tokensOf(task.description.length + task.criteria.join("\n").length) + TASK_MESSAGE_OVERHEAD;
+    const out = task.estimate?.outputTokens ?? task.outputs.length * guess.outputTokensPerFile;
+    const deps = (task.dependsOn ?? []).filter((d) => willRun.has(d)).map((d) => `verify-task:${project.id}/${d}`);
+    const run = add("run-task", {
+      stream: stream.id,
+      task: task.id,
+      role: task.role,
+      agent: specialistIdOf(task),
+      tier: tier.id,
+      model: tier.model,
+      routing: routing.rule,
+      fingerprint: fp.fingerprint,
+      reason,
+      after: afterPlan ? [afterPlan, ...deps] : deps,
+      estimate: estimate(tier, tokensOf(fp.systemPrompt) + message + upstream, out),
+    });
+    const collab = agentTier(agency, "collaborator", stream.collaborator?.tier);
+    const collabPrompt = tokensOf(templates.render("collaborator.system", collaboratorView(model, project, stream)));
+    add("verify-task", {
+      stream: stream.id,
+      task: task.id,
+      role: task.role,
+      agent: "collaborator",
+      tier: collab.id,
+      model: collab.model,
+      fingerprint: fp.fingerprint,
+      reason: `check ${task.id} against its ${task.criteria.length} criteria`,
+      after: [run.id],
+      estimate: estimate(collab, collabPrompt + message + out, guess.verdictOutputTokens),
+    });
+  }
+}
+
+export function streamFingerprint(stream: Stream, prints: ReadonlyMap<string, TaskFingerprint>): string {
+  return digest({
+    id: stream.id,
+    goal: stream.goal,
+    successCriteria: stream.successCriteria,
+    tasks: stream.tasks.map((t) => prints.get(t.id)?.fingerprint ?? null),
+  });
+}
+
+/** Real size when the output exists on disk, the plan's estimate otherwise. */
+function outputTokens(project: LoadedProject, stream: Stream, taskId: string, prints: ReadonlyMap<string, TaskFingerprint>, perFile: number): number {
+  const task = prints.get(taskId)!.task;
+  const bytes = task.outputs.map((o) => project.outputs.get(outputKey(stream.id, o.path))?.bytes);
+  if (bytes.every((b) => b !== undefined)) return bytes.reduce((n: number, b) => n + tokensOf(b!), 0);
+  return task.estimate?.outputTokens ?? task.outputs.length * perFile;
+}
+
+function activeCondition(conditions: readonly Condition[] | undefined, type: Condition["type"]): Condition | undefined {
+  return conditions?.find((c) => c.type === type && c.status === "True");
+}
+
+export type { Estimate };

@@ -1,0 +1,55 @@
+// Handlebars templates from templates/, compiled in strict mode: a missing variable is an error, not "".
+import { createHash } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import Handlebars from "handlebars";
+
+export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL("../../templates/", import.meta.url));
+
+export interface Templates {
+  names(): string[];
+  /** sha256 of the template source: part of every fingerprint that depends on it. */
+  digest(name: string): string;
+  render(name: string, view: object): string;
+}
+
+export class TemplateError extends Error {
+  override name = "TemplateError";
+}
+
+/** Reads every `*.hbs` in the directory once; rendering afterwards is pure. */
+export async function loadTemplates(dir = DEFAULT_TEMPLATES_DIR): Promise<Templates> {
+  const sources = new Map<string, string>();
+  for (const file of (await readdir(dir)).filter((f) => f.endsWith(".hbs")).sort()) {
+    sources.set(file.replace(/\.hbs$/, ""), await readFile(`${dir}/${file}`, "utf8"));
+  }
+  return templatesFrom(sources);
+}
+
+export function templatesFrom(sources: ReadonlyMap<string, string>): Templates {
+  const hb = Handlebars.create();
+  const compiled = new Map<string, Handlebars.TemplateDelegate>();
+  const digests = new Map<string, string>();
+  const need = <T>(map: Map<string, T>, name: string, make: (src: string) => T): T => {
+    let v = map.get(name);
+    if (v === undefined) {
+      const src = sources.get(name);
+      if (src === undefined) throw new TemplateError(`template '${name}.hbs' not found (have: ${[...sources.keys()].join(", ")})`);
+      v = make(src);
+      map.set(name, v);
+    }
+    return v;
+  };
+  return {
+    names: () => [...sources.keys()],
+    digest: (name) => need(digests, name, (src) => createHash("sha256").update(src).digest("hex")),
+    render(name, view) {
+      const t = need(compiled, name, (src) => hb.compile(src, { strict: true, noEscape: true }));
+      try {
+        return t(view).replace(/\n{3,}/g, "\n\n").trim() + "\n";
+      } catch (e) {
+        throw new TemplateError(`templates/${name}.hbs: ${(e as Error).message}`, { cause: e });
+      }
+    },
+  };
+}

@@ -1,0 +1,99 @@
+// View models for the system-message templates. Every key a template reads is present (null or [] when
+// absent), because templates render in strict mode.
+import { BUILTIN_COMMANDS } from "../commands/builtin.ts";
+import type { AgencyModel, LoadedProject } from "../spec/model.ts";
+import type { Role, Stream, Task } from "../spec/types.gen.ts";
+
+export function oversightOf(model: AgencyModel, project: LoadedProject): "autonomous" | "approve-plan" | "review-streams" {
+  return project.spec.oversight ?? model.spec.defaults?.oversight ?? "approve-plan";
+}
+
+function projectView(project: LoadedProject) {
+  const p = project.spec;
+  return {
+    id: p.id,
+    name: p.name,
+    objectives: p.objectives,
+    successCriteria: p.successCriteria,
+    constraints: p.constraints ?? [],
+    deliverable: p.deliverable ?? null,
+  };
+}
+
+function roleView(role: Role) {
+  return { ...role, commands: role.commands ?? [], tools: role.tools ?? [] };
+}
+
+export function specialistIdOf(task: Task): string {
+  return task.specialist ?? task.role;
+}
+
+export function specialistView(model: AgencyModel, project: LoadedProject, stream: Stream, task: Task) {
+  const role = model.roles.get(task.role)!.spec;
+  const allowed = new Set(role.tools ?? []);
+  const tools = [...(model.spec.tools ?? []), ...(project.spec.tools ?? [])]
+    .filter((t) => allowed.has(t.id))
+    .map((t) => ({ id: t.id, kind: t.kind, description: t.description ?? null }));
+  const handles = new Set((stream.humanSpecialists ?? []).map((h) => h.toLowerCase()));
+  return {
+    agency: { name: model.spec.name },
+    project: projectView(project),
+    stream: { id: stream.id, title: stream.title, goal: stream.goal, successCriteria: stream.successCriteria },
+    role: roleView(role),
+    specialist: specialistIdOf(task),
+    humanSpecialists: (project.spec.humanSpecialists ?? []).filter((h) => handles.has(h.github.toLowerCase())),
+    tools,
+    builtinCommands: BUILTIN_COMMANDS,
+  };
+}
+
+export function collaboratorView(model: AgencyModel, project: LoadedProject, stream: Stream) {
+  const seen = new Map<string, { id: string; role: Role }>();
+  for (const t of stream.tasks) {
+    const id = specialistIdOf(t);
+    if (!seen.has(id)) seen.set(id, { id, role: model.roles.get(t.role)!.spec });
+  }
+  const handles = new Set((stream.humanSpecialists ?? []).map((h) => h.toLowerCase()));
+  return {
+    agency: { name: model.spec.name },
+    project: projectView(project),
+    stream: { id: stream.id, title: stream.title, goal: stream.goal, successCriteria: stream.successCriteria },
+    specialists: [...seen.values()],
+    humanSpecialists: (project.spec.humanSpecialists ?? []).filter((h) => handles.has(h.github.toLowerCase())),
+    maxRevisionRounds: model.spec.budgets?.maxRevisionRounds ?? 2,
+    maxFeedbackItems: 5,
+    instructions: stream.collaborator?.instructions ?? model.spec.collaborator?.instructions ?? null,
+  };
+}
+
+export function pmView(model: AgencyModel, project: LoadedProject) {
+  const a = model.spec;
+  const oversight = oversightOf(model, project);
+  const directorId = project.spec.director ?? a.directors[0]!.id;
+  return {
+    agency: { name: a.name },
+    director: a.directors.find((d) => d.id === directorId) ?? null,
+    project: projectView(project),
+    oversight,
+    autonomous: oversight === "autonomous",
+    roles: [...model.roles.values()].map((r) => r.spec),
+    criteria: a.models.routing.criteria,
+    tiers: a.models.tiers,
+    tools: [...(a.tools ?? []), ...(project.spec.tools ?? [])],
+    resources: [...(a.resources ?? []), ...(project.spec.resources ?? [])],
+    instructions: a.projectManager?.instructions ?? null,
+  };
+}
+
+export function learningView(model: AgencyModel, project: LoadedProject) {
+  const a = model.spec;
+  const roleIds = new Set((project.plan?.streams ?? []).flatMap((s) => s.tasks.map((t) => t.role)));
+  return {
+    agency: { name: a.name },
+    project: projectView(project),
+    roles: [...model.roles.values()].filter((r) => roleIds.has(r.id)).map((r) => r.spec),
+    criteria: a.models.routing.criteria,
+    thresholds: a.models.routing.thresholds,
+    instructions: a.learningManager?.instructions ?? null,
+  };
+}

@@ -1,0 +1,164 @@
+// Loads an agency directory: the only place that reads spec files. Everything after it is pure.
+import { createHash } from "node:crypto";
+import { lstat, readdir, readFile, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { crossCheck } from "./cross-check.ts";
+import { error, hasErrors, sortDiagnostics, warning, type Diagnostic } from "./diagnostic.ts";
+import { outputKey, type AgencyModel, type LoadedProject, type LoadedRole, type OutputFile } from "./model.ts";
+import { parseYaml, type ParsedYaml } from "./parse-yaml.ts";
+import type { SpecKind } from "./schemas.ts";
+import { readSourceFile } from "./source-file.ts";
+import type { Agency, Plan, Project, Role, Status } from "./types.gen.ts";
+import { validateDoc } from "./validate-doc.ts";
+
+export type LoadResult =
+  | { ok: true; model: AgencyModel; warnings: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+const YAML_FILE = /\.ya?ml$/;
+
+interface Loaded<T> {
+  parsed: ParsedYaml;
+  value: T;
+  valid: boolean;
+}
+
+export async function loadAgency(agencyDir: string): Promise<LoadResult> {
+  const dir = resolve(agencyDir);
+  const diags: Diagnostic[] = [];
+  const sources = new Map<string, ParsedYaml>();
+
+  const dirInfo = await stat(dir).catch(() => undefined);
+  if (!dirInfo) return fail([error(dir, 1, 1, "agency directory not found (use --agency <dir>, or `ateams init`)")]);
+  if (!dirInfo.isDirectory()) return fail([error(dir, 1, 1, "is not a directory; --agency must name the agency directory")]);
+
+  async function load<T>(file: string, kind: SpecKind): Promise<Loaded<T> | undefined> {
+    const src = await readSourceFile(file);
+    if ("severity" in src) {
+      diags.push(src);
+      return undefined;
+    }
+    const parsed = parseYaml(src.text, file);
+    if (Array.isArray(parsed)) {
+      diags.push(...parsed);
+      return undefined;
+    }
+    sources.set(file, parsed);
+    const problems = validateDoc(kind, parsed);
+    diags.push(...problems);
+    return { parsed, value: parsed.value as T, valid: problems.length === 0 };
+  }
+
+  const agencyFile = join(dir, "agency.yaml");
+  const agency = await load<Agency>(agencyFile, "agency");
+
+  const roles = new Map<string, LoadedRole>();
+  /** Every role file that exists, valid or not, so one broken role does not cascade into "unknown role" errors. */
+  const roleIds = new Set<string>();
+  const rolesDir = join(dir, "roles");
+  for (const name of await listDir(rolesDir, diags, false)) {
+    const file = join(rolesDir, name);
+    if (!YAML_FILE.test(name)) {
+      if (!name.startsWith(".")) diags.push(warning(file, 1, 1, "ignored: role files must end in .yaml"));
+      continue;
+    }
+    const id = name.replace(YAML_FILE, "");
+    roleIds.add(id);
+    const role = await load<Role>(file, "role");
+    if (role?.valid) roles.set(id, { id, file, spec: role.value });
+  }
+
+  const projects = new Map<string, LoadedProject>();
+  const projectIds = new Set<string>();
+  const projectsDir = join(dir, "projects");
+  const planned: { project: LoadedProject; valid: boolean }[] = [];
+  for (const name of await listDir(projectsDir, diags, false)) {
+    if (name.startsWith(".")) continue;
+    const pdir = join(projectsDir, name);
+    const info = await stat(pdir).catch(() => undefined);
+    if (!info?.isDirectory()) {
+      diags.push(error(pdir, 1, 1, "expected a project directory holding project.yaml"));
+      continue;
+    }
+    projectIds.add(name);
+    const file = join(pdir, "project.yaml");
+    const planFile = join(pdir, "plan.yaml");
+    const statusFile = join(pdir, "status.yaml");
+    const project = await load<Project>(file, "project");
+    const plan = (await exists(planFile)) ? await load<Plan>(planFile, "plan") : undefined;
+    const status = (await exists(statusFile)) ? await load<Status>(statusFile, "status") : undefined;
+    if (!project?.valid) continue;
+    const lp: LoadedProject = {
+      id: name,
+      dir: pdir,
+      file,
+      spec: project.value,
+      planFile,
+      statusFile,
+      outputs: new Map(),
+      ...(plan?.valid ? { plan: plan.value } : {}),
+      ...(status?.valid ? { status: status.value } : {}),
+    };
+    projects.set(name, lp);
+    planned.push({ project: lp, valid: (plan?.valid ?? true) && (status?.valid ?? true) });
+  }
+
+  if (!agency?.valid) {
+    if (!agency && !diags.some((d) => d.file === agencyFile)) diags.push(error(agencyFile, 1, 1, "agency.yaml is missing"));
+    return fail(diags);
+  }
+
+  for (const { project } of planned) project.outputs = await hashOutputs(project);
+
+  const model: AgencyModel = deepFreeze({ dir, file: agencyFile, spec: agency.value, roles, projects });
+  diags.push(...crossCheck(model, sources, { roleIds, projectIds }));
+  if (hasErrors(diags)) return fail(diags);
+  return { ok: true, model, warnings: sortDiagnostics(diags) };
+}
+
+function fail(diags: Diagnostic[]): LoadResult {
+  return { ok: false, diagnostics: sortDiagnostics(diags) };
+}
+
+/** lstat, not stat: a dangling link or a directory in a file's place must still be reported, not skipped. */
+async function exists(path: string): Promise<boolean> {
+  return lstat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function listDir(path: string, diags: Diagnostic[], required: boolean): Promise<string[]> {
+  try {
+    return (await readdir(path)).sort();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" && !required) return [];
+    if (code === "ENOTDIR") diags.push(error(path, 1, 1, "expected a directory"));
+    else diags.push(error(path, 1, 1, `cannot list directory (${code ?? String(e)})`));
+    return [];
+  }
+}
+
+/** Hashes the outputs the plan declares, so downstream fingerprints notice a human editing an upstream file. */
+async function hashOutputs(project: LoadedProject): Promise<Map<string, OutputFile>> {
+  const out = new Map<string, OutputFile>();
+  for (const stream of project.plan?.streams ?? []) {
+    for (const task of stream.tasks) {
+      for (const o of task.outputs) {
+        const bytes = await readFile(join(project.dir, "outputs", stream.id, o.path)).catch(() => undefined);
+        if (bytes) out.set(outputKey(stream.id, o.path), { sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length });
+      }
+    }
+  }
+  return out;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    if (value instanceof Map) for (const v of value.values()) deepFreeze(v);
+    else for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

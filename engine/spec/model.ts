@@ -1,0 +1,44 @@
+// The loaded, validated agency: what every later stage (plan, run, forge) reads. Built once, then frozen.
+import type { Agency, Plan, Project, Role, Status } from "./types.gen.ts";
+import type { ParsedYaml } from "./parse-yaml.ts";
+
+export interface LoadedRole {
+  id: string;
+  file: string;
+  spec: Role;
+}
+
+export interface LoadedProject {
+  id: string;
+  /** Absolute path of agency/projects/<id>. */
+  dir: string;
+  file: string;
+  spec: Project;
+  plan?: Plan;
+  planFile: string;
+  status?: Status;
+  statusFile: string;
+  /** Each declared task output present on disk, keyed by `<stream>/<path>`. */
+  outputs: ReadonlyMap<string, OutputFile>;
+}
+
+export interface OutputFile {
+  sha256: string;
+  bytes: number;
+}
+
+export interface AgencyModel {
+  /** Absolute path of the agency directory. */
+  dir: string;
+  file: string;
+  spec: Agency;
+  roles: ReadonlyMap<string, LoadedRole>;
+  projects: ReadonlyMap<string, LoadedProject>;
+}
+
+/** Parsed documents by file, kept so later checks can point at the exact line. */
+export type Sources = ReadonlyMap<string, ParsedYaml>;
+
+export function outputKey(stream: string, path: string): string {
+  return `${stream}/${path}`;
+}

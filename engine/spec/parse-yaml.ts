@@ -1,0 +1,92 @@
+// Text → YAML document with source positions. Takes text and a path label, never touches the disk.
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from "yaml";
+import { error, type Diagnostic } from "./diagnostic.ts";
+
+export interface ParsedYaml {
+  file: string;
+  doc: Document.Parsed;
+  value: unknown;
+  lines: LineCounter;
+}
+
+/** Alias expansion budget: a "billion laughs" file fails fast instead of eating memory. */
+const MAX_ALIAS_COUNT = 100;
+
+export function parseYaml(text: string, file: string): ParsedYaml | Diagnostic[] {
+  const lines = new LineCounter();
+  let docs;
+  try {
+    docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, strict: true });
+  } catch (e) {
+    return [error(file, 1, 1, `cannot parse YAML: ${describe(e)}`)];
+  }
+  if (!Array.isArray(docs)) return [error(file, 1, 1, "no YAML document found")];
+  const first = docs[0];
+  if (!first) return [error(file, 1, 1, "no YAML document found")];
+  const problems: Diagnostic[] = [];
+  for (const doc of docs) {
+    for (const e of doc.errors) {
+      const [line, col] = e.linePos?.[0] ? [e.linePos[0].line, e.linePos[0].col] : [1, 1];
+      problems.push(error(file, line, col, firstLine(e.message)));
+    }
+  }
+  if (problems.length) return problems;
+  if (docs.length > 1) {
+    const second = docs[1]!;
+    const pos = lines.linePos(second.range[0]);
+    return [error(file, pos.line, pos.col, "expected a single YAML document, found another one here")];
+  }
+  let value: unknown;
+  try {
+    value = first.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    const msg = e instanceof ReferenceError && /alias/i.test(e.message)
+      ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}); refusing a possible alias bomb`
+      : `cannot read YAML value: ${describe(e)}`;
+    return [error(file, 1, 1, msg)];
+  }
+  if (value === null || value === undefined) return [error(file, 1, 1, "document is empty")];
+  return { file, doc: first, value, lines };
+}
+
+function describe(e: unknown): string {
+  if (e instanceof RangeError) return "nesting too deep";
+  return firstLine(e instanceof Error ? e.message : String(e));
+}
+
+function firstLine(s: string): string {
+  return s.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "").trim();
+}
+
+export type PathSegment = string | number;
+
+/**
+ * Line and column of the node at `path` (JSON-pointer segments). With `key`, the position of the mapping key
+ * instead of its value. Falls back to the deepest existing ancestor, so a missing property points at its parent.
+ */
+export function locate(parsed: ParsedYaml, path: readonly PathSegment[], opts: { key?: boolean } = {}): [number, number] {
+  let node: unknown = parsed.doc.contents;
+  let best: { range?: [number, number, number] | null } | null = node as Node | null;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) break;
+      if (last && opts.key && pair.key) {
+        best = pair.key as Node;
+        break;
+      }
+      node = pair.value;
+      best = (pair.value as Node | null) ?? (pair.key as Node);
+    } else if (isSeq(node)) {
+      const item = node.items[Number(seg)];
+      if (item === undefined) break;
+      node = item;
+      best = item as Node;
+    } else break;
+  }
+  const offset = best?.range?.[0] ?? 0;
+  const pos = parsed.lines.linePos(offset);
+  return [pos.line, pos.col];
+}
