@@ -148,11 +148,7 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
   }
 
   // Assembly, once every stream is (or is about to be) accepted without waiting on a person.
-  const assemblyFp = digest({
-    streams: streams.map((s) => streamFingerprint(s, prints)),
-    project: project.spec,
-    template: templates.digest("pm.system"),
-  });
+  const assemblyFp = assemblyFingerprint(project, prints, templates);
   const streamsReady = allAccepted || (blocked.length === 0 && !actions.some((a) => a.kind === "await-review"));
   if (streamsReady && status?.assembly?.fingerprint !== assemblyFp) {
     const all = streams.flatMap((s) => s.tasks.map((t) => outputTokens(project, s, t.id, prints, guess.outputTokensPerFile)));
@@ -212,7 +208,7 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
       tier: collab.id,
       model: collab.model,
       fingerprint: fp.fingerprint,
-      reason: `check ${task.id} against its ${task.criteria.length} criteria`,
+      reason: `check ${task.id} against its ${task.criteria.length === 1 ? "criterion" : `${task.criteria.length} criteria`}`,
       after: [run.id],
       estimate: estimate(collab, collabPrompt + message + out, guess.verdictOutputTokens),
     });
@@ -225,6 +221,15 @@ export function streamFingerprint(stream: Stream, prints: ReadonlyMap<string, Ta
     goal: stream.goal,
     successCriteria: stream.successCriteria,
     tasks: stream.tasks.map((t) => prints.get(t.id)?.fingerprint ?? null),
+  });
+}
+
+/** The deliverable depends on every stream, the project's own definition and the PM's prompt template. */
+export function assemblyFingerprint(project: LoadedProject, prints: ReadonlyMap<string, TaskFingerprint>, templates: Templates): string {
+  return digest({
+    streams: (project.plan?.streams ?? []).map((s) => streamFingerprint(s, prints)),
+    project: project.spec,
+    template: templates.digest("pm.system"),
   });
 }
 

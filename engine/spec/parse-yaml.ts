@@ -11,6 +11,8 @@ export interface ParsedYaml {
 
 /** Alias expansion budget: a "billion laughs" file fails fast instead of eating memory. */
 const MAX_ALIAS_COUNT = 100;
+/** After this many, further syntax errors are usually echoes of the first ones. */
+const MAX_SYNTAX_ERRORS = 5;
 
 export function parseYaml(text: string, file: string): ParsedYaml | Diagnostic[] {
   const lines = new LineCounter();
@@ -24,11 +26,15 @@ export function parseYaml(text: string, file: string): ParsedYaml | Diagnostic[]
   const first = docs[0];
   if (!first) return [error(file, 1, 1, "no YAML document found")];
   const problems: Diagnostic[] = [];
-  for (const doc of docs) {
-    for (const e of doc.errors) {
-      const [line, col] = e.linePos?.[0] ? [e.linePos[0].line, e.linePos[0].col] : [1, 1];
-      problems.push(error(file, line, col, firstLine(e.message)));
-    }
+  const errors = docs.flatMap((d) => d.errors);
+  for (const e of errors.slice(0, MAX_SYNTAX_ERRORS)) {
+    const [line, col] = e.linePos?.[0] ? [e.linePos[0].line, e.linePos[0].col] : [1, 1];
+    const message = /call stack/i.test(e.message) ? "nesting too deep" : firstLine(e.message);
+    if (!problems.some((p) => p.line === line && p.col === col && p.message === message)) problems.push(error(file, line, col, message));
+  }
+  if (errors.length > MAX_SYNTAX_ERRORS) {
+    const last = problems[problems.length - 1]!;
+    problems.push(error(file, last.line, last.col, `${errors.length - MAX_SYNTAX_ERRORS} more syntax errors not shown`));
   }
   if (problems.length) return problems;
   if (docs.length > 1) {

@@ -16,7 +16,7 @@ const SCHEMAS = { agency: agencySchema, role: roleSchema, project: projectSchema
 let validators: Record<SpecKind, ValidateFunction> | undefined;
 
 function compileAll(): Record<SpecKind, ValidateFunction> {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
   addFormats(ajv);
   for (const s of Object.values(SCHEMAS)) ajv.addSchema(s);
   const get = (k: SpecKind) => ajv.getSchema(SCHEMAS[k].$id)!;

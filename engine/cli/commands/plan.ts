@@ -1,0 +1,66 @@
+// `ateams plan`: what `ateams run` would do next, with model tiers, reasons and costs. Needs no API key.
+import { planAgency } from "../../plan/plan.ts";
+import { renderMermaid } from "../../plan/render-mermaid.ts";
+import { renderTable } from "../../plan/render-table.ts";
+import { systemPromptFor } from "../../plan/system-prompt.ts";
+import { loadTemplates } from "../../prompts/templates.ts";
+import { COMMON_OPTIONS, parse } from "../args.ts";
+import { EXIT, UsageError, type CliIO } from "../io.ts";
+import { loadOrReport } from "../report.ts";
+
+export const PLAN_HELP = `Usage: ateams plan [--agency <dir>] [--project <id>]... [--json | --format table|json|mermaid] [--show-prompts]
+
+Validates the agency, reads each project's recorded status, and prints exactly what
+\`ateams run\` would do next: each project's stage, every action with the agent and model
+tier that would take it, why (what changed), the routing scores behind each tier, and the
+estimated tokens and cost. Reads files only: no API key, no network, nothing written.
+
+Options:
+  --agency <dir>      the agency directory (default: ./agency)
+  --project <id>      only this project (repeatable)
+  --json              machine-readable plan (same as --format json)
+  --format <f>        table (default), json, or mermaid (the stream/task graph)
+  --show-prompts      also print the system message each model call would send
+  -h, --help          show this help
+
+Exit status: 0 planned, 1 invalid specs, 2 usage error.
+`;
+
+export async function planCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parse(argv, {
+    ...COMMON_OPTIONS,
+    project: { type: "string", multiple: true },
+    json: { type: "boolean", default: false },
+    format: { type: "string" },
+    "show-prompts": { type: "boolean", default: false },
+  });
+  if (values.help) {
+    io.stdout(PLAN_HELP);
+    return EXIT.ok;
+  }
+  const format = values.json ? "json" : (values.format ?? "table");
+  if (!["table", "json", "mermaid"].includes(format)) throw new UsageError(`--format must be table, json or mermaid (got '${format}')`);
+  const model = await loadOrReport(io, values.agency);
+  if (!model) return EXIT.invalid;
+  const unknown = (values.project ?? []).filter((p) => !model.projects.has(p));
+  if (unknown.length) throw new UsageError(`unknown project '${unknown[0]}' (have: ${[...model.projects.keys()].join(", ")})`);
+  const templates = await loadTemplates();
+  const plan = planAgency(model, templates, values.project);
+  if (format === "json") {
+    const withPrompts = values["show-prompts"]
+      ? { ...plan, projects: plan.projects.map((p) => ({ ...p, actions: p.actions.map((a) => ({ ...a, systemPrompt: systemPromptFor(model, templates, a) ?? null })) })) }
+      : plan;
+    io.stdout(`${JSON.stringify(withPrompts, null, 2)}\n`);
+  } else if (format === "mermaid") {
+    io.stdout(renderMermaid(model, plan));
+  } else {
+    io.stdout(renderTable(plan));
+    if (values["show-prompts"]) {
+      for (const a of plan.projects.flatMap((p) => p.actions)) {
+        const prompt = systemPromptFor(model, templates, a);
+        if (prompt) io.stdout(`\n──── ${a.id} (${a.agent}, ${a.model}) ────\n${prompt}`);
+      }
+    }
+  }
+  return EXIT.ok;
+}

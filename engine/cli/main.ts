@@ -1,0 +1,51 @@
+// Entry point: dispatches to a command and maps outcomes to exit codes in one place.
+import { initCommand, INIT_HELP } from "./commands/init.ts";
+import { planCommand, PLAN_HELP } from "./commands/plan.ts";
+import { validateCommand, VALIDATE_HELP } from "./commands/validate.ts";
+import { EXIT, UsageError, type CliIO } from "./io.ts";
+
+type Command = { run: (argv: string[], io: CliIO) => Promise<number>; help: string; summary: string };
+
+export const COMMANDS: Record<string, Command> = {
+  validate: { run: validateCommand, help: VALIDATE_HELP, summary: "check every spec file; report all errors with file:line:col" },
+  plan: { run: planCommand, help: PLAN_HELP, summary: "show what `run` would do next: stages, actions, tiers, costs" },
+  init: { run: initCommand, help: INIT_HELP, summary: "scaffold a new agency repository" },
+};
+
+export const MAIN_HELP = `ateams — autonomous LLM agent teams, declared in YAML and reconciled through git
+
+Usage: ateams <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .join("\n")}
+
+Every command takes --agency <dir> (default ./agency) where it applies, and --help.
+Exit status: 0 success, 1 invalid specs or failed work, 2 usage error.
+`;
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    const topic = name === "help" ? rest[0] : undefined;
+    io.stdout(topic && COMMANDS[topic] ? COMMANDS[topic].help : MAIN_HELP);
+    return EXIT.ok;
+  }
+  if (name === "--version" || name === "-v") {
+    const { default: pkg } = await import("../../package.json", { with: { type: "json" } });
+    io.stdout(`${pkg.version}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command '${name}'`);
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`ateams: ${e.message}\nRun 'ateams ${command ? `${name} ` : ""}--help' for usage.\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+}

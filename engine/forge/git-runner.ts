@@ -1,0 +1,87 @@
+// The one place that spawns git. simple-git treats "exit≠0 with empty stderr" as success, which would hide answers
+// like `merge-base --is-ancestor` (exit 1) or `merge-tree` conflicts (exit 1, details on stdout); so every run here
+// reports its exit status and callers say which statuses are answers rather than failures.
+import { GitError, simpleGit, type SimpleGitOptions } from "simple-git";
+import { GitCommandError } from "./errors.ts";
+
+export interface GitOutput {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export interface RunOptions {
+  /** Extra variables on top of the process environment (GIT_INDEX_FILE, identity fallbacks, …). */
+  env?: Record<string, string>;
+  /** Exit statuses that are answers, not failures. Default: only 0. */
+  ok?: readonly number[];
+  /** Run in another directory (a temporary worktree) instead of the store's. */
+  cwd?: string;
+}
+
+export interface GitRunner {
+  readonly dir: string;
+  run(args: readonly string[], options?: RunOptions): Promise<GitOutput>;
+  /** stdout of a run that must succeed, without the trailing newline. */
+  text(args: readonly string[], options?: RunOptions): Promise<string>;
+}
+
+/** Carries the raw result through simple-git's error path, which only preserves GitError instances. */
+class ExitStatus extends GitError {
+  readonly result: GitOutput;
+  constructor(result: GitOutput) {
+    super(undefined, `exit ${result.exitCode}`);
+    this.result = result;
+  }
+}
+
+// simple-git refuses env variables such as EDITOR, GIT_CONFIG_GLOBAL or GIT_SSH_COMMAND because they could come from
+// an untrusted caller. Here every argument is built by this package and the environment is the process's own (the
+// operator's or CI's), so those categories are allowed; argument-borne risks (--upload-pack, aliases) stay blocked.
+const TRUSTED_ENV: SimpleGitOptions["unsafe"] = {
+  allowUnsafeEditor: true,
+  allowUnsafePager: true,
+  allowUnsafeConfigPaths: true,
+  allowUnsafeConfigEnvCount: true,
+  allowUnsafeAskPass: true,
+  allowUnsafeSshCommand: true,
+  allowUnsafeGitProxy: true,
+  allowUnsafeTemplateDir: true,
+  allowUnsafeDiffExternal: true,
+};
+
+export function createGitRunner(dir: string): GitRunner {
+  async function run(args: readonly string[], options: RunOptions = {}): Promise<GitOutput> {
+    const git = simpleGit({
+      baseDir: options.cwd ?? dir,
+      unsafe: TRUSTED_ENV,
+      errors: (_error, result) =>
+        result.exitCode === 0
+          ? undefined
+          : new ExitStatus({
+              exitCode: result.exitCode,
+              stdout: Buffer.concat(result.stdOut).toString("utf8"),
+              stderr: Buffer.concat(result.stdErr).toString("utf8"),
+            }),
+    });
+    // Never wait on a terminal prompt or an editor: there is nobody to answer in a reconcile run.
+    git.env({ ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_EDITOR: "true", ...options.env });
+    try {
+      const stdout = await git.raw([...args]);
+      return { stdout, stderr: "", exitCode: 0 };
+    } catch (e) {
+      if (e instanceof ExitStatus) {
+        if ((options.ok ?? [0]).includes(e.result.exitCode)) return e.result;
+        throw new GitCommandError(args, e.result.exitCode, e.result.stderr || e.result.stdout, { cause: e });
+      }
+      throw new GitCommandError(args, undefined, String(e), { cause: e });
+    }
+  }
+  return {
+    dir,
+    run,
+    async text(args, options) {
+      return (await run(args, options)).stdout.replace(/\n$/, "");
+    },
+  };
+}

@@ -1,0 +1,147 @@
+// A LanguageModel over any OpenAI-compatible Chat Completions server (OpenAI itself, Ollama, vLLM, the test fake).
+// The SDK only moves bytes: retries, timeouts and error classes are ours (retry.ts, openai-errors.ts).
+import OpenAI from "openai";
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from "openai/resources/chat/completions";
+import { LlmAbortedError, LlmConfigError, LlmTimeoutError } from "./errors.ts";
+import { toLlmError } from "./openai-errors.ts";
+import { assembleChunks } from "./openai-stream.ts";
+import { fromChatCompletion, toChatBody, type ParsedCompletion } from "./openai-wire.ts";
+import { withRetries, type RetryEvent, type Sleep } from "./retry.ts";
+import type { CompletionRequest, CompletionResult, LanguageModel } from "./types.ts";
+
+export interface OpenAIModelSettings {
+  model: string;
+  /** Defaults to env OPENAI_BASE_URL, then the official API. */
+  baseURL?: string;
+  /** Defaults to env OPENAI_API_KEY, read at the first call so commands that make no call need no key. */
+  apiKey?: string;
+  /** Label for logs and metrics; "openai" unless told. */
+  provider?: string;
+  /** Per attempt, covering the whole answer including a streamed body. Default 120 s. */
+  timeoutMs?: number;
+  /** Retries after the first attempt, for retryable errors only. Default 3. */
+  maxRetries?: number;
+  /** Ask for SSE and assemble the chunks; same result either way. */
+  stream?: boolean;
+  /** Default: max_completion_tokens for the official API, max_tokens for any other base URL. */
+  maxTokensParam?: "max_completion_tokens" | "max_tokens";
+  fetch?: typeof globalThis.fetch;
+  sleep?: Sleep;
+  random?: () => number;
+  /** Base delay of the exponential backoff. Default 500 ms. */
+  retryBaseDelayMs?: number;
+}
+
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0", "host.docker.internal"]);
+
+function isLocal(baseURL: string): boolean {
+  try {
+    return LOCAL_HOSTS.has(new URL(baseURL).hostname);
+  } catch {
+    return false;
+  }
+}
+
+function resolveApiKey(explicit: string | undefined, baseURL: string | undefined): string {
+  const key = explicit || process.env.OPENAI_API_KEY;
+  if (key) return key;
+  // Ollama and friends ignore the key, but the SDK refuses to run without one.
+  if (baseURL && isLocal(baseURL)) return "ollama";
+  throw new LlmConfigError(
+    baseURL
+      ? `no API key for ${baseURL}: set OPENAI_API_KEY (or pass apiKey)`
+      : "no model configured: set OPENAI_API_KEY to use OpenAI, or set OPENAI_BASE_URL=http://localhost:11434/v1 " +
+          "to use a local Ollama (no key needed)",
+  );
+}
+
+export function createOpenAIModel(settings: OpenAIModelSettings): LanguageModel {
+  const baseURL = settings.baseURL || process.env.OPENAI_BASE_URL || undefined;
+  const timeoutMs = settings.timeoutMs ?? 120_000;
+  const stream = settings.stream ?? false;
+  const maxTokensParam = settings.maxTokensParam ?? (baseURL ? "max_tokens" : "max_completion_tokens");
+  let client: OpenAI | undefined;
+
+  const getClient = (): OpenAI =>
+    (client ??= new OpenAI({
+      apiKey: resolveApiKey(settings.apiKey, baseURL),
+      ...(baseURL ? { baseURL } : {}),
+      ...(settings.fetch ? { fetch: settings.fetch } : {}),
+      maxRetries: 0,
+      timeout: timeoutMs,
+    }));
+
+  async function attempt(body: ChatCompletionCreateParams, callerSignal: AbortSignal | undefined) {
+    if (callerSignal?.aborted) throw new LlmAbortedError({ cause: callerSignal.reason });
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new LlmTimeoutError(timeoutMs));
+    }, timeoutMs);
+    const forwardAbort = () => controller.abort(callerSignal?.reason);
+    callerSignal?.addEventListener("abort", forwardAbort, { once: true });
+    try {
+      const options = { signal: controller.signal, maxRetries: 0, timeout: timeoutMs };
+      let completion: ChatCompletion;
+      if (body.stream) {
+        const chunks = (await getClient().chat.completions.create(body, options)) as AsyncIterable<ChatCompletionChunk>;
+        completion = await assembleChunks(chunks);
+        // The SDK ends an aborted stream quietly instead of throwing, so a cut-off answer must be caught here.
+        if (controller.signal.aborted) throw controller.signal.reason;
+      } else {
+        completion = (await getClient().chat.completions.create(body, options)) as ChatCompletion;
+      }
+      return { completion, parsed: fromChatCompletion(completion) };
+    } catch (err) {
+      throw toLlmError(err, { timedOut, timeoutMs, ...(callerSignal ? { callerSignal } : {}) });
+    } finally {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener("abort", forwardAbort);
+    }
+  }
+
+  return {
+    provider: settings.provider ?? "openai",
+    modelId: settings.model,
+    ...(baseURL ? { baseURL } : {}),
+    async complete(req: CompletionRequest): Promise<CompletionResult> {
+      const started = performance.now();
+      const { body, warnings } = toChatBody(req, { model: settings.model, stream, maxTokensParam });
+      const retries: RetryEvent[] = [];
+      const { completion, parsed } = await withRetries(() => attempt(body, req.signal), {
+        maxRetries: settings.maxRetries ?? 3,
+        ...(settings.retryBaseDelayMs !== undefined ? { baseDelayMs: settings.retryBaseDelayMs } : {}),
+        ...(settings.sleep ? { sleep: settings.sleep } : {}),
+        ...(settings.random ? { random: settings.random } : {}),
+        ...(req.signal ? { signal: req.signal } : {}),
+        onRetry: (e) => retries.push(e),
+      });
+      return toResult(parsed, {
+        warnings: [...warnings, ...parsed.warnings, ...retries.map(describeRetry)],
+        raw: { request: body, response: completion },
+        latencyMs: performance.now() - started,
+      });
+    },
+  };
+}
+
+function describeRetry(e: RetryEvent): string {
+  return `retry ${e.retry} after ${Math.round(e.delayMs)} ms: ${e.error.name}: ${e.error.message}`;
+}
+
+function toResult(
+  parsed: ParsedCompletion,
+  extra: { warnings: string[]; raw: CompletionResult["raw"]; latencyMs: number },
+): CompletionResult {
+  return {
+    content: parsed.content,
+    toolCalls: parsed.toolCalls,
+    usage: parsed.usage,
+    finishReason: parsed.finishReason,
+    warnings: extra.warnings,
+    raw: extra.raw,
+    cached: false,
+    latencyMs: extra.latencyMs,
+  };
+}

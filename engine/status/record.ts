@@ -1,0 +1,90 @@
+// Pure rewriters of status.yaml's content: (status, event) → new status. The engine is the only writer.
+import type { Condition, Status, TaskStatus, Usage } from "../spec/types.gen.ts";
+
+export function emptyStatus(project: string): Status {
+  return { project };
+}
+
+/** Sets a condition, keeping lastTransitionTime when the status did not change (Kubernetes/Flux semantics). */
+export function setCondition(conditions: readonly Condition[] | undefined, next: Condition, now: string): Condition[] {
+  const list = [...(conditions ?? [])];
+  const i = list.findIndex((c) => c.type === next.type);
+  const prior = i === -1 ? undefined : list[i];
+  const merged: Condition = { ...next, lastTransitionTime: prior && prior.status === next.status ? (prior.lastTransitionTime ?? now) : now };
+  if (i === -1) list.push(merged);
+  else list[i] = merged;
+  return list;
+}
+
+export function addUsage(a: Usage | undefined, b: Usage): Usage {
+  return {
+    calls: (a?.calls ?? 0) + (b.calls ?? 0),
+    inputTokens: (a?.inputTokens ?? 0) + (b.inputTokens ?? 0),
+    outputTokens: (a?.outputTokens ?? 0) + (b.outputTokens ?? 0),
+    costUsd: Math.round(((a?.costUsd ?? 0) + (b.costUsd ?? 0)) * 1e6) / 1e6,
+  };
+}
+
+export interface TaskDone {
+  fingerprint: string;
+  parts: Record<string, string>;
+  tier: string;
+  model: string;
+  outputs: { path: string; sha256: string }[];
+  usage?: Usage;
+  commit?: string;
+  revisions?: number;
+  at: string;
+}
+
+export function recordTaskDone(status: Status, taskId: string, done: TaskDone): Status {
+  const prior: TaskStatus = status.tasks?.[taskId] ?? {};
+  const { failedFingerprint: _cleared, ...rest } = prior;
+  const next: TaskStatus = {
+    ...rest,
+    fingerprint: done.fingerprint,
+    inputs: done.parts,
+    tier: done.tier,
+    model: done.model,
+    attempts: (prior.attempts ?? 0) + 1,
+    revisions: done.revisions ?? 0,
+    outputs: done.outputs,
+    completedAt: done.at,
+    ...(done.commit ? { commit: done.commit } : {}),
+    ...(done.usage ? { usage: addUsage(prior.usage, done.usage) } : {}),
+    conditions: setCondition(
+      setCondition(prior.conditions, { type: "Ready", status: "True", reason: "Succeeded", message: `done on ${done.model}` }, done.at),
+      { type: "Failed", status: "False", reason: "Succeeded" },
+      done.at,
+    ),
+  };
+  return { ...status, tasks: { ...status.tasks, [taskId]: next }, ...(done.usage ? { usage: addUsage(status.usage, done.usage) } : {}) };
+}
+
+export function recordTaskFailed(status: Status, taskId: string, failure: { fingerprint: string; reason: string; message: string; at: string; usage?: Usage }): Status {
+  const prior: TaskStatus = status.tasks?.[taskId] ?? {};
+  const next: TaskStatus = {
+    ...prior,
+    failedFingerprint: failure.fingerprint,
+    attempts: (prior.attempts ?? 0) + 1,
+    ...(failure.usage ? { usage: addUsage(prior.usage, failure.usage) } : {}),
+    conditions: setCondition(
+      setCondition(prior.conditions, { type: "Failed", status: "True", reason: failure.reason, message: failure.message }, failure.at),
+      { type: "Ready", status: "False", reason: failure.reason, message: failure.message },
+      failure.at,
+    ),
+  };
+  return { ...status, tasks: { ...status.tasks, [taskId]: next }, ...(failure.usage ? { usage: addUsage(status.usage, failure.usage) } : {}) };
+}
+
+export function recordStream(status: Status, streamId: string, field: "verified" | "accepted", fingerprint: string, at: string, by?: string, commit?: string): Status {
+  const prior = status.streams?.[streamId] ?? {};
+  return {
+    ...status,
+    streams: { ...status.streams, [streamId]: { ...prior, [field]: { fingerprint, at, ...(by ? { by } : {}), ...(commit ? { commit } : {}) } } },
+  };
+}
+
+export function recordAssembly(status: Status, fingerprint: string, at: string, commit?: string): Status {
+  return { ...status, assembly: { fingerprint, at, ...(commit ? { commit } : {}) } };
+}
