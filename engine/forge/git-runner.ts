@@ -13,8 +13,8 @@ export interface GitOutput {
 export interface RunOptions {
   /** Extra variables on top of the process environment (GIT_INDEX_FILE, identity fallbacks, …). */
   env?: Record<string, string>;
-  /** Exit statuses that are answers, not failures. Default: only 0. */
-  ok?: readonly number[];
+  /** Exit statuses that are answers, not failures ("any": the caller reads the status itself). Default: only 0. */
+  ok?: readonly number[] | "any";
   /** Run in another directory (a temporary worktree) instead of the store's. */
   cwd?: string;
 }
@@ -71,7 +71,8 @@ export function createGitRunner(dir: string): GitRunner {
       return { stdout, stderr: "", exitCode: 0 };
     } catch (e) {
       if (e instanceof ExitStatus) {
-        if ((options.ok ?? [0]).includes(e.result.exitCode)) return e.result;
+        const ok = options.ok ?? [0];
+        if (ok === "any" || ok.includes(e.result.exitCode)) return e.result;
         throw new GitCommandError(args, e.result.exitCode, e.result.stderr || e.result.stdout, { cause: e });
       }
       throw new GitCommandError(args, undefined, String(e), { cause: e });

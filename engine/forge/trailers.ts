@@ -88,3 +88,10 @@ export function parseCommitMessage(text: string): CommitMessage {
   if (trailers) paragraphs.pop();
   return { subject, body: paragraphs.join("\n\n").trim(), trailers: trailers ?? {} };
 }
+
+/** A free-form message (first line = subject, the rest = body) with our trailer block appended. */
+export function withTrailers(message: string, trailers: Trailers): string {
+  const text = message.replace(/\r\n?/g, "\n").trim();
+  const nl = text.indexOf("\n");
+  return formatCommitMessage(nl === -1 ? text : text.slice(0, nl), nl === -1 ? "" : text.slice(nl + 1), trailers);
+}

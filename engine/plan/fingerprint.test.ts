@@ -54,10 +54,8 @@ describe("task fingerprints", () => {
   });
 
   it("editing the specialist template marks every task; the collaborator template marks none", async () => {
-    const sources = new Map(templates.names().map((n) => [n, ""] as const));
-    const base = await loadTemplates();
-    const raw = async (n: string) => readFile(join(import.meta.dirname, "../../templates", `${n}.hbs`), "utf8");
-    for (const n of base.names()) sources.set(n, await raw(n));
+    const sources = new Map<string, string>();
+    for (const n of templates.names()) sources.set(n, await readFile(join(import.meta.dirname, "../../templates", `${n}.hbs`), "utf8"));
     const specialistEdited = new Map(sources).set("specialist.system", `${sources.get("specialist.system")}\nBe brief.\n`);
     expect(await staleTasks(templatesFrom(specialistEdited))).toEqual(["competitors", "draft", "facts", "glossary", "polish"]);
     const collaboratorEdited = new Map(sources).set("collaborator.system", `${sources.get("collaborator.system")}\nBe strict.\n`);

@@ -51,30 +51,47 @@ export function fingerprintTasks(model: AgencyModel, project: LoadedProject, tem
     .map((n) => templates.digest(n));
   const resources = new Map([...(model.spec.resources ?? []), ...(project.spec.resources ?? [])].map((r) => [r.id, r]));
 
+  // The system prompt depends on the stream, the role and the specialist, not on the task: render each once.
+  const prompts = new Map<string, { text: string; digest: string }>();
+  const roleDigests = new Map<string, string>();
   for (const { task, stream } of topoOrder(streams)) {
     const role = model.roles.get(task.role)!.spec;
     const recorded = project.status?.tasks?.[task.id];
     const routing = routeTask(model.spec, task, role, recorded?.escalations ?? 0);
-    const systemPrompt = templates.render("specialist.system", specialistView(model, project, stream, task));
+    const promptKey = `${stream.id}\u0000${task.role}\u0000${task.specialist ?? ""}`;
+    let prompt = prompts.get(promptKey);
+    if (!prompt) {
+      const text = templates.render("specialist.system", specialistView(model, project, stream, task));
+      prompt = { text, digest: partDigest({ systemPrompt: text, templates: promptTemplates }) };
+      prompts.set(promptKey, prompt);
+    }
+    let roleDigest = roleDigests.get(task.role);
+    if (!roleDigest) roleDigests.set(task.role, (roleDigest = partDigest(role)));
+    const systemPrompt = prompt.text;
     const parts: Record<string, string> = {
-      spec: digest({ task, stream: { id: stream.id, goal: stream.goal, successCriteria: stream.successCriteria } }),
-      role: digest(role),
-      prompt: digest({ systemPrompt, templates: promptTemplates }),
-      model: digest({ tier: routing.tier, model: routing.model }),
+      spec: partDigest({ task, stream: { id: stream.id, goal: stream.goal, successCriteria: stream.successCriteria } }),
+      role: roleDigest,
+      prompt: prompt.digest,
+      model: partDigest({ tier: routing.tier, model: routing.model }),
     };
     const inputs = (task.inputs ?? []).filter((i) => i.resource).map((i) => resources.get(i.resource!));
-    if (inputs.length) parts.resources = digest(inputs);
-    if (recorded?.feedback?.length) parts.feedback = digest(recorded.feedback.map((f) => ({ by: f.by, text: f.text })));
+    if (inputs.length) parts.resources = partDigest(inputs);
+    if (recorded?.feedback?.length) parts.feedback = partDigest(recorded.feedback.map((f) => ({ by: f.by, text: f.text })));
     for (const dep of task.dependsOn ?? []) {
       const up = out.get(dep);
       const upStream = streamOf.get(dep);
       if (!up || !upStream) continue;
       const outputs = up.task.outputs.map((o) => project.outputs.get(outputKey(upStream.id, o.path))?.sha256 ?? null);
-      parts[`upstream:${dep}`] = digest({ fingerprint: up.fingerprint, outputs });
+      parts[`upstream:${dep}`] = partDigest({ fingerprint: up.fingerprint, outputs });
     }
     out.set(task.id, { task, stream, fingerprint: digest(parts), parts, routing, systemPrompt });
   }
   return out;
+}
+
+/** Parts only need to tell "changed" from "same" for one task: 64 bits keep status.yaml compact. */
+function partDigest(value: unknown): string {
+  return digest(value).slice(0, 16);
 }
 
 const PART_WORDS: Record<string, string> = {

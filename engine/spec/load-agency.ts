@@ -1,6 +1,7 @@
 // Loads an agency directory: the only place that reads spec files. Everything after it is pure.
 import { createHash } from "node:crypto";
-import { lstat, readdir, readFile, stat } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { lstat, readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { crossCheck } from "./cross-check.ts";
 import { error, hasErrors, sortDiagnostics, warning, type Diagnostic } from "./diagnostic.ts";
@@ -108,7 +109,7 @@ export async function loadAgency(agencyDir: string): Promise<LoadResult> {
     return fail(diags);
   }
 
-  for (const { project } of planned) project.outputs = await hashOutputs(project);
+  for (const { project } of planned) project.outputs = hashOutputs(project);
 
   const model: AgencyModel = deepFreeze({ dir, file: agencyFile, spec: agency.value, roles, projects });
   diags.push(...crossCheck(model, sources, { roleIds, projectIds }));
@@ -141,17 +142,25 @@ async function listDir(path: string, diags: Diagnostic[], required: boolean): Pr
 }
 
 /** Hashes the outputs the plan declares, so downstream fingerprints notice a human editing an upstream file. */
-async function hashOutputs(project: LoadedProject): Promise<Map<string, OutputFile>> {
+function hashOutputs(project: LoadedProject): Map<string, OutputFile> {
   const out = new Map<string, OutputFile>();
   for (const stream of project.plan?.streams ?? []) {
     for (const task of stream.tasks) {
       for (const o of task.outputs) {
-        const bytes = await readFile(join(project.dir, "outputs", stream.id, o.path)).catch(() => undefined);
+        const bytes = readIfFile(join(project.dir, "outputs", stream.id, o.path));
         if (bytes) out.set(outputKey(stream.id, o.path), { sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length });
       }
     }
   }
   return out;
+}
+
+function readIfFile(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined; // missing (not produced yet) or not a file: either way there is no output to hash
+  }
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,5 +1,7 @@
 // Reads one spec file defensively: the agency directory is user input and may hold anything.
-import { lstat, readFile, stat } from "node:fs/promises";
+// Synchronous on purpose: spec files are small and many, and a thread-pool round trip per file costs more than
+// the read itself (measured by `npm run bench`).
+import { lstatSync, readFileSync, statSync } from "node:fs";
 import { error, type Diagnostic } from "./diagnostic.ts";
 
 /** Spec files are small by nature; anything larger is a mistake or an attack, and is refused before reading. */
@@ -16,11 +18,11 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 export async function readSourceFile(file: string, maxBytes = MAX_SPEC_BYTES): Promise<SourceText | Diagnostic> {
   let info;
   try {
-    info = await stat(file);
+    info = statSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {
-      const link = await lstat(file).catch(() => undefined);
+      const link = tryLstat(file);
       return error(file, 1, 1, link?.isSymbolicLink() ? "is a symbolic link to a missing file" : "file not found");
     }
     if (code === "ELOOP") return error(file, 1, 1, "symbolic link loop");
@@ -32,7 +34,7 @@ export async function readSourceFile(file: string, maxBytes = MAX_SPEC_BYTES): P
   if (info.size > maxBytes) return error(file, 1, 1, `file is too large (${info.size} bytes; the limit is ${maxBytes})`);
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "EACCES" || code === "EPERM") return error(file, 1, 1, "permission denied");
@@ -49,6 +51,14 @@ export async function readSourceFile(file: string, maxBytes = MAX_SPEC_BYTES): P
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === "") return error(file, 1, 1, "file is empty");
   return { file, text };
+}
+
+function tryLstat(file: string) {
+  try {
+    return lstatSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 function at(file: string, bytes: Buffer, offset: number, message: string): Diagnostic {

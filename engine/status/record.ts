@@ -52,9 +52,10 @@ export function recordTaskDone(status: Status, taskId: string, done: TaskDone): 
     completedAt: done.at,
     ...(done.commit ? { commit: done.commit } : {}),
     ...(done.usage ? { usage: addUsage(prior.usage, done.usage) } : {}),
+    // Success clears Failed/Progressing: only conditions that still say something are kept.
     conditions: setCondition(
-      setCondition(prior.conditions, { type: "Ready", status: "True", reason: "Succeeded", message: `done on ${done.model}` }, done.at),
-      { type: "Failed", status: "False", reason: "Succeeded" },
+      (prior.conditions ?? []).filter((c) => c.type !== "Failed" && c.type !== "Progressing"),
+      { type: "Ready", status: "True", reason: "Succeeded" },
       done.at,
     ),
   };

@@ -1,0 +1,78 @@
+// One finished task → at most one commit on its branch, written with plumbing so any branch can be committed to while
+// the user works on another, and made idempotent: the same files again produce no commit at all.
+import { setTimeout as sleep } from "node:timers/promises";
+import { GitRefMovedError, GitRefNotFoundError } from "./errors.ts";
+import { assertSafeRepoPaths } from "./safe-path.ts";
+import type { StoreContext } from "./store-context.ts";
+import { syncWorktree } from "./sync-worktree.ts";
+import { withTrailers, type Trailers } from "./trailers.ts";
+import { buildTree, type FileChange } from "./tree-builder.ts";
+
+export interface CommitFilesInput {
+  /** Short branch name, e.g. `ateams/launch/research`. */
+  branch: string;
+  /** Where a branch that does not exist yet starts; default: the current HEAD commit (none in a fresh repo). */
+  base?: string;
+  files: readonly FileChange[];
+  /** First line is the subject, the rest the body; trailers are appended as the last paragraph. */
+  message: string;
+  trailers?: Trailers;
+}
+
+export interface CommitResult {
+  /** The branch tip afterwards: the new commit, or the unchanged tip when nothing differed. */
+  sha: string;
+  /** False when the files already had this content (a re-run): no commit was made. */
+  changed: boolean;
+  /** True when this call created the branch. */
+  created: boolean;
+}
+
+// Retries only matter when another process moves the ref; writers in this process queue on the branch lock.
+const MAX_ATTEMPTS = 8;
+
+export async function commitFiles(ctx: StoreContext, input: CommitFilesInput): Promise<CommitResult> {
+  const ref = await ctx.branchRef(input.branch);
+  assertSafeRepoPaths(input.files.map((f) => f.path));
+  const message = withTrailers(input.message, input.trailers ?? {});
+  return ctx.withBranchLock(input.branch, async () => {
+    let last: { expected: string | undefined; actual: string | undefined } | undefined;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      // Jitter after a lost race, so two processes stop recomputing the same commit in lockstep.
+      if (attempt > 1) await sleep(Math.random() * 20 * attempt);
+      const current = await ctx.resolveCommit(ref);
+      const parent = current ?? (await startingPoint(ctx, input.base));
+      const built = await buildTree(ctx.git, parent, input.files);
+
+      if (parent !== undefined && built.tree === (await ctx.git.text(["rev-parse", `${parent}^{tree}`]))) {
+        if (current !== undefined) return { sha: current, changed: false, created: false };
+        // A new branch whose files match its base: create it there rather than add an empty commit.
+        if (await ctx.casUpdateRef(ref, parent, undefined, `ateams: branch ${input.branch} from ${parent}`)) {
+          return { sha: parent, changed: false, created: true };
+        }
+        last = { expected: undefined, actual: await ctx.resolveCommit(ref) };
+        continue;
+      }
+
+      const env = await ctx.identityEnv();
+      const commit = await ctx.git.text(["commit-tree", built.tree, ...(parent ? ["-p", parent] : []), "-m", message], { env });
+      const checkedOut = ctx.workTree !== undefined && (await ctx.checkedOutRef()) === ref;
+      // Worktree and index first: if we die before the ref moves, the user sees our files staged, not a commit
+      // whose content their index silently reverts.
+      if (checkedOut) await syncWorktree(ctx.git, ctx.workTree!, input.files, built);
+      const subject = message.slice(0, message.indexOf("\n"));
+      if (await ctx.casUpdateRef(ref, commit, current, `ateams: ${subject}`)) {
+        return { sha: commit, changed: true, created: current === undefined };
+      }
+      last = { expected: current, actual: await ctx.resolveCommit(ref) };
+    }
+    throw new GitRefMovedError(ref, last?.expected, last?.actual, MAX_ATTEMPTS);
+  });
+}
+
+async function startingPoint(ctx: StoreContext, base: string | undefined): Promise<string | undefined> {
+  if (base === undefined) return ctx.resolveCommit("HEAD");
+  const sha = await ctx.resolveCommit(base);
+  if (sha === undefined) throw new GitRefNotFoundError(base);
+  return sha;
+}

@@ -1,0 +1,85 @@
+// The durable local git layer of a run: commit finished tasks to any branch, merge streams, read state back, publish.
+// Every operation goes through the real git binary; nothing here checks out branches or touches files that the
+// operation is not about.
+import { commitFiles, type CommitFilesInput, type CommitResult } from "./commit-files.ts";
+import { readLog, type CommitInfo, type LogQuery } from "./commit-log.ts";
+import { mergeBranch, type MergeBranchInput, type MergeResult } from "./merge-branch.ts";
+import { pushBranch, type PushOptions, type PushResult } from "./push-branch.ts";
+import { assertSafeRepoPath } from "./safe-path.ts";
+import { createStoreContext, type StoreContext } from "./store-context.ts";
+
+export interface HeadState {
+  /** Short name of the checked-out branch; undefined when HEAD is detached. */
+  branch: string | undefined;
+  /** undefined while the branch is unborn (a fresh repository before its first commit). */
+  commit: string | undefined;
+}
+
+export interface FsckReport {
+  ok: boolean;
+  output: string;
+}
+
+export interface GitStore {
+  /** Top of the working tree (or the bare repository). */
+  readonly dir: string;
+  readonly bare: boolean;
+  head(): Promise<HeadState>;
+  commitFiles(input: CommitFilesInput): Promise<CommitResult>;
+  mergeBranch(input: MergeBranchInput): Promise<MergeResult>;
+  /** Text of a file at a commit; undefined when the ref or the file does not exist. */
+  readFile(ref: string, path: string): Promise<string | undefined>;
+  /** Repo-relative paths of the files under `dir` (default: all) at a commit; empty when the ref does not exist. */
+  listFiles(ref: string, dir?: string): Promise<string[]>;
+  branchExists(branch: string): Promise<boolean>;
+  /** Commit sha of any commit-ish, or undefined. */
+  resolveRef(ref: string): Promise<string | undefined>;
+  log(query: LogQuery): Promise<CommitInfo[]>;
+  fsck(): Promise<FsckReport>;
+  push(branch: string, remote?: string, options?: Omit<PushOptions, "remote">): Promise<PushResult>;
+}
+
+/** Opens the repository containing `dir`; throws GitCommandError when there is none. */
+export async function openGitStore(dir: string): Promise<GitStore> {
+  return gitStoreFrom(await createStoreContext(dir));
+}
+
+export function gitStoreFrom(ctx: StoreContext): GitStore {
+  const git = ctx.git;
+  return {
+    dir: ctx.workTree ?? git.dir,
+    bare: ctx.workTree === undefined,
+    async head() {
+      const sym = await git.run(["symbolic-ref", "-q", "HEAD"], { ok: [0, 1] });
+      const branch = sym.exitCode === 0 ? sym.stdout.trim().replace(/^refs\/heads\//, "") : undefined;
+      return { branch, commit: await ctx.resolveCommit("HEAD") };
+    },
+    commitFiles: (input) => commitFiles(ctx, input),
+    mergeBranch: (input) => mergeBranch(ctx, input),
+    async readFile(ref, path) {
+      assertSafeRepoPath(path);
+      const sha = await ctx.resolveCommit(ref);
+      if (sha === undefined) return undefined;
+      const r = await git.run(["cat-file", "blob", `${sha}:${path}`], { ok: [0, 128] });
+      return r.exitCode === 0 ? r.stdout : undefined;
+    },
+    async listFiles(ref, dir) {
+      const prefix = dir === undefined || dir === "" || dir === "." ? undefined : assertSafeRepoPath(dir.replace(/\/+$/, ""));
+      const sha = await ctx.resolveCommit(ref);
+      if (sha === undefined) return [];
+      const r = await git.run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", sha, ...(prefix ? ["--", prefix] : [])]);
+      return r.stdout.split("\0").filter(Boolean);
+    },
+    async branchExists(branch) {
+      const ref = await ctx.branchRef(branch);
+      return (await git.run(["show-ref", "--verify", "--quiet", ref], { ok: [0, 1] })).exitCode === 0;
+    },
+    resolveRef: (ref) => ctx.resolveCommit(ref),
+    log: (query) => readLog(ctx, query),
+    async fsck() {
+      const r = await git.run(["fsck", "--strict", "--no-dangling", "--no-progress"], { ok: "any" });
+      return { ok: r.exitCode === 0, output: (r.stdout + r.stderr).trim() };
+    },
+    push: (branch, remote, options) => pushBranch(ctx, branch, { ...options, ...(remote ? { remote } : {}) }),
+  };
+}

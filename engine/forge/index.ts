@@ -1,0 +1,11 @@
+// forge/: the git side of a run. Local, durable commits through the real git binary; GitHub comes later, on top.
+export { openGitStore, type FsckReport, type GitStore, type HeadState } from "./git-store.ts";
+export type { CommitFilesInput, CommitResult } from "./commit-files.ts";
+export type { MergeBranchInput, MergeResult } from "./merge-branch.ts";
+export type { PushOptions, PushResult } from "./push-branch.ts";
+export type { CommitInfo, LogQuery } from "./commit-log.ts";
+export type { FileChange } from "./tree-builder.ts";
+export { formatCommitMessage, parseCommitMessage, withTrailers, TRAILER_KEYS, TrailerError, type CommitMessage, type Trailers } from "./trailers.ts";
+export * from "./branch-name.ts";
+export * from "./errors.ts";
+export { assertSafeRepoPath } from "./safe-path.ts";

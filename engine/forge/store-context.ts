@@ -1,0 +1,84 @@
+// What every git-store operation shares: the runner, where the repository lives, who commits, per-branch locks, and
+// the small ref queries (resolve, ancestry, compare-and-swap) they are all built from.
+import { realpath } from "node:fs/promises";
+import { GitCommandError, InvalidRefNameError } from "./errors.ts";
+import { createGitRunner, type GitRunner } from "./git-runner.ts";
+import { identityFallbackEnv, readIdentityConfig } from "./identity.ts";
+import { KeyedMutex } from "./keyed-mutex.ts";
+
+export const ZERO_SHA = "0000000000000000000000000000000000000000";
+
+export interface StoreContext {
+  git: GitRunner;
+  /** The repository's common git dir (shared by linked worktrees); keys the per-branch locks. */
+  gitDir: string;
+  /** Top of the working tree, or undefined for a bare repository. */
+  workTree: string | undefined;
+  /** GIT_AUTHOR_* / GIT_COMMITTER_* to add to every command that creates commits. */
+  identityEnv(): Promise<Record<string, string>>;
+  /** Runs `work` while holding this repository's lock for `branch` (shared by all stores in the process). */
+  withBranchLock<T>(branch: string, work: () => Promise<T>): Promise<T>;
+  /** `refs/heads/<branch>` after checking the name is one git accepts. */
+  branchRef(branch: string): Promise<string>;
+  resolveCommit(ref: string): Promise<string | undefined>;
+  /** The branch ref HEAD points at in this worktree, even when it is unborn; undefined when detached or bare. */
+  checkedOutRef(): Promise<string | undefined>;
+  isAncestor(ancestor: string, descendant: string): Promise<boolean>;
+  /** Moves `ref` from `expected` (undefined = must not exist) to `next`; false when someone else moved it first. */
+  casUpdateRef(ref: string, next: string, expected: string | undefined, reason: string): Promise<boolean>;
+}
+
+// One lock table for the whole process: two stores opened on the same repository must still queue for a branch.
+const locks = new KeyedMutex();
+
+export async function createStoreContext(dir: string): Promise<StoreContext> {
+  const probe = createGitRunner(dir);
+  const gitDir = await realpath(await probe.text(["rev-parse", "--path-format=absolute", "--git-common-dir"]));
+  const bare = (await probe.text(["rev-parse", "--is-bare-repository"])) === "true";
+  const workTree = bare ? undefined : await probe.text(["rev-parse", "--show-toplevel"]);
+  // Run from the top: paths given to ls-files, update-index and friends are otherwise relative to a subdirectory.
+  const git = workTree === undefined ? probe : createGitRunner(workTree);
+  const validBranches = new Set<string>();
+  let identity: Promise<Record<string, string>> | undefined;
+
+  const resolveCommit = async (ref: string): Promise<string | undefined> => {
+    const r = await git.run(["rev-parse", "-q", "--verify", "--end-of-options", `${ref}^{commit}`], { ok: [0, 1, 128] });
+    return r.exitCode === 0 ? r.stdout.trim() : undefined;
+  };
+
+  return {
+    git,
+    gitDir,
+    workTree,
+    identityEnv() {
+      identity ??= readIdentityConfig(git).then((config) => identityFallbackEnv(process.env, config));
+      return identity;
+    },
+    withBranchLock: (branch, work) => locks.run(`${gitDir}\0${branch}`, work),
+    async branchRef(branch) {
+      if (!validBranches.has(branch)) {
+        const r = await git.run(["check-ref-format", `refs/heads/${branch}`], { ok: [0, 1] });
+        if (r.exitCode !== 0 || branch.startsWith("-") || branch === "HEAD") throw new InvalidRefNameError(branch);
+        validBranches.add(branch);
+      }
+      return `refs/heads/${branch}`;
+    },
+    resolveCommit,
+    async checkedOutRef() {
+      if (!workTree) return undefined;
+      const r = await git.run(["symbolic-ref", "-q", "HEAD"], { ok: [0, 1] });
+      return r.exitCode === 0 ? r.stdout.trim() : undefined;
+    },
+    async isAncestor(ancestor, descendant) {
+      return (await git.run(["merge-base", "--is-ancestor", ancestor, descendant], { ok: [0, 1] })).exitCode === 0;
+    },
+    async casUpdateRef(ref, next, expected, reason) {
+      const args = ["update-ref", "-m", reason, ref, next, expected ?? ZERO_SHA];
+      const r = await git.run(args, { ok: [0, 1, 128] });
+      if (r.exitCode === 0) return true;
+      // Only a ref that really moved is a lost race; any other refusal (permissions, a lock left by a crash) is an error.
+      if ((await resolveCommit(ref)) !== expected) return false;
+      throw new GitCommandError(args, r.exitCode, r.stderr);
+    },
+  };
+}

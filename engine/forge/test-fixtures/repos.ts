@@ -1,0 +1,91 @@
+// Real repositories for the forge tests: temp dirs under os.tmpdir(), a bare "remote", and a git configuration
+// isolated from the machine's, so results do not depend on who runs the tests (a CI box has no identity at all).
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { simpleGit, type SimpleGit } from "simple-git";
+
+export const TEST_IDENTITY = { name: "Test User", email: "test@example.com" };
+
+export interface TempDirs {
+  make(prefix?: string): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+export function tempDirs(): TempDirs {
+  const made: string[] = [];
+  return {
+    async make(prefix = "ateams-forge-") {
+      const dir = await mkdtemp(join(tmpdir(), prefix));
+      made.push(dir);
+      return dir;
+    },
+    async cleanup() {
+      await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+    },
+  };
+}
+
+/**
+ * Points git at an empty global config and no system config, and clears identity variables, for this test process
+ * and the child processes it starts. Call once per test file, before any repository is made.
+ */
+export async function isolateGitConfig(dirs: TempDirs): Promise<void> {
+  const home = await dirs.make("ateams-home-");
+  const global = join(home, "gitconfig");
+  await writeFile(global, "");
+  process.env.GIT_CONFIG_GLOBAL = global;
+  process.env.GIT_CONFIG_NOSYSTEM = "1";
+  for (const k of ["GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL", "GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE"]) {
+    delete process.env[k];
+  }
+}
+
+/** A fresh non-bare repository on `main`; with `identity` false it has no user.name/user.email anywhere. */
+export async function initRepo(dir: string, options: { identity?: boolean } = {}): Promise<SimpleGit> {
+  const git = simpleGit(dir);
+  await git.raw(["init", "-q", "-b", "main"]);
+  if (options.identity ?? true) {
+    await git.addConfig("user.name", TEST_IDENTITY.name);
+    await git.addConfig("user.email", TEST_IDENTITY.email);
+  }
+  return git;
+}
+
+export async function initBare(dir: string): Promise<SimpleGit> {
+  const git = simpleGit(dir);
+  await git.raw(["init", "-q", "--bare", "-b", "main"]);
+  return git;
+}
+
+export async function cloneRepo(remote: string, dir: string): Promise<SimpleGit> {
+  await simpleGit().clone(remote, dir, ["-q"]);
+  const git = simpleGit(dir);
+  await git.addConfig("user.name", TEST_IDENTITY.name);
+  await git.addConfig("user.email", TEST_IDENTITY.email);
+  return git;
+}
+
+/** What a user does by hand: write files in the worktree, add them, commit. */
+export async function userCommit(git: SimpleGit, dir: string, files: Record<string, string>, message: string): Promise<string> {
+  for (const [path, content] of Object.entries(files)) await writeFile(join(dir, path), content);
+  await git.add(Object.keys(files));
+  await git.commit(message);
+  return (await git.revparse(["HEAD"])).trim();
+}
+
+/** Everything that would reveal a change to the user's checkout: HEAD, status, index entries, and both diffs. */
+export async function checkoutSnapshot(git: SimpleGit): Promise<string> {
+  return [
+    await git.raw(["symbolic-ref", "HEAD"]),
+    await git.raw(["rev-parse", "HEAD"]),
+    await git.raw(["status", "--porcelain=v2", "--untracked-files=all"]),
+    await git.raw(["ls-files", "-s"]),
+    await git.raw(["diff"]),
+    await git.raw(["diff", "--cached"]),
+  ].join("\n--\n");
+}
+
+export async function commitCount(git: SimpleGit, ref: string): Promise<number> {
+  return Number((await git.raw(["rev-list", "--count", ref])).trim());
+}

@@ -1,0 +1,96 @@
+// Structured replies that can be trusted: every reply is parsed and validated against the same schema that was sent;
+// a bad reply gets a bounded repair turn on the same model, then the next (stronger) model on the ladder is tried.
+// API errors are not escalated: the model already retried them, and a stronger model would not fix a bad key.
+import { LlmConfigError, StructuredOutputError } from "./errors.ts";
+import { parseAndValidate, validatorFor } from "./json-validator.ts";
+import type { ChatMessage, CompletionResult, JSONSchema, LanguageModel } from "./types.ts";
+
+export interface StructuredRequest {
+  messages: ChatMessage[];
+  /** Schema name the model sees; letters, digits, `_` and `-`. */
+  name: string;
+  /** Strict-mode compatible (see toStrictSchema); used both for the request and for validation. */
+  schema: JSONSchema;
+  temperature?: number;
+  maxOutputTokens?: number;
+  signal?: AbortSignal;
+}
+
+export interface StructuredOptions {
+  /** Repair turns per model after its first reply. Default 1. */
+  repairAttempts?: number;
+}
+
+export interface StructuredResult<T> {
+  value: T;
+  result: CompletionResult;
+  /** The model that produced the accepted reply. */
+  model: LanguageModel;
+  /** Model calls made in total, across the ladder. */
+  attempts: number;
+  /** How many rungs up the ladder the accepted reply came from (0 = the first model). */
+  escalations: number;
+  calls: CompletionResult[];
+}
+
+/**
+ * `models` is an escalation ladder, cheapest first. The caller types T; the schema is what guarantees it, so keep
+ * the two in step (schemas/ generates types for exactly this reason).
+ */
+export async function completeStructured<T>(
+  models: LanguageModel[],
+  req: StructuredRequest,
+  opts: StructuredOptions = {},
+): Promise<StructuredResult<T>> {
+  if (models.length === 0) throw new LlmConfigError(`no model to ask for '${req.name}'`);
+  const repairAttempts = opts.repairAttempts ?? 1;
+  const validate = validatorFor(req.schema, req.name);
+  const calls: CompletionResult[] = [];
+  let lastErrors: string[] = [];
+  let lastContent = "";
+
+  for (const [rung, model] of models.entries()) {
+    // Each rung starts from the original conversation: a stronger model should not be anchored on a weaker one's mess.
+    const messages = [...req.messages];
+    for (let turn = 0; turn <= repairAttempts; turn++) {
+      const result = await model.complete({
+        messages,
+        responseFormat: { name: req.name, schema: req.schema },
+        ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+        ...(req.maxOutputTokens !== undefined ? { maxOutputTokens: req.maxOutputTokens } : {}),
+        ...(req.signal ? { signal: req.signal } : {}),
+      });
+      calls.push(result);
+      const check = checkReply(result, validate);
+      if (check.ok) {
+        return { value: check.value as T, result, model, attempts: calls.length, escalations: rung, calls };
+      }
+      lastErrors = check.errors;
+      lastContent = result.content;
+      messages.push({ role: "assistant", content: result.content }, { role: "user", content: repairPrompt(req.name, check) });
+    }
+  }
+  throw new StructuredOutputError({ schemaName: req.name, errors: lastErrors, lastContent, attempts: calls.length, calls });
+}
+
+type Check = { ok: true; value: unknown } | { ok: false; errors: string[]; truncated: boolean };
+
+function checkReply(result: CompletionResult, validate: Parameters<typeof parseAndValidate>[1]): Check {
+  // A cut-off reply can still parse by luck (e.g. a truncated number); never accept it.
+  if (result.finishReason === "length") {
+    return { ok: false, truncated: true, errors: ["the reply was cut off at the output token limit"] };
+  }
+  if (result.finishReason === "content_filter") {
+    return { ok: false, truncated: false, errors: ["the reply was stopped by the content filter"] };
+  }
+  const parsed = parseAndValidate(result.content, validate);
+  return parsed.ok ? parsed : { ok: false, truncated: false, errors: parsed.errors };
+}
+
+function repairPrompt(name: string, check: { errors: string[]; truncated: boolean }): string {
+  const problems = check.errors.map((e) => `- ${e}`).join("\n");
+  const advice = check.truncated
+    ? "Reply again with the complete JSON, written more concisely so it fits."
+    : `Reply again with only the corrected JSON value that satisfies the '${name}' schema, with no other text.`;
+  return `Your previous reply could not be used:\n${problems}\n${advice}`;
+}
