@@ -6,6 +6,8 @@ import { compile } from "json-schema-to-typescript";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const KINDS = ["agency", "role", "project", "plan", "status"] as const;
+/** Structured replies the agents ask models for (schemas/replies/). */
+export const REPLIES = ["pm-options", "pm-decomposition", "pm-blocker", "pm-assembly", "specialist-work", "collaborator-verdict"] as const;
 export const TYPES_FILE = `${root}engine/spec/types.gen.ts`;
 
 export async function generateTypes(): Promise<string> {
@@ -14,7 +16,10 @@ export async function generateTypes(): Promise<string> {
     title: "SpecKinds",
     type: "object",
     additionalProperties: false,
-    properties: Object.fromEntries(KINDS.map((k) => [k, { $ref: `${k}.schema.json` }])),
+    properties: Object.fromEntries([
+      ...KINDS.map((k) => [k, { $ref: `${k}.schema.json` }]),
+      ...REPLIES.map((r) => [r, { $ref: `replies/${r}.schema.json` }]),
+    ]),
   };
   const ts = await compile(root_ as never, "SpecKinds", {
     bannerComment:

@@ -75,6 +75,12 @@ describe.each([false, true])("createOpenAIModel (stream: %s)", (stream) => {
     expect(err).toMatchObject({ timeoutMs: 150, isRetryable: true });
     expect(performance.now() - started).toBeLessThan(2000);
   });
+  it("times out an answer that stalls after it started, instead of returning half of it", async () => {
+    server.handler = replySequence({ fault: "stall", content: "a long and thorough answer" }, { content: "whole" });
+    const r = await model({ stream, timeoutMs: 150, maxRetries: 1 }).complete(ask("hello"));
+    expect(r.content).toBe("whole");
+    expect(r.warnings[0]).toMatch(/LlmTimeoutError/);
+  });
 });
 
 describe("createOpenAIModel retries", () => {
@@ -177,6 +183,13 @@ describe("createOpenAIModel configuration", () => {
     vi.stubEnv("OPENAI_API_KEY", "sk-late");
     await m.complete(ask("hi"));
     expect(server.chatRequests[0]!.headers.authorization).toBe("Bearer sk-late");
+  });
+
+  it("sends every request through an injected fetch", async () => {
+    const urls: string[] = [];
+    const fetch: typeof globalThis.fetch = (input, init) => (urls.push(String(input)), globalThis.fetch(input, init));
+    await model({ fetch }).complete(ask("hi"));
+    expect(urls).toEqual([`${server.url}/chat/completions`]);
   });
 
   it("drops settings the API would reject, with a warning", async () => {

@@ -10,6 +10,12 @@ export interface SpecKinds {
   project?: Project;
   plan?: Plan;
   status?: Status;
+  "pm-options"?: PmOptionsReply;
+  "pm-decomposition"?: PmDecompositionReply;
+  "pm-blocker"?: PmBlockerReply;
+  "pm-assembly"?: PmAssemblyReply;
+  "specialist-work"?: SpecialistWorkReply;
+  "collaborator-verdict"?: CollaboratorVerdict;
 }
 /**
  * agency/agency.yaml: the agency's people, model tiers, routing criteria, budgets and cross-project tools and resources.
@@ -510,4 +516,194 @@ export interface AssemblyStatus {
  */
 export interface Cursor {
   since?: string;
+}
+/**
+ * The PM's reply to a new objective: alternative approaches and a recommendation. Strict-mode compatible.
+ */
+export interface PmOptionsReply {
+  /**
+   * The PM's reading of the objective in two or three sentences.
+   */
+  summary: string;
+  /**
+   * @minItems 2
+   */
+  options: [PmOption, PmOption, ...PmOption[]];
+  recommended: string;
+  /**
+   * Why the recommended option fits the objectives and constraints best.
+   */
+  rationale: string;
+}
+export interface PmOption {
+  id: string;
+  title: string;
+  approach: string;
+  pros: string[];
+  cons: string[];
+  estimate: PmOptionEstimate;
+}
+export interface PmOptionEstimate {
+  costUsd: number;
+  tokens: number;
+  tasks: number;
+}
+/**
+ * The PM's breakdown of one option into streams and tasks, plus any new roles. Strict-mode compatible.
+ */
+export interface PmDecompositionReply {
+  /**
+   * @minItems 1
+   */
+  streams: [PmStream, ...PmStream[]];
+  /**
+   * Roles to create when no existing role fits; empty when every task reuses a role.
+   */
+  newRoles: PmNewRole[];
+}
+export interface PmStream {
+  id: string;
+  title: string;
+  goal: string;
+  /**
+   * @minItems 1
+   */
+  successCriteria: [string, ...string[]];
+  /**
+   * @minItems 1
+   */
+  tasks: [PmTask, ...PmTask[]];
+}
+export interface PmTask {
+  id: string;
+  title: string;
+  role: string;
+  description: string;
+  dependsOn: string[];
+  /**
+   * @minItems 1
+   */
+  outputs: [PmOutput, ...PmOutput[]];
+  /**
+   * @minItems 1
+   */
+  criteria: [string, ...string[]];
+  /**
+   * One 1-5 rating per routing criterion.
+   */
+  scores: PmScore[];
+}
+export interface PmOutput {
+  path: string;
+  description: string;
+}
+export interface PmScore {
+  criterion: string;
+  score: number;
+}
+export interface PmNewRole {
+  id: string;
+  name: string;
+  type: "task" | "domain" | "collaborative" | "support" | "reviewer";
+  summary: string;
+  /**
+   * @minItems 1
+   */
+  expertise: [string, ...string[]];
+  expectations: PmNewRoleExpectations;
+  collaboration: string;
+  adaptability: string;
+}
+export interface PmNewRoleExpectations {
+  /**
+   * @minItems 1
+   */
+  input: [string, ...string[]];
+  /**
+   * @minItems 1
+   */
+  output: [string, ...string[]];
+}
+/**
+ * The PM's resolution of a blocked task: re-plan it, or ask the Director. Strict-mode compatible.
+ */
+export interface PmBlockerReply {
+  resolution: "replan-task" | "ask-director";
+  /**
+   * The task's new instructions (replan-task).
+   */
+  description: string | null;
+  /**
+   * The task's new criteria (replan-task).
+   */
+  criteria: string[] | null;
+  /**
+   * What the Director must decide (ask-director).
+   */
+  question: string | null;
+}
+/**
+ * The PM's assembled deliverable and its note to the Director. Strict-mode compatible.
+ */
+export interface PmAssemblyReply {
+  /**
+   * The complete deliverable in Markdown.
+   */
+  deliverable: string;
+  /**
+   * For the Director: what was produced, how it meets the success criteria, what to look at first.
+   */
+  summary: string;
+  openQuestions: string[];
+}
+/**
+ * A Specialist's finished work for one task. Strict-mode compatible.
+ */
+export interface SpecialistWorkReply {
+  /**
+   * @minItems 1
+   */
+  files: [WorkFile, ...WorkFile[]];
+  /**
+   * Thinking summary for the work log: approach and key decisions.
+   */
+  summary: string;
+  /**
+   * What was done, step by step.
+   */
+  actions: string[];
+  /**
+   * Gaps in the inputs, for the Collaborator.
+   */
+  questions: string[];
+}
+export interface WorkFile {
+  /**
+   * Exactly one of the output paths the task asked for.
+   */
+  path: string;
+  /**
+   * The complete file content.
+   */
+  content: string;
+}
+/**
+ * The Collaborator's check of a task's output, or of a whole stream, against its criteria. Strict-mode compatible.
+ */
+export interface CollaboratorVerdict {
+  verdict: "pass" | "revise" | "blocked";
+  checks: CriterionCheck[];
+  /**
+   * Concrete changes to make (verdict revise); for a stream, each item starts with the task id and a colon.
+   */
+  feedback: string[];
+  /**
+   * What is missing and from whom (verdict blocked).
+   */
+  blocker: string | null;
+}
+export interface CriterionCheck {
+  criterion: string;
+  met: boolean;
+  evidence: string;
 }

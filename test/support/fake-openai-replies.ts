@@ -30,6 +30,8 @@ export type FakeReply = (
   | { fault: "rate-limit"; retryAfterSeconds?: number; retryAfterMs?: number }
   | { fault: "server-error"; status?: number }
   | { fault: "hang" }
+  /** Sends headers and the first half of the answer, then goes silent: a stream that stalls mid-answer. */
+  | { fault: "stall"; content: string }
   | { fault: "invalid-json"; content?: string }
   | { fault: "schema-break"; json: unknown }
   | { fault: "truncated"; json?: unknown; content?: string }
@@ -82,6 +84,8 @@ export function buildAnswer(reply: FakeReply, n: number): Answer {
   switch (reply.fault) {
     case "invalid-json":
       return say(reply.content ?? 'Sure! Here is the JSON you asked for: {"title": "unfinished');
+    case "stall":
+      return say(reply.content);
     case "schema-break":
       return say(JSON.stringify(reply.json));
     case "truncated": {

@@ -137,13 +137,20 @@ export function createFakeOpenAIServer(options: FakeOpenAIServerOptions = {}): F
 
     const answer = buildAnswer(reply, chat.index);
     const usage = usageFor(chat.messages, answer);
-    if (!chat.stream) return sendJson(res, 200, chatCompletion(chat, answer, usage));
-    const includeUsage = (b.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
-    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
-    for (const chunk of sseChunks(chat, answer, includeUsage ? usage : undefined, options.chunkSize ?? 4)) {
-      res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+    const stall = "fault" in reply && reply.fault === "stall";
+    if (!chat.stream) {
+      if (!stall) return sendJson(res, 200, chatCompletion(chat, answer, usage));
+      const text = JSON.stringify(chatCompletion(chat, answer, usage));
+      res.writeHead(200, { "content-type": "application/json" });
+      return void res.write(text.slice(0, text.length >> 1));
     }
-    res.end("data: [DONE]\n\n");
+    const includeUsage = (b.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+    const events = sseChunks(chat, answer, includeUsage ? usage : undefined, options.chunkSize ?? 4).map(
+      (chunk) => `data: ${JSON.stringify(chunk)}\n\n`,
+    );
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    if (stall) return void res.write(events.slice(0, events.length >> 1).join(""));
+    res.end(events.join("") + "data: [DONE]\n\n");
   }
 
   const api: FakeOpenAIServer = {

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { validateDoc } from "../spec/validate-doc.ts";
+import { parseYaml } from "../spec/parse-yaml.ts";
+import type { PmDecompositionReply, PmOptionsReply } from "../spec/types.gen.ts";
+import { approveInText, planFromOptions, replanTaskInText, serializePlan, withDecomposition } from "./plan-yaml.ts";
+
+const options: PmOptionsReply = {
+  summary: "s",
+  recommended: "option-2",
+  rationale: "r",
+  options: [
+    { id: "option-1", title: "A", approach: "a", pros: ["p"], cons: ["c"], estimate: { costUsd: 1, tokens: 10, tasks: 1 } },
+    { id: "option-2", title: "B", approach: "b", pros: [], cons: [], estimate: { costUsd: 2, tokens: 20, tasks: 2 } },
+  ],
+};
+const decomposition: PmDecompositionReply = {
+  newRoles: [],
+  streams: [
+    {
+      id: "s",
+      title: "S",
+      goal: "g",
+      successCriteria: ["ok"],
+      tasks: [
+        { id: "t1", title: "T1", role: "writer", description: "d", dependsOn: [], outputs: [{ path: "a.md", description: "" }], criteria: ["c"], scores: [{ criterion: "reasoning", score: 4 }] },
+        { id: "t2", title: "T2", role: "writer", description: "d", dependsOn: ["t1"], outputs: [{ path: "b.md", description: "B" }], criteria: ["c"], scores: [] },
+      ],
+    },
+  ],
+};
+
+describe("plan.yaml rewriters", () => {
+  it("writes a schema-valid plan from the PM's replies", () => {
+    const plan = withDecomposition(planFromOptions("alpha", options), "option-2", decomposition);
+    const text = serializePlan(plan);
+    expect(text.startsWith("# yaml-language-server: $schema=../../../schemas/plan.schema.json\n")).toBe(true);
+    const parsed = parseYaml(text, "plan.yaml");
+    if (Array.isArray(parsed)) throw new Error("unparsable");
+    expect(validateDoc("plan", parsed)).toEqual([]);
+    const value = parsed.value as Record<string, any>;
+    expect(value.basedOn).toBe("option-2");
+    expect(value.streams[0].tasks[0]).toEqual({ id: "t1", title: "T1", role: "writer", description: "d", outputs: [{ path: "a.md" }], criteria: ["c"], scores: { reasoning: 4 } });
+    expect(value.streams[0].tasks[1].dependsOn).toEqual(["t1"]);
+    expect(value.chosen).toBeUndefined();
+  });
+
+  it("approval edits keep comments and every other line", () => {
+    const text = "# keep me\nproject: alpha # and me\nrecommended: option-2\noptions: []\n";
+    const out = approveInText(text, "option-1", "octocat", "2026-11-25T10:00:00Z");
+    expect(out).toContain("# keep me\nproject: alpha # and me\nrecommended: option-2\n");
+    expect(parse(out)).toMatchObject({ chosen: "option-1", approval: { by: "octocat", at: "2026-11-25T10:00:00Z" } });
+  });
+
+  it("re-plans one task in place", () => {
+    const text = serializePlan(withDecomposition(planFromOptions("alpha", options), "option-2", decomposition));
+    const out = parse(replanTaskInText(text, "t2", "new d", ["new c"]));
+    expect(out.streams[0].tasks[1]).toMatchObject({ description: "new d", criteria: ["new c"] });
+    expect(out.streams[0].tasks[0].description).toBe("d");
+    expect(() => replanTaskInText(text, "nope", "x", [])).toThrow(/nope/);
+  });
+});
