@@ -11,6 +11,8 @@ export interface KnownIds {
   /** Role ids from file names, including roles whose file failed validation. */
   roleIds: ReadonlySet<string>;
   projectIds: ReadonlySet<string>;
+  /** roles/ could not be listed (reported already): skip role references rather than flag every task. */
+  rolesUnreadable?: boolean;
 }
 
 export function crossCheck(model: AgencyModel, sources: Sources, known: KnownIds): Diagnostic[] {
@@ -127,7 +129,7 @@ export function crossCheck(model: AgencyModel, sources: Sources, known: KnownIds
         if (taskAt.has(t.id)) err(f, [...tp, "id"], `duplicate task id '${t.id}' (task ids are unique across the project)`);
         else taskAt.set(t.id, tp);
         deps.set(t.id, t.dependsOn ?? []);
-        if (!known.roleIds.has(t.role)) err(f, [...tp, "role"], unknown("role", t.role, known.roleIds));
+        if (!known.rolesUnreadable && !known.roleIds.has(t.role)) err(f, [...tp, "role"], unknown("role", t.role, known.roleIds));
         if (t.tier && !tierIds.has(t.tier)) err(f, [...tp, "tier"], unknown("tier", t.tier, tierIds));
         for (const c of Object.keys(t.scores ?? {})) {
           if (!criteria.has(c)) err(f, [...tp, "scores", c], unknown("routing criterion", c, criteria), true);

@@ -1,8 +1,8 @@
 // Loads an agency directory: the only place that reads spec files. Everything after it is pure.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { lstat, readdir, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { crossCheck } from "./cross-check.ts";
 import { error, hasErrors, sortDiagnostics, warning, type Diagnostic } from "./diagnostic.ts";
 import { outputKey, type AgencyModel, type LoadedProject, type LoadedRole, type OutputFile } from "./model.ts";
@@ -41,12 +41,13 @@ export async function loadAgency(agencyDir: string): Promise<LoadResult> {
     }
     const parsed = parseYaml(src.text, file);
     if (Array.isArray(parsed)) {
-      diags.push(...parsed);
+      for (const d of parsed) diags.push(d);
       return undefined;
     }
     sources.set(file, parsed);
+    for (const w of parsed.warnings) diags.push(w);
     const problems = validateDoc(kind, parsed);
-    diags.push(...problems);
+    for (const d of capPerFile(problems)) diags.push(d);
     return { parsed, value: parsed.value as T, valid: problems.length === 0 };
   }
 
@@ -57,13 +58,24 @@ export async function loadAgency(agencyDir: string): Promise<LoadResult> {
   /** Every role file that exists, valid or not, so one broken role does not cascade into "unknown role" errors. */
   const roleIds = new Set<string>();
   const rolesDir = join(dir, "roles");
-  for (const name of await listDir(rolesDir, diags, false)) {
+  const roleNames = await listDir(rolesDir, diags, false);
+  /** When roles/ itself cannot be read, "unknown role" on every task would only bury the real error. */
+  const rolesUnreadable = roleNames === undefined;
+  const roleFiles = new Map<string, string>();
+  for (const name of roleNames ?? []) {
+    if (name.startsWith(".")) continue; // editor lock files, .DS_Store, …
     const file = join(rolesDir, name);
     if (!YAML_FILE.test(name)) {
-      if (!name.startsWith(".")) diags.push(warning(file, 1, 1, "ignored: role files must end in .yaml"));
+      diags.push(warning(file, 1, 1, "ignored: role files must end in .yaml"));
       continue;
     }
     const id = name.replace(YAML_FILE, "");
+    const prior = roleFiles.get(id);
+    if (prior) {
+      diags.push(error(file, 1, 1, `role '${id}' is defined twice: ${basename(prior)} and ${name}`));
+      continue;
+    }
+    roleFiles.set(id, file);
     roleIds.add(id);
     const role = await load<Role>(file, "role");
     if (role?.valid) roles.set(id, { id, file, spec: role.value });
@@ -73,7 +85,7 @@ export async function loadAgency(agencyDir: string): Promise<LoadResult> {
   const projectIds = new Set<string>();
   const projectsDir = join(dir, "projects");
   const planned: { project: LoadedProject; valid: boolean }[] = [];
-  for (const name of await listDir(projectsDir, diags, false)) {
+  for (const name of (await listDir(projectsDir, diags, false)) ?? []) {
     if (name.startsWith(".")) continue;
     const pdir = join(projectsDir, name);
     const info = await stat(pdir).catch(() => undefined);
@@ -104,15 +116,12 @@ export async function loadAgency(agencyDir: string): Promise<LoadResult> {
     planned.push({ project: lp, valid: (plan?.valid ?? true) && (status?.valid ?? true) });
   }
 
-  if (!agency?.valid) {
-    if (!agency && !diags.some((d) => d.file === agencyFile)) diags.push(error(agencyFile, 1, 1, "agency.yaml is missing"));
-    return fail(diags);
-  }
+  if (!agency?.valid) return fail(diags);
 
   for (const { project } of planned) project.outputs = hashOutputs(project);
 
   const model: AgencyModel = deepFreeze({ dir, file: agencyFile, spec: agency.value, roles, projects });
-  diags.push(...crossCheck(model, sources, { roleIds, projectIds }));
+  for (const d of crossCheck(model, sources, { roleIds, projectIds, rolesUnreadable })) diags.push(d);
   if (hasErrors(diags)) return fail(diags);
   return { ok: true, model, warnings: sortDiagnostics(diags) };
 }
@@ -129,7 +138,8 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-async function listDir(path: string, diags: Diagnostic[], required: boolean): Promise<string[]> {
+/** Sorted entries; [] when absent and optional; undefined (with a diagnostic) when it cannot be listed. */
+async function listDir(path: string, diags: Diagnostic[], required: boolean): Promise<string[] | undefined> {
   try {
     return (await readdir(path)).sort();
   } catch (e) {
@@ -137,8 +147,17 @@ async function listDir(path: string, diags: Diagnostic[], required: boolean): Pr
     if (code === "ENOENT" && !required) return [];
     if (code === "ENOTDIR") diags.push(error(path, 1, 1, "expected a directory"));
     else diags.push(error(path, 1, 1, `cannot list directory (${code ?? String(e)})`));
-    return [];
+    return undefined;
   }
+}
+
+/** A file with thousands of errors is one mistake repeated; show the first ones and count the rest. */
+const MAX_DIAGNOSTICS_PER_FILE = 50;
+function capPerFile(ds: Diagnostic[]): Diagnostic[] {
+  if (ds.length <= MAX_DIAGNOSTICS_PER_FILE) return ds;
+  const shown = ds.slice(0, MAX_DIAGNOSTICS_PER_FILE);
+  const last = shown[shown.length - 1]!;
+  return [...shown, error(last.file, last.line, last.col, `${ds.length - MAX_DIAGNOSTICS_PER_FILE} more errors in this file not shown`)];
 }
 
 /** Hashes the outputs the plan declares, so downstream fingerprints notice a human editing an upstream file. */
@@ -155,11 +174,17 @@ function hashOutputs(project: LoadedProject): Map<string, OutputFile> {
   return out;
 }
 
+/** Outputs larger than this are not read into memory for hashing (and would not fit a prompt anyway). */
+const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+
 function readIfFile(path: string): Buffer | undefined {
   try {
+    // stat first: a FIFO or a link to /dev/zero in place of an output must not hang or exhaust memory.
+    const info = statSync(path);
+    if (!info.isFile() || info.size > MAX_OUTPUT_BYTES) return undefined;
     return readFileSync(path);
   } catch {
-    return undefined; // missing (not produced yet) or not a file: either way there is no output to hash
+    return undefined; // missing (not produced yet): there is no output to hash
   }
 }
 

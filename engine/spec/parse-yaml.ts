@@ -1,10 +1,12 @@
 // Text → YAML document with source positions. Takes text and a path label, never touches the disk.
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from "yaml";
-import { error, type Diagnostic } from "./diagnostic.ts";
+import { error, warning as warningAt, type Diagnostic } from "./diagnostic.ts";
 
 export interface ParsedYaml {
   file: string;
   value: unknown;
+  /** Non-fatal parser findings (e.g. an unknown tag), reported as warnings. */
+  warnings: Diagnostic[];
   /** The positioned document, built only when a diagnostic needs a line number. */
   source(): { doc: Document.Parsed; lines: LineCounter };
 }
@@ -37,6 +39,7 @@ function parseJsonFastPath(text: string, file: string): ParsedYaml | undefined {
   return {
     file,
     value,
+    warnings: [],
     source: () => (positioned ??= positionedDocument(text)),
   };
 }
@@ -81,13 +84,25 @@ export function parseYaml(text: string, file: string): ParsedYaml | Diagnostic[]
   try {
     value = first.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
-    const msg = e instanceof ReferenceError && /alias/i.test(e.message)
+    const message = e instanceof Error ? e.message : String(e);
+    const unresolved = /Unresolved alias[^:]*: \*?([^\s]+)/i.exec(message);
+    if (unresolved) {
+      const name = unresolved[1]!.replace(/^\*/, "");
+      const at = text.search(new RegExp(`\\*${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`));
+      const pos = lines.linePos(Math.max(0, at));
+      return [error(file, pos.line, pos.col, `undefined alias *${name}: no anchor &${name} before it`)];
+    }
+    const msg = /alias/i.test(message)
       ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}); refusing a possible alias bomb`
       : `cannot read YAML value: ${describe(e)}`;
     return [error(file, 1, 1, msg)];
   }
   if (value === null || value === undefined) return [error(file, 1, 1, "document is empty")];
-  return { file, value, source: () => ({ doc: first, lines }) };
+  const warnings = first.warnings.map((w) => {
+    const pos = w.linePos?.[0];
+    return warningAt(file, pos?.line ?? 1, pos?.col ?? 1, firstLine(w.message));
+  });
+  return { file, value, warnings, source: () => ({ doc: first, lines }) };
 }
 
 function describe(e: unknown): string {

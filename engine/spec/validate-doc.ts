@@ -84,7 +84,9 @@ function toDiagnostic(e: ErrorObject, parsed: ParsedYaml): Diagnostic | undefine
     case "const":
       return at(path)(`${field} must be ${JSON.stringify(p.allowedValue)}`);
     case "pattern":
-      return at(path)(`${field} must ${PATTERN_WORDS[String(p.pattern)] ?? `match ${String(p.pattern)}`} (got ${JSON.stringify(valueAt(parsed.value, path))})`);
+      // A key failing propertyNames is reported once, on the key, by the propertyNames case.
+      if (e.propertyName !== undefined) return undefined;
+      return at(path)(`${field} must ${PATTERN_WORDS[String(p.pattern)] ?? `match ${String(p.pattern)}`} (got ${excerpt(valueAt(parsed.value, path))})`);
     case "propertyNames":
       return at([...path, String(p.propertyName)], true)(`'${String(p.propertyName)}' is not a valid key in ${field}: it must be a lowercase id`);
     case "minItems":
@@ -112,6 +114,12 @@ function toDiagnostic(e: ErrorObject, parsed: ParsedYaml): Diagnostic | undefine
     default:
       return at(path)(`${field} ${e.message ?? "is invalid"}`);
   }
+}
+
+/** Values are quoted in messages, so a huge one must not flood the terminal or the Actions log. */
+function excerpt(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length <= 80 ? json : `${json.slice(0, 77)}…"`;
 }
 
 function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
