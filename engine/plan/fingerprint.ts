@@ -81,7 +81,7 @@ export function fingerprintTasks(model: AgencyModel, project: LoadedProject, tem
       const up = out.get(dep);
       const upStream = streamOf.get(dep);
       if (!up || !upStream) continue;
-      const outputs = up.task.outputs.map((o) => project.outputs.get(outputKey(upStream.id, o.path))?.sha256 ?? null);
+      const outputs = up.task.outputs.map((o) => project.outputs.get(outputKey(upStream.id, o.path))?.blob ?? null);
       parts[`upstream:${dep}`] = partDigest({ fingerprint: up.fingerprint, outputs });
     }
     out.set(task.id, { task, stream, fingerprint: digest(parts), parts, routing, systemPrompt });

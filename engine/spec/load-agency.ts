@@ -5,7 +5,7 @@ import { lstat, readdir, stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { crossCheck } from "./cross-check.ts";
 import { error, hasErrors, sortDiagnostics, warning, type Diagnostic } from "./diagnostic.ts";
-import { outputKey, type AgencyModel, type LoadedProject, type LoadedRole, type OutputFile } from "./model.ts";
+import { outputKey, type AgencyModel, type LoadedProject, type LoadedRole, type OutputFile, type OutputObserver } from "./model.ts";
 import { parseYaml, type ParsedYaml } from "./parse-yaml.ts";
 import type { SpecKind } from "./schemas.ts";
 import { readSourceFile } from "./source-file.ts";
@@ -24,7 +24,12 @@ interface Loaded<T> {
   valid: boolean;
 }
 
-export async function loadAgency(agencyDir: string): Promise<LoadResult> {
+export interface LoadOptions {
+  /** How declared outputs are observed; default: the files in the working tree. */
+  observeOutputs?: OutputObserver;
+}
+
+export async function loadAgency(agencyDir: string, opts: LoadOptions = {}): Promise<LoadResult> {
   const dir = resolve(agencyDir);
   const diags: Diagnostic[] = [];
   const sources = new Map<string, ParsedYaml>();
@@ -118,7 +123,8 @@ export async function loadAgency(agencyDir: string): Promise<LoadResult> {
 
   if (!agency?.valid) return fail(diags);
 
-  for (const { project } of planned) project.outputs = hashOutputs(project);
+  const observe = opts.observeOutputs ?? observeOutputsOnDisk;
+  for (const { project } of planned) project.outputs = await observe(project);
 
   const model: AgencyModel = deepFreeze({ dir, file: agencyFile, spec: agency.value, roles, projects });
   for (const d of crossCheck(model, sources, { roleIds, projectIds, rolesUnreadable })) diags.push(d);
@@ -161,17 +167,22 @@ function capPerFile(ds: Diagnostic[]): Diagnostic[] {
 }
 
 /** Hashes the outputs the plan declares, so downstream fingerprints notice a human editing an upstream file. */
-function hashOutputs(project: LoadedProject): Map<string, OutputFile> {
+export async function observeOutputsOnDisk(project: LoadedProject): Promise<Map<string, OutputFile>> {
   const out = new Map<string, OutputFile>();
   for (const stream of project.plan?.streams ?? []) {
     for (const task of stream.tasks) {
       for (const o of task.outputs) {
         const bytes = readIfFile(join(project.dir, "outputs", stream.id, o.path));
-        if (bytes) out.set(outputKey(stream.id, o.path), { sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length });
+        if (bytes) out.set(outputKey(stream.id, o.path), { blob: gitBlobId(bytes), bytes: bytes.length });
       }
     }
   }
   return out;
+}
+
+/** The id git gives this content as a blob: sha1("blob <size>\0" + content). */
+export function gitBlobId(bytes: Uint8Array): string {
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 
 /** Outputs larger than this are not read into memory for hashing (and would not fit a prompt anyway). */

@@ -23,9 +23,13 @@ export interface LoadedProject {
 }
 
 export interface OutputFile {
-  sha256: string;
+  /** Git blob id of the content, so files on disk and files on a stream branch compare without reading. */
+  blob: string;
   bytes: number;
 }
+
+/** Where a project's outputs are observed: the working tree by default, stream branches when git is at hand. */
+export type OutputObserver = (project: LoadedProject) => Promise<ReadonlyMap<string, OutputFile>>;
 
 export interface AgencyModel {
   /** Absolute path of the agency directory. */

@@ -488,7 +488,10 @@ export interface FingerprintParts {
 }
 export interface RecordedOutput {
   path: string;
-  sha256: string;
+  /**
+   * Git blob id of the output as accepted.
+   */
+  blob: string;
 }
 export interface Usage {
   calls?: number;

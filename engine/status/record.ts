@@ -30,7 +30,7 @@ export interface TaskDone {
   parts: Record<string, string>;
   tier: string;
   model: string;
-  outputs: { path: string; sha256: string }[];
+  outputs: { path: string; blob: string }[];
   usage?: Usage;
   commit?: string;
   revisions?: number;

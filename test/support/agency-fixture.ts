@@ -63,7 +63,7 @@ export async function settle(agency: string, templates?: Templates): Promise<voi
     const prints = fingerprintTasks(model, p, t);
     let status = p.status ?? emptyStatus(p.id);
     for (const [id, fp] of prints) {
-      const outputs = fp.task.outputs.map((o) => ({ path: o.path, sha256: p.outputs.get(outputKey(fp.stream.id, o.path))!.sha256 }));
+      const outputs = fp.task.outputs.map((o) => ({ path: o.path, blob: p.outputs.get(outputKey(fp.stream.id, o.path))!.blob }));
       status = recordTaskDone(status, id, { fingerprint: fp.fingerprint, parts: fp.parts, tier: fp.routing.tier, model: fp.routing.model, outputs, at: AT });
     }
     for (const s of p.plan.streams) {
