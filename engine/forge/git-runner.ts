@@ -6,9 +6,14 @@ import { GitCommandError } from "./errors.ts";
 
 export interface GitOutput {
   stdout: string;
+  /** What git said on stderr (only kept for non-zero exits). */
   stderr: string;
   exitCode: number;
 }
+
+// "12:34:56.789012 git.c:460               trace: built-in: git read-tree …"
+const TRACE_LINE = /^\d\d:\d\d:\d\d\.\d+ [^ ]+:\d+ +trace: .*(\n|$)/gm;
+const withoutTrace = (stderr: string): string => stderr.replace(TRACE_LINE, "");
 
 export interface RunOptions {
   /** Extra variables on top of the process environment (GIT_INDEX_FILE, identity fallbacks, …). */
@@ -61,11 +66,15 @@ export function createGitRunner(dir: string): GitRunner {
           : new ExitStatus({
               exitCode: result.exitCode,
               stdout: Buffer.concat(result.stdOut).toString("utf8"),
-              stderr: Buffer.concat(result.stdErr).toString("utf8"),
+              stderr: withoutTrace(Buffer.concat(result.stdErr).toString("utf8")),
             }),
     });
-    // Never wait on a terminal prompt or an editor: there is nobody to answer in a reconcile run.
-    git.env({ ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_EDITOR: "true", ...options.env });
+    // - no terminal prompt or editor: nobody is there to answer during a reconcile run;
+    // - GIT_TRACE: simple-git sleeps a fixed 50 ms after any command that printed nothing (read-tree, update-ref, an
+    //   empty diff), which made one commit cost ~250 ms; git's trace lines on stderr end that wait. They are cut
+    //   from error output above, and an operator's own GIT_TRACE setting wins;
+    // - literal pathspecs: paths we pass are file names, so `*.md` or `:(top)x` written by an agent means that file.
+    git.env({ GIT_TRACE: "2", ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_EDITOR: "true", GIT_LITERAL_PATHSPECS: "1", ...options.env });
     try {
       const stdout = await git.raw([...args]);
       return { stdout, stderr: "", exitCode: 0 };

@@ -66,9 +66,11 @@ export async function pushBranch(ctx: StoreContext, branch: string, options: Pus
 
 /** The remote's tip of `branch`, fetched into its remote-tracking ref; undefined when the remote has no such branch. */
 async function fetchTip(ctx: StoreContext, remote: string, branch: string, tracking: string): Promise<string | undefined> {
-  const listed = await ctx.git.text(["ls-remote", "--heads", remote, `refs/heads/${branch}`]);
-  if (!listed.trim()) return undefined;
-  await ctx.git.run(["fetch", "--quiet", "--no-tags", remote, `+refs/heads/${branch}:${tracking}`]);
+  const ref = `refs/heads/${branch}`;
+  // ls-remote matches patterns by trailing path components, so pick the exact ref out of its answer.
+  const listed = await ctx.git.text(["ls-remote", "--heads", remote, ref]);
+  if (!listed.split("\n").some((line) => line.split("\t")[1] === ref)) return undefined;
+  await ctx.git.run(["fetch", "--quiet", "--no-tags", remote, `+${ref}:${tracking}`]);
   return ctx.resolveCommit(tracking);
 }
 

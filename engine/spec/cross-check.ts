@@ -1,6 +1,7 @@
 // Checks that need more than one file: references, duplicate ids, dependency cycles. Pure: model + sources in.
 import { basename } from "node:path";
 import { BUILTIN_COMMAND_NAMES } from "../commands/builtin.ts";
+import { RESERVED_STREAM_IDS } from "../forge/branch-name.ts";
 import { error, warning, type Diagnostic } from "./diagnostic.ts";
 import type { AgencyModel, LoadedProject, Sources } from "./model.ts";
 import { locate, type PathSegment } from "./parse-yaml.ts";
@@ -117,6 +118,7 @@ export function crossCheck(model: AgencyModel, sources: Sources, known: KnownIds
     duplicates(streams.map((s) => s.id), (i, id) => err(f, ["streams", i, "id"], `duplicate stream id '${id}'`));
     streams.forEach((s, si) => {
       const sp: PathSegment[] = ["streams", si];
+      if (RESERVED_STREAM_IDS.includes(s.id)) err(f, [...sp, "id"], `stream id '${s.id}' is reserved for the project's ${s.id} branch`);
       if (s.collaborator?.tier && !tierIds.has(s.collaborator.tier)) {
         err(f, [...sp, "collaborator", "tier"], unknown("tier", s.collaborator.tier, tierIds));
       }

@@ -1,8 +1,10 @@
 // Real repositories for the forge tests: temp dirs under os.tmpdir(), a bare "remote", and a git configuration
 // isolated from the machine's, so results do not depend on who runs the tests (a CI box has no identity at all).
+import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { simpleGit, type SimpleGit } from "simple-git";
 
 export const TEST_IDENTITY = { name: "Test User", email: "test@example.com" };
@@ -36,6 +38,8 @@ export async function isolateGitConfig(dirs: TempDirs): Promise<void> {
   await writeFile(global, "");
   process.env.GIT_CONFIG_GLOBAL = global;
   process.env.GIT_CONFIG_NOSYSTEM = "1";
+  // Same reason as in git-runner.ts: spares the fixtures' own simple-git calls its 50 ms wait on silent commands.
+  process.env.GIT_TRACE = "2";
   for (const k of ["GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL", "GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE"]) {
     delete process.env[k];
   }
@@ -88,4 +92,19 @@ export async function checkoutSnapshot(git: SimpleGit): Promise<string> {
 
 export async function commitCount(git: SimpleGit, ref: string): Promise<number> {
   return Number((await git.raw(["rev-list", "--count", ref])).trim());
+}
+
+const RACE_WORKER = fileURLToPath(new URL("./race-worker.ts", import.meta.url));
+
+/** Runs race-worker.ts in its own node process (same environment); resolves with its stdout. */
+export function runRaceWorker(args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [RACE_WORKER, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`race worker exited ${code}: ${err}`))));
+  });
 }
