@@ -1,6 +1,7 @@
 // Entry point: dispatches to a command and maps outcomes to exit codes in one place.
 import { initCommand, INIT_HELP } from "./commands/init.ts";
 import { planCommand, PLAN_HELP } from "./commands/plan.ts";
+import { runCommand, RUN_HELP } from "./commands/run.ts";
 import { validateCommand, VALIDATE_HELP } from "./commands/validate.ts";
 import { EXIT, UsageError, type CliIO } from "./io.ts";
 
@@ -9,6 +10,7 @@ type Command = { run: (argv: string[], io: CliIO) => Promise<number>; help: stri
 export const COMMANDS: Record<string, Command> = {
   validate: { run: validateCommand, help: VALIDATE_HELP, summary: "check every spec file; report all errors with file:line:col" },
   plan: { run: planCommand, help: PLAN_HELP, summary: "show what `run` would do next: stages, actions, tiers, costs" },
+  run: { run: runCommand, help: RUN_HELP, summary: "reconcile: plan, run the agents, commit every finished step" },
   init: { run: initCommand, help: INIT_HELP, summary: "scaffold a new agency repository" },
 };
 

@@ -1,6 +1,7 @@
 // Prints diagnostics for people (path:line:col) and, inside GitHub Actions, as annotations.
 import { formatAnnotation, formatDiagnostic, type Diagnostic } from "../spec/diagnostic.ts";
-import { loadAgency, type LoadResult } from "../spec/load-agency.ts";
+import { resolve } from "node:path";
+import { loadAgency, type LoadOptions, type LoadResult } from "../spec/load-agency.ts";
 import type { AgencyModel } from "../spec/model.ts";
 import type { CliIO } from "./io.ts";
 
@@ -13,9 +14,8 @@ export function reportDiagnostics(io: CliIO, diags: readonly Diagnostic[]): void
 }
 
 /** Loads and reports; undefined means "invalid, already reported, exit 1". */
-export async function loadOrReport(io: CliIO, agencyDir: string): Promise<AgencyModel | undefined> {
-  const { resolve } = await import("node:path");
-  const result: LoadResult = await loadAgency(resolve(io.cwd, agencyDir));
+export async function loadOrReport(io: CliIO, agencyDir: string, opts: LoadOptions = {}): Promise<AgencyModel | undefined> {
+  const result: LoadResult = await loadAgency(resolve(io.cwd, agencyDir), opts);
   if (!result.ok) {
     reportDiagnostics(io, result.diagnostics);
     const errors = result.diagnostics.filter((d) => d.severity === "error").length;

@@ -76,8 +76,10 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
     ).id;
   }
   if (!plan.chosen) {
-    gate(decomposeId, plan.recommended);
+    const gateId = gate(decomposeId, plan.recommended);
     if (oversight !== "autonomous") return done("awaiting-approval", `plan awaits the Director's choice (recommended: ${plan.recommended})`);
+    // Autonomous: tasks wait for the recorded choice, so no work starts on an unapproved plan.
+    decomposeId = gateId;
   }
   if (!decomposed) return done("needs-plan", `${target} is being decomposed into streams and tasks`);
 
@@ -91,6 +93,11 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
     const rec = recorded[id];
     const deps = fp.task.dependsOn ?? [];
     const blockedDep = deps.find((d) => isBlocked.has(d));
+    const streamBlock = activeCondition(status?.streams?.[fp.stream.id]?.conditions, "Blocked");
+    if (streamBlock) {
+      isBlocked.set(id, `stream ${fp.stream.id} is blocked: ${streamBlock.message ?? streamBlock.reason}`);
+      continue;
+    }
     if (blockedDep) {
       isBlocked.set(id, `waits on ${blockedDep}, which is blocked`);
       continue;
@@ -120,7 +127,7 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
     const rec = status?.streams?.[stream.id];
     if (rec?.accepted?.fingerprint === fp) continue;
     allAccepted = false;
-    if (stream.tasks.some((t) => isBlocked.has(t.id))) continue;
+    if (stream.tasks.some((t) => isBlocked.has(t.id)) || activeCondition(rec?.conditions, "Blocked")) continue;
     const taskActions = stream.tasks.filter((t) => willRun.has(t.id)).map((t) => `verify-task:${project.id}/${t.id}`);
     let after = taskActions;
     if (rec?.verified?.fingerprint !== fp || taskActions.length) {
@@ -170,12 +177,11 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
   if (blocked.length) return done("blocked", `${blocked.length} task(s) blocked`);
   return done("done", `all ${prints.size} tasks done and the deliverable assembled`);
 
-  function gate(after: string | undefined, option: string): void {
+  function gate(after: string | undefined, option: string): string {
     if (oversight === "autonomous") {
-      add("approve-plan", { agent: "engine", reason: `autonomous oversight: proceed with ${option}`, after: after ? [after] : [] });
-    } else {
-      add("await-approval", { agent: "director", reason: "the Director approves the plan (ateams approve, /approve or merging the plan PR)", after: after ? [after] : [] });
+      return add("approve-plan", { agent: "engine", reason: `autonomous oversight: proceed with ${option}`, after: after ? [after] : [] }).id;
     }
+    return add("await-approval", { agent: "director", reason: "the Director approves the plan (ateams approve, /approve or merging the plan PR)", after: after ? [after] : [] }).id;
   }
 
   function runTask(fp: TaskFingerprint, reason: string, afterPlan: string | undefined): void {

@@ -89,3 +89,32 @@ export function recordStream(status: Status, streamId: string, field: "verified"
 export function recordAssembly(status: Status, fingerprint: string, at: string, commit?: string): Status {
   return { ...status, assembly: { fingerprint, at, ...(commit ? { commit } : {}) } };
 }
+
+/** A task attempt that ended without output: retried by a later run only if `retryable` (the provider, not the work). */
+export function recordTaskAttemptFailed(status: Status, taskId: string, f: { reason: string; message: string; at: string; usage?: Usage }): Status {
+  const prior: TaskStatus = status.tasks?.[taskId] ?? {};
+  const next: TaskStatus = {
+    ...prior,
+    ...(f.usage ? { usage: addUsage(prior.usage, f.usage) } : {}),
+    conditions: setCondition(prior.conditions, { type: "Failed", status: "True", reason: f.reason, message: f.message }, f.at),
+  };
+  return { ...status, tasks: { ...status.tasks, [taskId]: next }, ...(f.usage ? { usage: addUsage(status.usage, f.usage) } : {}) };
+}
+
+/** Revisions ran out: climb one tier (the planner then sees new inputs and reruns), recording why. */
+export function recordTaskEscalated(status: Status, taskId: string, f: { fingerprint: string; message: string; at: string; usage?: Usage }): Status {
+  const failed = recordTaskFailed(status, taskId, { fingerprint: f.fingerprint, reason: "Escalated", message: f.message, at: f.at, ...(f.usage ? { usage: f.usage } : {}) });
+  const t = failed.tasks![taskId]!;
+  return { ...failed, tasks: { ...failed.tasks, [taskId]: { ...t, escalations: (t.escalations ?? 0) + 1 } } };
+}
+
+export function setProjectCondition(status: Status, condition: Condition, at: string): Status {
+  return { ...status, conditions: setCondition(status.conditions, condition, at) };
+}
+
+export function clearProjectCondition(status: Status, type: Condition["type"], reason?: string): Status {
+  const kept = (status.conditions ?? []).filter((c) => !(c.type === type && (reason === undefined || c.reason === reason)));
+  if (kept.length === (status.conditions ?? []).length) return status;
+  const { conditions: _c, ...rest } = status;
+  return kept.length ? { ...rest, conditions: kept } : rest;
+}

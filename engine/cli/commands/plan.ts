@@ -7,6 +7,8 @@ import { loadTemplates } from "../../prompts/templates.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
 import { loadOrReport } from "../report.ts";
+import { resolve } from "node:path";
+import { openWorkspace } from "../../run/workspace.ts";
 
 export const PLAN_HELP = `Usage: ateams plan [--agency <dir>] [--project <id>]... [--json | --format table|json|mermaid] [--show-prompts]
 
@@ -40,7 +42,9 @@ export async function planCommand(argv: string[], io: CliIO): Promise<number> {
   }
   const format = values.json ? "json" : (values.format ?? "table");
   if (!["table", "json", "mermaid"].includes(format)) throw new UsageError(`--format must be table, json or mermaid (got '${format}')`);
-  const model = await loadOrReport(io, values.agency);
+  // Inside a git repository, outputs are observed where `ateams run` observes them (unmerged stream branches).
+  const ws = await openWorkspace(resolve(io.cwd, values.agency)).catch(() => undefined);
+  const model = await loadOrReport(io, values.agency, ws ? { observeOutputs: ws.observeOutputs } : {});
   if (!model) return EXIT.invalid;
   const unknown = (values.project ?? []).filter((p) => !model.projects.has(p));
   if (unknown.length) throw new UsageError(`unknown project '${unknown[0]}' (have: ${[...model.projects.keys()].join(", ")})`);

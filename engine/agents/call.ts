@@ -1,0 +1,68 @@
+// One structured model call on behalf of an agent: budget check, escalation ladder, metering, typed reply.
+import { completeStructured, type ChatMessage, type CompletionResult } from "../llm/index.ts";
+import type { Tier } from "../spec/types.gen.ts";
+import type { Project } from "../spec/types.gen.ts";
+import type { Budget } from "../run/budget.ts";
+import type { ModelRegistry } from "../run/providers.ts";
+import { replySchema, type ReplyName } from "./reply-schemas.ts";
+
+export interface CallUsage {
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export interface AgentDeps {
+  models: ModelRegistry;
+  budget: Budget;
+  /** Every model call, for progress lines and metrics. */
+  onCall?: (info: { project: string; agent: string; tier: Tier; result: CompletionResult }) => void;
+}
+
+export interface AgentReply<T> {
+  value: T;
+  usage: CallUsage;
+  /** Model id and tier of the accepted reply. */
+  model: string;
+  tier: string;
+  escalations: number;
+}
+
+export interface AgentRequest {
+  project: Project;
+  agent: string;
+  tier: string;
+  system: string;
+  messages: ChatMessage[];
+  reply: ReplyName;
+  /** Usage is added here even when the call fails, so budgets see every token paid for. */
+  usage?: CallUsage;
+}
+
+export function emptyUsage(): CallUsage {
+  return { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+}
+
+export async function callAgent<T>(deps: AgentDeps, req: AgentRequest): Promise<AgentReply<T>> {
+  deps.budget.check(req.project);
+  const usage = req.usage ?? emptyUsage();
+  let acceptedTier: Tier | undefined;
+  const ladder = deps.models.ladder(req.tier, (tier, result) => {
+    const cost = result.cached ? 0 : (result.usage.inputTokens * tier.price.inputPerMTok + result.usage.outputTokens * tier.price.outputPerMTok) / 1e6;
+    const spend = result.cached ? { inputTokens: 0, outputTokens: 0, costUsd: 0 } : { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens, costUsd: cost };
+    usage.calls += 1;
+    usage.inputTokens += spend.inputTokens;
+    usage.outputTokens += spend.outputTokens;
+    usage.costUsd += spend.costUsd;
+    deps.budget.record(req.project.id, spend);
+    acceptedTier = tier;
+    deps.onCall?.({ project: req.project.id, agent: req.agent, tier, result });
+  });
+  const out = await completeStructured<T>(ladder, {
+    messages: [{ role: "system", content: req.system }, ...req.messages],
+    name: req.reply,
+    schema: replySchema(req.reply),
+  });
+  return { value: out.value, usage, model: out.model.modelId, tier: acceptedTier?.id ?? req.tier, escalations: out.escalations };
+}

@@ -1,0 +1,43 @@
+// The Project Manager: options for an objective, a decomposition of one option, blocker resolution, assembly.
+import type { Templates } from "../prompts/templates.ts";
+import type { Agency, PlanOption, PmAssemblyReply, PmBlockerReply, PmDecompositionReply, PmOptionsReply, Project, Stream, Task } from "../spec/types.gen.ts";
+import { callAgent, type AgentDeps, type AgentReply, type CallUsage } from "./call.ts";
+import type { FileText } from "./specialist.ts";
+
+interface PmBase {
+  project: Project;
+  tier: string;
+  system: string;
+  usage: CallUsage;
+}
+
+const ask = <T>(deps: AgentDeps, base: PmBase, user: string, reply: "pm_options" | "pm_decomposition" | "pm_blocker" | "pm_assembly") =>
+  callAgent<T>(deps, { project: base.project, agent: "pm", tier: base.tier, system: base.system, messages: [{ role: "user", content: user }], reply, usage: base.usage });
+
+export function proposeOptions(deps: AgentDeps, templates: Templates, base: PmBase): Promise<AgentReply<PmOptionsReply>> {
+  const b = base.project.budget;
+  const budget = b ? [b.maxCostUsd !== undefined ? `$${b.maxCostUsd}` : null, b.maxTokens !== undefined ? `${b.maxTokens} tokens` : null].filter(Boolean).join(" and ") : null;
+  return ask(deps, base, templates.render("pm.propose", { minOptions: 2, budget }), "pm_options");
+}
+
+export function decompose(deps: AgentDeps, templates: Templates, base: PmBase & { agency: Agency; option: PlanOption; roleIds: string[] }): Promise<AgentReply<PmDecompositionReply>> {
+  return ask(
+    deps,
+    base,
+    templates.render("pm.decompose", {
+      option: base.option,
+      roleIds: base.roleIds,
+      criteria: base.agency.models.routing.criteria,
+      deliverable: base.project.deliverable?.path ?? null,
+    }),
+    "pm_decomposition",
+  );
+}
+
+export function resolveBlocker(deps: AgentDeps, templates: Templates, base: PmBase & { stream: Stream; task: Task; blocker: string }): Promise<AgentReply<PmBlockerReply>> {
+  return ask(deps, base, templates.render("pm.blocker", { stream: base.stream, task: base.task, blocker: base.blocker }), "pm_blocker");
+}
+
+export function assemble(deps: AgentDeps, templates: Templates, base: PmBase & { streams: { id: string; title: string; files: FileText[] }[] }): Promise<AgentReply<PmAssemblyReply>> {
+  return ask(deps, base, templates.render("pm.assemble", { deliverable: base.project.deliverable?.path ?? null, streams: base.streams }), "pm_assembly");
+}

@@ -1,0 +1,49 @@
+// The Specialist: its role's system message, the task with only what it needs (upstream outputs, resources,
+// feedback), and a structured reply holding the complete files.
+import type { ChatMessage } from "../llm/index.ts";
+import type { Templates } from "../prompts/templates.ts";
+import type { Project, SpecialistWorkReply, Task } from "../spec/types.gen.ts";
+import { callAgent, type AgentDeps, type AgentReply, type CallUsage } from "./call.ts";
+
+export interface FileText {
+  path: string;
+  content: string;
+}
+
+export interface SpecialistInput {
+  project: Project;
+  specialist: string;
+  tier: string;
+  system: string;
+  task: Task;
+  upstream: { task: string; title: string; files: FileText[] }[];
+  resources: { id: string; kind: string; description: string | null; location: string | null; content: string | null }[];
+  /** Human feedback recorded on the task and the Collaborator's feedback from earlier rounds. */
+  feedback: { by: string; text: string }[];
+  /** The previous round's files, when revising. */
+  previous: FileText[];
+  usage: CallUsage;
+}
+
+export function specialistTaskMessage(templates: Templates, input: Omit<SpecialistInput, "project" | "specialist" | "tier" | "system" | "usage">): string {
+  return templates.render("specialist.task", {
+    task: { ...input.task, outputs: input.task.outputs.map((o) => ({ path: o.path, description: o.description ?? null })) },
+    upstream: input.upstream,
+    resources: input.resources,
+    feedback: input.feedback,
+    previous: input.previous,
+  });
+}
+
+export async function doTask(deps: AgentDeps, templates: Templates, input: SpecialistInput): Promise<AgentReply<SpecialistWorkReply>> {
+  const messages: ChatMessage[] = [{ role: "user", content: specialistTaskMessage(templates, input) }];
+  return callAgent<SpecialistWorkReply>(deps, {
+    project: input.project,
+    agent: input.specialist,
+    tier: input.tier,
+    system: input.system,
+    messages,
+    reply: "specialist_work",
+    usage: input.usage,
+  });
+}

@@ -1,0 +1,91 @@
+// `ateams run`: reconcile the agency — plan, call the models, commit every finished step.
+import { resolve } from "node:path";
+import { planAgency } from "../../plan/plan.ts";
+import { renderTable, formatTokens, formatUsd } from "../../plan/render-table.ts";
+import { loadTemplates } from "../../prompts/templates.ts";
+import { createProgress } from "../../run/progress.ts";
+import { missingProvider } from "../../run/providers.ts";
+import { InvalidSpecsError, runAgency } from "../../run/run-agency.ts";
+import { WorkspaceError } from "../../run/workspace.ts";
+import { COMMON_OPTIONS, parse } from "../args.ts";
+import { EXIT, UsageError, type CliIO } from "../io.ts";
+import { loadOrReport, reportDiagnostics } from "../report.ts";
+
+export const RUN_HELP = `Usage: ateams run [--agency <dir>] [--project <id>]... [--concurrency <n>] [--json] [--verbose]
+
+Reconciles the agency: the PM plans projects that need it, Specialists work their tasks in
+parallel streams, Collaborators check and send work back, streams merge, the PM assembles.
+Every finished step is committed at once (stream work on ateams/<project>/<stream>, plan and
+status on the current branch), so a run can be stopped at any moment and run again: nothing
+finished is redone, and only work whose inputs changed runs again. \`ateams plan\` shows what
+this would do.
+
+Models: OPENAI_API_KEY (OpenAI) and/or OPENAI_BASE_URL (any OpenAI-compatible server: Ollama,
+vLLM, LiteLLM, llama.cpp), or per tier in agency.yaml (models.tiers[].baseUrl, apiKeyEnv).
+
+Options:
+  --agency <dir>       the agency directory (default: ./agency), inside a git repository
+  --project <id>       only this project (repeatable)
+  --concurrency <n>    model calls in flight at once (default: agency budgets.concurrency, or 4)
+  --json               print the run report as JSON on stdout
+  --verbose            also print one line per model call
+  -h, --help           show this help
+
+Exit status: 0 all runnable work done (the rest waits on people), 1 invalid specs, a failed
+task or a budget stop, 2 usage error.
+`;
+
+export async function runCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parse(argv, {
+    ...COMMON_OPTIONS,
+    project: { type: "string", multiple: true },
+    concurrency: { type: "string" },
+    json: { type: "boolean", default: false },
+    verbose: { type: "boolean", default: false },
+  });
+  if (values.help) {
+    io.stdout(RUN_HELP);
+    return EXIT.ok;
+  }
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new UsageError(`--concurrency must be a positive integer (got '${values.concurrency}')`);
+  const model = await loadOrReport(io, values.agency);
+  if (!model) return EXIT.invalid;
+  const unknown = (values.project ?? []).filter((p) => !model.projects.has(p));
+  if (unknown.length) throw new UsageError(`unknown project '${unknown[0]}' (have: ${[...model.projects.keys()].join(", ")})`);
+
+  const missing = missingProvider(model.spec, io.env);
+  if (missing) {
+    io.stderr(`ateams: ${missing}\n\nNothing was run. This is what \`ateams run\` would do:\n\n`);
+    io.stdout(renderTable(planAgency(model, await loadTemplates(), values.project)));
+    return io.env.GITHUB_ACTIONS === "true" ? EXIT.invalid : EXIT.ok;
+  }
+  const progress = createProgress((l) => io.stderr(l), { tty: io.isTTY, verbose: values.verbose, annotate: io.env.GITHUB_ACTIONS === "true" });
+  try {
+    const report = await runAgency({
+      agencyDir: resolve(io.cwd, values.agency),
+      ...(values.project ? { projects: values.project } : {}),
+      ...(concurrency ? { concurrency } : {}),
+      env: io.env,
+      progress,
+    });
+    if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    else {
+      for (const p of report.projects) io.stdout(`● ${p.id}  stage: ${p.stage}  ${p.summary}\n`);
+      for (const f of report.failures) io.stdout(`  ✗ ${f}\n`);
+      const u = report.usage;
+      io.stdout(`run: ${report.actions} action${report.actions === 1 ? "" : "s"}, ${u.calls} model call${u.calls === 1 ? "" : "s"}, ${formatTokens(u.inputTokens)} in / ${formatTokens(u.outputTokens)} out tokens, ${formatUsd(u.costUsd)}\n`);
+    }
+    return report.exitCode;
+  } catch (e) {
+    if (e instanceof InvalidSpecsError) {
+      reportDiagnostics(io, e.diagnostics);
+      return EXIT.invalid;
+    }
+    if (e instanceof WorkspaceError) {
+      io.stderr(`ateams: ${e.message}\n`);
+      return EXIT.invalid;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,27 @@
+// What every executor needs, built once per run.
+import type { AgentDeps } from "../agents/call.ts";
+import type { Templates } from "../prompts/templates.ts";
+import type { LoadedProject } from "../spec/model.ts";
+import type { Progress } from "./progress.ts";
+import type { StatusStore } from "./status-store.ts";
+import type { Workspace } from "./workspace.ts";
+
+export interface RunContext {
+  ws: Workspace;
+  templates: Templates;
+  deps: AgentDeps;
+  status(project: LoadedProject): StatusStore;
+  progress: Progress;
+  now(): string;
+}
+
+/** Commit trailers: the next run rebuilds what this one did from them (see forge/trailers.ts). */
+export function trailers(fields: { project: string; kind: string; stream?: string; task?: string; role?: string; model?: string; fingerprint?: string }): Record<string, string> {
+  const t: Record<string, string> = { "Ateams-Project": fields.project, "Ateams-Kind": fields.kind };
+  if (fields.stream) t["Ateams-Stream"] = fields.stream;
+  if (fields.task) t["Ateams-Task"] = fields.task;
+  if (fields.role) t["Ateams-Role"] = fields.role;
+  if (fields.model) t["Ateams-Model"] = fields.model;
+  if (fields.fingerprint) t["Ateams-Fingerprint"] = fields.fingerprint;
+  return t;
+}

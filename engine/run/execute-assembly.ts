@@ -1,0 +1,56 @@
+// assemble: the PM turns every accepted stream into the project's deliverable and a summary for the Director;
+// committed last, on the working branch.
+import { join } from "node:path";
+import { readFileSync, statSync } from "node:fs";
+import { emptyUsage } from "../agents/call.ts";
+import { assemble } from "../agents/pm.ts";
+import { agentTier } from "../plan/route.ts";
+import type { Action } from "../plan/types.ts";
+import { pmView } from "../prompts/views.ts";
+import type { AgencyModel, LoadedProject } from "../spec/model.ts";
+import { addUsage, recordAssembly, setProjectCondition } from "../status/record.ts";
+import { trailers, type RunContext } from "./context.ts";
+import { clip } from "./task-inputs.ts";
+
+export function deliverablePath(project: LoadedProject): string {
+  return project.spec.deliverable?.path ?? `${project.id}.md`;
+}
+
+export async function executeAssembly(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action): Promise<void> {
+  const pm = agentTier(model.spec, "projectManager");
+  const usage = emptyUsage();
+  const streams = (project.plan?.streams ?? []).map((s) => ({
+    id: s.id,
+    title: s.title,
+    files: s.tasks.flatMap((t) =>
+      t.outputs.flatMap((o) => {
+        const file = join(project.dir, "outputs", s.id, o.path);
+        try {
+          return statSync(file).isFile() ? [{ path: `${s.id}/${o.path}`, content: clip(readFileSync(file, "utf8")) }] : [];
+        } catch {
+          return [];
+        }
+      }),
+    ),
+  }));
+  ctx.progress.emit({ kind: "start", project: project.id, action: "assemble", text: `PM assembles on ${pm.model}` });
+  const reply = await assemble(ctx.deps, ctx.templates, { project: project.spec, tier: pm.id, system: ctx.templates.render("pm.system", pmView(model, project)), usage, streams });
+  const out = deliverablePath(project);
+  const summary = [`# ${project.spec.name}: summary for the Director`, "", reply.value.summary, ...(reply.value.openQuestions.length ? ["", "## Open questions", ...reply.value.openQuestions.map((q) => `- ${q}`)] : [])].join("\n");
+  const at = ctx.now();
+  await ctx.status(project).update(
+    (s) =>
+      setProjectCondition(
+        { ...recordAssembly(s, action.fingerprint!, at), usage: addUsage(s.usage, usage) },
+        { type: "Ready", status: "True", reason: "Assembled", message: `deliverable: outputs/${out}` },
+        at,
+      ),
+    `ateams: ${project.id} deliverable assembled\n\n${reply.value.summary.slice(0, 2000)}`,
+    trailers({ project: project.id, kind: "assembly", model: reply.model, fingerprint: action.fingerprint! }),
+    [
+      { path: ctx.ws.repoPath(join(project.dir, "outputs", out)), content: `${reply.value.deliverable.trimEnd()}\n` },
+      { path: ctx.ws.repoPath(join(project.dir, "outputs", "SUMMARY.md")), content: `${summary}\n` },
+    ],
+  );
+  ctx.progress.emit({ kind: "done", project: project.id, action: "assemble", text: `outputs/${out} (${usage.inputTokens + usage.outputTokens} tokens, $${usage.costUsd.toFixed(4)})` });
+}

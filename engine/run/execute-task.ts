@@ -1,0 +1,185 @@
+// run-task (+ its verify-task): Specialist works, Collaborator checks, bounded revision rounds, then one commit of
+// the files and work log on the stream branch and one status commit on the working branch.
+import { doTask, type FileText } from "../agents/specialist.ts";
+import { verifyTask } from "../agents/collaborator.ts";
+import { emptyUsage, type CallUsage } from "../agents/call.ts";
+import { resolveBlocker } from "../agents/pm.ts";
+import { fingerprintTasks } from "../plan/fingerprint.ts";
+import { agentTier, escalate } from "../plan/route.ts";
+import type { Action } from "../plan/types.ts";
+import { collaboratorView, pmView, specialistIdOf } from "../prompts/views.ts";
+import { replanTaskInText } from "../rewrite/plan-yaml.ts";
+import { gitBlobId } from "../spec/load-agency.ts";
+import type { AgencyModel, LoadedProject } from "../spec/model.ts";
+import type { CollaboratorVerdict, SpecialistWorkReply } from "../spec/types.gen.ts";
+import { recordTaskDone, recordTaskEscalated, recordTaskFailed, setProjectCondition } from "../status/record.ts";
+import { trailers, type RunContext } from "./context.ts";
+import { formatLogEntry, type LogRound } from "./work-log.ts";
+import { logPath, taskResources, upstreamFiles } from "./task-inputs.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export type TaskResult = "done" | "adopted" | "escalated" | "failed" | "replanned" | "blocked";
+
+export async function executeTask(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action): Promise<TaskResult> {
+  const { ws, templates, deps } = ctx;
+  const fp = fingerprintTasks(model, project, templates).get(action.task!)!;
+  const { task, stream, routing } = fp;
+  const status = ctx.status(project);
+  const specialist = specialistIdOf(task);
+  const branch = ws.streamBranchOf(project.id, stream.id);
+  const outputPath = (p: string) => ws.repoPath(join(project.dir, "outputs", stream.id, p));
+  const record = (files: FileText[], usage: CallUsage | undefined, commit: string, revisions: number, modelId: string, tier: string) =>
+    status.update(
+      (s) =>
+        recordTaskDone(s, task.id, {
+          fingerprint: fp.fingerprint,
+          parts: fp.parts,
+          tier,
+          model: modelId,
+          outputs: files.map((f) => ({ path: f.path, blob: gitBlobId(Buffer.from(f.content)) })),
+          ...(usage ? { usage } : {}),
+          commit,
+          revisions,
+          at: ctx.now(),
+        }),
+      `ateams: ${project.id}/${task.id} done`,
+      trailers({ project: project.id, kind: "status", stream: stream.id, task: task.id, fingerprint: fp.fingerprint }),
+    );
+
+  // A commit for exactly these inputs may exist from a run that died before recording it: adopt, don't redo.
+  const [prior] = await ws.store.log({ ref: branch, trailers: { "Ateams-Task": task.id, "Ateams-Fingerprint": fp.fingerprint }, maxCount: 1 });
+  if (prior) {
+    const files: FileText[] = [];
+    for (const o of task.outputs) files.push({ path: o.path, content: (await ws.store.readFile(prior.sha, outputPath(o.path))) ?? "" });
+    await record(files, undefined, prior.sha, 0, prior.trailers["Ateams-Model"] ?? routing.model, routing.tier);
+    ctx.progress.emit({ kind: "done", project: project.id, action: task.id, text: `recovered from commit ${prior.sha.slice(0, 8)} (no model call)` });
+    return "adopted";
+  }
+
+  const maxRounds = model.spec.budgets?.maxRevisionRounds ?? 2;
+  const collab = agentTier(model.spec, "collaborator", stream.collaborator?.tier);
+  const collabSystem = templates.render("collaborator.system", collaboratorView(model, project, stream));
+  const upstream = await upstreamFiles(ws, project, task);
+  const resources = taskResources(ws, model, project, task);
+  const human = (status.current.tasks?.[task.id]?.feedback ?? []).map((f) => ({ by: f.by, text: f.text }));
+  const usage = emptyUsage();
+  const rounds: LogRound[] = [];
+  const started = Date.now();
+  let previous: FileText[] = [];
+  let collabFeedback: { by: string; text: string }[] = [];
+  ctx.progress.emit({ kind: "start", project: project.id, action: task.id, text: `[${specialist}] ${task.title} on ${routing.model} (${routing.tier})` });
+
+  for (let round = 1; round <= maxRounds + 1; round++) {
+    const work = await doTask(deps, templates, {
+      project: project.spec,
+      specialist,
+      tier: routing.tier,
+      system: fp.systemPrompt,
+      task,
+      upstream,
+      resources,
+      feedback: [...human, ...collabFeedback],
+      previous,
+      usage,
+    });
+    const { files, problems } = acceptFiles(task.outputs.map((o) => o.path), work.value);
+    let verdict: CollaboratorVerdict;
+    if (problems.length) {
+      verdict = { verdict: "revise", checks: [], feedback: problems, blocker: null };
+    } else {
+      verdict = (
+        await verifyTask(deps, templates, { project: project.spec, tier: collab.id, system: collabSystem, specialist, task, files, questions: work.value.questions, round, maxRounds: maxRounds + 1, usage })
+      ).value;
+    }
+    rounds.push({ round, model: work.model, work: work.value, verdict });
+
+    if (verdict.verdict === "pass") {
+      const log = await appendLog(ctx, project, stream.id, specialist, formatLogEntry({ task, specialist, model: work.model, tier: work.tier, rounds, at: ctx.now(), human }));
+      const commit = await ws.commitStream(
+        project.id,
+        stream.id,
+        [...files.map((f) => ({ path: outputPath(f.path), content: f.content })), log],
+        `${project.id}/${task.id}: ${task.title}\n\n${work.value.summary}`,
+        trailers({ project: project.id, kind: "task", stream: stream.id, task: task.id, role: task.role, model: work.model, fingerprint: fp.fingerprint }),
+      );
+      await record(files, usage, commit.sha, round - 1, work.model, work.tier);
+      ctx.progress.emit({ kind: "done", project: project.id, action: task.id, text: `[${specialist}] ${work.model}, ${round - 1} revision(s), ${usage.inputTokens + usage.outputTokens} tokens, $${usage.costUsd.toFixed(4)}, ${((Date.now() - started) / 1000).toFixed(1)}s` });
+      return "done";
+    }
+    if (verdict.verdict === "blocked") return handleBlocker(ctx, model, project, action, verdict.blocker ?? verdict.feedback.join("; "), usage);
+    collabFeedback = verdict.feedback.map((text) => ({ by: "collaborator", text }));
+    previous = files.length ? files : previous;
+    if (round <= maxRounds) ctx.progress.emit({ kind: "revise", project: project.id, action: task.id, text: `round ${round}: ${verdict.feedback.slice(0, 2).join(" / ").slice(0, 160)}` });
+  }
+
+  // Revisions ran out: climb a tier if there is one (the planner reruns on it), else fail with these inputs.
+  const stronger = escalate(model.spec, routing.tier, 1);
+  const message = `not accepted after ${maxRounds} revision round(s): ${collabFeedback.map((f) => f.text).join("; ").slice(0, 300)}`;
+  if (stronger.id !== routing.tier) {
+    await status.update((s) => recordTaskEscalated(s, task.id, { fingerprint: fp.fingerprint, message: `${message}; escalating to ${stronger.id}`, at: ctx.now(), usage }), `ateams: ${project.id}/${task.id} escalated to ${stronger.id}`, trailers({ project: project.id, kind: "status", task: task.id }));
+    ctx.progress.emit({ kind: "failed", project: project.id, action: task.id, text: `${message}; escalating to ${stronger.id}` });
+    return "escalated";
+  }
+  await status.update((s) => recordTaskFailed(s, task.id, { fingerprint: fp.fingerprint, reason: "RevisionsExhausted", message, at: ctx.now(), usage }), `ateams: ${project.id}/${task.id} failed`, trailers({ project: project.id, kind: "status", task: task.id }));
+  ctx.progress.emit({ kind: "failed", project: project.id, action: task.id, text: message });
+  return "failed";
+}
+
+/** Only the declared outputs may be written, each exactly once; anything else goes back as feedback. */
+export function acceptFiles(declared: string[], work: SpecialistWorkReply): { files: FileText[]; problems: string[] } {
+  const problems: string[] = [];
+  const files: FileText[] = [];
+  for (const f of work.files) {
+    const path = f.path.replace(/^\.\//, "");
+    if (!declared.includes(path)) problems.push(`'${f.path}' is not one of the files this task writes (${declared.join(", ")}); write only those paths`);
+    else if (files.some((x) => x.path === path)) problems.push(`'${path}' was given twice`);
+    else files.push({ path, content: f.content });
+  }
+  const missing = declared.filter((d) => !files.some((f) => f.path === d));
+  if (missing.length) problems.push(`missing file(s): ${missing.join(", ")} — deliver the complete content of each`);
+  for (const f of files) if (!f.content.trim()) problems.push(`'${f.path}' is empty`);
+  return { files, problems };
+}
+
+async function appendLog(ctx: RunContext, project: LoadedProject, stream: string, specialist: string, entry: string) {
+  const path = ctx.ws.repoPath(logPath(project, stream, specialist));
+  const existing = (await ctx.ws.store.readFile(ctx.ws.streamBranchOf(project.id, stream), path)) ?? `# Work log: ${specialist} in ${project.id}/${stream}\n`;
+  return { path, content: `${existing.trimEnd()}\n\n${entry}` };
+}
+
+async function handleBlocker(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, blocker: string, usage: CallUsage): Promise<TaskResult> {
+  const status = ctx.status(project);
+  const stream = project.plan!.streams!.find((s) => s.id === action.stream)!;
+  const task = stream.tasks.find((t) => t.id === action.task)!;
+  const attempts = status.current.tasks?.[task.id]?.attempts ?? 0;
+  const pm = agentTier(model.spec, "projectManager");
+  ctx.progress.emit({ kind: "blocked", project: project.id, action: task.id, text: `Collaborator: ${blocker}` });
+  const reply = attempts < 2
+    ? (await resolveBlocker(ctx.deps, ctx.templates, { project: project.spec, tier: pm.id, system: ctx.templates.render("pm.system", pmView(model, project)), usage, stream, task, blocker })).value
+    : { resolution: "ask-director" as const, description: null, criteria: null, question: `Task ${task.id} stays blocked after re-planning: ${blocker}` };
+  if (reply.resolution === "replan-task" && reply.description && reply.criteria?.length) {
+    const text = replanTaskInText(readFileSync(project.planFile, "utf8"), task.id, reply.description, reply.criteria);
+    await status.update(
+      (s) => recordTaskFailed(s, task.id, { fingerprint: action.fingerprint!, reason: "Replanned", message: `blocked (${blocker}); the PM re-planned the task`, at: ctx.now(), usage }),
+      `ateams: ${project.id}/${task.id} re-planned by the PM`,
+      trailers({ project: project.id, kind: "replan", task: task.id }),
+      [{ path: ctx.ws.repoPath(project.planFile), content: text }],
+    );
+    ctx.progress.emit({ kind: "info", project: project.id, action: task.id, text: "the PM re-planned the task" });
+    return "replanned";
+  }
+  const question = reply.question ?? blocker;
+  await status.update(
+    (s) =>
+      setProjectCondition(
+        recordTaskFailed(s, task.id, { fingerprint: action.fingerprint!, reason: "Blocked", message: blocker, at: ctx.now(), usage }),
+        { type: "Blocked", status: "True", reason: "DirectorInput", message: question },
+        ctx.now(),
+      ),
+    `ateams: ${project.id} blocked, question for the Director`,
+    trailers({ project: project.id, kind: "status", task: task.id }),
+  );
+  ctx.progress.emit({ kind: "blocked", project: project.id, action: task.id, text: `question for the Director: ${question}` });
+  return "blocked";
+}

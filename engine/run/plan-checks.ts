@@ -1,0 +1,34 @@
+// Checks a PM-written plan (and new roles) exactly as the loader would before anything is committed; the
+// problems go back to the PM as a repair turn.
+import { crossCheck } from "../spec/cross-check.ts";
+import type { AgencyModel, LoadedRole } from "../spec/model.ts";
+import { parseYaml } from "../spec/parse-yaml.ts";
+import type { SpecKind } from "../spec/schemas.ts";
+import type { Plan, Role } from "../spec/types.gen.ts";
+import { displayField } from "../spec/validate-doc.ts";
+import { validateDoc } from "../spec/validate-doc.ts";
+import { join } from "node:path";
+
+function schemaProblems(kind: SpecKind, text: string, label: string): string[] {
+  const parsed = parseYaml(text, label);
+  if (Array.isArray(parsed)) return parsed.map((d) => `${label}: ${d.message}`);
+  return validateDoc(kind, parsed).map((d) => `${label}: ${d.message}`);
+}
+
+export function planProblems(model: AgencyModel, projectId: string, plan: Plan, planText: string, newRoles: { role: Role; text: string }[]): string[] {
+  const problems = schemaProblems("plan", planText, "plan.yaml");
+  for (const r of newRoles) {
+    problems.push(...schemaProblems("role", r.text, `roles/${r.role.id}.yaml`));
+    if (model.roles.has(r.role.id)) problems.push(`new role '${r.role.id}' already exists: reuse it instead of redefining it`);
+  }
+  if (problems.length) return problems;
+  const project = model.projects.get(projectId)!;
+  const roles = new Map<string, LoadedRole>(model.roles);
+  for (const r of newRoles) roles.set(r.role.id, { id: r.role.id, file: join(model.dir, "roles", `${r.role.id}.yaml`), spec: r.role });
+  const candidate: AgencyModel = { ...model, roles, projects: new Map(model.projects).set(projectId, { ...project, plan }) };
+  for (const s of plan.streams ?? []) if (s.id === "plan" || s.id === "assembly") problems.push(`stream id '${s.id}' is reserved; choose another`);
+  const diags = crossCheck(candidate, new Map(), { roleIds: new Set(roles.keys()), projectIds: new Set(model.projects.keys()) });
+  return [...problems, ...diags.filter((d) => d.severity === "error" && (d.file === project.planFile || d.file.includes("/roles/"))).map((d) => d.message)];
+}
+
+export { displayField };

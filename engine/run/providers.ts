@@ -1,0 +1,89 @@
+// One LanguageModel per tier, from agency.yaml and the environment; the same engine talks to OpenAI, Ollama,
+// vLLM, llama.cpp or LiteLLM by base URL and model name alone.
+import { createFileCache, createOpenAIModel, withCache, type CompletionResult, type LanguageModel } from "../llm/index.ts";
+import type { Agency, Tier } from "../spec/types.gen.ts";
+
+/** Told about every completed model call, with the tier that made it: the single place usage is metered. */
+export type CallListener = (tier: Tier, result: CompletionResult) => void;
+
+export interface ModelRegistry {
+  tier(id: string): Tier;
+  /** The escalation ladder starting at `tierId`: that tier, then every stronger one; each call reported. */
+  ladder(tierId: string, onCall?: CallListener): LanguageModel[];
+  model(tierId: string): LanguageModel;
+}
+
+export interface ProviderSettings {
+  env: NodeJS.ProcessEnv;
+  /** Response cache directory (content-addressed); undefined disables the cache. */
+  cacheDir?: string;
+  timeoutMs?: number;
+  /** Override for tests: how a tier becomes a model. */
+  create?: (tier: Tier, baseURL: string | undefined, apiKey: string | undefined) => LanguageModel;
+}
+
+/** Why no model can be reached, or undefined when every tier has an endpoint (a key or a base URL). */
+export function missingProvider(agency: Agency, env: NodeJS.ProcessEnv): string | undefined {
+  const unreachable = agency.models.tiers.filter((t) => !t.baseUrl && !env.OPENAI_BASE_URL && !env[t.apiKeyEnv ?? "OPENAI_API_KEY"]);
+  if (!unreachable.length) return undefined;
+  return [
+    `no model provider is configured for tier${unreachable.length > 1 ? "s" : ""} ${unreachable.map((t) => t.id).join(", ")}.`,
+    "Configure one of:",
+    "  OpenAI:         export OPENAI_API_KEY=sk-…",
+    "  Ollama (local): export OPENAI_BASE_URL=http://localhost:11434/v1   and set each tier's model in agency/agency.yaml (e.g. llama3.1:8b)",
+    "  vLLM, LiteLLM, llama.cpp: export OPENAI_BASE_URL=<their /v1 URL> (and OPENAI_API_KEY if they need one)",
+    "  or per tier in agency.yaml: models.tiers[].baseUrl and apiKeyEnv",
+  ].join("\n");
+}
+
+export function createModelRegistry(agency: Agency, settings: ProviderSettings): ModelRegistry {
+  const tiers = agency.models.tiers;
+  const cache = settings.cacheDir ? createFileCache(settings.cacheDir) : undefined;
+  const models = new Map<string, LanguageModel>();
+  const tier = (id: string): Tier => {
+    const t = tiers.find((x) => x.id === id);
+    if (!t) throw new Error(`unknown tier '${id}'`);
+    return t;
+  };
+  const model = (id: string): LanguageModel => {
+    let m = models.get(id);
+    if (!m) {
+      const t = tier(id);
+      const baseURL = t.baseUrl ?? settings.env.OPENAI_BASE_URL ?? undefined;
+      const apiKey = settings.env[t.apiKeyEnv ?? "OPENAI_API_KEY"] ?? undefined;
+      const raw = settings.create
+        ? settings.create(t, baseURL, apiKey)
+        : createOpenAIModel({
+            model: t.model,
+            ...(baseURL ? { baseURL } : {}),
+            ...(apiKey ? { apiKey } : {}),
+            ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
+            provider: baseURL ? new URL(baseURL).host : "openai",
+          });
+      m = cache ? withCache(raw, cache) : raw;
+      models.set(id, m);
+    }
+    return m;
+  };
+  return {
+    tier,
+    model,
+    ladder(id, onCall) {
+      const i = tiers.findIndex((t) => t.id === id);
+      return tiers.slice(Math.max(0, i)).map((t) => (onCall ? reporting(model(t.id), t, onCall) : model(t.id)));
+    },
+  };
+}
+
+function reporting(inner: LanguageModel, tier: Tier, onCall: CallListener): LanguageModel {
+  return {
+    provider: inner.provider,
+    modelId: inner.modelId,
+    ...(inner.baseURL ? { baseURL: inner.baseURL } : {}),
+    async complete(req) {
+      const result = await inner.complete(req);
+      onCall(tier, result);
+      return result;
+    },
+  };
+}

@@ -1,0 +1,224 @@
+// `ateams run`: the reconcile loop. Load → plan → execute every action whose prerequisites are done, under a
+// concurrency limit → re-load and re-plan after each one finishes, until nothing runnable is left. Because
+// every step re-plans from files and git, a run killed at any moment resumes exactly where it stopped.
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, dirname } from "node:path";
+import { planAgency } from "../plan/plan.ts";
+import type { Action, ReconcilePlan } from "../plan/types.ts";
+import { loadTemplates } from "../prompts/templates.ts";
+import type { Diagnostic } from "../spec/diagnostic.ts";
+import { loadAgency } from "../spec/load-agency.ts";
+import type { AgencyModel, LoadedProject } from "../spec/model.ts";
+import { clearProjectCondition, recordTaskAttemptFailed, recordTaskFailed, setCondition, setProjectCondition } from "../status/record.ts";
+import { Budget } from "./budget.ts";
+import { trailers, type RunContext } from "./context.ts";
+import { executeAssembly } from "./execute-assembly.ts";
+import { executePlanning } from "./execute-planning.ts";
+import { executeMergeStream, executeVerifyStream } from "./execute-stream.ts";
+import { executeTask } from "./execute-task.ts";
+import { outcomeOf } from "./outcome.ts";
+import type { Progress } from "./progress.ts";
+import { createModelRegistry, type ProviderSettings } from "./providers.ts";
+import { StatusStore } from "./status-store.ts";
+import { openWorkspace } from "./workspace.ts";
+
+export interface RunOptions {
+  agencyDir: string;
+  projects?: string[];
+  concurrency?: number;
+  env: NodeJS.ProcessEnv;
+  progress: Progress;
+  now?: () => string;
+  /** Tests and other providers: how a tier becomes a model. */
+  createModel?: ProviderSettings["create"];
+  timeoutMs?: number;
+}
+
+export interface RunReport {
+  /** 0: everything runnable ran (the rest waits on people); 1: something failed, or a budget stopped the run. */
+  exitCode: 0 | 1;
+  actions: number;
+  usage: { calls: number; inputTokens: number; outputTokens: number; costUsd: number };
+  projects: { id: string; stage: string; summary: string }[];
+  failures: string[];
+}
+
+export class InvalidSpecsError extends Error {
+  override name = "InvalidSpecsError";
+  readonly diagnostics: Diagnostic[];
+  constructor(diagnostics: Diagnostic[]) {
+    super(`${diagnostics.filter((d) => d.severity === "error").length} error(s) in the agency`);
+    this.diagnostics = diagnostics;
+  }
+}
+
+const EXECUTABLE = new Set<Action["kind"]>(["propose-plan", "decompose-plan", "approve-plan", "run-task", "verify-stream", "merge-stream", "assemble"]);
+
+export async function runAgency(opts: RunOptions): Promise<RunReport> {
+  const ws = await openWorkspace(dirname(join(opts.agencyDir, ".")));
+  const templates = await loadTemplates();
+  const load = async (): Promise<AgencyModel> => {
+    const r = await loadAgency(opts.agencyDir, { observeOutputs: ws.observeOutputs });
+    if (!r.ok) throw new InvalidSpecsError(r.diagnostics);
+    return r.model;
+  };
+  let model = await load();
+  await ensureSelfIgnoringDir(join(ws.repoRoot, ".ateams"));
+  const budget = new Budget(model.spec);
+  const usage = { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  const models = createModelRegistry(model.spec, {
+    env: opts.env,
+    cacheDir: join(ws.repoRoot, ".ateams", "cache"),
+    ...(opts.createModel ? { create: opts.createModel } : {}),
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+  });
+  const stores = new Map<string, StatusStore>();
+  const ctx: RunContext = {
+    ws,
+    templates,
+    progress: opts.progress,
+    now: opts.now ?? (() => new Date().toISOString().replace(/\.\d{3}Z$/, "Z")),
+    deps: {
+      models,
+      budget,
+      onCall: ({ project, agent, tier, result }) => {
+        usage.calls++;
+        if (!result.cached) {
+          usage.inputTokens += result.usage.inputTokens;
+          usage.outputTokens += result.usage.outputTokens;
+          usage.costUsd += (result.usage.inputTokens * tier.price.inputPerMTok + result.usage.outputTokens * tier.price.outputPerMTok) / 1e6;
+        }
+        opts.progress.emit({ kind: "call", project, text: `${agent} → ${result.cached ? "cache" : tier.model}: ${result.usage.inputTokens}+${result.usage.outputTokens} tokens, ${result.latencyMs} ms` });
+      },
+    },
+    status(project: LoadedProject) {
+      let s = stores.get(project.id);
+      if (!s) stores.set(project.id, (s = new StatusStore(ws, project)));
+      return s;
+    },
+  };
+  const only = opts.projects?.length ? opts.projects : undefined;
+  for (const p of model.projects.values()) {
+    if (only && !only.includes(p.id)) continue;
+    budget.seed(p.id, p.status?.usage);
+    // A budget block is re-evaluated by every run: raising the budget, or a new run's allowance, lifts it.
+    if (p.status?.conditions?.some((c) => c.type === "Blocked" && c.status === "True" && c.reason === "BudgetExceeded")) {
+      await ctx.status(p).update((s) => clearProjectCondition(s, "Blocked", "BudgetExceeded"), `ateams: ${p.id} budget re-evaluated`, trailers({ project: p.id, kind: "status" }));
+      model = await load();
+    }
+  }
+
+  const concurrency = opts.concurrency ?? model.spec.budgets?.concurrency ?? 4;
+  const attempted = new Set<string>();
+  const inflight = new Map<string, Promise<void>>();
+  const failures: string[] = [];
+  const stoppedProjects = new Set<string>();
+  let stopAll = false;
+  let actionsRun = 0;
+  let plan: ReconcilePlan = planAgency(model, templates, only);
+
+  const run = async (action: Action, project: LoadedProject, at: AgencyModel): Promise<void> => {
+    try {
+      if (action.kind === "run-task") {
+        const r = await executeTask(ctx, at, project, action);
+        if (r === "failed" || r === "blocked") failures.push(`${project.id}/${action.task}: ${r}`);
+      } else if (action.kind === "propose-plan" || action.kind === "decompose-plan" || action.kind === "approve-plan") await executePlanning(ctx, at, project, action);
+      else if (action.kind === "verify-stream") await executeVerifyStream(ctx, at, project, action);
+      else if (action.kind === "merge-stream") await executeMergeStream(ctx, project, action);
+      else if (action.kind === "assemble") await executeAssembly(ctx, at, project, action);
+    } catch (e) {
+      await recordFailure(ctx, project, action, e, (o) => {
+        failures.push(`${project.id} ${action.id}: ${o.reason}: ${o.message}`);
+        if (o.fatal) stopAll = true;
+        if (o.budget === "project") stoppedProjects.add(project.id);
+      });
+    }
+  };
+
+  for (;;) {
+    if (!stopAll) {
+      const ids = new Set(plan.projects.flatMap((p) => p.actions.map((a) => a.id)));
+      for (const p of plan.projects) {
+        if (stoppedProjects.has(p.id)) continue;
+        for (const a of p.actions) {
+          if (inflight.size >= concurrency) break;
+          const key = `${a.id}@${a.fingerprint ?? ""}`;
+          if (!EXECUTABLE.has(a.kind) || inflight.has(a.id) || attempted.has(key)) continue;
+          if (a.after.some((d) => ids.has(d))) continue;
+          attempted.add(key);
+          actionsRun++;
+          const project = model.projects.get(a.project)!;
+          const snapshot = model;
+          inflight.set(a.id, run(a, project, snapshot).finally(() => inflight.delete(a.id)));
+        }
+      }
+    }
+    if (inflight.size === 0) break;
+    await Promise.race(inflight.values());
+    model = await load();
+    plan = planAgency(model, templates, only);
+  }
+
+  await settleConditions(ctx, model, plan);
+  return {
+    exitCode: failures.length || stopAll ? 1 : 0,
+    actions: actionsRun,
+    usage,
+    projects: plan.projects.map((p) => ({ id: p.id, stage: p.stage, summary: p.summary })),
+    failures,
+  };
+}
+
+/** .ateams/ holds the response cache: ignored by git without touching the user's .gitignore. */
+async function ensureSelfIgnoringDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, ".gitignore"), "*\n", { flag: "w" });
+}
+
+async function recordFailure(ctx: RunContext, project: LoadedProject, action: Action, e: unknown, note: (o: ReturnType<typeof outcomeOf>) => void): Promise<void> {
+  let o;
+  try {
+    o = outcomeOf(e);
+  } catch {
+    o = { reason: "InternalError", message: e instanceof Error ? e.message : String(e), fatal: false, transient: false };
+  }
+  note(o);
+  const at = ctx.now();
+  const status = ctx.status(project);
+  const tr = trailers({ project: project.id, kind: "status", ...(action.task ? { task: action.task } : {}) });
+  ctx.progress.emit({ kind: "failed", project: project.id, action: action.task ?? action.kind, text: `${o.reason}: ${o.message}` });
+  if (o.budget) {
+    await status.update((s) => setProjectCondition(s, { type: "Blocked", status: "True", reason: "BudgetExceeded", message: o.message }, at), `ateams: ${project.id} stopped: ${o.message}`, tr);
+  } else if (action.kind === "run-task" && action.task) {
+    await status.update(
+      (s) => (o.transient ? recordTaskAttemptFailed(s, action.task!, { reason: o.reason, message: o.message, at }) : recordTaskFailed(s, action.task!, { fingerprint: action.fingerprint!, reason: o.reason, message: o.message, at })),
+      `ateams: ${project.id}/${action.task} failed: ${o.reason}`,
+      tr,
+    );
+  } else {
+    await status.update((s) => setProjectCondition(s, { type: "Ready", status: "False", reason: o.reason, message: `${action.kind}: ${o.message}` }, at), `ateams: ${project.id} ${action.kind} failed`, tr);
+  }
+}
+
+/** Project conditions that say where each project stands, written only when they change. */
+async function settleConditions(ctx: RunContext, model: AgencyModel, plan: ReconcilePlan): Promise<void> {
+  const at = ctx.now();
+  for (const p of plan.projects) {
+    const project = model.projects.get(p.id)!;
+    const awaiting = p.actions.find((a) => a.kind === "await-approval" || a.kind === "await-review");
+    await ctx.status(project).update(
+      (s) => {
+        let next = s;
+        if (awaiting) {
+          const reason = awaiting.kind === "await-approval" ? "PlanAwaitingApproval" : "StreamsAwaitingReview";
+          next = { ...next, conditions: setCondition(next.conditions, { type: "AwaitingApproval", status: "True", reason, message: awaiting.reason }, at) };
+        } else next = clearProjectCondition(next, "AwaitingApproval");
+        if (p.stage === "done") next = { ...next, conditions: setCondition(next.conditions, { type: "Ready", status: "True", reason: "Assembled", message: "all streams accepted and the deliverable assembled" }, at) };
+        if (p.stage === "done" || p.stage === "awaiting-approval") next = clearProjectCondition(next, "Progressing");
+        return next;
+      },
+      `ateams: ${p.id} ${p.stage}`,
+      trailers({ project: p.id, kind: "status" }),
+    );
+  }
+}

@@ -1,0 +1,67 @@
+// What a Specialist is handed for one task: its direct upstream outputs and named resources — never whole
+// histories, so a prompt stays the same size however long the project grows.
+import { readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { FileText } from "../agents/specialist.ts";
+import type { AgencyModel, LoadedProject } from "../spec/model.ts";
+import type { Task } from "../spec/types.gen.ts";
+import type { Workspace } from "./workspace.ts";
+
+/** Per file handed to a model; longer files are cut with a note, so one huge upstream output cannot blow the context. */
+export const MAX_INPUT_CHARS = 24_000;
+
+export function clip(text: string): string {
+  return text.length <= MAX_INPUT_CHARS ? text : `${text.slice(0, MAX_INPUT_CHARS)}\n\n[… ${text.length - MAX_INPUT_CHARS} more characters not shown]`;
+}
+
+export async function upstreamFiles(ws: Workspace, project: LoadedProject, task: Task) {
+  const streams = project.plan?.streams ?? [];
+  const out: { task: string; title: string; files: FileText[] }[] = [];
+  for (const dep of task.dependsOn ?? []) {
+    const stream = streams.find((s) => s.tasks.some((t) => t.id === dep));
+    const upTask = stream?.tasks.find((t) => t.id === dep);
+    if (!stream || !upTask) continue;
+    const files: FileText[] = [];
+    for (const o of upTask.outputs) {
+      const content = await ws.readOutput(project, stream.id, o.path);
+      if (content !== undefined) files.push({ path: `${stream.id}/${o.path}`, content: clip(content) });
+    }
+    out.push({ task: dep, title: upTask.title, files });
+  }
+  return out;
+}
+
+function readRepoText(root: string, path: string): string | null {
+  const file = resolve(root, path);
+  if (!file.startsWith(resolve(root))) return null; // a resource path must stay inside the repository
+  try {
+    return statSync(file).isFile() ? clip(readFileSync(file, "utf8")) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function taskResources(ws: Workspace, model: AgencyModel, project: LoadedProject, task: Task) {
+  const all = [...(model.spec.resources ?? []), ...(project.spec.resources ?? [])];
+  const out = [];
+  for (const input of task.inputs ?? []) {
+    if (input.resource) {
+      const r = all.find((x) => x.id === input.resource);
+      if (!r) continue;
+      out.push({
+        id: r.id,
+        kind: r.kind,
+        description: r.description ?? null,
+        location: r.url ?? r.path ?? null,
+        content: r.path ? readRepoText(ws.repoRoot, r.path) : null,
+      });
+    } else if (input.file) {
+      out.push({ id: input.file, kind: "file", description: null, location: input.file, content: readRepoText(project.dir, input.file) });
+    }
+  }
+  return out;
+}
+
+export function logPath(project: LoadedProject, stream: string, specialist: string): string {
+  return join(project.dir, "log", stream, `${specialist}.md`);
+}

@@ -1,0 +1,100 @@
+// The git side of a run: where the agency lives in the repository, which branch is being worked on, where each
+// stream's outputs are observed, and the two kinds of commit a run makes (stream branch, working branch).
+import { readFileSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { simpleGit } from "simple-git";
+import { formatBranchName, openGitStore, streamBranch, type CommitResult, type FileChange, type GitStore, type MergeResult, type Trailers } from "../forge/index.ts";
+import { gitBlobId, observeOutputsOnDisk } from "../spec/load-agency.ts";
+import { outputKey, type LoadedProject, type OutputFile, type OutputObserver } from "../spec/model.ts";
+
+export class WorkspaceError extends Error {
+  override name = "WorkspaceError";
+}
+
+export interface Workspace {
+  readonly store: GitStore;
+  readonly repoRoot: string;
+  /** The checked-out branch: plan, status and merged streams land here. */
+  readonly workingBranch: string;
+  /** Repository-relative path of a file under the agency directory. */
+  repoPath(absolute: string): string;
+  streamBranchOf(project: string, stream: string): string;
+  /** True while the stream's branch has commits the working branch lacks. */
+  streamPending(project: string, stream: string): Promise<boolean>;
+  /** An output's text where it is observed: the unmerged stream branch, else the working tree. */
+  readOutput(project: LoadedProject, stream: string, path: string): Promise<string | undefined>;
+  /** Blob ids of declared outputs, from the same places readOutput reads. */
+  observeOutputs: OutputObserver;
+  commitWorking(files: FileChange[], message: string, trailers: Trailers): Promise<CommitResult>;
+  commitStream(project: string, stream: string, files: FileChange[], message: string, trailers: Trailers): Promise<CommitResult>;
+  mergeStream(project: string, stream: string, message: string, trailers: Trailers): Promise<MergeResult>;
+}
+
+export async function openWorkspace(dir: string): Promise<Workspace> {
+  let store: GitStore;
+  try {
+    store = await openGitStore(dir);
+  } catch (e) {
+    throw new WorkspaceError(`ateams run works in a git repository, and ${dir} is not in one: run \`git init\` first`, { cause: e });
+  }
+  if (store.bare) throw new WorkspaceError("ateams run needs a working tree, not a bare repository");
+  const head = await store.head();
+  if (!head.branch) throw new WorkspaceError("HEAD is detached: check out the branch the agency's work should land on");
+  const repoRoot = store.dir;
+  const workingBranch = head.branch;
+  const git = simpleGit(repoRoot);
+  const repoPath = (absolute: string) => relative(repoRoot, absolute).split(sep).join("/");
+  const branchOf = (project: string, stream: string) => formatBranchName(streamBranch(project, stream));
+
+  async function streamPending(project: string, stream: string): Promise<boolean> {
+    const tip = await store.resolveRef(branchOf(project, stream));
+    if (!tip) return false;
+    const here = await store.resolveRef("HEAD");
+    if (!here) return true;
+    // The tip is merged when it is its own merge base with HEAD (simple-git does not surface exit code 1).
+    const base = await git.raw(["merge-base", tip, here]).catch(() => "");
+    return base.trim() !== tip;
+  }
+
+  async function observeOutputs(project: LoadedProject): Promise<Map<string, OutputFile>> {
+    const onDisk = await observeOutputsOnDisk(project);
+    const out = new Map(onDisk);
+    for (const stream of project.plan?.streams ?? []) {
+      if (!(await streamPending(project.id, stream.id))) continue;
+      const dir = repoPath(join(project.dir, "outputs", stream.id));
+      for (const key of [...out.keys()]) if (key.startsWith(`${stream.id}/`)) out.delete(key);
+      const listing = await git.raw(["ls-tree", "-r", "-l", "-z", branchOf(project.id, stream.id), "--", `${dir}/`]);
+      for (const entry of listing.split("\0").filter(Boolean)) {
+        const m = /^\d+ blob ([0-9a-f]+)\s+(\d+)\t(.*)$/s.exec(entry);
+        if (!m) continue;
+        out.set(outputKey(stream.id, m[3]!.slice(dir.length + 1)), { blob: m[1]!, bytes: Number(m[2]) });
+      }
+    }
+    return out;
+  }
+
+  return {
+    store,
+    repoRoot,
+    workingBranch,
+    repoPath,
+    streamBranchOf: branchOf,
+    streamPending,
+    async readOutput(project, stream, path) {
+      const file = join(project.dir, "outputs", stream, path);
+      if (await streamPending(project.id, stream)) return store.readFile(branchOf(project.id, stream), repoPath(file));
+      try {
+        return statSync(file).isFile() ? readFileSync(file, "utf8") : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    observeOutputs,
+    commitWorking: (files, message, trailers) => store.commitFiles({ branch: workingBranch, files, message, trailers }),
+    commitStream: (project, stream, files, message, trailers) =>
+      store.commitFiles({ branch: branchOf(project, stream), base: workingBranch, files, message, trailers }),
+    mergeStream: (project, stream, message, trailers) => store.mergeBranch({ source: branchOf(project, stream), into: workingBranch, message, trailers }),
+  };
+}
+
+export { gitBlobId };

@@ -1,0 +1,56 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { REPO_ROOT } from "../support/agency-fixture.ts";
+import { createFakeOpenAIServer, type FakeOpenAIServer } from "../support/fake-openai-server.ts";
+import { tempRepoWithAgency, type TempRepo } from "../support/git-repo.ts";
+import { runCli } from "../support/run-cli.ts";
+import { scriptedTeam } from "../support/scripted-team.ts";
+
+let server: FakeOpenAIServer;
+let repo: TempRepo;
+beforeEach(async () => {
+  repo = await tempRepoWithAgency(join(REPO_ROOT, "agency"));
+});
+afterEach(async () => {
+  await server?.stop();
+  await repo.cleanup();
+});
+
+describe("ateams run, end to end through the CLI", () => {
+  it("takes the unplanned project from objective to assembled deliverable, then a re-run does nothing", async () => {
+    const team = scriptedTeam({ reviseOnce: ["compare"], roles: ["researcher", "writer"] });
+    server = createFakeOpenAIServer({ handler: team.handler });
+    await server.start();
+    const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "test-key" };
+    const first = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env });
+    expect(first.stderr).not.toMatch(/internal error/);
+    expect(first.code, first.stderr + first.stdout).toBe(0);
+    expect(first.stdout, first.stderr).toContain("● pricing-study  stage: done");
+
+    const kinds = team.log.calls.map((c) => c.kind);
+    expect(kinds.filter((k) => k === "pm_options")).toHaveLength(1);
+    expect(kinds.filter((k) => k === "pm_decomposition")).toHaveLength(1);
+    expect(kinds.filter((k) => k === "pm_assembly")).toHaveLength(1);
+    // compare was sent back once: two specialist calls for it
+    expect(team.log.calls.filter((c) => c.kind === "specialist_work" && c.task === "compare")).toHaveLength(2);
+
+    const project = join(repo.agency, "projects", "pricing-study");
+    const plan = parse(await readFile(join(project, "plan.yaml"), "utf8"));
+    expect(plan).toMatchObject({ chosen: "option-1", basedOn: "option-1" });
+    expect(await readFile(join(project, "outputs", "pricing-recommendation.md"), "utf8")).toContain("# Deliverable");
+    expect(await readFile(join(project, "outputs", "report", "recommendation.md"), "utf8")).toContain("Work for write-up");
+    const log = await readFile(join(project, "log", "research", "researcher.md"), "utf8");
+    expect(log).toContain("## compare: Compare");
+    expect(log).toContain("**Collaborator: revise**");
+
+    const commits = repo.git("rev-list", "--count", "HEAD");
+    const requests = server.chatRequests.length;
+    const second = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env });
+    expect(second.code).toBe(0);
+    expect(server.chatRequests.length).toBe(requests);
+    expect(repo.git("rev-list", "--count", "HEAD")).toBe(commits);
+    expect(repo.git("status", "--porcelain")).toBe("");
+  });
+});

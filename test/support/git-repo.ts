@@ -1,0 +1,22 @@
+// A temp git repository holding a copy of an agency, as a user's checkout would.
+import { execFileSync } from "node:child_process";
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface TempRepo {
+  root: string;
+  agency: string;
+  git: (...args: string[]) => string;
+  cleanup: () => Promise<void>;
+}
+
+export async function tempRepoWithAgency(source: string): Promise<TempRepo> {
+  const root = await mkdtemp(join(tmpdir(), "ateams-repo-"));
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "Dev", GIT_AUTHOR_EMAIL: "dev@example.com", GIT_COMMITTER_NAME: "Dev", GIT_COMMITTER_EMAIL: "dev@example.com" } }).trim();
+  git("init", "-q", "-b", "main");
+  await cp(source, join(root, "agency"), { recursive: true });
+  git("add", "-A");
+  git("commit", "-q", "-m", "agency");
+  return { root, agency: join(root, "agency"), git, cleanup: () => rm(root, { recursive: true, force: true }) };
+}

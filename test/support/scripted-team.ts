@@ -1,0 +1,106 @@
+// A deterministic stand-in for real models behind the fake OpenAI server: it reads each request the way a model
+// would (the response_format names the reply; the user message names the files and tasks) and answers with a
+// valid, plausible reply. Knobs let a test make the Collaborator send work back, or inject faults.
+import type { FakeChatRequest, FakeReply } from "./fake-openai-replies.ts";
+
+export interface TeamScript {
+  /** Tasks whose first version the Collaborator sends back for revision (once each). */
+  reviseOnce?: Iterable<string>;
+  /** Decomposition the PM returns; default: a two-stream plan built from `roles`. */
+  decomposition?: (req: FakeChatRequest) => unknown;
+  /** Roles the default decomposition uses (must exist in the agency). */
+  roles?: [string, string];
+  /** Called first; a reply returned here wins (faults, counting, latency). */
+  before?: (req: FakeChatRequest, kind: string) => FakeReply | undefined;
+}
+
+export interface TeamLog {
+  /** Every request by reply kind, e.g. specialist_work → ["market-scan", …]. */
+  calls: { kind: string; task: string | undefined }[];
+}
+
+const text = (m: { content?: unknown } | undefined) => (typeof m?.content === "string" ? m.content : "");
+
+export function taskIdOf(req: FakeChatRequest): string | undefined {
+  const user = req.messages.filter((m) => m.role === "user").map(text).join("\n");
+  return /^# Task ([a-z0-9-]+):/m.exec(user)?.[1] ?? /on task ([a-z0-9-]+) \(/.exec(user)?.[1];
+}
+
+export function scriptedTeam(script: TeamScript = {}): { handler: (req: FakeChatRequest) => FakeReply; log: TeamLog } {
+  const log: TeamLog = { calls: [] };
+  const pending = new Set(script.reviseOnce ?? []);
+  const [roleA, roleB] = script.roles ?? ["researcher", "writer"];
+  const handler = (req: FakeChatRequest): FakeReply => {
+    const kind = req.response_format?.json_schema?.name ?? "text";
+    const task = taskIdOf(req);
+    log.calls.push({ kind, task });
+    const early = script.before?.(req, kind);
+    if (early) return early;
+    const user = req.messages.filter((m) => m.role === "user").map(text).join("\n");
+    switch (kind) {
+      case "pm_options":
+        return {
+          json: {
+            summary: "The objective asks for a short, well-sourced study and a recommendation.",
+            options: [
+              { id: "option-1", title: "Desk study", approach: "Research then write.", pros: ["cheap"], cons: ["no interviews"], estimate: { costUsd: 0.2, tokens: 40000, tasks: 3 } },
+              { id: "option-2", title: "Deep study", approach: "Research, analyse, write, edit.", pros: ["thorough"], cons: ["slower"], estimate: { costUsd: 0.5, tokens: 90000, tasks: 4 } },
+            ],
+            recommended: "option-1",
+            rationale: "It meets the success criteria at the lowest cost.",
+          },
+        };
+      case "pm_decomposition":
+        return {
+          json: script.decomposition?.(req) ?? {
+            newRoles: [],
+            streams: [
+              {
+                id: "research",
+                title: "Research",
+                goal: "Collect the facts the recommendation rests on.",
+                successCriteria: ["Every figure has a source"],
+                tasks: [
+                  { id: "scan", title: "Market scan", role: roleA, description: "Scan the market.", dependsOn: [], outputs: [{ path: "scan.md", description: "Findings" }], criteria: ["Three sources"], scores: [{ criterion: "reasoning", score: 2 }] },
+                  { id: "compare", title: "Compare", role: roleA, description: "Compare the options found.", dependsOn: ["scan"], outputs: [{ path: "compare.md", description: "Comparison" }], criteria: ["A table"], scores: [] },
+                ],
+              },
+              {
+                id: "report",
+                title: "Report",
+                goal: "Write the recommendation.",
+                successCriteria: ["Readable by the Director"],
+                tasks: [{ id: "write-up", title: "Write-up", role: roleB, description: "Write the recommendation.", dependsOn: ["compare"], outputs: [{ path: "recommendation.md", description: "The recommendation" }], criteria: ["Under 800 words"], scores: [{ criterion: "quality", score: 4 }] }],
+              },
+            ],
+          },
+        };
+      case "specialist_work": {
+        const files = [...user.matchAll(/^- `([^`]+)`/gm)].map((m) => m[1]!);
+        const round = /## Your previous version/.test(user) ? 2 : 1;
+        return {
+          json: {
+            files: files.map((path) => ({ path, content: `# ${path}\n\nWork for ${task} (version ${round}).\n\nSource: https://example.com/${task}\n` })),
+            summary: `Did ${task}${round > 1 ? " again, addressing the feedback" : ""}.`,
+            actions: ["Read the inputs", "Wrote the files"],
+            questions: [],
+          },
+        };
+      }
+      case "collaborator_verdict": {
+        if (task && pending.has(task)) {
+          pending.delete(task);
+          return { json: { verdict: "revise", checks: [{ criterion: "sources", met: false, evidence: "no source for the main claim" }], feedback: ["Add a source for the main claim."], blocker: null } };
+        }
+        return { json: { verdict: "pass", checks: [{ criterion: "all", met: true, evidence: "meets every criterion" }], feedback: [], blocker: null } };
+      }
+      case "pm_assembly":
+        return { json: { deliverable: `# Deliverable\n\nAssembled from ${(user.match(/^## /gm) ?? []).length} files.\n`, summary: "Everything the Director asked for is in the deliverable.", openQuestions: [] } };
+      case "pm_blocker":
+        return { json: { resolution: "ask-director", description: null, criteria: null, question: "Which market should we prioritise?" } };
+      default:
+        return { content: "ok" };
+    }
+  };
+  return { handler, log };
+}
