@@ -133,3 +133,24 @@ describe("ateams CLI", () => {
     expect(spawnSync(process.execPath, [bin, "validate", "--agency", "/nonexistent"], { encoding: "utf8" }).status).toBe(1);
   });
 });
+
+describe("ateams run without a model provider", () => {
+  it("explains how to configure one and prints the plan instead, writing nothing", async () => {
+    const before = await snapshot(fx.root);
+    const r = await runCli(["run"], { cwd: fx.root, env: {} });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("no model provider is configured");
+    expect(r.stderr).toContain("export OPENAI_API_KEY=");
+    expect(r.stderr).toContain("export OPENAI_BASE_URL=http://localhost:11434/v1");
+    expect(r.stdout).toContain("● alpha  stage: running");
+    expect(await snapshot(fx.root)).toEqual(before);
+    const ci = await runCli(["run"], { cwd: fx.root, env: { GITHUB_ACTIONS: "true" } });
+    expect(ci.code).toBe(1);
+  });
+
+  it("outside a git repository it says so instead of running", async () => {
+    const r = await runCli(["run"], { cwd: fx.root, env: { OPENAI_API_KEY: "k" } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/is not in one: run `git init` first|git repository/);
+  });
+});
