@@ -8,6 +8,7 @@ import { missingProvider } from "../../run/providers.ts";
 import { InvalidSpecsError, runAgency } from "../../run/run-agency.ts";
 import { WorkspaceError } from "../../run/workspace.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
+import { writeJobSummary } from "../job-summary.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
 import { loadOrReport, reportDiagnostics } from "../report.ts";
 
@@ -69,6 +70,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       env: io.env,
       progress,
     });
+    await writeJobSummary(io.env, report);
     if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else {
       for (const p of report.projects) io.stdout(`● ${p.id}  stage: ${p.stage}  ${p.summary}\n`);

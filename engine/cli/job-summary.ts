@@ -1,0 +1,23 @@
+// The GitHub Actions job summary ($GITHUB_STEP_SUMMARY): what the run did, per project, in Markdown.
+import { appendFile } from "node:fs/promises";
+import { formatTokens, formatUsd } from "../plan/render-table.ts";
+import type { RunReport } from "../run/run-agency.ts";
+
+export function renderJobSummary(report: RunReport): string {
+  const u = report.usage;
+  const lines = [
+    "## ateams run",
+    "",
+    `${report.actions} action${report.actions === 1 ? "" : "s"} · ${u.calls} model call${u.calls === 1 ? "" : "s"} · ${formatTokens(u.inputTokens)} in / ${formatTokens(u.outputTokens)} out tokens · ${formatUsd(u.costUsd)}`,
+    "",
+    "| project | stage | where it stands |",
+    "|---|---|---|",
+    ...report.projects.map((p) => `| \`${p.id}\` | ${p.stage} | ${p.summary.replace(/\|/g, "\\|")} |`),
+  ];
+  if (report.failures.length) lines.push("", "### Failures", "", ...report.failures.map((f) => `- ${f}`));
+  return `${lines.join("\n")}\n`;
+}
+
+export async function writeJobSummary(env: NodeJS.ProcessEnv, report: RunReport): Promise<void> {
+  if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, renderJobSummary(report));
+}
