@@ -2,8 +2,8 @@
 import { parseDocument, stringify } from "yaml";
 import type { Plan, PmDecompositionReply, PmOptionsReply, Stream } from "../spec/types.gen.ts";
 
-export const PLAN_HEADER = (project: string) =>
-  `# yaml-language-server: $schema=../../../schemas/plan.schema.json\n# The PM's plan for ${project}. Approve an option with \`ateams approve ${project} [option]\` (or /approve on the plan PR).\n`;
+export const PLAN_HEADER = (project: string, schemaRef = "../../../schemas/plan.schema.json") =>
+  `# yaml-language-server: $schema=${schemaRef}\n# The PM's plan for ${project}. Approve an option with \`ateams approve ${project} [option]\` (or /approve on the plan PR).\n`;
 
 /** A fresh plan from the PM's options: no streams yet, nothing chosen. */
 export function planFromOptions(project: string, reply: PmOptionsReply): Plan {
@@ -36,9 +36,9 @@ export function withDecomposition(plan: Plan, option: string, reply: PmDecomposi
   return { ...plan, basedOn: option, streams };
 }
 
-export function serializePlan(plan: Plan): string {
+export function serializePlan(plan: Plan, schemaRef?: string): string {
   const { $schema: _drop, ...rest } = plan;
-  return PLAN_HEADER(plan.project) + stringify(rest, { lineWidth: 120 });
+  return PLAN_HEADER(plan.project, schemaRef) + stringify(rest, { lineWidth: 120 });
 }
 
 /** Records the Director's (or autonomous) choice in existing plan.yaml text, keeping everything else as written. */

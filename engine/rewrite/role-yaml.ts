@@ -15,7 +15,7 @@ export function roleFromReply(r: PmNewRole): Role {
   };
 }
 
-export function serializeRole(role: Role): string {
+export function serializeRole(role: Role, schemaRef = "../../schemas/role.schema.json"): string {
   const { $schema: _drop, ...rest } = role;
-  return `# yaml-language-server: $schema=../../schemas/role.schema.json\n# Defined by the LLM Project Manager; edit freely.\n${stringify(rest, { lineWidth: 120 })}`;
+  return `# yaml-language-server: $schema=${schemaRef}\n# Defined by the LLM Project Manager; edit freely.\n${stringify(rest, { lineWidth: 120 })}`;
 }

@@ -9,6 +9,7 @@ import type { Action } from "../plan/types.ts";
 import { pmView } from "../prompts/views.ts";
 import { approveInText, planFromOptions, serializePlan, withDecomposition } from "../rewrite/plan-yaml.ts";
 import { roleFromReply, serializeRole } from "../rewrite/role-yaml.ts";
+import { schemaRefFor } from "../rewrite/schema-ref.ts";
 import type { AgencyModel, LoadedProject } from "../spec/model.ts";
 import type { PmDecompositionReply, PmOptionsReply } from "../spec/types.gen.ts";
 import { addUsage, clearProjectCondition, setProjectCondition } from "../status/record.ts";
@@ -25,6 +26,7 @@ export async function executePlanning(ctx: RunContext, model: AgencyModel, proje
   const usage = emptyUsage();
   const status = ctx.status(project);
   const planPath = ctx.ws.repoPath(project.planFile);
+  const planRef = schemaRefFor(project.planFile, ctx.ws.repoRoot, "plan");
   const base = { project: project.spec, tier: pm.id, system, usage };
   if (action.kind !== "approve-plan") ctx.progress.emit({ kind: "start", project: project.id, action: action.kind, text: `PM on ${pm.model}` });
 
@@ -34,7 +36,7 @@ export async function executePlanning(ctx: RunContext, model: AgencyModel, proje
     const ids = new Set(options.options.map((o) => o.id));
     if (ids.size !== options.options.length || !ids.has(options.recommended)) throw new Error("PM options: duplicate option ids or unknown recommendation");
     const plan = planFromOptions(project.id, options);
-    await commitPlan(serializePlan(plan), [], `ateams: ${project.id} plan options from the PM`, "plan", options, usage);
+    await commitPlan(serializePlan(plan, planRef), [], `ateams: ${project.id} plan options from the PM`, "plan", options, usage);
     ctx.progress.emit({ kind: "done", project: project.id, action: action.kind, text: `${options.options.length} options, recommends ${options.recommended}` });
     return;
   }
@@ -48,8 +50,9 @@ export async function executePlanning(ctx: RunContext, model: AgencyModel, proje
     for (let repair = 0; ; repair++) {
       const value = reply.value;
       const next = withDecomposition(plan, optionId, value);
-      const text = serializePlan(next);
-      const roles = value.newRoles.map((r) => ({ role: roleFromReply(r), text: serializeRole(roleFromReply(r)) }));
+      const text = serializePlan(next, planRef);
+      const roleRef = schemaRefFor(join(model.dir, "roles", "x.yaml"), ctx.ws.repoRoot, "role");
+      const roles = value.newRoles.map((r) => ({ role: roleFromReply(r), text: serializeRole(roleFromReply(r), roleRef) }));
       const problems = planProblems(model, project.id, next, text, roles);
       if (!problems.length) {
         const roleFiles = roles.map((r) => ({ path: ctx.ws.repoPath(join(model.dir, "roles", `${r.role.id}.yaml`)), content: r.text }));

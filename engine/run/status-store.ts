@@ -5,6 +5,7 @@ import type { LoadedProject } from "../spec/model.ts";
 import type { Status } from "../spec/types.gen.ts";
 import { emptyStatus } from "../status/record.ts";
 import { serializeStatus } from "../status/serialize.ts";
+import { schemaRefFor } from "../rewrite/schema-ref.ts";
 import type { Workspace } from "./workspace.ts";
 
 export class StatusStore {
@@ -13,12 +14,14 @@ export class StatusStore {
   #queue: Promise<unknown> = Promise.resolve();
   readonly #ws: Workspace;
   readonly #file: string;
+  readonly #schemaRef: string;
 
   constructor(ws: Workspace, project: LoadedProject) {
     this.#ws = ws;
     this.#file = ws.repoPath(project.statusFile);
+    this.#schemaRef = schemaRefFor(project.statusFile, ws.repoRoot, "status");
     this.#status = project.status ?? emptyStatus(project.id);
-    this.#text = project.status ? serializeStatus(project.status) : "";
+    this.#text = project.status ? serializeStatus(project.status, this.#schemaRef) : "";
   }
 
   get current(): Status {
@@ -32,7 +35,7 @@ export class StatusStore {
   update(change: (s: Status) => Status, message: string, trailers: Trailers, files: FileChange[] = []): Promise<string | undefined> {
     const run = async () => {
       const next = change(this.#status);
-      const text = serializeStatus(next);
+      const text = serializeStatus(next, this.#schemaRef);
       if (text === this.#text && files.length === 0) return undefined;
       const all = text === this.#text ? files : [...files, { path: this.#file, content: text }];
       const result = await this.#ws.commitWorking(all, message, trailers);

@@ -3,10 +3,10 @@
 // task, and at 2,000 tasks YAML parsing alone would dominate `ateams plan`.
 import type { Status } from "../spec/types.gen.ts";
 
-export const STATUS_HEADER =
-  "# yaml-language-server: $schema=../../../schemas/status.schema.json\n# Written by the ateams engine: observed state of this project. Do not edit by hand.\n";
+export const STATUS_HEADER = (schemaRef = "../../../schemas/status.schema.json") =>
+  `# yaml-language-server: $schema=${schemaRef}\n# Written by the ateams engine: observed state of this project. Do not edit by hand.\n`;
 
-export function serializeStatus(status: Status): string {
+export function serializeStatus(status: Status, schemaRef?: string): string {
   const { $schema: _drop, ...rest } = status;
-  return `${STATUS_HEADER}${JSON.stringify(rest, null, 2)}\n`;
+  return `${STATUS_HEADER(schemaRef)}${JSON.stringify(rest, null, 2)}\n`;
 }
