@@ -1,6 +1,7 @@
 // Handlebars templates from templates/, compiled in strict mode: a missing variable is an error, not "".
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
+import { join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 
@@ -20,9 +21,9 @@ export class TemplateError extends Error {
 /** Reads every `*.hbs` in the directory once; rendering afterwards is pure. */
 export async function loadTemplates(dir = DEFAULT_TEMPLATES_DIR): Promise<Templates> {
   const sources = new Map<string, string>();
-  for (const file of (await readdir(dir)).filter((f) => f.endsWith(".hbs")).sort()) {
-    sources.set(file.replace(/\.hbs$/, ""), await readFile(`${dir}/${file}`, "utf8"));
-  }
+  // Subfolders become name prefixes (pr/stream); init/ holds scaffolding files rendered by `ateams init` alone.
+  const files = (await readdir(dir, { recursive: true })).map(String).filter((f) => f.endsWith(".hbs") && !f.startsWith("init"));
+  for (const file of files.sort()) sources.set(file.split(sep).join("/").replace(/\.hbs$/, ""), await readFile(join(dir, file), "utf8"));
   return templatesFrom(sources);
 }
 
