@@ -154,3 +154,14 @@ describe("ateams run without a model provider", () => {
     expect(r.stderr).toMatch(/is not in one: run `git init` first|git repository/);
   });
 });
+
+describe("ateams plan --matrix", () => {
+  it("lists the streams that have task work, one job each, on one line", async () => {
+    const r = await cli("plan", "--matrix");
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split("\n")).toHaveLength(1);
+    expect(JSON.parse(r.stdout)).toEqual({ include: [{ project: "alpha", stream: "research" }, { project: "alpha", stream: "docs" }] });
+    await settle(fx.agency);
+    expect(JSON.parse((await cli("plan", "--matrix")).stdout)).toEqual({ include: [] });
+  });
+});

@@ -25,6 +25,11 @@ import { openWorkspace } from "./workspace.ts";
 export interface RunOptions {
   agencyDir: string;
   projects?: string[];
+  /**
+   * Only these streams' task work (run-task, verify-stream): a fan-out job in Actions. Its status stays local;
+   * the stream branch carries the commits, which the full run adopts by their trailers.
+   */
+  streams?: string[];
   concurrency?: number;
   env: NodeJS.ProcessEnv;
   progress: Progress;
@@ -144,6 +149,7 @@ export async function runAgency(opts: RunOptions): Promise<RunReport> {
           if (inflight.size >= concurrency) break;
           const key = `${a.id}@${a.fingerprint ?? ""}`;
           if (!EXECUTABLE.has(a.kind) || inflight.has(a.id) || attempted.has(key)) continue;
+          if (opts.streams?.length && !(a.stream && opts.streams.includes(a.stream) && (a.kind === "run-task" || a.kind === "verify-stream"))) continue;
           if (a.after.some((d) => ids.has(d))) continue;
           attempted.add(key);
           actionsRun++;

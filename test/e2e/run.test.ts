@@ -53,4 +53,30 @@ describe("ateams run, end to end through the CLI", () => {
     expect(repo.git("rev-list", "--count", "HEAD")).toBe(commits);
     expect(repo.git("status", "--porcelain")).toBe("");
   });
+
+  it("a --stream fan-out job commits its stream's work; the full run adopts it without calling a model again", async () => {
+    const team = scriptedTeam();
+    server = createFakeOpenAIServer({ handler: team.handler });
+    await server.start();
+    const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "test-key" };
+    const start = repo.git("rev-parse", "HEAD");
+    const job = await runCli(["run", "--project", "launch-kit", "--stream", "research"], { cwd: repo.root, env });
+    expect(job.code, job.stderr).toBe(0);
+    const researchTasks = ["market-scan", "audience-profiles", "positioning"];
+    const specialistCalls = () => team.log.calls.filter((c) => c.kind === "specialist_work").map((c) => c.task);
+    expect(specialistCalls().sort()).toEqual([...researchTasks].sort());
+    const trailers = repo.git("log", "ateams/launch-kit/research", "--format=%(trailers:key=Ateams-Task,valueonly)").split("\n").filter(Boolean);
+    expect(trailers.sort()).toEqual([...researchTasks].sort());
+    // Another job starts from the original main: only the stream branch carries the work.
+    repo.git("reset", "-q", "--hard", start);
+    const before = specialistCalls().length;
+    const full = await runCli(["run", "--project", "launch-kit"], { cwd: repo.root, env });
+    expect(full.code, full.stderr).toBe(0);
+    expect(full.stderr).toContain("recovered from commit");
+    const again = specialistCalls().slice(before);
+    for (const t of researchTasks) expect(again).not.toContain(t);
+    expect(again).toHaveLength(11 - researchTasks.length);
+    expect(full.stdout).toContain("● launch-kit  stage: done");
+  });
 });
+

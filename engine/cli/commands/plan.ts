@@ -10,7 +10,7 @@ import { loadOrReport } from "../report.ts";
 import { resolve } from "node:path";
 import { openWorkspace } from "../../run/workspace.ts";
 
-export const PLAN_HELP = `Usage: ateams plan [--agency <dir>] [--project <id>]... [--json | --format table|json|mermaid] [--show-prompts]
+export const PLAN_HELP = `Usage: ateams plan [--agency <dir>] [--project <id>]... [--json | --format table|json|mermaid] [--show-prompts] [--matrix]
 
 Validates the agency, reads each project's recorded status, and prints exactly what
 \`ateams run\` would do next: each project's stage, every action with the agent and model
@@ -23,6 +23,7 @@ Options:
   --json              machine-readable plan (same as --format json)
   --format <f>        table (default), json, or mermaid (the stream/task graph)
   --show-prompts      also print the system message each model call would send
+  --matrix            print {"include":[{"project","stream"}…]}: streams with task work, for an Actions matrix
   -h, --help          show this help
 
 Exit status: 0 planned, 1 invalid specs, 2 usage error.
@@ -34,6 +35,7 @@ export async function planCommand(argv: string[], io: CliIO): Promise<number> {
     project: { type: "string", multiple: true },
     json: { type: "boolean", default: false },
     format: { type: "string" },
+    matrix: { type: "boolean", default: false },
     "show-prompts": { type: "boolean", default: false },
   });
   if (values.help) {
@@ -50,7 +52,11 @@ export async function planCommand(argv: string[], io: CliIO): Promise<number> {
   if (unknown.length) throw new UsageError(`unknown project '${unknown[0]}' (have: ${[...model.projects.keys()].join(", ")})`);
   const templates = await loadTemplates();
   const plan = planAgency(model, templates, values.project);
-  if (format === "json") {
+  if (values.matrix) {
+    // One line for $GITHUB_OUTPUT: the streams that have task work, for a matrix job per stream.
+    const include = plan.projects.flatMap((p) => [...new Set(p.actions.filter((a) => a.kind === "run-task").map((a) => a.stream!))].map((stream) => ({ project: p.id, stream })));
+    io.stdout(`${JSON.stringify({ include })}\n`);
+  } else if (format === "json") {
     const withPrompts = values["show-prompts"]
       ? { ...plan, projects: plan.projects.map((p) => ({ ...p, actions: p.actions.map((a) => ({ ...a, systemPrompt: systemPromptFor(model, templates, a) ?? null })) })) }
       : plan;

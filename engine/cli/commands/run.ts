@@ -12,7 +12,7 @@ import { writeJobSummary } from "../job-summary.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
 import { loadOrReport, reportDiagnostics } from "../report.ts";
 
-export const RUN_HELP = `Usage: ateams run [--agency <dir>] [--project <id>]... [--concurrency <n>] [--json] [--verbose]
+export const RUN_HELP = `Usage: ateams run [--agency <dir>] [--project <id>]... [--stream <id>]... [--concurrency <n>] [--json] [--verbose]
 
 Reconciles the agency: the PM plans projects that need it, Specialists work their tasks in
 parallel streams, Collaborators check and send work back, streams merge, the PM assembles.
@@ -27,6 +27,7 @@ vLLM, LiteLLM, llama.cpp), or per tier in agency.yaml (models.tiers[].baseUrl, a
 Options:
   --agency <dir>       the agency directory (default: ./agency), inside a git repository
   --project <id>       only this project (repeatable)
+  --stream <id>        only these streams' tasks and stream checks (repeatable): a fan-out job
   --concurrency <n>    model calls in flight at once (default: agency budgets.concurrency, or 4)
   --json               print the run report as JSON on stdout
   --verbose            also print one line per model call
@@ -40,6 +41,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const { values } = parse(argv, {
     ...COMMON_OPTIONS,
     project: { type: "string", multiple: true },
+    stream: { type: "string", multiple: true },
     concurrency: { type: "string" },
     json: { type: "boolean", default: false },
     verbose: { type: "boolean", default: false },
@@ -66,6 +68,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     const report = await runAgency({
       agencyDir: resolve(io.cwd, values.agency),
       ...(values.project ? { projects: values.project } : {}),
+      ...(values.stream ? { streams: values.stream } : {}),
       ...(concurrency ? { concurrency } : {}),
       env: io.env,
       progress,
