@@ -46,29 +46,59 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
   const repoPath = (absolute: string) => relative(repoRoot, absolute).split(sep).join("/");
   const branchOf = (project: string, stream: string) => formatBranchName(streamBranch(project, stream));
 
+  // Observing outputs happens after every finished action, so git is asked as little as possible: one
+  // for-each-ref for all stream tips, and merge-base / ls-tree only for tips not seen before.
+  const pendingByTips = new Map<string, boolean>();
+  const listingByTip = new Map<string, Map<string, OutputFile>>();
+
+  async function tips(): Promise<{ head: string | undefined; branches: Map<string, string> }> {
+    const out = await git.raw(["for-each-ref", "--format=%(objectname) %(refname:short)", "refs/heads/ateams/"]);
+    const branches = new Map<string, string>();
+    for (const line of out.split("\n").filter(Boolean)) {
+      const [sha, name] = line.split(" ") as [string, string];
+      branches.set(name, sha);
+    }
+    return { head: await store.resolveRef("HEAD"), branches };
+  }
+
+  async function pendingTip(branch: string, t: Awaited<ReturnType<typeof tips>>): Promise<string | undefined> {
+    const tip = t.branches.get(branch);
+    if (!tip) return undefined;
+    if (!t.head) return tip;
+    const key = `${tip}:${t.head}`;
+    let pending = pendingByTips.get(key);
+    if (pending === undefined) {
+      // The tip is merged when it is its own merge base with HEAD (simple-git does not surface exit code 1).
+      const base = await git.raw(["merge-base", tip, t.head]).catch(() => "");
+      pending = base.trim() !== tip;
+      pendingByTips.set(key, pending);
+    }
+    return pending ? tip : undefined;
+  }
+
   async function streamPending(project: string, stream: string): Promise<boolean> {
-    const tip = await store.resolveRef(branchOf(project, stream));
-    if (!tip) return false;
-    const here = await store.resolveRef("HEAD");
-    if (!here) return true;
-    // The tip is merged when it is its own merge base with HEAD (simple-git does not surface exit code 1).
-    const base = await git.raw(["merge-base", tip, here]).catch(() => "");
-    return base.trim() !== tip;
+    return (await pendingTip(branchOf(project, stream), await tips())) !== undefined;
   }
 
   async function observeOutputs(project: LoadedProject): Promise<Map<string, OutputFile>> {
-    const onDisk = await observeOutputsOnDisk(project);
-    const out = new Map(onDisk);
+    const out = await observeOutputsOnDisk(project);
+    const t = await tips();
     for (const stream of project.plan?.streams ?? []) {
-      if (!(await streamPending(project.id, stream.id))) continue;
-      const dir = repoPath(join(project.dir, "outputs", stream.id));
-      for (const key of [...out.keys()]) if (key.startsWith(`${stream.id}/`)) out.delete(key);
-      const listing = await git.raw(["ls-tree", "-r", "-l", "-z", branchOf(project.id, stream.id), "--", `${dir}/`]);
-      for (const entry of listing.split("\0").filter(Boolean)) {
-        const m = /^\d+ blob ([0-9a-f]+)\s+(\d+)\t(.*)$/s.exec(entry);
-        if (!m) continue;
-        out.set(outputKey(stream.id, m[3]!.slice(dir.length + 1)), { blob: m[1]!, bytes: Number(m[2]) });
+      const tip = await pendingTip(branchOf(project.id, stream.id), t);
+      if (!tip) continue;
+      let listing = listingByTip.get(tip);
+      if (!listing) {
+        listing = new Map();
+        const dir = repoPath(join(project.dir, "outputs", stream.id));
+        const raw = await git.raw(["ls-tree", "-r", "-l", "-z", tip, "--", `${dir}/`]);
+        for (const entry of raw.split("\0").filter(Boolean)) {
+          const m = /^\d+ blob ([0-9a-f]+)\s+(\d+)\t(.*)$/s.exec(entry);
+          if (m) listing.set(outputKey(stream.id, m[3]!.slice(dir.length + 1)), { blob: m[1]!, bytes: Number(m[2]) });
+        }
+        listingByTip.set(tip, listing);
       }
+      for (const key of [...out.keys()]) if (key.startsWith(`${stream.id}/`)) out.delete(key);
+      for (const [k, v] of listing) out.set(k, v);
     }
     return out;
   }
