@@ -21,3 +21,9 @@ export const BUILTIN_COMMANDS: readonly CommandInfo[] = [
 ];
 
 export const BUILTIN_COMMAND_NAMES: ReadonlySet<string> = new Set(BUILTIN_COMMANDS.map((c) => c.name));
+
+/** Built-ins whose text may run over several lines of a comment: feedback, questions, lessons, reasons. */
+export const MULTILINE_COMMANDS: ReadonlySet<string> = new Set(["/revise", "/teach", "/ask", "/block"]);
+
+/** Built-ins whose first word is the role they address (`/ask @role …`); for others an @mention is no address. */
+export const ROLE_ADDRESSED_COMMANDS: ReadonlySet<string> = new Set(["/ask", "/teach"]);

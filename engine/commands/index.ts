@@ -1,0 +1,13 @@
+// /commands in PR and issue comments (DESIGN.md §6), as pure steps the GitHub side strings together:
+// sanitize → parseCommands → authorize → dispatch → (executor applies the effect) → reactionsFor;
+// feedback effects are recorded with applyFeedback. Nothing here performs I/O.
+export { BUILTIN_COMMANDS, BUILTIN_COMMAND_NAMES, MULTILINE_COMMANDS, ROLE_ADDRESSED_COMMANDS, type CommandInfo } from "./builtin.ts";
+export { sanitizeCommentText } from "./sanitize.ts";
+export { parseCommands, type ParsedCommand } from "./parse.ts";
+export { commandRegistry, helpText, type CommandRegistry, type RoleCommands } from "./registry.ts";
+export { authorize, type Actor, type Authorization, type Permission, type PermissionLookup } from "./authorize.ts";
+export type { CommandContext, CommandEffect, ContextKind, EffectType, FeedbackEffect } from "./effect.ts";
+export { dispatch } from "./dispatch.ts";
+export { reviewCommentFeedback, reviseEffect } from "./revise.ts";
+export { applyFeedback, mergeFeedback } from "./feedback.ts";
+export { reactionsFor, type Acknowledgement, type CommandOutcome, type Reaction } from "./reactions.ts";

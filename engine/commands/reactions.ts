@@ -1,0 +1,39 @@
+// How a command is acknowledged on GitHub (DESIGN.md §6): 👀 when it is picked up, 🚀 when done, 😕 with a reply
+// saying why when it was refused or failed. Commands from people who may not command get nothing at all: they are
+// only logged, so an outsider cannot use the bot to make noise.
+
+/** Reaction content names exactly as the GitHub REST API spells them. */
+export type Reaction = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
+
+export type CommandOutcome =
+  /** Authorized and about to be applied. */
+  | { kind: "received" }
+  /** Applied; `reply` carries an answer such as /status or /help. */
+  | { kind: "done"; reply?: string }
+  /** Dispatch refused it (a `reject` effect). */
+  | { kind: "rejected"; command: string; reason: string }
+  /** Applying it went wrong (a merge conflict, a closed PR…). */
+  | { kind: "failed"; command: string; reason: string }
+  /** The author may not command. */
+  | { kind: "ignored"; reason: string };
+
+export interface Acknowledgement {
+  reactions: Reaction[];
+  /** Text to post as a reply to the comment. */
+  reply?: string;
+}
+
+export function reactionsFor(outcome: CommandOutcome): Acknowledgement {
+  switch (outcome.kind) {
+    case "received":
+      return { reactions: ["eyes"] };
+    case "done":
+      return outcome.reply ? { reactions: ["rocket"], reply: outcome.reply } : { reactions: ["rocket"] };
+    case "rejected":
+      return { reactions: ["confused"], reply: `\`${outcome.command}\` was not run: ${outcome.reason}` };
+    case "failed":
+      return { reactions: ["confused"], reply: `\`${outcome.command}\` failed: ${outcome.reason}` };
+    case "ignored":
+      return { reactions: [] };
+  }
+}
