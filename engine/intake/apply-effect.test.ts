@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import type { Status } from "../spec/types.gen.ts";
+import { applyEffect, type EffectEnv, type EffectState } from "./apply-effect.ts";
+
+const env: EffectEnv = { at: "2026-11-25T12:00:00Z", by: "octocat", memoryPath: (r) => `agency/memory/roles/${r}.md`, statusReply: (p) => `status of ${p}`, helpReply: () => "help text" };
+const streams = (s: string) => (s === "docs" ? ["draft", "polish"] : ["facts"]);
+const failed: Status = {
+  project: "alpha",
+  tasks: {
+    draft: { fingerprint: "a".repeat(64), failedFingerprint: "b".repeat(64), conditions: [{ type: "Failed", status: "True", reason: "InvalidReply" }, { type: "Ready", status: "True", reason: "Succeeded" }] },
+    polish: { fingerprint: "c".repeat(64) },
+  },
+};
+const state = (status: Status, planText?: string): EffectState => ({ status, memory: new Map(), ...(planText ? { planText } : {}) });
+const PLAN = "# comment kept\nproject: alpha\noptions:\n  - id: option-1\n  - id: option-2\nrecommended: option-1\n";
+
+describe("applying command effects", () => {
+  it("/retry clears the failure of the failed tasks only, and refuses when nothing failed", () => {
+    const r = applyEffect(state(failed), { type: "retry", project: "alpha", stream: "docs" }, env, streams);
+    expect(r.state.status.tasks!.draft).toEqual({ fingerprint: "a".repeat(64), conditions: [{ type: "Ready", status: "True", reason: "Succeeded" }] });
+    expect(r.state.status.tasks!.polish).toBe(failed.tasks!.polish);
+    expect(r.reply).toBe("Retrying `draft`.");
+    expect(applyEffect(r.state, { type: "retry", project: "alpha" }, env, streams).refused).toBe("nothing has failed here");
+  });
+
+  it("/escalate climbs one tier and clears the failure", () => {
+    const r = applyEffect(state(failed), { type: "escalate", project: "alpha", task: "draft" }, env, streams);
+    expect(r.state.status.tasks!.draft).toMatchObject({ escalations: 1 });
+    expect(r.state.status.tasks!.draft!.failedFingerprint).toBeUndefined();
+  });
+
+  it("/block, /unblock and /cancel set and clear conditions on the project or a stream", () => {
+    const blocked = applyEffect(state(failed), { type: "block", project: "alpha", stream: "docs", reason: "wait for legal" }, env, streams);
+    expect(blocked.state.status.streams!.docs!.conditions![0]).toMatchObject({ type: "Blocked", reason: "BlockedByDirector", message: "wait for legal" });
+    const unblocked = applyEffect(blocked.state, { type: "unblock", project: "alpha", stream: "docs" }, env, streams);
+    expect(unblocked.state.status.streams!.docs).toEqual({});
+    expect(applyEffect(unblocked.state, { type: "unblock", project: "alpha" }, env, streams).refused).toBe("the project is not blocked");
+    const cancelled = applyEffect(state(failed), { type: "cancel", project: "alpha" }, env, streams);
+    expect(cancelled.state.status.conditions![0]).toMatchObject({ type: "Blocked", reason: "Cancelled" });
+  });
+
+  it("/approve records the choice in plan.yaml, keeping its comments; again is a no-op", () => {
+    const r = applyEffect(state({ project: "alpha", conditions: [{ type: "AwaitingApproval", status: "True", reason: "PlanAwaitingApproval" }] }, PLAN), { type: "approve-plan", project: "alpha", option: "option-2" }, env, streams);
+    expect(r.state.planText!.startsWith("# comment kept\n")).toBe(true);
+    expect(parse(r.state.planText!)).toMatchObject({ chosen: "option-2", approval: { by: "octocat", at: env.at } });
+    expect(r.state.status.conditions).toBeUndefined();
+    const again = applyEffect(r.state, { type: "approve-plan", project: "alpha", option: "option-2" }, env, streams);
+    expect(again.state.planText).toBe(r.state.planText);
+    expect(applyEffect(state(failed, PLAN), { type: "approve-plan", project: "alpha", option: "option-9" }, env, streams).refused).toBe("unknown option 'option-9'");
+    expect(applyEffect(state(failed), { type: "approve-plan", project: "alpha" }, env, streams).refused).toBe("the project has no plan yet");
+  });
+
+  it("/teach appends a lesson to the role's memory once per comment", () => {
+    const effect = { type: "teach" as const, role: "writer", lesson: "Lead with the customer.", by: "octocat", at: env.at, source: "https://github.com/o/r/pull/1#issuecomment-9" };
+    const r = applyEffect(state(failed), effect, env, streams);
+    const text = r.state.memory.get("agency/memory/roles/writer.md")!;
+    expect(text).toContain("- Lead with the customer. — @octocat");
+    expect(applyEffect(r.state, effect, env, streams).state.memory.get("agency/memory/roles/writer.md")).toBe(text);
+  });
+
+  it("effects that need git or a model are deferred untouched", () => {
+    const st = state(failed);
+    expect(applyEffect(st, { type: "accept-stream", project: "alpha", stream: "docs" }, env, streams)).toEqual({ state: st, deferred: true });
+    expect(applyEffect(st, { type: "ask", project: "alpha", role: "writer", question: "why?" }, env, streams).deferred).toBe(true);
+  });
+});

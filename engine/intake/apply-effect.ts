@@ -1,0 +1,121 @@
+// Command effects → new state, as pure rewriters: (status, plan text, effect) → (status, files, reply). Effects
+// that need git or a model (accepting a stream, /ask) are left to the intake executor and marked `deferred`.
+import { parse } from "yaml";
+import { approveInText } from "../rewrite/plan-yaml.ts";
+import { applyFeedback } from "../commands/feedback.ts";
+import type { CommandEffect } from "../commands/effect.ts";
+import type { Condition, Status, TaskStatus } from "../spec/types.gen.ts";
+import { clearProjectCondition, setCondition, setProjectCondition } from "../status/record.ts";
+
+export interface EffectState {
+  status: Status;
+  /** plan.yaml text, when the project has one. */
+  planText?: string;
+  /** Memory files by repository path (lessons taught with /teach), current text or undefined if new. */
+  memory: Map<string, string | undefined>;
+}
+
+export interface EffectResult {
+  state: EffectState;
+  reply?: string;
+  /** Needs the executor (git, a model, GitHub): nothing was changed here. */
+  deferred?: boolean;
+  /** Refused on the state it met (e.g. /retry with nothing failed): replied with 😕. */
+  refused?: string;
+}
+
+export interface EffectEnv {
+  at: string;
+  /** Who gave the command (their GitHub login). */
+  by: string;
+  /** Where a role's lessons live, e.g. agency/memory/roles/<role>.md. */
+  memoryPath(role: string): string;
+  /** Renders /status and /help answers; they need the planner and the registry. */
+  statusReply(project: string): string;
+  helpReply(): string;
+}
+
+const isFailed = (t: TaskStatus | undefined) => Boolean(t?.failedFingerprint) || Boolean(t?.conditions?.some((c) => c.type === "Failed" && c.status === "True"));
+
+function clearFailure(t: TaskStatus): TaskStatus {
+  const { failedFingerprint: _f, ...rest } = t;
+  const conditions = (t.conditions ?? []).filter((c) => c.type !== "Failed");
+  return conditions.length ? { ...rest, conditions } : (({ conditions: _c, ...r }) => r)(rest as TaskStatus);
+}
+
+function tasksFor(status: Status, streamTasks: (stream: string) => string[], e: { task?: string; stream?: string }, onlyFailed: boolean): string[] {
+  if (e.task) return [e.task];
+  const pool = e.stream ? streamTasks(e.stream) : Object.keys(status.tasks ?? {});
+  return pool.filter((id) => !onlyFailed || isFailed(status.tasks?.[id]));
+}
+
+export function applyEffect(state: EffectState, effect: CommandEffect, env: EffectEnv, streamTasks: (stream: string) => string[]): EffectResult {
+  const s = state.status;
+  const withStatus = (status: Status, reply?: string): EffectResult => ({ state: { ...state, status }, ...(reply ? { reply } : {}) });
+  switch (effect.type) {
+    case "feedback":
+      return withStatus(applyFeedback(s, effect));
+    case "retry": {
+      const ids = tasksFor(s, streamTasks, effect, true);
+      if (!ids.length) return { state, refused: "nothing has failed here" };
+      let next = s;
+      for (const id of ids) next = { ...next, tasks: { ...next.tasks, [id]: clearFailure(next.tasks?.[id] ?? {}) } };
+      return withStatus(next, `Retrying ${ids.map((id) => `\`${id}\``).join(", ")}.`);
+    }
+    case "escalate": {
+      const ids = tasksFor(s, streamTasks, effect, !effect.task);
+      if (!ids.length) return { state, refused: "name a task, or use it where a task has failed" };
+      let next = s;
+      for (const id of ids) {
+        const t = clearFailure(next.tasks?.[id] ?? {});
+        next = { ...next, tasks: { ...next.tasks, [id]: { ...t, escalations: (t.escalations ?? 0) + 1 } } };
+      }
+      return withStatus(next, `Escalating ${ids.map((id) => `\`${id}\``).join(", ")} one model tier.`);
+    }
+    case "block": {
+      const c: Condition = { type: "Blocked", status: "True", reason: "BlockedByDirector", message: effect.reason };
+      if (!effect.stream) return withStatus(setProjectCondition(s, c, env.at));
+      const prior = s.streams?.[effect.stream] ?? {};
+      return withStatus({ ...s, streams: { ...s.streams, [effect.stream]: { ...prior, conditions: setCondition(prior.conditions, c, env.at) } } });
+    }
+    case "unblock": {
+      if (!effect.stream) {
+        const next = clearProjectCondition(s, "Blocked");
+        return next === s ? { state, refused: "the project is not blocked" } : withStatus(next);
+      }
+      const prior = s.streams?.[effect.stream];
+      const kept = (prior?.conditions ?? []).filter((c) => c.type !== "Blocked");
+      if (!prior || kept.length === (prior.conditions ?? []).length) return { state, refused: `stream ${effect.stream} is not blocked` };
+      const { conditions: _c, ...rest } = prior;
+      return withStatus({ ...s, streams: { ...s.streams, [effect.stream]: kept.length ? { ...rest, conditions: kept } : rest } });
+    }
+    case "cancel":
+      return withStatus(setProjectCondition(s, { type: "Blocked", status: "True", reason: "Cancelled", message: "cancelled by the Director; /unblock to resume" }, env.at));
+    case "approve-plan": {
+      if (!state.planText) return { state, refused: "the project has no plan yet" };
+      const plan = parse(state.planText) as { recommended?: string; chosen?: string; options?: { id: string }[] };
+      const option = effect.option ?? plan.recommended ?? "";
+      if (!plan.options?.some((o) => o.id === option)) return { state, refused: `unknown option '${option}'` };
+      if (plan.chosen === option) return { state, reply: `${option} is already approved.` };
+      return {
+        state: { ...state, planText: approveInText(state.planText, option, env.by, env.at), status: clearProjectCondition(s, "AwaitingApproval") },
+        reply: `Approved ${option}.`,
+      };
+    }
+    case "teach": {
+      const path = env.memoryPath(effect.role);
+      const prior = state.memory.get(path) ?? `# Lessons for ${effect.role}\n\nTaught by people with /teach; given to the role's future work.\n`;
+      if (prior.includes(`(${effect.source})`)) return { state };
+      const memory = new Map(state.memory).set(path, `${prior.trimEnd()}\n\n- ${effect.lesson.replace(/\n+/g, " ")} — @${effect.by}, ${effect.at} ([source](${effect.source}))\n`);
+      return { state: { ...state, memory }, reply: `Noted for ${effect.role}.` };
+    }
+    case "status":
+      return { state, reply: env.statusReply(effect.project) };
+    case "help":
+      return { state, reply: env.helpReply() };
+    case "reject":
+      return { state, refused: effect.reason };
+    default:
+      return { state, deferred: true };
+  }
+}
