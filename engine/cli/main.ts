@@ -1,8 +1,11 @@
 // Entry point: dispatches to a command and maps outcomes to exit codes in one place.
+import { approveCommand, APPROVE_HELP } from "./commands/approve.ts";
 import { initCommand, INIT_HELP } from "./commands/init.ts";
 import { planCommand, PLAN_HELP } from "./commands/plan.ts";
 import { runCommand, RUN_HELP } from "./commands/run.ts";
+import { statusCommand, STATUS_HELP } from "./commands/status.ts";
 import { validateCommand, VALIDATE_HELP } from "./commands/validate.ts";
+import { watchCommand, WATCH_HELP } from "./commands/watch.ts";
 import { EXIT, UsageError, type CliIO } from "./io.ts";
 
 type Command = { run: (argv: string[], io: CliIO) => Promise<number>; help: string; summary: string };
@@ -11,6 +14,9 @@ export const COMMANDS: Record<string, Command> = {
   validate: { run: validateCommand, help: VALIDATE_HELP, summary: "check every spec file; report all errors with file:line:col" },
   plan: { run: planCommand, help: PLAN_HELP, summary: "show what `run` would do next: stages, actions, tiers, costs" },
   run: { run: runCommand, help: RUN_HELP, summary: "reconcile: plan, run the agents, commit every finished step" },
+  status: { run: statusCommand, help: STATUS_HELP, summary: "where each project, stream and task stands, and what waits on a person" },
+  approve: { run: approveCommand, help: APPROVE_HELP, summary: "record the Director's choice of plan option, or accept a stream" },
+  watch: { run: watchCommand, help: WATCH_HELP, summary: "re-validate and re-plan on every change (--apply: also run)" },
   init: { run: initCommand, help: INIT_HELP, summary: "scaffold a new agency repository" },
 };
 

@@ -101,4 +101,18 @@ describe("task fingerprints", () => {
     const b = planAgency(await load(fx.agency), templates);
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
   });
+
+  it("a lesson taught to a role reaches its future prompts but reruns nothing", async () => {
+    const { mkdir } = await import("node:fs/promises");
+    await mkdir(join(fx.agency, "memory", "roles"), { recursive: true });
+    await writeFile(join(fx.agency, "memory", "roles", "writer.md"), "# Lessons for writer\n\n- Lead with the customer problem.\n");
+    expect(await staleTasks()).toEqual([]);
+    const model = await load(fx.agency);
+    const project = model.projects.get("alpha")!;
+    const stream = project.plan!.streams![1]!;
+    const { specialistView } = await import("../prompts/views.ts");
+    expect(templates.render("specialist.system", specialistView(model, project, stream, stream.tasks[0]!, true))).toContain("## Lessons from earlier work (apply them)\n# Lessons for writer");
+    expect(templates.render("specialist.system", specialistView(model, project, stream, stream.tasks[0]!))).not.toContain("Lessons from earlier work");
+  });
 });
+

@@ -28,7 +28,11 @@ export function specialistIdOf(task: Task): string {
   return task.specialist ?? task.role;
 }
 
-export function specialistView(model: AgencyModel, project: LoadedProject, stream: Stream, task: Task) {
+/**
+ * `withLessons: false` renders the prompt a task's fingerprint is taken from: lessons shape future work, and
+ * teaching a role something new must not redo everything it already finished.
+ */
+export function specialistView(model: AgencyModel, project: LoadedProject, stream: Stream, task: Task, withLessons = false) {
   const role = model.roles.get(task.role)!.spec;
   const allowed = new Set(role.tools ?? []);
   const tools = [...(model.spec.tools ?? []), ...(project.spec.tools ?? [])]
@@ -44,6 +48,7 @@ export function specialistView(model: AgencyModel, project: LoadedProject, strea
     humanSpecialists: (project.spec.humanSpecialists ?? []).filter((h) => handles.has(h.github.toLowerCase())),
     tools,
     builtinCommands: BUILTIN_COMMANDS,
+    lessons: withLessons ? (model.lessons.get(task.role) ?? null) : null,
   };
 }
 

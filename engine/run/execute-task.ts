@@ -7,7 +7,7 @@ import { resolveBlocker } from "../agents/pm.ts";
 import { fingerprintTasks } from "../plan/fingerprint.ts";
 import { agentTier, escalate } from "../plan/route.ts";
 import type { Action } from "../plan/types.ts";
-import { collaboratorView, pmView, specialistIdOf } from "../prompts/views.ts";
+import { collaboratorView, pmView, specialistIdOf, specialistView } from "../prompts/views.ts";
 import { replanTaskInText } from "../rewrite/plan-yaml.ts";
 import { gitBlobId } from "../spec/load-agency.ts";
 import type { AgencyModel, LoadedProject } from "../spec/model.ts";
@@ -75,7 +75,7 @@ export async function executeTask(ctx: RunContext, model: AgencyModel, project: 
       project: project.spec,
       specialist,
       tier: routing.tier,
-      system: fp.systemPrompt,
+      system: templates.render("specialist.system", specialistView(model, project, stream, task, true)),
       task,
       upstream,
       resources,

@@ -126,7 +126,14 @@ export async function loadAgency(agencyDir: string, opts: LoadOptions = {}): Pro
   const observe = opts.observeOutputs ?? observeOutputsOnDisk;
   for (const { project } of planned) project.outputs = await observe(project);
 
-  const model: AgencyModel = deepFreeze({ dir, file: agencyFile, spec: agency.value, roles, projects });
+  const lessons = new Map<string, string>();
+  const memoryDir = join(dir, "memory", "roles");
+  for (const name of (await listDir(memoryDir, diags, false)) ?? []) {
+    if (!name.endsWith(".md") || !roleIds.has(name.slice(0, -3))) continue;
+    const src = await readSourceFile(join(memoryDir, name));
+    if ("text" in src) lessons.set(name.slice(0, -3), src.text);
+  }
+  const model: AgencyModel = deepFreeze({ dir, file: agencyFile, spec: agency.value, roles, projects, lessons });
   for (const d of crossCheck(model, sources, { roleIds, projectIds, rolesUnreadable })) diags.push(d);
   if (hasErrors(diags)) return fail(diags);
   return { ok: true, model, warnings: sortDiagnostics(diags) };

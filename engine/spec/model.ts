@@ -38,6 +38,8 @@ export interface AgencyModel {
   spec: Agency;
   roles: ReadonlyMap<string, LoadedRole>;
   projects: ReadonlyMap<string, LoadedProject>;
+  /** Lessons per role from memory/roles/<role>.md (taught with /teach or kept by the L&P Manager). */
+  lessons: ReadonlyMap<string, string>;
 }
 
 /** Parsed documents by file, kept so later checks can point at the exact line. */

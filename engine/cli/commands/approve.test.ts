@@ -1,0 +1,179 @@
+import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { edit, FIXTURES, settle, tempAgency } from "../../../test/support/agency-fixture.ts";
+import { tempRepoWithAgency, type TempRepo } from "../../../test/support/git-repo.ts";
+import { runCli } from "../../../test/support/run-cli.ts";
+import type { Status } from "../../spec/types.gen.ts";
+import { serializeStatus } from "../../status/serialize.ts";
+
+let repo: TempRepo;
+beforeEach(async () => void (repo = await tempRepoWithAgency(join(FIXTURES, "mini"))));
+afterEach(() => repo.cleanup());
+const cli = (...argv: string[]) => runCli(argv, { cwd: repo.root });
+const alphaDir = () => join(repo.agency, "projects", "alpha");
+const readStatus = async (): Promise<Status> => parse(await readFile(join(alphaDir(), "status.yaml"), "utf8"));
+const commits = () => Number(repo.git("rev-list", "--count", "HEAD"));
+const trailersOf = (rev: string) => repo.git("log", "-1", "--format=%(trailers:only,unfold)", rev);
+
+/** alpha's plan as the PM left it: options, a recommendation, no choice; the run marked it AwaitingApproval. */
+async function awaitingApproval(): Promise<void> {
+  await edit(join(alphaDir(), "plan.yaml"), 'chosen: option-1\napproval: { by: octocat, at: "2026-11-20T10:00:00Z" }\n', "");
+  await edit(join(alphaDir(), "plan.yaml"), "recommended: option-1\n", "# the PM's pick\nrecommended: option-1\n");
+  const status: Status = {
+    project: "alpha",
+    conditions: [
+      { type: "AwaitingApproval", status: "True", reason: "PlanAwaitingApproval", message: "the Director approves the plan", lastTransitionTime: "2026-11-20T10:00:00Z" },
+      { type: "Progressing", status: "False", reason: "Idle", lastTransitionTime: "2026-11-20T10:00:00Z" },
+    ],
+  };
+  await writeFile(join(alphaDir(), "status.yaml"), serializeStatus(status));
+  repo.git("add", "-A");
+  repo.git("commit", "-q", "-m", "plan proposed");
+}
+
+/**
+ * alpha under review-streams oversight with every task done: docs is accepted, research is verified by its
+ * Collaborator but its outputs sit unmerged on ateams/alpha/research, waiting for a person.
+ */
+async function researchAwaitingReview(opts: { verified: boolean }): Promise<void> {
+  await edit(join(alphaDir(), "project.yaml"), "successCriteria:", "oversight: review-streams\nsuccessCriteria:");
+  await settle(repo.agency);
+  const status = await readStatus();
+  delete status.streams!.research!.accepted;
+  if (!opts.verified) delete status.streams!.research!.verified;
+  await writeFile(join(alphaDir(), "status.yaml"), serializeStatus(status));
+  repo.git("add", "-A");
+  repo.git("rm", "-r", "-q", "--cached", "agency/projects/alpha/outputs/research");
+  repo.git("commit", "-q", "-m", "settled, research unmerged");
+  repo.git("switch", "-q", "-c", "ateams/alpha/research");
+  repo.git("add", "-A");
+  repo.git("commit", "-q", "-m", "research work");
+  repo.git("switch", "-q", "main");
+}
+
+describe("ateams approve <project> [option]", () => {
+  it("records the recommended option and the director, clears AwaitingApproval, commits once; again is a no-op", async () => {
+    await awaitingApproval();
+    const before = commits();
+    const r = await cli("approve", "alpha");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^✓ alpha: option-1 approved by octocat in [0-9a-f]{7} on main\n$/);
+    expect(commits()).toBe(before + 1);
+    expect(trailersOf("HEAD")).toBe("Ateams-Project: alpha\nAteams-Kind: approve");
+    expect(repo.git("show", "--name-only", "--format=", "HEAD").split("\n").sort()).toEqual(["agency/projects/alpha/plan.yaml", "agency/projects/alpha/status.yaml"]);
+    expect(repo.git("status", "--porcelain")).toBe("");
+
+    const text = await readFile(join(alphaDir(), "plan.yaml"), "utf8");
+    expect(text).toContain("# the PM's pick");
+    const plan = parse(text);
+    expect(plan.chosen).toBe("option-1");
+    expect(plan.approval.by).toBe("octocat");
+    expect(Date.parse(plan.approval.at)).toBeGreaterThan(Date.now() - 60_000);
+    const status = await readStatus();
+    expect(status.conditions!.map((c) => c.type)).toEqual(["Progressing"]);
+
+    const plannerSays = JSON.parse((await cli("plan", "--json", "--project", "alpha")).stdout).projects[0];
+    expect(plannerSays.stage).toBe("running");
+
+    const again = await cli("approve", "alpha", "option-1");
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("option-1 is already approved (by octocat");
+    expect(commits()).toBe(before + 1);
+  });
+
+  it("takes another option and --by, and says the PM re-plans; --json has the documented shape", async () => {
+    await awaitingApproval();
+    const r = await cli("approve", "alpha", "option-2", "--by", "monalisa", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ project: "alpha", decision: "plan", option: "option-2", stream: null, by: "monalisa", changed: true });
+    expect(out.commit).toBe(repo.git("rev-parse", "HEAD"));
+    expect(out.message).toContain("decompose option-2");
+    expect(parse(await readFile(join(alphaDir(), "plan.yaml"), "utf8"))).toMatchObject({ chosen: "option-2", approval: { by: "monalisa" } });
+    expect(JSON.parse((await cli("plan", "--json", "--project", "alpha")).stdout).projects[0].stage).toBe("needs-plan");
+  });
+
+  it("refuses unknown options (listing the valid ones), projects without a plan, and work outside git", async () => {
+    await awaitingApproval();
+    const before = commits();
+    const bad = await cli("approve", "alpha", "option-9");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("unknown option 'option-9' (the plan's options: option-1, option-2)");
+    expect((await cli("approve")).code).toBe(2);
+    expect((await cli("approve", "nope")).code).toBe(2);
+    expect((await cli("approve", "alpha", "option-1", "--stream", "research")).code).toBe(2);
+    const none = await cli("approve", "beta");
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("beta has no plan yet");
+    expect(commits()).toBe(before);
+
+    const fx = await tempAgency("mini");
+    try {
+      const outside = await runCli(["approve", "alpha"], { cwd: fx.root });
+      expect(outside.code).toBe(1);
+      expect(outside.stderr).toMatch(/not in one: run `git init` first/);
+    } finally {
+      await fx.cleanup();
+    }
+  });
+});
+
+describe("ateams approve <project> --stream <id>", () => {
+  it("merges a stream awaiting review, records its acceptance with the planner's fingerprint; again is a no-op", async () => {
+    await researchAwaitingReview({ verified: true });
+    const shown = JSON.parse((await cli("status", "--json", "--project", "alpha")).stdout).projects[0];
+    expect(shown.stage).toBe("in-review");
+    expect(shown.streams[0]).toMatchObject({ id: "research", stage: "awaiting-review", branch: "ateams/alpha/research", unmerged: true, accepted: null, verified: { current: true } });
+    // Outputs on the unmerged branch count: the research tasks are done, not "output missing".
+    expect(shown.tasks.filter((t: { stream: string }) => t.stream === "research").map((t: { stage: string }) => t.stage)).toEqual(["done", "done", "done"]);
+    expect(shown.attention).toEqual([expect.objectContaining({ kind: "awaiting-review", stream: "research", hint: "ateams approve alpha --stream research" })]);
+    expect(existsSync(join(alphaDir(), "outputs", "research", "facts.md"))).toBe(false);
+
+    const before = commits();
+    const r = await cli("approve", "alpha", "--stream", "research", "--by", "monalisa");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^✓ alpha\/research accepted by monalisa: merged ateams\/alpha\/research into main/);
+    const merge = repo.git("rev-parse", "HEAD^");
+    expect(repo.git("rev-list", "--parents", "-n", "1", merge).split(" ")).toHaveLength(3);
+    expect(trailersOf("HEAD")).toContain("Ateams-Kind: accept\nAteams-Stream: research");
+    expect(trailersOf("HEAD")).toMatch(/^Ateams-Project: alpha\n/);
+    expect(existsSync(join(alphaDir(), "outputs", "research", "facts.md"))).toBe(true);
+    expect(repo.git("status", "--porcelain")).toBe("");
+
+    const status = await readStatus();
+    const research = status.streams!.research!;
+    expect(research.accepted).toMatchObject({ fingerprint: research.verified!.fingerprint, by: "monalisa", commit: merge });
+    expect(JSON.parse((await cli("plan", "--json", "--project", "alpha")).stdout).projects[0].stage).toBe("done");
+
+    const count = commits();
+    expect(count).toBe(before + 2);
+    const again = await cli("approve", "alpha", "--stream", "research");
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("stream research is already accepted (by monalisa");
+    expect(commits()).toBe(count);
+  });
+
+  it("explains why a stream cannot be accepted", async () => {
+    await researchAwaitingReview({ verified: false });
+    const before = commits();
+    const unverified = await cli("approve", "alpha", "--stream", "research");
+    expect(unverified.code).toBe(1);
+    expect(unverified.stderr).toContain("stream research is not ready for review yet: it waits on verify-stream:alpha/research");
+    const done = await cli("approve", "alpha", "--stream", "docs");
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain("stream docs is already accepted");
+    const unknown = await cli("approve", "alpha", "--stream", "nope");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("streams: research, docs");
+    expect(commits()).toBe(before);
+
+    // Without review-streams oversight the engine merges streams itself.
+    await edit(join(alphaDir(), "project.yaml"), "oversight: review-streams\n", "");
+    const engine = await cli("approve", "alpha", "--stream", "research");
+    expect(engine.code).toBe(1);
+    expect(engine.stderr).toContain("oversight 'approve-plan'");
+  });
+});

@@ -1,0 +1,45 @@
+// The configured Octokit: the `octokit` package bundles @octokit/plugin-throttling and @octokit/plugin-retry, and
+// rate limits and retries are left to them (STYLE §9) with bounded, configurable patience:
+// - 5xx and network failures: retried `retry.retries` times, waiting (n+1)² × `retry.delayUnitMs`;
+// - primary and secondary rate limits: waited out at most `rateLimit.retries` times, and only when GitHub asks for
+//   no more than `rateLimit.maxWaitSeconds` (an exhausted hourly quota is a GitHubRateLimitError, not a long sleep).
+// Tests shrink every unit to milliseconds.
+import { Octokit } from "octokit";
+import { GitHubConfigError } from "./errors.ts";
+import { spacedGroup } from "./write-pacing.ts";
+
+export interface GitHubClientOptions {
+  token: string;
+  owner: string;
+  repo: string;
+  /** REST root; `https://<host>/api/v3` for GitHub Enterprise Server. */
+  baseUrl?: string;
+  fetch?: typeof globalThis.fetch;
+  userAgent?: string;
+  retry?: { retries?: number; delayUnitMs?: number };
+  rateLimit?: { retries?: number; maxWaitSeconds?: number; secondUnitMs?: number };
+  /** Spacing between writes; the throttling plugin's own (1 s, 3 s for notifying writes) when absent. */
+  writeIntervalMs?: number;
+}
+
+export function createOctokit(options: GitHubClientOptions): Octokit {
+  if (!options.token) throw new GitHubConfigError("no GitHub token: set GITHUB_TOKEN (in Actions: permissions contents, pull-requests and issues: write)");
+  if (!options.owner || !options.repo) throw new GitHubConfigError("GitHub owner and repository are required (GITHUB_REPOSITORY=owner/repo)");
+  const rateRetries = options.rateLimit?.retries ?? 2;
+  const maxWait = options.rateLimit?.maxWaitSeconds ?? 60;
+  const shouldWait = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < rateRetries && retryAfter <= maxWait;
+  const pacing = options.writeIntervalMs === undefined ? {} : { write: spacedGroup(options.writeIntervalMs), notifications: spacedGroup(options.writeIntervalMs) };
+  return new Octokit({
+    auth: options.token,
+    baseUrl: options.baseUrl ?? "https://api.github.com",
+    userAgent: options.userAgent ?? "ateams",
+    ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
+    retry: { retries: options.retry?.retries ?? 3, retryAfterBaseValue: options.retry?.delayUnitMs ?? 1000 },
+    throttle: {
+      onRateLimit: shouldWait,
+      onSecondaryRateLimit: shouldWait,
+      retryAfterBaseValue: options.rateLimit?.secondUnitMs ?? 1000,
+      ...pacing,
+    },
+  });
+}

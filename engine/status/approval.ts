@@ -1,0 +1,48 @@
+// The Director's two decisions, as pure checks: which plan option an approval records (and whether it is already
+// recorded), and whether a stream may be accepted by a person right now. The CLI writes; this only decides.
+import type { ProjectPlan } from "../plan/types.ts";
+import type { Agency, Plan, Project, Status } from "../spec/types.gen.ts";
+
+/** The GitHub handle of the project's director: project.director (an id), else the agency's first director. */
+export function directorHandle(agency: Agency, project: Project): string {
+  const id = project.director ?? agency.directors[0].id;
+  return agency.directors.find((d) => d.id === id)?.github ?? id;
+}
+
+export type OptionChoice = { ok: true; option: string; already: boolean } | { ok: false; message: string };
+
+/** The option to approve (default: the PM's recommendation); `already` when plan.yaml records exactly that approval. */
+export function chooseOption(plan: Plan, requested: string | undefined): OptionChoice {
+  const option = requested ?? plan.recommended;
+  const ids = plan.options.map((o) => o.id);
+  if (!ids.includes(option)) return { ok: false, message: `unknown option '${option}' (the plan's options: ${ids.join(", ")})` };
+  return { ok: true, option, already: plan.chosen === option && plan.approval !== undefined };
+}
+
+export type ReviewDecision =
+  | { kind: "accept"; fingerprint: string }
+  /** Accepted with the current fingerprint: nothing to do. */
+  | { kind: "already"; message: string }
+  | { kind: "refuse"; message: string };
+
+/**
+ * A person may accept a stream only where the planner says it waits for exactly that: an `await-review` action with
+ * nothing left before it (its tasks ran and its Collaborator verified it). Anything else gets the reason why not.
+ */
+export function streamReview(plan: ProjectPlan, status: Status | undefined, stream: string, fingerprint: string): ReviewDecision {
+  const review = plan.actions.find((a) => a.kind === "await-review" && a.stream === stream);
+  if (review && review.after.length === 0) return { kind: "accept", fingerprint };
+  if (review) return { kind: "refuse", message: `stream ${stream} is not ready for review yet: it waits on ${review.after.join(", ")}` };
+  if (plan.oversight !== "review-streams") {
+    return { kind: "refuse", message: `project ${plan.id} has oversight '${plan.oversight}': its streams are merged by the engine once their Collaborator verifies them, not accepted by a person` };
+  }
+  if (plan.stage === "needs-plan" || plan.stage === "awaiting-approval") return { kind: "refuse", message: `stream ${stream} has not started: ${plan.summary}` };
+  if (plan.stage === "blocked") return { kind: "refuse", message: `project ${plan.id} is ${plan.summary}` };
+  const accepted = status?.streams?.[stream]?.accepted;
+  if (accepted?.fingerprint === fingerprint) return { kind: "already", message: `stream ${stream} is already accepted${accepted.by ? ` (by ${accepted.by} at ${accepted.at})` : ""}` };
+  const blocked = plan.blocked.filter((b) => b.stream === stream);
+  if (blocked.length) return { kind: "refuse", message: `stream ${stream} is blocked: ${blocked.map((b) => `${b.task}: ${b.reason}`).join("; ")}` };
+  const block = status?.streams?.[stream]?.conditions?.find((c) => c.type === "Blocked" && c.status === "True");
+  if (block) return { kind: "refuse", message: `stream ${stream} is blocked: ${block.message ?? block.reason}` };
+  return { kind: "refuse", message: `stream ${stream} does not wait for review (project stage: ${plan.stage})` };
+}
