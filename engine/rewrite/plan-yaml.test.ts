@@ -60,3 +60,11 @@ describe("plan.yaml rewriters", () => {
     expect(() => replanTaskInText(text, "nope", "x", [])).toThrow(/nope/);
   });
 });
+
+describe("approval is a surgical edit", () => {
+  it("changes only the chosen and approval lines of a hand-written plan", () => {
+    const text = "project: alpha\nsummary: >\n  A long folded summary that a serializer\n  would re-wrap.\noptions: [ ]\nrecommended: option-1\nchosen: option-1\napproval:\n  by: a\n  at: x\nbasedOn: option-1 # keep\nstreams: [a, b]\n";
+    const out = approveInText(text, "option-2", "octocat", "2026-11-25T10:00:00Z");
+    expect(out).toBe("project: alpha\nsummary: >\n  A long folded summary that a serializer\n  would re-wrap.\noptions: [ ]\nrecommended: option-1\nchosen: option-2\napproval:\n  by: \"octocat\"\n  at: \"2026-11-25T10:00:00Z\"\nbasedOn: option-1 # keep\nstreams: [a, b]\n");
+  });
+});

@@ -41,12 +41,29 @@ export function serializePlan(plan: Plan, schemaRef?: string): string {
   return PLAN_HEADER(plan.project, schemaRef) + stringify(rest, { lineWidth: 120 });
 }
 
-/** Records the Director's (or autonomous) choice in existing plan.yaml text, keeping everything else as written. */
+/** Records the Director's (or autonomous) choice in plan.yaml text: only the `chosen` and `approval` lines change. */
 export function approveInText(text: string, option: string, by: string, at: string): string {
+  let out = setTopLevel(text, "chosen", `chosen: ${option}`);
+  out = setTopLevel(out, "approval", `approval:\n  by: ${JSON.stringify(by)}\n  at: ${JSON.stringify(at)}`);
+  return out;
+}
+
+/**
+ * Replaces a top-level `key: value` in place (its exact source range), or appends it: a surgical text edit, so
+ * everything else in a hand-written file keeps its layout, folding and comments.
+ */
+function setTopLevel(text: string, key: string, rendered: string): string {
   const doc = parseDocument(text);
-  doc.set("chosen", option);
-  doc.set("approval", doc.createNode({ by, at }));
-  return String(doc);
+  const map = doc.contents as { items?: { key: { value?: unknown; range?: [number, number, number] }; value: { range?: [number, number, number] } | null }[] } | null;
+  const pair = map?.items?.find((p) => p.key?.value === key);
+  const start = pair?.key.range?.[0];
+  const end = pair?.value?.range?.[1] ?? pair?.key.range?.[1];
+  if (pair && start !== undefined && end !== undefined) {
+    // A block collection's range ends after its last newline; a scalar's does not.
+    const eol = text.slice(start, end).endsWith("\n") ? "\n" : "";
+    return text.slice(0, start) + rendered + eol + text.slice(end);
+  }
+  return `${text.replace(/\n*$/, "\n")}${rendered}\n`;
 }
 
 /** Replaces one task's description and criteria in plan.yaml text (the PM re-planning a blocked task). */
@@ -58,7 +75,7 @@ export function replanTaskInText(text: string, taskId: string, description: stri
       if (task.get("id") === taskId) {
         task.set("description", description);
         task.set("criteria", doc.createNode(criteria));
-        return String(doc);
+        return doc.toString({ flowCollectionPadding: false, lineWidth: 0 });
       }
     }
   }

@@ -37,11 +37,11 @@ export function streamReview(plan: ProjectPlan, status: Status | undefined, stre
     return { kind: "refuse", message: `project ${plan.id} has oversight '${plan.oversight}': its streams are merged by the engine once their Collaborator verifies them, not accepted by a person` };
   }
   if (plan.stage === "needs-plan" || plan.stage === "awaiting-approval") return { kind: "refuse", message: `stream ${stream} has not started: ${plan.summary}` };
-  if (plan.stage === "blocked") return { kind: "refuse", message: `project ${plan.id} is ${plan.summary}` };
-  const accepted = status?.streams?.[stream]?.accepted;
-  if (accepted?.fingerprint === fingerprint) return { kind: "already", message: `stream ${stream} is already accepted${accepted.by ? ` (by ${accepted.by} at ${accepted.at})` : ""}` };
   const blocked = plan.blocked.filter((b) => b.stream === stream);
   if (blocked.length) return { kind: "refuse", message: `stream ${stream} is blocked: ${blocked.map((b) => `${b.task}: ${b.reason}`).join("; ")}` };
+  if (plan.stage === "blocked") return { kind: "refuse", message: `project ${plan.id}: ${plan.summary}` };
+  const accepted = status?.streams?.[stream]?.accepted;
+  if (accepted?.fingerprint === fingerprint) return { kind: "already", message: `stream ${stream} is already accepted${accepted.by ? ` (by ${accepted.by} at ${accepted.at})` : ""}` };
   const block = status?.streams?.[stream]?.conditions?.find((c) => c.type === "Blocked" && c.status === "True");
   if (block) return { kind: "refuse", message: `stream ${stream} is blocked: ${block.message ?? block.reason}` };
   return { kind: "refuse", message: `stream ${stream} does not wait for review (project stage: ${plan.stage})` };

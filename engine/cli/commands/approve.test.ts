@@ -15,7 +15,7 @@ afterEach(() => repo.cleanup());
 const cli = (...argv: string[]) => runCli(argv, { cwd: repo.root });
 const alphaDir = () => join(repo.agency, "projects", "alpha");
 const readStatus = async (): Promise<Status> => parse(await readFile(join(alphaDir(), "status.yaml"), "utf8"));
-const commits = () => Number(repo.git("rev-list", "--count", "HEAD"));
+const commits = () => Number(repo.git("rev-list", "--count", "--first-parent", "HEAD"));
 const trailersOf = (rev: string) => repo.git("log", "-1", "--format=%(trailers:only,unfold)", rev);
 
 /** alpha's plan as the PM left it: options, a recommendation, no choice; the run marked it AwaitingApproval. */
@@ -44,6 +44,7 @@ async function researchAwaitingReview(opts: { verified: boolean }): Promise<void
   const status = await readStatus();
   delete status.streams!.research!.accepted;
   if (!opts.verified) delete status.streams!.research!.verified;
+  status.conditions = [{ type: "AwaitingApproval", status: "True", reason: "StreamsAwaitingReview", message: "review-streams oversight: a person accepts each stream" }];
   await writeFile(join(alphaDir(), "status.yaml"), serializeStatus(status));
   repo.git("add", "-A");
   repo.git("rm", "-r", "-q", "--cached", "agency/projects/alpha/outputs/research");
@@ -146,6 +147,7 @@ describe("ateams approve <project> --stream <id>", () => {
     const status = await readStatus();
     const research = status.streams!.research!;
     expect(research.accepted).toMatchObject({ fingerprint: research.verified!.fingerprint, by: "monalisa", commit: merge });
+    expect(status.conditions).toBeUndefined(); // no other stream waits for review
     expect(JSON.parse((await cli("plan", "--json", "--project", "alpha")).stdout).projects[0].stage).toBe("done");
 
     const count = commits();
