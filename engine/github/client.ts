@@ -14,6 +14,7 @@ import { toGitHubError } from "./wrap-error.ts";
 export type { GitHubClientOptions } from "./octokit.ts";
 
 const PER_PAGE = 100;
+const ROLES: readonly RepoPermission[] = ["admin", "maintain", "write", "triage", "read", "none"];
 const NO_RETRY = { request: { retries: 0 } };
 
 const MARK_READY = `mutation MarkReady($pullRequestId: ID!) {
@@ -183,8 +184,9 @@ export function githubForge(octokit: Octokit, owner: string, repo: string): GitH
       try {
         return await call("repos/get-collaborator-permission-level", async () => {
           const { data } = await rest.repos.getCollaboratorPermissionLevel({ ...at, username: login });
-          const p = data.permission;
-          return (p === "admin" || p === "write" || p === "read" ? p : "none") as RepoPermission;
+          // `role_name` tells maintain from write and triage from read; a custom role falls back to the legacy field.
+          const role = ROLES.find((r) => r === data.role_name) ?? ROLES.find((r) => r === data.permission);
+          return role ?? "none";
         });
       } catch (error) {
         if (error instanceof GitHubNotFoundError) return "none";

@@ -99,3 +99,14 @@ export class GitHubGraphQLError extends GitHubApiError {
     this.errors = init.errors;
   }
 }
+
+/** The Actions event payload is missing, unreadable, or not shaped like the event GitHub says it is. */
+export class GitHubEventError extends GitHubError {
+  override name = "GitHubEventError";
+  readonly eventName: string;
+
+  constructor(eventName: string, message: string, options: { cause?: unknown } = {}) {
+    super(`${eventName} event: ${message}`, options);
+    this.eventName = eventName;
+  }
+}

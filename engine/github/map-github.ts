@@ -62,10 +62,12 @@ export interface RawReview {
   html_url: string;
 }
 
+/** Who GitHub shows for a deleted account. */
 const GHOST: GitHubUser = { login: "ghost", type: "User" };
 
 export function toUser(user: RawUser | null | undefined): GitHubUser {
-  return user ? { login: user.login, type: user.type ?? "User" } : GHOST;
+  if (!user) return GHOST;
+  return { login: user.login, type: user.type === "Bot" || user.type === "Organization" ? user.type : "User" };
 }
 
 /** The number at the end of an API URL (`…/issues/12`, `…/pulls/12`). */

@@ -34,7 +34,8 @@ export function createOctokit(options: GitHubClientOptions): Octokit {
     baseUrl: options.baseUrl ?? "https://api.github.com",
     userAgent: options.userAgent ?? "ateams",
     ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
-    retry: { retries: options.retry?.retries ?? 3, retryAfterBaseValue: options.retry?.delayUnitMs ?? 1000 },
+    // 429 joins the plugin's default no-retry list: rate limits are the throttling plugin's, with their own bound.
+    retry: { retries: options.retry?.retries ?? 3, retryAfterBaseValue: options.retry?.delayUnitMs ?? 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
     throttle: {
       onRateLimit: shouldWait,
       onSecondaryRateLimit: shouldWait,

@@ -4,8 +4,7 @@
 
 export interface GitHubUser {
   login: string;
-  /** `User`, `Bot` or `Organization`, as GitHub reports it. */
-  type: string;
+  type: "User" | "Bot" | "Organization";
 }
 
 export interface PullRequest {
@@ -82,8 +81,8 @@ export interface Label {
 
 export type ReactionContent = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
 
-/** GitHub's legacy permission field: `maintain` reads as `write`, `triage` as `read`. */
-export type RepoPermission = "admin" | "write" | "read" | "none";
+/** A person's role on the repository (`role_name`; the legacy `permission` field for custom roles). */
+export type RepoPermission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
 
 export interface PullRequestFilter {
   /** Head branch name (the `owner:` prefix is added); GitHub filters on the server. */

@@ -186,7 +186,11 @@ export class FakeObjects {
   /** The `pull-request-simple` shape pulls.list returns: the full object cut down to that schema's properties. */
   pullSimple(pull: PullJson): Record<string, unknown> {
     const keep = this.check.schemaProperties("pull-request-simple");
-    return Object.fromEntries(keep.filter((k) => k in pull).map((k) => [k, structuredClone(pull[k])]));
+    const simple = Object.fromEntries(keep.filter((k) => k in pull).map((k) => [k, structuredClone(pull[k])]));
+    // The description declares a label's description as a plain string here (nullable in `label` and
+    // `pull-request`); GitHub sends null for a label without one. Stay inside the description: send "".
+    simple.labels = pull.labels.map((l) => ({ ...l, description: l.description ?? "" }));
+    return simple;
   }
 
   issueComment(init: { id: number; issueNumber: number; isPull: boolean; body: string; user: UserJson; now: string; association: string }): IssueCommentJson {
@@ -262,10 +266,11 @@ export class FakeObjects {
     return { ...base, id: init.id, node_id: nodeId("REA", String(init.id)), content: init.content, user: init.user, created_at: init.now };
   }
 
-  permission(user: UserJson, level: "admin" | "maintain" | "write" | "triage" | "read" | "none"): Record<string, unknown> {
+  /** `roleName` differs from `level` for a custom repository role built on that level. */
+  permission(user: UserJson, level: "admin" | "maintain" | "write" | "triage" | "read" | "none", roleName: string = level): Record<string, unknown> {
     // The REST `permission` field keeps the legacy four values; `role_name` carries the fine-grained role.
     const legacy = level === "maintain" ? "write" : level === "triage" ? "read" : level;
-    const collaborator = { ...user, permissions: { admin: level === "admin", maintain: level === "admin" || level === "maintain", push: legacy === "admin" || legacy === "write", triage: legacy !== "none", pull: legacy !== "none" }, role_name: level };
-    return { permission: legacy, role_name: level, user: collaborator };
+    const collaborator = { ...user, permissions: { admin: level === "admin", maintain: level === "admin" || level === "maintain", push: legacy === "admin" || legacy === "write", triage: legacy !== "none", pull: legacy !== "none" }, role_name: roleName };
+    return { permission: legacy, role_name: roleName, user: collaborator };
   }
 }

@@ -53,6 +53,8 @@ export class FakeRepo {
   /** Repository labels by lower-cased name (GitHub matches label names case-insensitively). */
   readonly labels = new Map<string, LabelJson>();
   readonly permissions = new Map<string, PermissionLevel>();
+  /** Custom repository role names, by login (their level is in `permissions`). */
+  readonly customRoles = new Map<string, string>();
   private readonly users = new Map<string, UserJson>();
   private clock: number;
   private nextId = 1000;
@@ -222,9 +224,10 @@ export class FakeRepo {
     return json;
   }
 
-  setPermission(login: string, level: PermissionLevel): void {
+  setPermission(login: string, level: PermissionLevel, customRole?: string): void {
     this.user(login);
     this.permissions.set(login, level);
+    if (customRole) this.customRoles.set(login, customRole);
   }
 
   /** A repository label, created the way addLabels does for names it has not seen (grey, no description). */

@@ -62,6 +62,10 @@ function requestReviewers(fake: FakeRepo, req: FakeRequest): FakeReply {
   if (users.includes(pull.user.login)) {
     return validationFailed([{ resource: "PullRequest", code: "custom", message: "Review cannot be requested from pull request author." }]);
   }
+  const outsiders = users.filter((login) => (fake.permissions.get(login) ?? "none") === "none");
+  if (outsiders.length) {
+    return validationFailed([{ resource: "PullRequest", code: "custom", field: "requested_reviewers", message: `Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the ${fake.owner}/${fake.repo} repository.` }]);
+  }
   for (const login of users) {
     if (!pull.requested_reviewers.some((u) => u.login === login)) pull.requested_reviewers.push(fake.user(login));
   }

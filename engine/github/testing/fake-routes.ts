@@ -25,7 +25,7 @@ function react(fake: FakeRepo, req: FakeRequest, subject: "issue-comment" | "rev
 function permission(fake: FakeRepo, req: FakeRequest): FakeReply {
   const login = String(req.pathParams.username);
   if (!fake.hasUser(login)) return notFound();
-  return { status: 200, body: fake.objects.permission(fake.user(login), fake.permissions.get(login) ?? "read") };
+  return { status: 200, body: fake.objects.permission(fake.user(login), fake.permissions.get(login) ?? "read", fake.customRoles.get(login)) };
 }
 
 function graphql(fake: FakeRepo, req: FakeRequest): FakeReply {
