@@ -1,4 +1,5 @@
-// `npm run bench`: performance claims, measured in one run and printed as ratios.
+// `npm run bench`: performance claims, measured in one run and printed as ratios. First the planner on a 2,000-task
+// agency (no model calls), then `ateams run` itself against the fake OpenAI server (run-bench.ts).
 import { readFileSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -10,6 +11,7 @@ import { loadTemplates } from "../engine/prompts/templates.ts";
 import { loadAgency } from "../engine/spec/load-agency.ts";
 import { parseYaml } from "../engine/spec/parse-yaml.ts";
 import { settle } from "../test/support/agency-fixture.ts";
+import { runBenchmarks } from "./run-bench.ts";
 import { downstreamOf, SPECIAL_ROLE, taskId, writeSyntheticAgency, type Shape } from "./synthetic-agency.ts";
 
 const SHAPE: Shape = { projects: 20, streams: 10, tasks: 10, roles: 20 };
@@ -83,6 +85,8 @@ try {
   console.log(`stale tasks planned:        ${stale.length}`);
   console.log(`exactly those tasks:        ${JSON.stringify(stale) === JSON.stringify(expected) ? "yes" : "NO"}`);
   if (planned !== 0 || JSON.stringify(stale) !== JSON.stringify(expected)) process.exitCode = 1;
+
+  if (!(await runBenchmarks())) process.exitCode = 1;
 } finally {
   await rm(root, { recursive: true, force: true });
 }

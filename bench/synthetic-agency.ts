@@ -116,3 +116,119 @@ export function downstreamOf(shape: Shape, seeds: string[]): Set<string> {
   }
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Small agencies for `ateams run` benchmarks against the fake OpenAI server: plans already chosen and decomposed (no
+// PM planning calls), every task routed to the fast tier, so wall time and call counts are the engine's alone.
+
+export interface BenchTask {
+  id: string;
+  stream: string;
+  role: string;
+  dependsOn: string[];
+}
+
+/** The role used by exactly two mid-DAG tasks of the `dag` project: the one the edit benchmark changes. */
+export const DAG_EDITED_ROLE = "dag-editor";
+export const DAG_SHAPE = { streams: 5, depth: 6 } as const;
+
+/**
+ * `dag`: 5 streams × 6 tasks. Task k of stream s needs task k-1 of its own stream and of the next stream, so every
+ * level is 5 tasks wide, the critical path is 6 tasks long, and streams depend on each other throughout.
+ */
+export function dagTasks(): BenchTask[] {
+  const { streams, depth } = DAG_SHAPE;
+  const id = (s: number, k: number) => `d${s}-${k}`;
+  const out: BenchTask[] = [];
+  for (let s = 0; s < streams; s++) {
+    for (let k = 0; k < depth; k++) {
+      const dependsOn = k === 0 ? [] : [id(s, k - 1), id((s + 1) % streams, k - 1)];
+      const role = k === 3 && (s === 1 || s === 3) ? DAG_EDITED_ROLE : `bench-role-${(s + k) % 4}`;
+      out.push({ id: id(s, k), stream: `lane-${s}`, role, dependsOn });
+    }
+  }
+  return out;
+}
+
+/** `chain`: one stream of `length` tasks, each reading the one before. */
+export function chainTasks(length: number): BenchTask[] {
+  return Array.from({ length }, (_, k) => ({ id: `c${String(k).padStart(2, "0")}`, stream: "chain", role: "bench-role-0", dependsOn: k ? [`c${String(k - 1).padStart(2, "0")}`] : [] }));
+}
+
+/** Tasks whose inputs an edit to `seeds` changes: the seeds and everything downstream of them. */
+export function closureOf(tasks: BenchTask[], seeds: string[]): Set<string> {
+  const out = new Set(seeds);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const t of tasks) {
+      if (out.has(t.id) || !t.dependsOn.some((d) => out.has(d))) continue;
+      out.add(t.id);
+      grew = true;
+    }
+  }
+  return out;
+}
+
+export async function writeRunBenchAgency(dir: string, projects: Record<string, BenchTask[]>): Promise<void> {
+  await mkdir(join(dir, "roles"), { recursive: true });
+  await writeFile(
+    join(dir, "agency.yaml"),
+    stringify({
+      name: "Run Bench Agency",
+      directors: [{ id: "director", github: "octocat" }],
+      models: {
+        tiers: [
+          { id: "fast", model: "bench-small", price: { inputPerMTok: 0.15, outputPerMTok: 0.6 } },
+          { id: "strong", model: "bench-large", price: { inputPerMTok: 2.5, outputPerMTok: 10 } },
+        ],
+        routing: {
+          criteria: [
+            { id: "reasoning", weight: 0.5 },
+            { id: "quality", weight: 0.5 },
+          ],
+          thresholds: [
+            { tier: "fast", minScore: 1 },
+            { tier: "strong", minScore: 3.5 },
+          ],
+        },
+      },
+    }),
+  );
+  const roles = new Set(Object.values(projects).flatMap((ts) => ts.map((t) => t.role)));
+  for (const id of roles) await writeFile(join(dir, "roles", `${id}.yaml`), stringify(role(id)));
+  for (const [id, tasks] of Object.entries(projects)) {
+    const pdir = join(dir, "projects", id);
+    await mkdir(pdir, { recursive: true });
+    await writeFile(join(pdir, "project.yaml"), stringify({ id, name: `Project ${id}`, oversight: "autonomous", objectives: [`Deliver ${id}`], successCriteria: ["Every stream accepted"] }));
+    const streamIds = [...new Set(tasks.map((t) => t.stream))];
+    const streams = streamIds.map((s) => ({
+      id: s,
+      title: `Stream ${s}`,
+      goal: `Produce the ${s} part of ${id}.`,
+      successCriteria: ["All tasks pass their criteria"],
+      tasks: tasks
+        .filter((t) => t.stream === s)
+        .map((t) => ({
+          id: t.id,
+          title: `Task ${t.id}`,
+          role: t.role,
+          description: `Write section ${t.id}, building on its inputs.`,
+          ...(t.dependsOn.length ? { dependsOn: t.dependsOn } : {}),
+          outputs: [{ path: `${t.id}.md` }],
+          criteria: ["Complete", "Consistent with its inputs"],
+          scores: { reasoning: 1, quality: 2 },
+        })),
+    }));
+    await writeFile(
+      join(pdir, "plan.yaml"),
+      stringify({
+        project: id,
+        options: [{ id: "option-1", title: "Only", approach: "As planned.", pros: ["simple"], cons: ["none"], estimate: { costUsd: 1 } }],
+        recommended: "option-1",
+        chosen: "option-1",
+        basedOn: "option-1",
+        streams,
+      }),
+    );
+  }
+}

@@ -1,0 +1,230 @@
+// `ateams run` benchmarks, against the fake OpenAI server answering every call after a fixed latency:
+// (a) wall time of a 30-task DAG ÷ the lower bound its critical path allows, (b) calls after editing one role ÷
+// the tasks that edit makes stale, (c) prompt size of the last task of a 30-task chain ÷ the first.
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { planAgency } from "../engine/plan/plan.ts";
+import { loadTemplates } from "../engine/prompts/templates.ts";
+import type { ProgressEvent } from "../engine/run/progress.ts";
+import { runAgency, type RunReport } from "../engine/run/run-agency.ts";
+import { loadAgency } from "../engine/spec/load-agency.ts";
+import { createFakeOpenAIServer, type FakeChatRequest } from "../test/support/fake-openai-server.ts";
+import { usageFor } from "../test/support/fake-openai-replies.ts";
+import { scriptedTeam, taskIdOf } from "../test/support/scripted-team.ts";
+import { chainTasks, closureOf, DAG_EDITED_ROLE, dagTasks, writeRunBenchAgency, type BenchTask } from "./synthetic-agency.ts";
+
+const LATENCY_MS = 200;
+const CHAIN_LENGTH = 30;
+/** Calls each task makes when its work passes first time: the Specialist's, then the Collaborator's verdict. */
+const CALLS_PER_TASK = 2;
+
+const meets = (ok: boolean) => (ok ? "" : "  NOT MET");
+const kindOf = (r: FakeChatRequest) => r.response_format?.json_schema?.name ?? "text";
+const text = (m: { content?: unknown }) => (typeof m.content === "string" ? m.content : "");
+
+/**
+ * The scripted team, except that a Specialist's file depends on everything it was sent: a changed role or upstream
+ * file changes the output, so an edit's effect travels downstream exactly as it would with a real model.
+ */
+function benchTeam() {
+  return scriptedTeam({
+    before: (req, kind) => {
+      if (kind !== "specialist_work") return undefined;
+      const task = taskIdOf(req);
+      const user = req.messages.filter((m) => m.role === "user").map(text).join("\n");
+      const digest = createHash("sha256").update(JSON.stringify(req.messages)).digest("hex").slice(0, 12);
+      const files = [...user.matchAll(/^- `([^`]+)`/gm)].map((m) => m[1]!);
+      return {
+        json: {
+          files: files.map((path) => ({ path, content: `# ${path}\n\nSection ${task}, written from inputs ${digest}.\n\nSource: https://example.com/${task}\n` })),
+          summary: `Wrote ${task}.`,
+          actions: ["Read the inputs", "Wrote the section"],
+          questions: [],
+        },
+      };
+    },
+  });
+}
+
+/** Longest chain of tasks, and the lower bound in calls: tasks on it × calls each, + stream verification + assembly. */
+export function criticalPath(tasks: BenchTask[]): { tasks: number; calls: number; widest: number } {
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const depth = new Map<string, number>();
+  const depthOf = (id: string): number => {
+    let d = depth.get(id);
+    if (d === undefined) depth.set(id, (d = 1 + Math.max(0, ...byId.get(id)!.dependsOn.map(depthOf))));
+    return d;
+  };
+  const finish = new Map<string, number>(); // in calls, with unlimited concurrency
+  const finishOf = (id: string): number => {
+    let f = finish.get(id);
+    if (f === undefined) finish.set(id, (f = CALLS_PER_TASK + Math.max(0, ...byId.get(id)!.dependsOn.map(finishOf))));
+    return f;
+  };
+  // A stream is verified (1 call) once all its tasks pass; merging makes no call; assembly (1 call) waits on every merge.
+  const streams = [...new Set(tasks.map((t) => t.stream))];
+  const verified = streams.map((s) => 1 + Math.max(...tasks.filter((t) => t.stream === s).map((t) => finishOf(t.id))));
+  const levels = new Map<number, number>();
+  for (const t of tasks) levels.set(depthOf(t.id), (levels.get(depthOf(t.id)) ?? 0) + 1);
+  return { tasks: Math.max(...tasks.map((t) => depthOf(t.id))), calls: 1 + Math.max(...verified), widest: Math.max(...levels.values()) };
+}
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, GIT_AUTHOR_NAME: "Bench", GIT_AUTHOR_EMAIL: "bench@example.com", GIT_COMMITTER_NAME: "Bench", GIT_COMMITTER_EMAIL: "bench@example.com" },
+  }).trim();
+}
+
+function collector() {
+  const events: ProgressEvent[] = [];
+  const at = new Map<ProgressEvent, number>();
+  return { events, at, progress: { emit: (e: ProgressEvent) => void (events.push(e), at.set(e, performance.now())) } };
+}
+
+/** Where a run's time goes besides the model: recording each task after its verdict, and starting its dependents. */
+function engineTime(tasks: BenchTask[], c: ReturnType<typeof collector>, arrivals: Arrival[]) {
+  const doneAt = new Map(c.events.filter((e) => e.kind === "done" && e.action).map((e) => [e.action!, c.at.get(e)!]));
+  const record: number[] = [];
+  const start: number[] = [];
+  for (const t of tasks) {
+    const mine = arrivals.filter((a) => a.task === t.id);
+    const verdict = mine.filter((a) => a.kind === "collaborator_verdict").at(-1);
+    const first = mine.find((a) => a.kind === "specialist_work");
+    if (verdict && doneAt.has(t.id)) record.push(doneAt.get(t.id)! - (verdict.at + LATENCY_MS));
+    const ready = Math.max(...t.dependsOn.map((d) => doneAt.get(d) ?? Number.NaN));
+    if (first && t.dependsOn.length && Number.isFinite(ready)) start.push(first.at - ready);
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  return { recordMean: mean(record), recordMax: Math.max(...record), startMean: mean(start), startMax: Math.max(...start) };
+}
+
+interface Arrival {
+  at: number;
+  kind: string;
+  task: string | undefined;
+}
+
+function expectDone(report: RunReport, project: string, events: ProgressEvent[]): boolean {
+  const p = report.projects.find((x) => x.id === project);
+  if (report.exitCode === 0 && p?.stage === "done") return true;
+  console.log(`!! ${project} did not finish: exit ${report.exitCode}, stage ${p?.stage}: ${report.failures.join("; ")}`);
+  for (const e of events.filter((x) => x.kind === "failed" || x.kind === "blocked")) console.log(`!!   ${e.action}: ${e.text}`);
+  return false;
+}
+
+const count = (reqs: FakeChatRequest[], kind: string, withTask?: boolean) =>
+  reqs.filter((r) => kindOf(r) === kind && (withTask === undefined || (taskIdOf(r) !== undefined) === withTask)).length;
+
+/** Runs (a), (b) and (c), printing one labelled line per figure; false when a correctness invariant fails. */
+export async function runBenchmarks(): Promise<boolean> {
+  const root = await mkdtemp(join(tmpdir(), "ateams-run-bench-"));
+  const team = benchTeam();
+  const arrivals: Arrival[] = [];
+  const server = createFakeOpenAIServer({
+    handler: (req) => {
+      arrivals.push({ at: performance.now(), kind: kindOf(req), task: taskIdOf(req) });
+      return team.handler(req);
+    },
+    latencyMs: LATENCY_MS,
+  });
+  let ok = true;
+  try {
+    const agency = join(root, "agency");
+    const dag = dagTasks();
+    const chain = chainTasks(CHAIN_LENGTH);
+    git(root, "init", "-q", "-b", "main");
+    await writeRunBenchAgency(agency, { dag, chain });
+    git(root, "add", "-A");
+    git(root, "commit", "-q", "-m", "bench agency");
+    await server.start();
+    const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "bench" };
+
+    // (a) Wall time of a 30-task DAG against the bound its critical path sets.
+    const cp = criticalPath(dag);
+    const concurrency = 2 * cp.widest;
+    const boundMs = cp.calls * LATENCY_MS;
+    let from = server.chatRequests.length;
+    const a = collector();
+    let t0 = performance.now();
+    const dagRun = await runAgency({ agencyDir: agency, projects: ["dag"], concurrency, env, progress: a.progress });
+    const dagMs = performance.now() - t0;
+    ok = expectDone(dagRun, "dag", a.events) && ok;
+    const dagReqs = server.chatRequests.slice(from);
+    const streams = new Set(dag.map((t) => t.stream)).size;
+    console.log(`\n## (a) ateams run: ${dag.length}-task DAG (${streams} streams, critical path ${cp.tasks} tasks, widest level ${cp.widest}), fake server at ${LATENCY_MS} ms per call`);
+    console.log(`model calls:                        ${dagReqs.length} (${count(dagReqs, "specialist_work")} Specialist, ${count(dagReqs, "collaborator_verdict", true)} task verdicts, ${count(dagReqs, "collaborator_verdict", false)} stream verdicts, ${count(dagReqs, "pm_assembly")} assembly)`);
+    console.log(`concurrency:                        ${concurrency} (2 × widest level)`);
+    console.log(`lower bound:                        (${cp.tasks} tasks × ${CALLS_PER_TASK} calls + 1 stream verification + 1 assembly) × ${LATENCY_MS} ms = ${cp.calls} × ${LATENCY_MS} ms = ${boundMs} ms`);
+    console.log(`wall time of runAgency:             ${dagMs.toFixed(0)} ms`);
+    console.log(`engine time per critical-path step: ${((dagMs - boundMs) / cp.tasks).toFixed(0)} ms (wall − bound, ÷ ${cp.tasks} tasks)`);
+    const et = engineTime(dag, a, arrivals);
+    console.log(`  verdict → task recorded:          mean ${et.recordMean.toFixed(0)} ms, max ${et.recordMax.toFixed(0)} ms (stream commit + status commit, per project one at a time)`);
+    console.log(`  last input recorded → next call:  mean ${et.startMean.toFixed(0)} ms, max ${et.startMax.toFixed(0)} ms (reload + re-plan + inputs read)`);
+    console.log(`ratio to the bound (goal ≤ 1.15):   ${(dagMs / boundMs).toFixed(2)}${meets(dagMs / boundMs <= 1.15)}`);
+
+    // (b) Edit one role: exactly the tasks it makes stale call their Specialist again, once each.
+    const users = dag.filter((t) => t.role === DAG_EDITED_ROLE).map((t) => t.id);
+    const expected = closureOf(dag, users);
+    const roleFile = join(agency, "roles", `${DAG_EDITED_ROLE}.yaml`);
+    await writeFile(roleFile, (await readFile(roleFile, "utf8")).replace("with care and evidence", "with care, evidence and dates"));
+    git(root, "commit", "-q", "-am", `edit ${DAG_EDITED_ROLE}`);
+    const loaded = await loadAgency(agency);
+    if (!loaded.ok) throw new Error("edited bench agency is invalid");
+    const stale = planAgency(loaded.model, await loadTemplates(), ["dag"]).projects[0]!.actions.filter((x) => x.kind === "run-task").map((x) => x.task!);
+    const exactly = JSON.stringify([...stale].sort()) === JSON.stringify([...expected].sort());
+    from = server.chatRequests.length;
+    const b = collector();
+    t0 = performance.now();
+    const editRun = await runAgency({ agencyDir: agency, projects: ["dag"], concurrency, env, progress: b.progress });
+    const editMs = performance.now() - t0;
+    ok = expectDone(editRun, "dag", b.events) && ok;
+    const editReqs = server.chatRequests.slice(from);
+    const specialistCalls = count(editReqs, "specialist_work");
+    const fromCache = b.events.filter((e) => e.kind === "call" && / → cache:/.test(e.text) && !/^(collaborator|pm) /.test(e.text)).length;
+    const staleIds = new Set(stale);
+    const outside = editReqs.filter((r) => kindOf(r) === "specialist_work" && !staleIds.has(taskIdOf(r) ?? "")).length;
+    console.log(`\n## (b) edit one role (${DAG_EDITED_ROLE}, used by ${users.length} tasks), run again`);
+    console.log(`tasks made stale (users + downstream): ${stale.length} (expected ${expected.size}: ${exactly ? "exactly those" : "NOT those"})`);
+    console.log(`Specialist calls at the server:     ${specialistCalls} (${outside} for tasks not stale; ${fromCache} more served from the response cache)`);
+    console.log(`other calls:                        ${count(editReqs, "collaborator_verdict", true)} task verdicts, ${count(editReqs, "collaborator_verdict", false)} stream verdicts, ${count(editReqs, "pm_assembly")} assembly`);
+    console.log(`wall time:                          ${editMs.toFixed(0)} ms`);
+    console.log(`calls ÷ stale tasks (goal 1.00):    ${(specialistCalls / stale.length).toFixed(2)}${meets(specialistCalls === stale.length)}`);
+    if (!exactly || specialistCalls !== stale.length || outside !== 0 || fromCache !== 0) ok = false;
+
+    // (c) A 30-task chain: the last task's prompt is no bigger than the first's, however long the chain.
+    from = server.chatRequests.length;
+    const c = collector();
+    t0 = performance.now();
+    const chainRun = await runAgency({ agencyDir: agency, projects: ["chain"], concurrency, env, progress: c.progress });
+    const chainMs = performance.now() - t0;
+    ok = expectDone(chainRun, "chain", c.events) && ok;
+    const chainReqs = server.chatRequests.slice(from);
+    const promptOf = (id: string) => {
+      const r = chainReqs.find((x) => kindOf(x) === "specialist_work" && taskIdOf(x) === id);
+      if (!r) throw new Error(`no Specialist request for ${id}`);
+      return usageFor(r.messages, { content: "", toolCalls: [], finishReason: "stop" }).prompt_tokens;
+    };
+    const prompts = chain.map((t) => promptOf(t.id));
+    const [first, second, last] = [prompts[0]!, prompts[1]!, prompts.at(-1)!];
+    const chainBound = criticalPath(chain).calls * LATENCY_MS;
+    const upstreamBytes = (await readFile(join(agency, "projects", "chain", "outputs", "chain", `${chain[0]!.id}.md`))).length;
+    console.log(`\n## (c) ${CHAIN_LENGTH}-task chain: Specialist prompt size (the server's prompt_tokens)`);
+    console.log(`first task (no upstream input):     ${first} tokens`);
+    console.log(`second task (one upstream file, ${upstreamBytes} B): ${second} tokens`);
+    console.log(`last task (one upstream file):      ${last} tokens (largest of all ${Math.max(...prompts)})`);
+    console.log(`last ÷ first (goal ≤ 1.20):         ${(last / first).toFixed(2)}${meets(last / first <= 1.2)}`);
+    console.log(`last ÷ second (growth along chain): ${(last / second).toFixed(2)}`);
+    const ct = engineTime(chain, c, arrivals);
+    console.log(`chain wall time ÷ bound:            ${chainMs.toFixed(0)} ms ÷ ${chainBound} ms = ${(chainMs / chainBound).toFixed(2)} (verdict → recorded: mean ${ct.recordMean.toFixed(0)} ms; recorded → next call: mean ${ct.startMean.toFixed(0)} ms)`);
+  } finally {
+    await server.stop();
+    await rm(root, { recursive: true, force: true });
+  }
+  return ok;
+}
