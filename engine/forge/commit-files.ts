@@ -17,6 +17,11 @@ export interface CommitFilesInput {
   /** First line is the subject, the rest the body; trailers are appended as the last paragraph. */
   message: string;
   trailers?: Trailers;
+  /**
+   * On the checked-out branch, whether to write the files into the working tree (default true). A caller that
+   * already wrote them (and may have written newer content since) passes false: only the index is updated.
+   */
+  writeWorktree?: boolean;
 }
 
 export interface CommitResult {
@@ -59,7 +64,7 @@ export async function commitFiles(ctx: StoreContext, input: CommitFilesInput): P
       const checkedOut = ctx.workTree !== undefined && (await ctx.checkedOutRef()) === ref;
       // Worktree and index first: if we die before the ref moves, the user sees our files staged, not a commit
       // whose content their index silently reverts.
-      if (checkedOut) await syncWorktree(ctx.git, ctx.workTree!, input.files, built);
+      if (checkedOut) await syncWorktree(ctx.git, ctx.workTree!, input.writeWorktree === false ? [] : input.files, built);
       const subject = message.slice(0, message.indexOf("\n"));
       if (await ctx.casUpdateRef(ref, commit, current, `ateams: ${subject}`)) {
         return { sha: commit, changed: true, created: current === undefined };

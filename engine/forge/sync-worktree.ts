@@ -1,8 +1,8 @@
 // When the branch we commit to is the one checked out, the user's working tree and index must agree with the new
 // commit for exactly the paths we wrote (`git commit --only -- <paths>` semantics); every other change they have,
 // staged or not, stays as it was.
-import { chmod, lstat, mkdir, rmdir, unlink, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { chmod, lstat, mkdir, rename, rmdir, unlink, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { UnsafePathError } from "./errors.ts";
 import type { GitRunner } from "./git-runner.ts";
 import { chunks, type BuiltTree, type FileChange } from "./tree-builder.ts";
@@ -50,7 +50,11 @@ export async function syncWorktree(git: GitRunner, workTree: string, files: read
       continue;
     }
     await mkdir(dirname(abs), { recursive: true });
-    await writeFile(abs, typeof f.content === "string" ? Buffer.from(f.content, "utf8") : f.content);
+    // Written beside and renamed into place: a reader (the engine re-planning from the working tree) never sees a
+    // half-written file.
+    const tmp = join(dirname(abs), `.${basename(abs)}.ateams-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    await writeFile(tmp, typeof f.content === "string" ? Buffer.from(f.content, "utf8") : f.content);
+    await rename(tmp, abs);
     // Otherwise the file keeps the mode it had, or the user's umask decides, as with a checkout.
     if (modes.get(f.path) === "100755") await chmod(abs, 0o755);
   }

@@ -2,7 +2,8 @@
 // committed last, on the working branch.
 import { join } from "node:path";
 import { readFileSync, statSync } from "node:fs";
-import { emptyUsage } from "../agents/call.ts";
+import { emptyUsage, type CallUsage } from "../agents/call.ts";
+import { accounted } from "./outcome.ts";
 import { assemble } from "../agents/pm.ts";
 import { agentTier } from "../plan/route.ts";
 import type { Action } from "../plan/types.ts";
@@ -17,8 +18,12 @@ export function deliverablePath(project: LoadedProject): string {
 }
 
 export async function executeAssembly(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action): Promise<void> {
-  const pm = agentTier(model.spec, "projectManager");
   const usage = emptyUsage();
+  return accounted(usage, () => assembleWith(ctx, model, project, action, usage));
+}
+
+async function assembleWith(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, usage: CallUsage): Promise<void> {
+  const pm = agentTier(model.spec, "projectManager");
   const streams = (project.plan?.streams ?? []).map((s) => ({
     id: s.id,
     title: s.title,
@@ -34,7 +39,9 @@ export async function executeAssembly(ctx: RunContext, model: AgencyModel, proje
     ),
   }));
   ctx.progress.emit({ kind: "start", project: project.id, action: "assemble", text: `PM assembles on ${pm.model}` });
-  const reply = await assemble(ctx.deps, ctx.templates, { project: project.spec, tier: pm.id, system: ctx.templates.render("pm.system", pmView(model, project)), usage, streams });
+  // The Director's /revise on the assembly PR, already part of action.fingerprint; recordAssembly keeps it.
+  const feedback = project.status?.assembly?.feedback ?? [];
+  const reply = await assemble(ctx.deps, ctx.templates, { project: project.spec, tier: pm.id, system: ctx.templates.render("pm.system", pmView(model, project)), usage, streams, feedback });
   const out = deliverablePath(project);
   const summary = [`# ${project.spec.name}: summary for the Director`, "", reply.value.summary, ...(reply.value.openQuestions.length ? ["", "## Open questions", ...reply.value.openQuestions.map((q) => `- ${q}`)] : [])].join("\n");
   const at = ctx.now();

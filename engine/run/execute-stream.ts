@@ -1,6 +1,7 @@
 // verify-stream, merge-stream, await-review: the Collaborator checks a stream as a whole, then it joins the working
 // branch — or waits for a person when oversight is review-streams.
-import { emptyUsage } from "../agents/call.ts";
+import { emptyUsage, type CallUsage } from "../agents/call.ts";
+import { accounted } from "./outcome.ts";
 import { feedbackByTask, verifyStream } from "../agents/collaborator.ts";
 import { agentTier } from "../plan/route.ts";
 import type { Action } from "../plan/types.ts";
@@ -12,9 +13,13 @@ import { trailers, type RunContext } from "./context.ts";
 import { clip } from "./task-inputs.ts";
 
 export async function executeVerifyStream(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action): Promise<void> {
+  const usage = emptyUsage();
+  return accounted(usage, () => verifyStreamWith(ctx, model, project, action, usage));
+}
+
+async function verifyStreamWith(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, usage: CallUsage): Promise<void> {
   const stream = project.plan!.streams!.find((s) => s.id === action.stream)!;
   const collab = agentTier(model.spec, "collaborator", stream.collaborator?.tier);
-  const usage = emptyUsage();
   const tasks = [];
   for (const t of stream.tasks) {
     const files = [];

@@ -14,6 +14,7 @@ import type { AgencyModel, LoadedProject } from "../spec/model.ts";
 import type { CollaboratorVerdict, SpecialistWorkReply } from "../spec/types.gen.ts";
 import { recordTaskDone, recordTaskEscalated, recordTaskFailed, setProjectCondition } from "../status/record.ts";
 import { trailers, type RunContext } from "./context.ts";
+import { ActionError } from "./outcome.ts";
 import { formatLogEntry, type LogRound } from "./work-log.ts";
 import { logPath, taskResources, upstreamFiles } from "./task-inputs.ts";
 import { readFileSync } from "node:fs";
@@ -22,6 +23,15 @@ import { join } from "node:path";
 export type TaskResult = "done" | "adopted" | "escalated" | "failed" | "replanned" | "blocked";
 
 export async function executeTask(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action): Promise<TaskResult> {
+  const usage = emptyUsage();
+  try {
+    return await attemptTask(ctx, model, project, action, usage);
+  } catch (e) {
+    throw usage.calls ? new ActionError(e, usage) : e;
+  }
+}
+
+async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, usage: CallUsage): Promise<TaskResult> {
   const { ws, templates, deps } = ctx;
   const fp = fingerprintTasks(model, project, templates).get(action.task!)!;
   const { task, stream, routing } = fp;
@@ -63,7 +73,6 @@ export async function executeTask(ctx: RunContext, model: AgencyModel, project: 
   const upstream = await upstreamFiles(ws, project, task);
   const resources = taskResources(ws, model, project, task);
   const human = (status.current.tasks?.[task.id]?.feedback ?? []).map((f) => ({ by: f.by, text: f.text }));
-  const usage = emptyUsage();
   const rounds: LogRound[] = [];
   const started = Date.now();
   let previous: FileText[] = [];

@@ -1,6 +1,7 @@
 // Errors → outcomes, in one place: which condition reason a failure records, whether the run goes on, and whether
 // the same inputs may be retried by a later run without a person asking. Switches on class, never on message text.
 import { LlmApiError, LlmConfigError, LlmTimeoutError, StructuredOutputError, ToolStepLimitError } from "../llm/index.ts";
+import { GitStoreError } from "../forge/index.ts";
 import { BudgetExceededError } from "./budget.ts";
 
 export interface Outcome {
@@ -19,9 +20,31 @@ export function outcomeOf(e: unknown): Outcome {
   if (e instanceof ToolStepLimitError) return { reason: "ToolStepLimit", message: e.message, fatal: false, transient: false };
   if (e instanceof LlmTimeoutError) return { reason: "ProviderTimeout", message: e.message, fatal: false, transient: true };
   if (e instanceof LlmConfigError) return { reason: "ProviderNotConfigured", message: e.message, fatal: true, transient: true };
+  // git failing (a lock left by a killed process, a full disk) is the machine's problem, not the work's: stop the
+  // run, pin nothing, and let the next run adopt whatever was committed.
+  if (e instanceof GitStoreError) return { reason: "GitError", message: e.message.split("\n")[0]!, fatal: true, transient: true };
   if (e instanceof LlmApiError) {
     const auth = e.status === 401 || e.status === 403;
     return { reason: auth ? "ProviderAuth" : e.isRetryable ? "ProviderUnavailable" : "ProviderError", message: e.message, fatal: auth, transient: e.isRetryable || auth };
   }
   throw e;
+}
+
+/** A failed action, with what its model calls cost before it failed, so status.yaml's usage sees every token. */
+export class ActionError extends Error {
+  override name = "ActionError";
+  readonly usage: { calls: number; inputTokens: number; outputTokens: number; costUsd: number };
+  constructor(cause: unknown, usage: ActionError["usage"]) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.usage = usage;
+  }
+}
+
+/** Runs an action's body so that a failure carries what its calls cost (see ActionError). */
+export async function accounted<T>(usage: ActionError["usage"], body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (e) {
+    throw usage.calls && !(e instanceof ActionError) ? new ActionError(e, usage) : e;
+  }
 }

@@ -9,14 +9,14 @@ import { loadTemplates } from "../prompts/templates.ts";
 import type { Diagnostic } from "../spec/diagnostic.ts";
 import { loadAgency } from "../spec/load-agency.ts";
 import type { AgencyModel, LoadedProject } from "../spec/model.ts";
-import { clearProjectCondition, recordTaskAttemptFailed, recordTaskFailed, setCondition, setProjectCondition } from "../status/record.ts";
+import { addUsage, clearProjectCondition, recordTaskAttemptFailed, recordTaskFailed, setCondition, setProjectCondition } from "../status/record.ts";
 import { Budget } from "./budget.ts";
 import { trailers, type RunContext } from "./context.ts";
 import { executeAssembly } from "./execute-assembly.ts";
 import { executePlanning } from "./execute-planning.ts";
 import { executeMergeStream, executeVerifyStream } from "./execute-stream.ts";
 import { executeTask } from "./execute-task.ts";
-import { outcomeOf } from "./outcome.ts";
+import { ActionError, outcomeOf } from "./outcome.ts";
 import type { Progress } from "./progress.ts";
 import { createModelRegistry, type ProviderSettings } from "./providers.ts";
 import { StatusStore } from "./status-store.ts";
@@ -106,6 +106,7 @@ export async function runAgency(opts: RunOptions): Promise<RunReport> {
   for (const p of model.projects.values()) {
     if (only && !only.includes(p.id)) continue;
     budget.seed(p.id, p.status?.usage);
+    await ctx.status(p).adoptUncommitted(p.id);
     // A budget block is re-evaluated by every run: raising the budget, or a new run's allowance, lifts it.
     if (p.status?.conditions?.some((c) => c.type === "Blocked" && c.status === "True" && c.reason === "BudgetExceeded")) {
       await ctx.status(p).update((s) => clearProjectCondition(s, "Blocked", "BudgetExceeded"), `ateams: ${p.id} budget re-evaluated`, trailers({ project: p.id, kind: "status" }));
@@ -121,6 +122,8 @@ export async function runAgency(opts: RunOptions): Promise<RunReport> {
   let stopAll = false;
   let actionsRun = 0;
   let plan: ReconcilePlan = planAgency(model, templates, only);
+  let completed = 0;
+  let plannedAt = 0;
 
   const run = async (action: Action, project: LoadedProject, at: AgencyModel): Promise<void> => {
     try {
@@ -132,11 +135,23 @@ export async function runAgency(opts: RunOptions): Promise<RunReport> {
       else if (action.kind === "merge-stream") await executeMergeStream(ctx, project, action);
       else if (action.kind === "assemble") await executeAssembly(ctx, at, project, action);
     } catch (e) {
-      await recordFailure(ctx, project, action, e, (o) => {
-        failures.push(`${project.id} ${action.id}: ${o.reason}: ${o.message}`);
-        if (o.fatal) stopAll = true;
-        if (o.budget === "project") stoppedProjects.add(project.id);
-      });
+      try {
+        await recordFailure(ctx, project, action, e, (o) => {
+          failures.push(`${project.id} ${action.id}: ${o.reason}: ${o.message}`);
+          if (o.fatal) stopAll = true;
+          if (o.budget === "project") stoppedProjects.add(project.id);
+        });
+      } catch (again) {
+        // Recording the failure failed too (git itself is failing): stop, and say why.
+        stopAll = true;
+        failures.push(`${project.id} ${action.id}: could not record the failure: ${again instanceof Error ? again.message.split("\n")[0] : String(again)}`);
+      }
+    }
+    const broken = [...stores.values()].find((s) => s.error !== undefined);
+    if (broken && !stopAll) {
+      stopAll = true;
+      const err = broken.error;
+      failures.push(`status commit failed: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
     }
   };
 
@@ -155,17 +170,34 @@ export async function runAgency(opts: RunOptions): Promise<RunReport> {
           actionsRun++;
           const project = model.projects.get(a.project)!;
           const snapshot = model;
-          inflight.set(a.id, run(a, project, snapshot).finally(() => inflight.delete(a.id)));
+          inflight.set(
+            a.id,
+            run(a, project, snapshot).finally(() => {
+              inflight.delete(a.id);
+              completed++;
+            }),
+          );
         }
       }
     }
-    if (inflight.size === 0) break;
-    await Promise.race(inflight.values());
+    if (inflight.size === 0 && completed === plannedAt) break;
+    // An action that finished while the last plan was being made is not in it: plan again before deciding.
+    if (inflight.size > 0) await Promise.race(inflight.values());
+    plannedAt = completed;
     model = await load();
     plan = planAgency(model, templates, only);
   }
 
-  await settleConditions(ctx, model, plan);
+  if (!stopAll) await settleConditions(ctx, model, plan);
+  for (const s of stores.values()) {
+    try {
+      await s.flush();
+    } catch (e) {
+      const line = `status commit failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`;
+      if (!failures.includes(line)) failures.push(line);
+      stopAll = true;
+    }
+  }
   return {
     exitCode: failures.length || stopAll ? 1 : 0,
     actions: actionsRun,
@@ -181,7 +213,9 @@ async function ensureSelfIgnoringDir(dir: string): Promise<void> {
   await writeFile(join(dir, ".gitignore"), "*\n", { flag: "w" });
 }
 
-async function recordFailure(ctx: RunContext, project: LoadedProject, action: Action, e: unknown, note: (o: ReturnType<typeof outcomeOf>) => void): Promise<void> {
+async function recordFailure(ctx: RunContext, project: LoadedProject, action: Action, thrown: unknown, note: (o: ReturnType<typeof outcomeOf>) => void): Promise<void> {
+  const usage = thrown instanceof ActionError ? thrown.usage : undefined;
+  const e = thrown instanceof ActionError ? thrown.cause : thrown;
   let o;
   try {
     o = outcomeOf(e);
@@ -193,16 +227,28 @@ async function recordFailure(ctx: RunContext, project: LoadedProject, action: Ac
   const status = ctx.status(project);
   const tr = trailers({ project: project.id, kind: "status", ...(action.task ? { task: action.task } : {}) });
   ctx.progress.emit({ kind: "failed", project: project.id, action: action.task ?? action.kind, text: `${o.reason}: ${o.message}` });
+  if (o.reason === "GitError") return; // git cannot record anything now; the next run adopts what was committed
+  const spent = usage ? { usage } : {};
   if (o.budget) {
-    await status.update((s) => setProjectCondition(s, { type: "Blocked", status: "True", reason: "BudgetExceeded", message: o.message }, at), `ateams: ${project.id} stopped: ${o.message}`, tr);
+    await status.update(
+      (s) => {
+        const blocked = setProjectCondition(s, { type: "Blocked", status: "True", reason: "BudgetExceeded", message: o.message }, at);
+        return action.task && usage ? recordTaskAttemptFailed(blocked, action.task, { reason: o.reason, message: o.message, at, usage }) : usage ? { ...blocked, usage: addUsage(blocked.usage, usage) } : blocked;
+      },
+      `ateams: ${project.id} stopped: ${o.message}`,
+      tr,
+    );
   } else if (action.kind === "run-task" && action.task) {
     await status.update(
-      (s) => (o.transient ? recordTaskAttemptFailed(s, action.task!, { reason: o.reason, message: o.message, at }) : recordTaskFailed(s, action.task!, { fingerprint: action.fingerprint!, reason: o.reason, message: o.message, at })),
+      (s) => (o.transient ? recordTaskAttemptFailed(s, action.task!, { reason: o.reason, message: o.message, at, ...spent }) : recordTaskFailed(s, action.task!, { fingerprint: action.fingerprint!, reason: o.reason, message: o.message, at, ...spent })),
       `ateams: ${project.id}/${action.task} failed: ${o.reason}`,
       tr,
     );
   } else {
-    await status.update((s) => setProjectCondition(s, { type: "Ready", status: "False", reason: o.reason, message: `${action.kind}: ${o.message}` }, at), `ateams: ${project.id} ${action.kind} failed`, tr);
+    await status.update((s) => {
+      const next = setProjectCondition(s, { type: "Ready", status: "False", reason: o.reason, message: `${action.kind}: ${o.message}` }, at);
+      return usage ? { ...next, usage: addUsage(next.usage, usage) } : next;
+    }, `ateams: ${project.id} ${action.kind} failed`, tr);
   }
 }
 

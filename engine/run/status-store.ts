@@ -1,5 +1,10 @@
-// The one writer of each project's status.yaml during a run: updates are serialised per project, written with the
-// pure rewriters in status/record.ts, and committed at once so a crash loses nothing.
+// The one writer of each project's status.yaml during a run. An update is applied in memory and written to the
+// working tree at once (the next plan reads it from there), then committed: updates that queue up while a
+// commit is in flight go into the next commit together, so parallel streams finishing at the same moment cost one
+// commit, not one each. Stream work is already committed on its branch before its status is recorded, so a run
+// killed between the two loses nothing: the next run adopts that commit by its trailers.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type { FileChange, Trailers } from "../forge/index.ts";
 import type { LoadedProject } from "../spec/model.ts";
 import type { Status } from "../spec/types.gen.ts";
@@ -8,10 +13,18 @@ import { serializeStatus } from "../status/serialize.ts";
 import { schemaRefFor } from "../rewrite/schema-ref.ts";
 import type { Workspace } from "./workspace.ts";
 
+interface Pending {
+  message: string;
+  trailers: Trailers;
+  files: Map<string, FileChange>;
+}
+
 export class StatusStore {
   #status: Status;
   #text: string;
-  #queue: Promise<unknown> = Promise.resolve();
+  #pending: Pending | undefined;
+  #flushing: Promise<void> = Promise.resolve();
+  #error: unknown;
   readonly #ws: Workspace;
   readonly #file: string;
   readonly #schemaRef: string;
@@ -28,23 +41,80 @@ export class StatusStore {
     return this.#status;
   }
 
+  /** The first commit that failed, if any: the run stops on it (the working tree still has the state). */
+  get error(): unknown {
+    return this.#error;
+  }
+
   /**
-   * Applies `change`, then commits status.yaml together with `files` in one commit on the working branch.
-   * Nothing is written, and no commit made, when neither the status nor the files change anything.
+   * A status.yaml that differs from HEAD's (a run killed after writing it, before committing) is committed now,
+   * so what the working tree says is also what git says.
    */
-  update(change: (s: Status) => Status, message: string, trailers: Trailers, files: FileChange[] = []): Promise<string | undefined> {
-    const run = async () => {
-      const next = change(this.#status);
-      const text = serializeStatus(next, this.#schemaRef);
-      if (text === this.#text && files.length === 0) return undefined;
-      const all = text === this.#text ? files : [...files, { path: this.#file, content: text }];
-      const result = await this.#ws.commitWorking(all, message, trailers);
-      this.#status = next;
-      this.#text = text;
-      return result.changed ? result.sha : undefined;
-    };
-    const p = this.#queue.then(run, run);
-    this.#queue = p.catch(() => undefined);
-    return p;
+  async adoptUncommitted(project: string): Promise<void> {
+    let onDisk: string | undefined;
+    try {
+      onDisk = readFileSync(join(this.#ws.repoRoot, this.#file), "utf8");
+    } catch {
+      return;
+    }
+    if (onDisk === (await this.#ws.store.readFile("HEAD", this.#file))) return;
+    this.#enqueue(`ateams: ${project} status recorded before an interrupted run`, { "Ateams-Project": project, "Ateams-Kind": "status" }, [{ path: this.#file, content: onDisk }]);
+  }
+
+  /**
+   * Applies `change` and records `files` with it. Resolves once the working tree has them; the commit follows
+   * (see flush). Nothing is written, and no commit made, when neither the status nor the files change anything.
+   */
+  async update(change: (s: Status) => Status, message: string, trailers: Trailers, files: FileChange[] = []): Promise<void> {
+    const next = change(this.#status);
+    const text = serializeStatus(next, this.#schemaRef);
+    if (text === this.#text && files.length === 0) return;
+    const all = text === this.#text ? files : [...files, { path: this.#file, content: text }];
+    for (const f of all) {
+      const abs = join(this.#ws.repoRoot, f.path);
+      mkdirSync(dirname(abs), { recursive: true });
+      if (f.content === null) continue;
+      // Atomic, like the commit's own worktree update: the next plan must never read half a file.
+      const tmp = join(dirname(abs), `.${basename(abs)}.ateams-${process.pid}`);
+      writeFileSync(tmp, f.content);
+      renameSync(tmp, abs);
+    }
+    this.#status = next;
+    this.#text = text;
+    this.#enqueue(message, trailers, all);
+  }
+
+  #enqueue(message: string, trailers: Trailers, files: FileChange[]): void {
+    if (this.#pending) {
+      // Joined into the commit already waiting: later content for a path wins; subjects are listed in the body.
+      this.#pending.message += `\n- ${message.split("\n")[0]}`;
+      for (const f of files) this.#pending.files.set(f.path, f);
+      return;
+    }
+    this.#pending = { message, trailers, files: new Map(files.map((f) => [f.path, f])) };
+    this.#flushing = this.#flushing.then(() => this.#commitPending());
+  }
+
+  async #commitPending(): Promise<void> {
+    const p = this.#pending;
+    this.#pending = undefined;
+    if (!p || this.#error) return;
+    const joined = p.message.includes("\n- ") ? p.message.replace(/\n- /, "\n\nAlso recorded:\n- ") : p.message;
+    try {
+      // The files are in the working tree already, possibly newer than this commit: only the index is updated.
+      await this.#ws.commitWorking([...p.files.values()], joined, p.trailers, { writeWorktree: false });
+    } catch (e) {
+      this.#error ??= e;
+    }
+  }
+
+  /** Waits for every queued commit; rejects with the first commit error. */
+  async flush(): Promise<void> {
+    await this.#flushing;
+    if (this.#pending) {
+      this.#flushing = this.#flushing.then(() => this.#commitPending());
+      await this.#flushing;
+    }
+    if (this.#error) throw this.#error;
   }
 }

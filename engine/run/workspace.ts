@@ -1,7 +1,7 @@
 // The git side of a run: where the agency lives in the repository, which branch is being worked on, where each
 // stream's outputs are observed, and the two kinds of commit a run makes (stream branch, working branch).
-import { readFileSync, statSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
 import { simpleGit } from "simple-git";
 import { formatBranchName, openGitStore, streamBranch, type CommitResult, type FileChange, type GitStore, type MergeResult, type Trailers } from "../forge/index.ts";
 import { gitBlobId, observeOutputsOnDisk } from "../spec/load-agency.ts";
@@ -25,7 +25,8 @@ export interface Workspace {
   readOutput(project: LoadedProject, stream: string, path: string): Promise<string | undefined>;
   /** Blob ids of declared outputs, from the same places readOutput reads. */
   observeOutputs: OutputObserver;
-  commitWorking(files: FileChange[], message: string, trailers: Trailers): Promise<CommitResult>;
+  /** `writeWorktree: false` when the caller already wrote the files (see GitStore.commitFiles). */
+  commitWorking(files: FileChange[], message: string, trailers: Trailers, opts?: { writeWorktree?: boolean }): Promise<CommitResult>;
   commitStream(project: string, stream: string, files: FileChange[], message: string, trailers: Trailers): Promise<CommitResult>;
   mergeStream(project: string, stream: string, message: string, trailers: Trailers): Promise<MergeResult>;
 }
@@ -43,6 +44,11 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
   const repoRoot = store.dir;
   const workingBranch = head.branch;
   const git = simpleGit(repoRoot);
+  // A lock left by a killed git process would fail the first commit after model calls were paid for: say so first.
+  const lock = resolve(repoRoot, (await git.raw(["rev-parse", "--git-path", "index.lock"])).trim());
+  if (existsSync(lock)) {
+    throw new WorkspaceError(`${lock} exists: another git process is running, or one was killed. If none is running, remove the file and run again.`);
+  }
   const repoPath = (absolute: string) => relative(repoRoot, absolute).split(sep).join("/");
   const branchOf = (project: string, stream: string) => formatBranchName(streamBranch(project, stream));
 
@@ -120,7 +126,7 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
       }
     },
     observeOutputs,
-    commitWorking: (files, message, trailers) => store.commitFiles({ branch: workingBranch, files, message, trailers }),
+    commitWorking: (files, message, trailers, opts) => store.commitFiles({ branch: workingBranch, files, message, trailers, ...(opts ?? {}) }),
     commitStream: (project, stream, files, message, trailers) =>
       store.commitFiles({ branch: branchOf(project, stream), base: workingBranch, files, message, trailers }),
     mergeStream: (project, stream, message, trailers) => store.mergeBranch({ source: branchOf(project, stream), into: workingBranch, message, trailers }),

@@ -175,20 +175,21 @@ describe("ateams run killed with SIGKILL, then run again", () => {
     await writeFile(lock, "");
     child = runChild(repo.root, env);
     children.push(child.proc);
+    const calls = team.log.calls.length;
     const locked = await child.exit;
-    expect(locked.code).not.toBe(0);
-    expect(locked.stderr).toMatch(/index\.lock': File exists/);
-    // compare was worked on and its stream commit made (stream branches need no index); only the status commit failed.
-    expect(taskCommits(repo.root).map((c) => c.task).sort()).toEqual(["compare", "scan", "survey"]);
+    // Refused before any model call, naming the lock, instead of failing after calls were paid for.
+    expect(locked.code).toBe(1);
+    expect(locked.stderr).toMatch(/index\.lock exists: another git process is running, or one was killed/);
+    expect(locked.stderr).not.toMatch(/internal error/);
+    expect(team.log.calls.length).toBe(calls);
+    expect(taskCommits(repo.root).map((c) => c.task).sort()).toEqual(["scan", "survey"]);
     expect(lostCommits(before, reachableCommits(repo.root))).toEqual([]);
     expect(fsck(repo.root)).toEqual({ code: 0, output: "" });
   });
 
-  // ENGINE BUG (reported): the git failure after compare's work was committed on its stream branch is recorded as a
-  // permanent Failed (InternalError, failedFingerprint) in a status.yaml written to the working tree but never
-  // committed; the next run reads it from disk and blocks compare and everything after it ("failed with these
-  // inputs; change them or /retry") although its commit exists and could be adopted without a model call.
-  it.fails("once a stale .git/index.lock is removed, the next run completes and adopts the work committed before the git failure", async () => {
+  // Regression: a git failure after compare's work was committed on its stream branch used to be recorded as a
+  // permanent failure in an uncommitted status.yaml, blocking compare although its commit could be adopted.
+  it("once a stale .git/index.lock is removed, the next run completes and adopts the work committed before the git failure", async () => {
     const lock = join(repo.root, ".git", "index.lock");
     const team = scriptedTeam({
       decomposition: fiveTaskPlan,
@@ -203,21 +204,23 @@ describe("ateams run killed with SIGKILL, then run again", () => {
     const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "x" };
     const failed = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env }).catch((e: unknown) => ({ code: 70, stdout: "", stderr: String(e) }));
     expect(failed.code).not.toBe(0);
-    expect(taskCommits(repo.root).map((c) => c.task).sort()).toEqual(["compare", "scan", "survey"]);
+    // compare's stream commit needs no index, so it was made; recording it was not. Other streams may have gone on.
+    const committed = taskCommits(repo.root).map((c) => c.task);
+    expect(committed).toEqual(expect.arrayContaining(["compare", "scan", "survey"]));
     const calls = team.log.calls.length;
 
     await rm(lock);
     const done = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env });
     expect(done.stdout).toContain("● pricing-study  stage: done");
     expect(done.code).toBe(0);
-    expect(done.stderr).toMatch(/compare: recovered from commit [0-9a-f]{8} \(no model call\)/);
-    expect(team.log.calls.slice(calls).filter((c) => c.task === "compare" || c.task === "scan" || c.task === "survey")).toEqual([]);
+    // compare is either adopted from its commit or already recorded (status.yaml reached the working tree before
+    // the commit failed, and the next run commits it): either way, no model call.
+    expect(done.stderr + repo.git("log", "--format=%s", "-n", "50")).toMatch(/compare: recovered from commit|status recorded before an interrupted run|compare done/);
+    expect(team.log.calls.slice(calls).filter((c) => c.task !== undefined && committed.includes(c.task))).toEqual([]);
   });
 
-  // ENGINE BUG (reported): with a stale index.lock the first status commit fails, recording that failure fails the
-  // same way, and the error escapes runAgency: `ateams: internal error` with a stack trace and exit 70, after model
-  // calls were already paid for. Expected: a clear message naming the lock and exit 1 (ideally before any call).
-  it.fails("a stale .git/index.lock is reported as a clear error with exit 1, not an internal error", async () => {
+  // Regression: a stale index.lock used to escape runAgency as an internal error (exit 70) after paid calls.
+  it("a stale .git/index.lock is reported as a clear error with exit 1, not an internal error", async () => {
     const team = scriptedTeam({ decomposition: fiveTaskPlan });
     server = createFakeOpenAIServer({ handler: team.handler });
     await server.start();

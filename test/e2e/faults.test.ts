@@ -221,11 +221,8 @@ describe("provider faults during ateams run", () => {
 });
 
 describe("what failed work cost", () => {
-  // ENGINE BUG (reported): calls made by a task attempt that then fails (InvalidReply after 4 paid calls, a budget stop
-  // between the Specialist's and the Collaborator's call, a timeout after a paid revision round) are metered in memory
-  // only: recordFailure never receives executeTask's usage, so status.yaml's usage (which seeds per-project budgets in
-  // later runs) undercounts the spend.
-  it.fails("the calls of a task that failed with InvalidReply are recorded in status.yaml's usage", async () => {
+  // Regression: the calls of a failed attempt used to be metered in memory only, so later runs' budgets undercounted.
+  it("the calls of a task that failed with InvalidReply are recorded in status.yaml's usage", async () => {
     await startTeam(fault("specialist_work", "compare", { fault: "schema-break", json: { files: "not a list" } }));
     const r = await run();
     expect(r.code).toBe(1);
