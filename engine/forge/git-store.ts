@@ -58,9 +58,9 @@ export function gitStoreFrom(ctx: StoreContext): GitStore {
     mergeBranch: (input) => mergeBranch(ctx, input),
     async readFile(ref, path) {
       assertSafeRepoPath(path);
-      const sha = await ctx.resolveCommit(ref);
-      if (sha === undefined) return undefined;
-      const r = await git.run(["cat-file", "blob", `${sha}:${path}`], { ok: [0, 128] });
+      // One process, not two: cat-file resolves the ref itself and exits 128 for a missing ref or path alike.
+      if (ref.startsWith("-") || ref.includes(":")) return undefined;
+      const r = await git.run(["cat-file", "blob", `${ref}:${path}`], { ok: [0, 128] });
       return r.exitCode === 0 ? r.stdout : undefined;
     },
     async listFiles(ref, dir) {

@@ -57,7 +57,22 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
   const pendingByTips = new Map<string, boolean>();
   const listingByTip = new Map<string, Map<string, OutputFile>>();
 
-  async function tips(): Promise<{ head: string | undefined; branches: Map<string, string> }> {
+  // Refs only move by our own commits and merges during a run (each bumps `generation`), or by another process
+  // pushing; the cache is dropped on ours and lives at most a second for theirs.
+  let generation = 0;
+  let cached: { generation: number; at: number; value: Promise<{ head: string | undefined; branches: Map<string, string> }> } | undefined;
+  function tips(): Promise<{ head: string | undefined; branches: Map<string, string> }> {
+    if (cached && cached.generation === generation && Date.now() - cached.at < 1000) return cached.value;
+    const value = readTips();
+    cached = { generation, at: Date.now(), value };
+    return value;
+  }
+  const moved = <T>(p: Promise<T>): Promise<T> =>
+    p.finally(() => {
+      generation++;
+    });
+
+  async function readTips(): Promise<{ head: string | undefined; branches: Map<string, string> }> {
     const out = await git.raw(["for-each-ref", "--format=%(objectname) %(refname:short)", "refs/heads/ateams/"]);
     const branches = new Map<string, string>();
     for (const line of out.split("\n").filter(Boolean)) {
@@ -126,10 +141,10 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
       }
     },
     observeOutputs,
-    commitWorking: (files, message, trailers, opts) => store.commitFiles({ branch: workingBranch, files, message, trailers, ...(opts ?? {}) }),
+    commitWorking: (files, message, trailers, opts) => moved(store.commitFiles({ branch: workingBranch, files, message, trailers, ...(opts ?? {}) })),
     commitStream: (project, stream, files, message, trailers) =>
-      store.commitFiles({ branch: branchOf(project, stream), base: workingBranch, files, message, trailers }),
-    mergeStream: (project, stream, message, trailers) => store.mergeBranch({ source: branchOf(project, stream), into: workingBranch, message, trailers }),
+      moved(store.commitFiles({ branch: branchOf(project, stream), base: workingBranch, files, message, trailers })),
+    mergeStream: (project, stream, message, trailers) => moved(store.mergeBranch({ source: branchOf(project, stream), into: workingBranch, message, trailers })),
   };
 }
 
