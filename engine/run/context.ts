@@ -13,6 +13,8 @@ export interface RunContext {
   status(project: LoadedProject): StatusStore;
   progress: Progress;
   now(): string;
+  /** Where the assembled deliverable goes: the working branch (local) or `ateams/<p>/assembly` (a forge's PR). */
+  deliverAssembly?: "working" | "branch";
 }
 
 /** Commit trailers: the next run rebuilds what this one did from them (see forge/trailers.ts). */

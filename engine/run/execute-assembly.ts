@@ -11,6 +11,9 @@ import { pmView } from "../prompts/views.ts";
 import type { AgencyModel, LoadedProject } from "../spec/model.ts";
 import { addUsage, recordAssembly, setProjectCondition } from "../status/record.ts";
 import { trailers, type RunContext } from "./context.ts";
+import { assemblyBranch, formatBranchName } from "../forge/index.ts";
+
+const assemblyBranchOf = (project: string) => formatBranchName(assemblyBranch(project));
 import { clip } from "./task-inputs.ts";
 
 export function deliverablePath(project: LoadedProject): string {
@@ -45,19 +48,26 @@ async function assembleWith(ctx: RunContext, model: AgencyModel, project: Loaded
   const out = deliverablePath(project);
   const summary = [`# ${project.spec.name}: summary for the Director`, "", reply.value.summary, ...(reply.value.openQuestions.length ? ["", "## Open questions", ...reply.value.openQuestions.map((q) => `- ${q}`)] : [])].join("\n");
   const at = ctx.now();
+  const files = [
+    { path: ctx.ws.repoPath(join(project.dir, "outputs", out)), content: `${reply.value.deliverable.trimEnd()}\n` },
+    { path: ctx.ws.repoPath(join(project.dir, "outputs", "SUMMARY.md")), content: `${summary}\n` },
+  ];
+  const message = `ateams: ${project.id} deliverable assembled\n\n${reply.value.summary.slice(0, 2000)}`;
+  const tr = trailers({ project: project.id, kind: "assembly", model: reply.model, fingerprint: action.fingerprint! });
+  // With a forge, the deliverable arrives as the assembly pull request (merging it is the Director's acceptance);
+  // locally it lands on the working branch.
+  let commit: string | undefined;
+  if (ctx.deliverAssembly === "branch") commit = (await ctx.ws.commitBranch(assemblyBranchOf(project.id), files, message, tr)).sha;
   await ctx.status(project).update(
     (s) =>
       setProjectCondition(
-        { ...recordAssembly(s, action.fingerprint!, at), usage: addUsage(s.usage, usage) },
-        { type: "Ready", status: "True", reason: "Assembled", message: `deliverable: outputs/${out}` },
+        { ...recordAssembly(s, action.fingerprint!, at, commit), usage: addUsage(s.usage, usage) },
+        { type: "Ready", status: "True", reason: "Assembled", message: commit ? `deliverable on ${assemblyBranchOf(project.id)}` : `deliverable: outputs/${out}` },
         at,
       ),
-    `ateams: ${project.id} deliverable assembled\n\n${reply.value.summary.slice(0, 2000)}`,
-    trailers({ project: project.id, kind: "assembly", model: reply.model, fingerprint: action.fingerprint! }),
-    [
-      { path: ctx.ws.repoPath(join(project.dir, "outputs", out)), content: `${reply.value.deliverable.trimEnd()}\n` },
-      { path: ctx.ws.repoPath(join(project.dir, "outputs", "SUMMARY.md")), content: `${summary}\n` },
-    ],
+    message,
+    tr,
+    commit ? [] : files,
   );
   ctx.progress.emit({ kind: "done", project: project.id, action: "assemble", text: `outputs/${out} (${usage.inputTokens + usage.outputTokens} tokens, $${usage.costUsd.toFixed(4)})` });
 }

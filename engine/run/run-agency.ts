@@ -10,6 +10,7 @@ import type { Diagnostic } from "../spec/diagnostic.ts";
 import { loadAgency } from "../spec/load-agency.ts";
 import type { AgencyModel, LoadedProject } from "../spec/model.ts";
 import { addUsage, clearProjectCondition, recordTaskAttemptFailed, recordTaskFailed, setCondition, setProjectCondition } from "../status/record.ts";
+import { acceptMergedStreams } from "./accept-merged.ts";
 import { Budget } from "./budget.ts";
 import { trailers, type RunContext } from "./context.ts";
 import { executeAssembly } from "./execute-assembly.ts";
@@ -37,6 +38,8 @@ export interface RunOptions {
   /** Tests and other providers: how a tier becomes a model. */
   createModel?: ProviderSettings["create"];
   timeoutMs?: number;
+  /** See RunContext.deliverAssembly. */
+  deliverAssembly?: "working" | "branch";
 }
 
 export interface RunReport {
@@ -83,6 +86,7 @@ export async function runAgency(opts: RunOptions): Promise<RunReport> {
     templates,
     progress: opts.progress,
     now: opts.now ?? (() => new Date().toISOString().replace(/\.\d{3}Z$/, "Z")),
+    ...(opts.deliverAssembly ? { deliverAssembly: opts.deliverAssembly } : {}),
     deps: {
       models,
       budget,
@@ -113,6 +117,8 @@ export async function runAgency(opts: RunOptions): Promise<RunReport> {
       model = await load();
     }
   }
+
+  if (await acceptMergedStreams(ctx, model, only)) model = await load();
 
   const concurrency = opts.concurrency ?? model.spec.budgets?.concurrency ?? 4;
   const attempted = new Set<string>();

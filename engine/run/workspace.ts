@@ -28,6 +28,8 @@ export interface Workspace {
   /** `writeWorktree: false` when the caller already wrote the files (see GitStore.commitFiles). */
   commitWorking(files: FileChange[], message: string, trailers: Trailers, opts?: { writeWorktree?: boolean }): Promise<CommitResult>;
   commitStream(project: string, stream: string, files: FileChange[], message: string, trailers: Trailers): Promise<CommitResult>;
+  /** A commit on any other branch (created from the working branch): plan approval and assembly branches. */
+  commitBranch(branch: string, files: FileChange[], message: string, trailers: Trailers): Promise<CommitResult>;
   mergeStream(project: string, stream: string, message: string, trailers: Trailers): Promise<MergeResult>;
 }
 
@@ -144,6 +146,7 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
     commitWorking: (files, message, trailers, opts) => moved(store.commitFiles({ branch: workingBranch, files, message, trailers, ...(opts ?? {}) })),
     commitStream: (project, stream, files, message, trailers) =>
       moved(store.commitFiles({ branch: branchOf(project, stream), base: workingBranch, files, message, trailers })),
+    commitBranch: (branch, files, message, trailers) => moved(store.commitFiles({ branch, base: workingBranch, files, message, trailers })),
     mergeStream: (project, stream, message, trailers) => moved(store.mergeBranch({ source: branchOf(project, stream), into: workingBranch, message, trailers })),
   };
 }
