@@ -14,10 +14,16 @@ interface PmBase {
 const ask = <T>(deps: AgentDeps, base: PmBase, user: string, reply: "pm_options" | "pm_decomposition" | "pm_blocker" | "pm_assembly") =>
   callAgent<T>(deps, { project: base.project, agent: "pm", tier: base.tier, system: base.system, messages: [{ role: "user", content: user }], reply, usage: base.usage });
 
-export function proposeOptions(deps: AgentDeps, templates: Templates, base: PmBase): Promise<AgentReply<PmOptionsReply>> {
+/** What the Director said about an earlier proposal or assembly (/revise): the PM's next attempt answers it. */
+export interface DirectorFeedback {
+  by: string;
+  text: string;
+}
+
+export function proposeOptions(deps: AgentDeps, templates: Templates, base: PmBase, feedback: readonly DirectorFeedback[] = []): Promise<AgentReply<PmOptionsReply>> {
   const b = base.project.budget;
   const budget = b ? [b.maxCostUsd !== undefined ? `$${b.maxCostUsd}` : null, b.maxTokens !== undefined ? `${b.maxTokens} tokens` : null].filter(Boolean).join(" and ") : null;
-  return ask(deps, base, templates.render("pm.propose", { minOptions: 2, budget }), "pm_options");
+  return ask(deps, base, templates.render("pm.propose", { minOptions: 2, budget, feedback }), "pm_options");
 }
 
 export function decompose(deps: AgentDeps, templates: Templates, base: PmBase & { agency: Agency; option: PlanOption; roleIds: string[] }): Promise<AgentReply<PmDecompositionReply>> {
@@ -38,6 +44,11 @@ export function resolveBlocker(deps: AgentDeps, templates: Templates, base: PmBa
   return ask(deps, base, templates.render("pm.blocker", { stream: base.stream, task: base.task, blocker: base.blocker }), "pm_blocker");
 }
 
-export function assemble(deps: AgentDeps, templates: Templates, base: PmBase & { streams: { id: string; title: string; files: FileText[] }[] }): Promise<AgentReply<PmAssemblyReply>> {
-  return ask(deps, base, templates.render("pm.assemble", { deliverable: base.project.deliverable?.path ?? null, streams: base.streams }), "pm_assembly");
+export function assemble(
+  deps: AgentDeps,
+  templates: Templates,
+  base: PmBase & { streams: { id: string; title: string; files: FileText[] }[]; feedback?: readonly DirectorFeedback[] },
+): Promise<AgentReply<PmAssemblyReply>> {
+  const view = { deliverable: base.project.deliverable?.path ?? null, streams: base.streams, feedback: base.feedback ?? [] };
+  return ask(deps, base, templates.render("pm.assemble", view), "pm_assembly");
 }

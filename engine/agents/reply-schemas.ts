@@ -5,9 +5,10 @@ import pmDecomposition from "../../schemas/replies/pm-decomposition.schema.json"
 import pmOptions from "../../schemas/replies/pm-options.schema.json" with { type: "json" };
 import specialistWork from "../../schemas/replies/specialist-work.schema.json" with { type: "json" };
 import collaboratorVerdict from "../../schemas/replies/collaborator-verdict.schema.json" with { type: "json" };
+import answer from "../../schemas/replies/answer.schema.json" with { type: "json" };
 import { toStrictSchema, type JSONSchema } from "../llm/index.ts";
 
-export type ReplyName = "pm_options" | "pm_decomposition" | "pm_blocker" | "pm_assembly" | "specialist_work" | "collaborator_verdict";
+export type ReplyName = "pm_options" | "pm_decomposition" | "pm_blocker" | "pm_assembly" | "specialist_work" | "collaborator_verdict" | "answer";
 
 const RAW: Record<ReplyName, object> = {
   pm_options: pmOptions,
@@ -16,6 +17,7 @@ const RAW: Record<ReplyName, object> = {
   pm_assembly: pmAssembly,
   specialist_work: specialistWork,
   collaborator_verdict: collaboratorVerdict,
+  answer,
 };
 
 const cache = new Map<ReplyName, JSONSchema>();

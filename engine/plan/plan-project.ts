@@ -7,6 +7,7 @@ import { collaboratorView, oversightOf, pmView, specialistIdOf } from "../prompt
 import { digest } from "./digest.ts";
 import { addEstimates, assumptions, estimate, tokensOf, ZERO, type Estimate } from "./estimate.ts";
 import { fingerprintTasks, staleReasons, type TaskFingerprint } from "./fingerprint.ts";
+import { planFeedbackPending } from "./plan-feedback.ts";
 import { agentTier } from "./route.ts";
 import type { Action, ActionKind, BlockedTask, ProjectPlan, Stage } from "./types.ts";
 
@@ -63,6 +64,14 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
     const decompose = pmCall("decompose-plan", "break the recommended option into streams and tasks", [propose.id]);
     gate(decompose.id, "the recommended option");
     return done("needs-plan", "no plan yet: the PM proposes one");
+  }
+
+  // /revise on the plan PR: the PM proposes again with the feedback, and work waits for the new plan's approval.
+  if (planFeedbackPending(status)) {
+    const propose = pmCall("propose-plan", "the Director asked for changes");
+    const decompose = pmCall("decompose-plan", "break the recommended option into streams and tasks", [propose.id]);
+    gate(decompose.id, "the recommended option");
+    return done("needs-plan", "the Director asked for changes to the plan: the PM proposes again");
   }
 
   const chosen = plan.chosen ?? (oversight === "autonomous" ? plan.recommended : undefined);
@@ -164,7 +173,11 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
       tier: pm.id,
       model: pm.model,
       fingerprint: assemblyFp,
-      reason: status?.assembly ? "stream outputs changed since the last assembly" : "all streams accepted: assemble the deliverable",
+      reason: !status?.assembly
+        ? "all streams accepted: assemble the deliverable"
+        : newerFeedback(status.assembly)
+          ? "the Director asked for changes to the deliverable"
+          : "stream outputs changed since the last assembly",
       after: mergeIds,
       estimate: estimate(pm, pmPrompt() + all.reduce((a, b) => a + b, 0) + TASK_MESSAGE_OVERHEAD, guess.assemblyOutputTokens),
     });
@@ -230,13 +243,24 @@ export function streamFingerprint(stream: Stream, prints: ReadonlyMap<string, Ta
   });
 }
 
-/** The deliverable depends on every stream, the project's own definition and the PM's prompt template. */
+/**
+ * The deliverable depends on every stream, the project's own definition, the PM's prompt template and the
+ * Director's feedback on the last assembly (absent feedback leaves the digest as it always was).
+ */
 export function assemblyFingerprint(project: LoadedProject, prints: ReadonlyMap<string, TaskFingerprint>, templates: Templates): string {
+  const feedback = project.status?.assembly?.feedback;
   return digest({
     streams: (project.plan?.streams ?? []).map((s) => streamFingerprint(s, prints)),
     project: project.spec,
     template: templates.digest("pm.system"),
+    feedback: feedback?.length ? feedback.map((f) => ({ by: f.by, text: f.text })) : undefined,
   });
+}
+
+/** Feedback given after the deliverable was last assembled. */
+function newerFeedback(assembly: { at?: string; feedback?: { at: string }[] }): boolean {
+  const since = assembly.at ? Date.parse(assembly.at) : -Infinity;
+  return (assembly.feedback ?? []).some((f) => Date.parse(f.at) > since);
 }
 
 /** Real size when the output exists on disk, the plan's estimate otherwise. */

@@ -16,6 +16,7 @@ export interface SpecKinds {
   "pm-assembly"?: PmAssemblyReply;
   "specialist-work"?: SpecialistWorkReply;
   "collaborator-verdict"?: CollaboratorVerdict;
+  answer?: AnswerReply;
 }
 /**
  * agency/agency.yaml: the agency's people, model tiers, routing criteria, budgets and cross-project tools and resources.
@@ -429,6 +430,23 @@ export interface PlanStatus {
   branch?: string;
   pr?: number;
   commit?: string;
+  /**
+   * The Director's /revise on the plan PR; the PM proposes again while it differs from feedbackDigest.
+   */
+  feedback?: Feedback[];
+  /**
+   * Digest of `feedback` when the PM last proposed options.
+   */
+  feedbackDigest?: string;
+}
+export interface Feedback {
+  by: string;
+  at: string;
+  /**
+   * Where it came from: a PR comment URL, a review, the Collaborator.
+   */
+  source?: string;
+  text: string;
 }
 export interface StreamStatus {
   branch?: string;
@@ -499,26 +517,28 @@ export interface Usage {
   outputTokens?: number;
   costUsd?: number;
 }
-export interface Feedback {
-  by: string;
-  at: string;
-  /**
-   * Where it came from: a PR comment URL, a review, the Collaborator.
-   */
-  source?: string;
-  text: string;
-}
 export interface AssemblyStatus {
   fingerprint: string;
   commit?: string;
   pr?: number;
   at?: string;
+  /**
+   * The Director's /revise on the assembly PR; part of the assembly fingerprint, so the PM assembles again.
+   */
+  feedback?: Feedback[];
 }
 /**
- * Where event polling left off.
+ * Where event polling left off. `since` is the earliest of the per-source times; those and `seen` let the next poll skip exactly what was already read.
  */
 export interface Cursor {
   since?: string;
+  issueComments?: string;
+  reviewComments?: string;
+  pulls?: string;
+  /**
+   * Keys (ic:1, rc:2, rv:3, pr:4) of what was read at exactly the times above.
+   */
+  seen?: string[];
 }
 /**
  * The PM's reply to a new objective: alternative approaches and a recommendation. Strict-mode compatible.
@@ -709,4 +729,13 @@ export interface CriterionCheck {
   criterion: string;
   met: boolean;
   evidence: string;
+}
+/**
+ * A Specialist's answer to a person's /ask question, posted as a reply on GitHub. Strict-mode compatible.
+ */
+export interface AnswerReply {
+  /**
+   * The answer in GitHub-flavoured Markdown, for the person who asked.
+   */
+  answer: string;
 }

@@ -29,6 +29,14 @@ describe("streamReview", () => {
     expect(streamReview(project({ actions: [action("verify-stream", "s"), action("await-review", "s", ["verify-stream:p/s"])] }), undefined, "s", "x").kind).toBe("refuse");
   });
 
+  it("with engineMerge (/approve on a stream PR), also accepts a verified stream the engine would merge", () => {
+    const merging = project({ oversight: "approve-plan", actions: [action("merge-stream", "s")] });
+    expect(streamReview(merging, undefined, "s", "x").kind).toBe("refuse");
+    expect(streamReview(merging, undefined, "s", "x", { engineMerge: true })).toEqual({ kind: "accept", fingerprint: "x" });
+    const unverified = project({ oversight: "approve-plan", actions: [action("verify-stream", "s"), action("merge-stream", "s", ["verify-stream:p/s"])] });
+    expect(streamReview(unverified, undefined, "s", "x", { engineMerge: true })).toEqual({ kind: "refuse", message: "stream s is not ready for review yet: it waits on verify-stream:p/s" });
+  });
+
   it("says why not: plan not approved, project blocked, task blocked, already accepted", () => {
     const held = streamReview(project({ stage: "awaiting-approval", summary: "plan awaits the Director's choice (recommended: o1)" }), undefined, "s", "x");
     expect(held).toEqual({ kind: "refuse", message: "stream s has not started: plan awaits the Director's choice (recommended: o1)" });

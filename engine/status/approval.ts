@@ -25,15 +25,23 @@ export type ReviewDecision =
   | { kind: "already"; message: string }
   | { kind: "refuse"; message: string };
 
+export interface ReviewOptions {
+  /**
+   * Also accept a stream the engine would merge by itself (a `merge-stream` action with nothing left before it):
+   * `/approve` on a stream PR merges verified work now rather than at the next run. The CLI keeps to review-streams.
+   */
+  engineMerge?: boolean;
+}
+
 /**
  * A person may accept a stream only where the planner says it waits for exactly that: an `await-review` action with
  * nothing left before it (its tasks ran and its Collaborator verified it). Anything else gets the reason why not.
  */
-export function streamReview(plan: ProjectPlan, status: Status | undefined, stream: string, fingerprint: string): ReviewDecision {
-  const review = plan.actions.find((a) => a.kind === "await-review" && a.stream === stream);
+export function streamReview(plan: ProjectPlan, status: Status | undefined, stream: string, fingerprint: string, options: ReviewOptions = {}): ReviewDecision {
+  const review = plan.actions.find((a) => (a.kind === "await-review" || (options.engineMerge && a.kind === "merge-stream")) && a.stream === stream);
   if (review && review.after.length === 0) return { kind: "accept", fingerprint };
   if (review) return { kind: "refuse", message: `stream ${stream} is not ready for review yet: it waits on ${review.after.join(", ")}` };
-  if (plan.oversight !== "review-streams") {
+  if (plan.oversight !== "review-streams" && !options.engineMerge) {
     return { kind: "refuse", message: `project ${plan.id} has oversight '${plan.oversight}': its streams are merged by the engine once their Collaborator verifies them, not accepted by a person` };
   }
   if (plan.stage === "needs-plan" || plan.stage === "awaiting-approval") return { kind: "refuse", message: `stream ${stream} has not started: ${plan.summary}` };

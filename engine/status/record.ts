@@ -86,8 +86,10 @@ export function recordStream(status: Status, streamId: string, field: "verified"
   };
 }
 
+/** The Director's feedback on the deliverable is kept: it is part of the fingerprint just recorded. */
 export function recordAssembly(status: Status, fingerprint: string, at: string, commit?: string): Status {
-  return { ...status, assembly: { fingerprint, at, ...(commit ? { commit } : {}) } };
+  const feedback = status.assembly?.feedback;
+  return { ...status, assembly: { fingerprint, at, ...(commit ? { commit } : {}), ...(feedback ? { feedback } : {}) } };
 }
 
 /** A task attempt that ended without output: retried by a later run only if `retryable` (the provider, not the work). */

@@ -49,3 +49,20 @@ describe("GitHub workflows and the action", () => {
     }
   });
 });
+
+describe("the ateams workflow", () => {
+  it("reacts to the events people make, with least permissions, one group per project, and a matrix per stream", async () => {
+    const wf = parse(await readFile(join(REPO_ROOT, ".github", "workflows", "ateams.yml"), "utf8"));
+    expect(Object.keys(wf.on).sort()).toEqual(["issue_comment", "pull_request", "pull_request_review", "pull_request_review_comment", "push", "schedule", "workflow_dispatch"]);
+    expect(wf.permissions).toEqual({ contents: "write", "pull-requests": "write", issues: "write" });
+    expect(wf.env.OPENAI_API_KEY).toBe("${{ secrets.OPENAI_API_KEY }}");
+    expect(wf.jobs.streams.strategy.matrix).toBe("${{ fromJSON(needs.plan.outputs.streams) }}");
+    expect(wf.jobs.streams.concurrency).toEqual({ group: "ateams-${{ matrix.project }}-${{ matrix.stream }}", "cancel-in-progress": false });
+    expect(wf.jobs.reconcile.concurrency).toEqual({ group: "ateams-${{ matrix.project }}", "cancel-in-progress": false });
+    expect(wf.jobs.reconcile.needs).toEqual(["plan", "streams"]);
+    const runs = (job: { steps: { run?: string }[] }) => job.steps.map((s) => s.run ?? "").join("\n");
+    expect(runs(wf.jobs.plan)).toContain("npx ateams plan --matrix");
+    expect(runs(wf.jobs.streams)).toContain('npx ateams run --forge local --project "${{ matrix.project }}" --stream "${{ matrix.stream }}"');
+    expect(runs(wf.jobs.reconcile)).toContain('npx ateams run --forge github --project "${{ matrix.project }}"');
+  });
+});

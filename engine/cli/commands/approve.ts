@@ -3,16 +3,14 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { GitStoreError } from "../../forge/index.ts";
-import { fingerprintTasks } from "../../plan/fingerprint.ts";
-import { planAgency } from "../../plan/plan.ts";
-import { streamFingerprint } from "../../plan/plan-project.ts";
 import { loadTemplates } from "../../prompts/templates.ts";
 import { approveInText } from "../../rewrite/plan-yaml.ts";
+import { acceptStream as acceptReviewedStream } from "../../run/accept-stream.ts";
 import { trailers } from "../../run/context.ts";
 import { openWorkspace, WorkspaceError, type Workspace } from "../../run/workspace.ts";
 import type { AgencyModel, LoadedProject } from "../../spec/model.ts";
-import { chooseOption, directorHandle, streamReview } from "../../status/approval.ts";
-import { clearProjectCondition, emptyStatus, recordStream } from "../../status/record.ts";
+import { chooseOption, directorHandle } from "../../status/approval.ts";
+import { clearProjectCondition, emptyStatus } from "../../status/record.ts";
 import { serializeStatus } from "../../status/serialize.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
@@ -138,28 +136,17 @@ async function approvePlan(ws: Workspace, project: LoadedProject, requested: str
 
 /** A refusal comes back as a string (exit 1); "already accepted" as an unchanged outcome (exit 0). */
 async function acceptStream(ws: Workspace, model: AgencyModel, project: LoadedProject, stream: string, by: string, at: string): Promise<Outcome | string> {
-  const templates = await loadTemplates();
-  const [plan] = planAgency(model, templates, [project.id]).projects;
-  const prints = fingerprintTasks(model, project, templates);
-  const fingerprint = streamFingerprint(project.plan!.streams!.find((s) => s.id === stream)!, prints);
-  const decision = streamReview(plan!, project.status, stream, fingerprint);
+  const accepted = await acceptReviewedStream(ws, model, project, stream, await loadTemplates(), { by, at });
   const base = { project: project.id, decision: "stream" as const, option: null, stream, by };
-  if (decision.kind === "refuse") return `cannot accept ${project.id}/${stream}: ${decision.message}`;
-  if (decision.kind === "already") {
+  if (accepted.kind === "refused") return `cannot accept ${project.id}/${stream}: ${accepted.message}`;
+  if (accepted.kind === "already") {
     const a = project.status!.streams![stream]!.accepted!;
-    return { ...base, by: a.by ?? by, at: a.at, changed: false, commit: a.commit ?? null, message: `${project.id}: ${decision.message}; nothing to do` };
+    return { ...base, by: a.by ?? by, at: a.at, changed: false, commit: a.commit ?? null, message: `${project.id}: ${accepted.message}; nothing to do` };
   }
-  const tr = trailers({ project: project.id, kind: "accept", stream, fingerprint });
-  const branch = ws.streamBranchOf(project.id, stream);
-  const merged = await ws.mergeStream(project.id, stream, `ateams: merge ${project.id}/${stream}, accepted by ${by}`, tr);
-  if (merged.status === "conflict") {
-    return `cannot accept ${project.id}/${stream}: merging ${branch} into ${ws.workingBranch} conflicts in ${merged.paths.join(", ")}; resolve it with \`git merge ${branch}\`, then approve again`;
+  if (accepted.kind === "conflict") {
+    return `cannot accept ${project.id}/${stream}: merging ${accepted.branch} into ${ws.workingBranch} conflicts in ${accepted.paths.join(", ")}; resolve it with \`git merge ${accepted.branch}\`, then approve again`;
   }
-  const status = recordStream(project.status ?? emptyStatus(project.id), stream, "accepted", fingerprint, at, by, merged.sha);
-  // The project waits for review only while some other stream still does.
-  const othersWaiting = plan!.actions.some((a) => a.kind === "await-review" && a.stream !== stream);
-  const next = othersWaiting ? status : clearProjectCondition(status, "AwaitingApproval", "StreamsAwaitingReview");
-  const result = await ws.commitWorking([{ path: ws.repoPath(project.statusFile), content: serializeStatus(next) }], `ateams: ${project.id}/${stream} accepted by ${by}`, tr);
-  const how = merged.status === "merged" ? `merged ${branch} into ${ws.workingBranch}` : `${branch} was already part of ${ws.workingBranch}`;
+  const result = await ws.commitWorking([{ path: ws.repoPath(project.statusFile), content: serializeStatus(accepted.status) }], `ateams: ${project.id}/${stream} accepted by ${by}`, accepted.trailers);
+  const how = accepted.merged.status === "merged" ? `merged ${accepted.branch} into ${ws.workingBranch}` : `${accepted.branch} was already part of ${ws.workingBranch}`;
   return { ...base, at, changed: true, commit: result.sha, message: `${project.id}/${stream} accepted by ${by}: ${how}, recorded in ${result.sha.slice(0, 7)}` };
 }

@@ -5,14 +5,16 @@ import { renderTable, formatTokens, formatUsd } from "../../plan/render-table.ts
 import { loadTemplates } from "../../prompts/templates.ts";
 import { createProgress } from "../../run/progress.ts";
 import { missingProvider } from "../../run/providers.ts";
-import { InvalidSpecsError, runAgency } from "../../run/run-agency.ts";
+import { InvalidSpecsError, runAgency, type RunReport } from "../../run/run-agency.ts";
+import { githubSettingsFrom } from "../../github-run/context.ts";
+import { actionsEvent, runGitHub } from "../../github-run/run-github.ts";
 import { WorkspaceError } from "../../run/workspace.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { writeJobSummary } from "../job-summary.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
 import { loadOrReport, reportDiagnostics } from "../report.ts";
 
-export const RUN_HELP = `Usage: ateams run [--agency <dir>] [--project <id>]... [--stream <id>]... [--concurrency <n>] [--json] [--verbose]
+export const RUN_HELP = `Usage: ateams run [--agency <dir>] [--project <id>]... [--stream <id>]... [--forge local|github] [--concurrency <n>] [--json] [--verbose]
 
 Reconciles the agency: the PM plans projects that need it, Specialists work their tasks in
 parallel streams, Collaborators check and send work back, streams merge, the PM assembles.
@@ -28,6 +30,8 @@ Options:
   --agency <dir>       the agency directory (default: ./agency), inside a git repository
   --project <id>       only this project (repeatable)
   --stream <id>        only these streams' tasks and stream checks (repeatable): a fan-out job
+  --forge <f>          local (commits only) or github (take in comments and /commands, push, open and update
+                       pull requests); default: github inside GitHub Actions, local elsewhere
   --concurrency <n>    model calls in flight at once (default: agency budgets.concurrency, or 4)
   --json               print the run report as JSON on stdout
   --verbose            also print one line per model call
@@ -42,6 +46,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     ...COMMON_OPTIONS,
     project: { type: "string", multiple: true },
     stream: { type: "string", multiple: true },
+    forge: { type: "string" },
     concurrency: { type: "string" },
     json: { type: "boolean", default: false },
     verbose: { type: "boolean", default: false },
@@ -64,15 +69,26 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     return io.env.GITHUB_ACTIONS === "true" ? EXIT.invalid : EXIT.ok;
   }
   const progress = createProgress((l) => io.stderr(l), { tty: io.isTTY, verbose: values.verbose, annotate: io.env.GITHUB_ACTIONS === "true" });
+  const github = githubSettingsFrom(io.env);
+  const forge = values.forge ?? (io.env.GITHUB_ACTIONS === "true" && github && !values.stream ? "github" : "local");
+  if (forge !== "local" && forge !== "github") throw new UsageError(`--forge must be local or github (got '${forge}')`);
+  if (forge === "github" && !github) throw new UsageError("--forge github needs GITHUB_TOKEN and GITHUB_REPOSITORY (owner/name), as GitHub Actions provides them");
   try {
-    const report = await runAgency({
+    const options = {
       agencyDir: resolve(io.cwd, values.agency),
       ...(values.project ? { projects: values.project } : {}),
       ...(values.stream ? { streams: values.stream } : {}),
       ...(concurrency ? { concurrency } : {}),
       env: io.env,
       progress,
-    });
+    };
+    let report: RunReport;
+    if (forge === "github") {
+      const event = await actionsEvent(io.env);
+      const gh = await runGitHub({ ...options, github: github!, ...(event ? { event } : {}) });
+      io.stderr(`github: ${gh.intake.events} event(s), ${gh.intake.commands} command(s); PRs ${gh.publish.created} opened, ${gh.publish.updated} updated; pushed ${gh.pushed.join(", ") || "nothing"}\n`);
+      report = gh;
+    } else report = await runAgency(options);
     await writeJobSummary(io.env, report);
     if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else {

@@ -1,0 +1,136 @@
+// What intake reads and writes while it works through a batch of events: each project's status.yaml and
+// plan.yaml and the roles' lesson files, as they stand after the events applied so far. One event's changes are
+// written in one commit on the working branch; a write that changes nothing makes no commit. The agency model
+// handed to dispatch and the planner is rebuilt from this state, so the second comment of a batch sees what the
+// first one did.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import type { FileChange, Trailers } from "../forge/index.ts";
+import { schemaRefFor } from "../rewrite/schema-ref.ts";
+import type { Workspace } from "../run/workspace.ts";
+import type { AgencyModel, LoadedProject } from "../spec/model.ts";
+import type { Plan, Status } from "../spec/types.gen.ts";
+import { emptyStatus } from "../status/record.ts";
+import { serializeStatus } from "../status/serialize.ts";
+
+export interface StateChanges {
+  statuses?: ReadonlyMap<string, Status>;
+  /** plan.yaml text by project. */
+  plans?: ReadonlyMap<string, string>;
+  /** Lesson files by repository path. */
+  memory?: ReadonlyMap<string, string | undefined>;
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+export class IntakeState {
+  readonly #ws: Workspace;
+  readonly #base: AgencyModel;
+  readonly #statuses = new Map<string, Status>();
+  readonly #plans = new Map<string, { text: string | undefined; parsed?: Plan }>();
+  readonly #memory = new Map<string, string | undefined>();
+  #model: AgencyModel | undefined;
+
+  constructor(ws: Workspace, model: AgencyModel) {
+    this.#ws = ws;
+    this.#base = model;
+  }
+
+  get ws(): Workspace {
+    return this.#ws;
+  }
+
+  #project(id: string): LoadedProject {
+    const p = this.#base.projects.get(id);
+    if (!p) throw new Error(`no project '${id}' in the agency`);
+    return p;
+  }
+
+  /** The project's status as last written (an empty one when it has none yet). */
+  status(project: string): Status {
+    return this.#statuses.get(project) ?? this.#project(project).status ?? emptyStatus(project);
+  }
+
+  /** plan.yaml as it stands in the working tree (undefined before the PM has proposed). */
+  planText(project: string): string | undefined {
+    let plan = this.#plans.get(project);
+    if (!plan) this.#plans.set(project, (plan = { text: readText(this.#project(project).planFile) }));
+    return plan.text;
+  }
+
+  /** Repository path of a role's lessons: agency/memory/roles/<role>.md, as the loader reads them. */
+  memoryPath(role: string): string {
+    return this.#ws.repoPath(join(this.#base.dir, "memory", "roles", `${role}.md`));
+  }
+
+  memoryText(path: string): string | undefined {
+    if (!this.#memory.has(path)) this.#memory.set(path, readText(join(this.#ws.repoRoot, path)));
+    return this.#memory.get(path);
+  }
+
+  /** The agency as loaded, with the statuses, plans and lessons written since. */
+  model(): AgencyModel {
+    if (this.#model) return this.#model;
+    const base = this.#base;
+    const projects = new Map<string, LoadedProject>();
+    for (const [id, p] of base.projects) {
+      const status = this.#statuses.get(id);
+      const plan = this.#plans.get(id)?.parsed;
+      projects.set(id, status || plan ? { ...p, ...(status ? { status } : {}), ...(plan ? { plan } : {}) } : p);
+    }
+    const lessons = new Map(base.lessons);
+    for (const [path, text] of this.#memory) {
+      const role = /\/memory\/roles\/([^/]+)\.md$/.exec(`/${path}`)?.[1];
+      if (role && text !== undefined) lessons.set(role, text);
+    }
+    return (this.#model = { ...base, projects, lessons });
+  }
+
+  /** The files `changes` would write: only those whose content differs from what is there now. */
+  files(changes: StateChanges): FileChange[] {
+    const out: FileChange[] = [];
+    for (const [id, next] of changes.statuses ?? []) {
+      const p = this.#project(id);
+      const ref = schemaRefFor(p.statusFile, this.#ws.repoRoot, "status");
+      // A project without status.yaml reads as an empty status: leaving it empty writes no file.
+      const text = serializeStatus(next, ref);
+      if (serializeStatus(this.status(id), ref) !== text) out.push({ path: this.#ws.repoPath(p.statusFile), content: text });
+    }
+    for (const [id, text] of changes.plans ?? []) {
+      if (text !== this.planText(id)) out.push({ path: this.#ws.repoPath(this.#project(id).planFile), content: text });
+    }
+    for (const [path, text] of changes.memory ?? []) {
+      if (text !== undefined && text !== this.memoryText(path)) out.push({ path, content: text });
+    }
+    return out;
+  }
+
+  /**
+   * Writes `changes` in one commit on the working branch and takes them as the new state. Resolves to the commit,
+   * or undefined when nothing differed (no commit is made).
+   */
+  async commit(changes: StateChanges, message: string, trailers: Trailers): Promise<string | undefined> {
+    const files = this.files(changes);
+    if (!files.length) return undefined;
+    const result = await this.#ws.commitWorking(files, message, trailers);
+    for (const [id, status] of changes.statuses ?? []) this.#statuses.set(id, status);
+    for (const [id, text] of changes.plans ?? []) this.#plans.set(id, { text, parsed: parse(text) as Plan });
+    for (const [path, text] of changes.memory ?? []) if (text !== undefined) this.#memory.set(path, text);
+    this.#model = undefined;
+    return result.changed ? result.sha : undefined;
+  }
+
+  /** After a merge brought other files into the working branch: plan and lessons are read afresh when needed. */
+  forgetFiles(): void {
+    for (const [id, plan] of this.#plans) if (!plan.parsed) this.#plans.delete(id);
+    this.#memory.clear();
+    this.#model = undefined;
+  }
+}

@@ -1,0 +1,153 @@
+// `ateams run --forge github`: the reconcile loop with GitHub as the place people work. In order:
+//   fetch the engine's branches → take in events (comments, reviews, /commands) → prepare plan-approval branches →
+//   reconcile (runAgency, deliverable on its own branch) → push → open or update the pull requests → record their
+//   numbers. Every step is idempotent, so Actions can run it on every event and on a schedule.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { createGitHubClient, readEvent, type AgencyEvent, type GitHubForge } from "../github/index.ts";
+import { planAgency } from "../plan/plan.ts";
+import { loadTemplates } from "../prompts/templates.ts";
+import { Budget } from "../run/budget.ts";
+import type { Progress } from "../run/progress.ts";
+import { createModelRegistry } from "../run/providers.ts";
+import { InvalidSpecsError, runAgency, type RunOptions, type RunReport } from "../run/run-agency.ts";
+import { StatusStore } from "../run/status-store.ts";
+import { openWorkspace, type Workspace } from "../run/workspace.ts";
+import { loadAgency } from "../spec/load-agency.ts";
+import type { AgencyModel } from "../spec/model.ts";
+import { setCondition } from "../status/record.ts";
+import type { GitHubRunContext, GitHubSettings } from "./context.ts";
+import { runIntake, type IntakeReport } from "./intake-run.ts";
+import { preparePlanBranches } from "./plan-branch.ts";
+import { publishPullRequests, type PublishReport } from "./publish.ts";
+import { branchesToPush, fetchEngineBranches } from "./sync-remote.ts";
+import { parseBranchName } from "../forge/index.ts";
+
+export interface GitHubRunOptions extends RunOptions {
+  github: GitHubSettings;
+  /** The Actions event to take in; without one (outside Actions, or on a schedule) comments are polled. */
+  event?: AgencyEvent;
+  remote?: string;
+  /** Tests: a forge built on the fake GitHub. */
+  forge?: GitHubForge;
+}
+
+export interface GitHubRunReport extends RunReport {
+  intake: IntakeReport;
+  publish: PublishReport;
+  pushed: string[];
+}
+
+export async function runGitHub(opts: GitHubRunOptions): Promise<GitHubRunReport> {
+  const remote = opts.remote ?? "origin";
+  const ws = await openWorkspace(opts.agencyDir);
+  const templates = await loadTemplates();
+  const now = opts.now ?? (() => new Date().toISOString().replace(/\.\d{3}Z$/, "Z"));
+  const forge = opts.forge ?? createGitHubClient({ token: opts.github.token, owner: opts.github.owner, repo: opts.github.repo, baseUrl: opts.github.apiUrl });
+  const ctx: GitHubRunContext = {
+    forge,
+    owner: opts.github.owner,
+    repo: opts.github.repo,
+    serverUrl: opts.github.serverUrl,
+    remote,
+    base: ws.workingBranch,
+    ws,
+    templates,
+    progress: opts.progress,
+    now,
+  };
+  const load = async (w: Workspace): Promise<AgencyModel> => {
+    const r = await loadAgency(opts.agencyDir, { observeOutputs: w.observeOutputs });
+    if (!r.ok) throw new InvalidSpecsError(r.diagnostics);
+    return r.model;
+  };
+
+  const fetched = await fetchEngineBranches(ws, remote);
+  if (fetched.updated.length) opts.progress.emit({ kind: "info", project: "-", text: `fetched ${fetched.updated.join(", ")}` });
+
+  // People first: what they said since the last run is recorded before anything is planned.
+  let model = await load(ws);
+  const intake = await runIntake(ctx, model, opts.event ? { event: opts.event } : { poll: true }, {
+    agents: { models: createModelRegistry(model.spec, { env: opts.env, cacheDir: join(ws.repoRoot, ".ateams", "cache"), ...(opts.createModel ? { create: opts.createModel } : {}) }), budget: new Budget(model.spec) },
+  });
+  model = await load(ws);
+  const plans = await preparePlanBranches(ws, model);
+
+  const report = await runAgency({ ...opts, deliverAssembly: "branch" });
+
+  // Publish: push what changed, then make the pull requests say so.
+  const fresh = await openWorkspace(opts.agencyDir);
+  model = await load(fresh);
+  await closeDecidedPlanPullRequests(ctx, model, plans.decided);
+  const pushed = await pushAll(fresh, remote);
+  const planned = planAgency(model, templates, opts.projects);
+  const publish = await publishPullRequests({ ...ctx, ws: fresh }, model, planned);
+  if (await recordPullRequests(fresh, model, publish, now())) pushed.push(...(await pushAll(fresh, remote)));
+  return { ...report, intake, publish, pushed };
+}
+
+async function pushAll(ws: Workspace, remote: string): Promise<string[]> {
+  const remotes = (await import("simple-git")).simpleGit(ws.repoRoot);
+  if (!(await remotes.raw(["remote"])).split("\n").includes(remote)) return [];
+  const branches = [...(await branchesToPush(ws, remote)), ws.workingBranch];
+  const pushed: string[] = [];
+  for (const b of branches) {
+    const before = await ws.store.resolveRef(`refs/remotes/${remote}/${b}`);
+    const r = await ws.store.push(b, remote);
+    if (r.sha !== before) pushed.push(b);
+  }
+  return pushed;
+}
+
+/** A plan chosen on the working branch (by /approve) makes its approval PR moot: close it, saying why. */
+async function closeDecidedPlanPullRequests(ctx: GitHubRunContext, model: AgencyModel, projects: string[]): Promise<void> {
+  for (const id of projects) {
+    const head = `ateams/${id}/plan`;
+    const open = (await ctx.forge.listPullRequests({ state: "open", head: `${ctx.owner}:${head}` })).filter((p) => p.head === head);
+    for (const pr of open) {
+      const chosen = model.projects.get(id)?.plan?.chosen;
+      await ctx.forge.createIssueComment(pr.number, `The plan was approved with \`${chosen}\`; this pull request is no longer needed.`);
+      await ctx.forge.updatePullRequest(pr.number, { state: "closed" });
+    }
+  }
+}
+
+/** PR numbers into status.yaml (so the next run finds them without a search), rejected PRs as conditions. */
+async function recordPullRequests(ws: Workspace, model: AgencyModel, publish: PublishReport, at: string): Promise<boolean> {
+  const before = await ws.store.resolveRef("HEAD");
+  for (const project of model.projects.values()) {
+    const store = new StatusStore(ws, project);
+    const rejected = publish.rejected.filter((r) => r.project === project.id);
+    await store.update(
+      (s) => {
+        let next = s;
+        for (const [branch, number] of publish.prs) {
+          const b = parseBranchName(branch);
+          if (!b || b.project !== project.id) continue;
+          if (b.kind === "plan" && next.plan?.pr !== number) next = { ...next, plan: { ...next.plan, pr: number } };
+          if (b.kind === "assembly" && next.assembly && next.assembly.pr !== number) next = { ...next, assembly: { ...next.assembly, pr: number } };
+          if (b.kind === "stream" && next.streams?.[b.stream]?.pr !== number) next = { ...next, streams: { ...next.streams, [b.stream]: { ...next.streams?.[b.stream], pr: number } } };
+        }
+        for (const r of rejected) {
+          if (r.kind !== "stream" || !r.stream) continue;
+          const prior = next.streams?.[r.stream] ?? {};
+          const conditions = setCondition(prior.conditions, { type: "Blocked", status: "True", reason: "PullRequestRejected", message: `#${r.number} was closed without merging: edit the plan, or /unblock to try again` }, at);
+          next = { ...next, streams: { ...next.streams, [r.stream]: { ...prior, conditions } } };
+        }
+        return next;
+      },
+      `ateams: ${project.id} pull requests recorded`,
+      { "Ateams-Project": project.id, "Ateams-Kind": "status" },
+    );
+    await store.flush();
+  }
+  return (await ws.store.resolveRef("HEAD")) !== before;
+}
+
+/** The Actions event, if this run was started by one the engine takes in. */
+export async function actionsEvent(env: NodeJS.ProcessEnv): Promise<AgencyEvent | undefined> {
+  if (env.GITHUB_ACTIONS !== "true" || !env.GITHUB_EVENT_PATH) return undefined;
+  return readEvent(env, (p) => readFile(p, "utf8"));
+}
+
+export type { Progress };
