@@ -8,7 +8,7 @@ import { performance } from "node:perf_hooks";
 import { parse } from "yaml";
 import { planAgency } from "../engine/plan/plan.ts";
 import { loadTemplates } from "../engine/prompts/templates.ts";
-import { loadAgency } from "../engine/spec/load-agency.ts";
+import { clearParseCache, loadAgency } from "../engine/spec/load-agency.ts";
 import { parseYaml } from "../engine/spec/parse-yaml.ts";
 import { settle } from "../test/support/agency-fixture.ts";
 import { runBenchmarks } from "./run-bench.ts";
@@ -56,6 +56,7 @@ try {
   });
   let planned = -1;
   const loadPlan = await median(async () => {
+    clearParseCache(); // a cold load, as `ateams plan` in a fresh process does
     const r = await loadAgency(agency);
     if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join("\n"));
     planned = planAgency(r.model, templates).totals.actions;

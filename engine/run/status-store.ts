@@ -19,6 +19,8 @@ interface Pending {
   files: Map<string, FileChange>;
 }
 
+const GATHER_MS = 100;
+
 export class StatusStore {
   #status: Status;
   #text: string;
@@ -92,7 +94,9 @@ export class StatusStore {
       return;
     }
     this.#pending = { message, trailers, files: new Map(files.map((f) => [f.path, f])) };
-    this.#flushing = this.#flushing.then(() => this.#commitPending());
+    // A short gather window: updates that arrive together (parallel streams finishing) share one commit. The
+    // working tree already has them, and stream work is committed on its branch, so nothing waits on this.
+    this.#flushing = this.#flushing.then(() => new Promise((r) => setTimeout(r, GATHER_MS))).then(() => this.#commitPending());
   }
 
   async #commitPending(): Promise<void> {

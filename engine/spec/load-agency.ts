@@ -44,14 +44,15 @@ export async function loadAgency(agencyDir: string, opts: LoadOptions = {}): Pro
       diags.push(src);
       return undefined;
     }
-    const parsed = parseYaml(src.text, file);
+    const hit = parsedCache.get(file);
+    const { parsed, problems } =
+      hit && hit.text === src.text && hit.kind === kind ? hit : remember(file, kind, src.text);
     if (Array.isArray(parsed)) {
       for (const d of parsed) diags.push(d);
       return undefined;
     }
     sources.set(file, parsed);
     for (const w of parsed.warnings) diags.push(w);
-    const problems = validateDoc(kind, parsed);
     for (const d of capPerFile(problems)) diags.push(d);
     return { parsed, value: parsed.value as T, valid: problems.length === 0 };
   }
@@ -137,6 +138,28 @@ export async function loadAgency(agencyDir: string, opts: LoadOptions = {}): Pro
   for (const d of crossCheck(model, sources, { roleIds, projectIds, rolesUnreadable })) diags.push(d);
   if (hasErrors(diags)) return fail(diags);
   return { ok: true, model, warnings: sortDiagnostics(diags) };
+}
+
+/**
+ * Parsed and validated files by path, reused while their text is unchanged: a run re-loads the agency after every
+ * finished action, and only status.yaml (and rarely plan.yaml) changes between loads. Keyed on the full text, so a
+ * hit is exactly what parsing again would give; values are frozen by the model, so sharing them is safe.
+ */
+const parsedCache = new Map<string, { text: string; kind: SpecKind; parsed: ParsedYaml | Diagnostic[]; problems: Diagnostic[] }>();
+const MAX_CACHED_FILES = 10_000;
+
+/** For measurements of a cold load (npm run bench), and for tests. */
+export function clearParseCache(): void {
+  parsedCache.clear();
+}
+
+function remember(file: string, kind: SpecKind, text: string) {
+  const parsed = parseYaml(text, file);
+  const problems = Array.isArray(parsed) ? [] : validateDoc(kind, parsed);
+  if (parsedCache.size >= MAX_CACHED_FILES) parsedCache.clear();
+  const entry = { text, kind, parsed, problems };
+  parsedCache.set(file, entry);
+  return entry;
 }
 
 function fail(diags: Diagnostic[]): LoadResult {
