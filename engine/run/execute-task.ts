@@ -10,7 +10,7 @@ import type { Action } from "../plan/types.ts";
 import { collaboratorView, pmView, specialistIdOf, specialistView } from "../prompts/views.ts";
 import { replanTaskInText } from "../rewrite/plan-yaml.ts";
 import { gitBlobId } from "../spec/load-agency.ts";
-import type { AgencyModel, LoadedProject } from "../spec/model.ts";
+import { outputKey, type AgencyModel, type LoadedProject } from "../spec/model.ts";
 import type { CollaboratorVerdict, SpecialistWorkReply } from "../spec/types.gen.ts";
 import { recordTaskDone, recordTaskEscalated, recordTaskFailed, setProjectCondition } from "../status/record.ts";
 import { trailers, type RunContext } from "./context.ts";
@@ -62,8 +62,19 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
   if (prior) {
     const files: FileText[] = [];
     for (const o of task.outputs) files.push({ path: o.path, content: (await ws.store.readFile(prior.sha, outputPath(o.path))) ?? "" });
-    await record(files, undefined, prior.sha, 0, prior.trailers["Ateams-Model"] ?? routing.model, routing.tier);
-    ctx.progress.emit({ kind: "done", project: project.id, action: task.id, text: `recovered from commit ${prior.sha.slice(0, 8)} (no model call)` });
+    // The outputs seen now must be that commit's: a deleted file, or a newer version from other inputs since, is
+    // put back from it (a commit, still no model call).
+    const current = files.every((f) => project.outputs.get(outputKey(stream.id, f.path))?.blob === gitBlobId(Buffer.from(f.content)));
+    let sha = prior.sha;
+    if (!current) {
+      sha = (
+        await withBranchLock(branch, () =>
+          ws.commitStream(project.id, stream.id, files.map((f) => ({ path: outputPath(f.path), content: f.content })), `${project.id}/${task.id}: ${task.title} (restored from ${prior.sha.slice(0, 8)})`, prior.trailers),
+        )
+      ).sha;
+    }
+    await record(files, usageFromTrailers(prior.trailers), sha, 0, prior.trailers["Ateams-Model"] ?? routing.model, routing.tier);
+    ctx.progress.emit({ kind: "done", project: project.id, action: task.id, text: `${current ? "recovered from" : "restored from"} commit ${prior.sha.slice(0, 8)} (no model call)` });
     return "adopted";
   }
 
@@ -104,14 +115,22 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
     rounds.push({ round, model: work.model, work: work.value, verdict });
 
     if (verdict.verdict === "pass") {
-      const log = await appendLog(ctx, project, stream.id, specialist, formatLogEntry({ task, specialist, model: work.model, tier: work.tier, rounds, at: ctx.now(), human }));
-      const commit = await ws.commitStream(
-        project.id,
-        stream.id,
-        [...files.map((f) => ({ path: outputPath(f.path), content: f.content })), log],
-        `${project.id}/${task.id}: ${task.title}\n\n${work.value.summary}`,
-        trailers({ project: project.id, kind: "task", stream: stream.id, task: task.id, role: task.role, model: work.model, fingerprint: fp.fingerprint }),
-      );
+      // Reading the log and committing it are one step per branch: two tasks of one specialist finishing together
+      // must both keep their entry.
+      const commit = await withBranchLock(branch, async () => {
+        const log = await appendLog(ctx, project, stream.id, specialist, formatLogEntry({ task, specialist, model: work.model, tier: work.tier, rounds, at: ctx.now(), human }));
+        return ws.commitStream(
+          project.id,
+          stream.id,
+          [...files.map((f) => ({ path: outputPath(f.path), content: f.content })), log],
+          `${project.id}/${task.id}: ${task.title}\n\n${work.value.summary}`,
+          {
+            ...trailers({ project: project.id, kind: "task", stream: stream.id, task: task.id, role: task.role, model: work.model, fingerprint: fp.fingerprint }),
+            // What the work cost travels with it, so a run that adopts this commit (a fan-out job's) counts it.
+            "Ateams-Usage": `${usage.calls} calls, ${usage.inputTokens} in, ${usage.outputTokens} out, $${usage.costUsd.toFixed(6)}`,
+          },
+        );
+      });
       await record(files, usage, commit.sha, round - 1, work.model, work.tier);
       ctx.progress.emit({ kind: "done", project: project.id, action: task.id, text: `[${specialist}] ${work.model}, ${round - 1} revision(s), ${usage.inputTokens + usage.outputTokens} tokens, $${usage.costUsd.toFixed(4)}, ${((Date.now() - started) / 1000).toFixed(1)}s` });
       return "done";
@@ -191,4 +210,20 @@ async function handleBlocker(ctx: RunContext, model: AgencyModel, project: Loade
   );
   ctx.progress.emit({ kind: "blocked", project: project.id, action: task.id, text: `question for the Director: ${question}` });
   return "blocked";
+}
+
+const branchLocks = new Map<string, Promise<unknown>>();
+
+/** Serialises read-modify-commit steps on one branch within this process. */
+function withBranchLock<T>(branch: string, work: () => Promise<T>): Promise<T> {
+  const prior = branchLocks.get(branch) ?? Promise.resolve();
+  const next = prior.then(work, work);
+  branchLocks.set(branch, next.catch(() => undefined));
+  return next;
+}
+
+/** The usage a task commit carries (see Ateams-Usage), so adopting it keeps the books right. */
+export function usageFromTrailers(t: Record<string, string>): CallUsage | undefined {
+  const m = /^(\d+) calls, (\d+) in, (\d+) out, \$([\d.]+)$/.exec(t["Ateams-Usage"] ?? "");
+  return m ? { calls: Number(m[1]), inputTokens: Number(m[2]), outputTokens: Number(m[3]), costUsd: Number(m[4]) } : undefined;
 }

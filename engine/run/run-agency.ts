@@ -27,8 +27,8 @@ export interface RunOptions {
   agencyDir: string;
   projects?: string[];
   /**
-   * Only these streams' task work (run-task, verify-stream): a fan-out job in Actions. Its status stays local;
-   * the stream branch carries the commits, which the full run adopts by their trailers.
+   * Only these streams' tasks: a fan-out job in Actions. Its status stays local; the stream branch carries the
+   * commits (with their usage in trailers), which the full run adopts without a model call.
    */
   streams?: string[];
   concurrency?: number;
@@ -112,7 +112,7 @@ export async function runAgency(opts: RunOptions): Promise<RunReport> {
     budget.seed(p.id, p.status?.usage);
     await ctx.status(p).adoptUncommitted(p.id);
     // A budget block is re-evaluated by every run: raising the budget, or a new run's allowance, lifts it.
-    if (p.status?.conditions?.some((c) => c.type === "Blocked" && c.status === "True" && c.reason === "BudgetExceeded")) {
+    if (p.status?.conditions?.some((c) => c.type === "Blocked" && c.status === "True" && c.reason === "BudgetExceeded") && budgetAllows(budget, p)) {
       await ctx.status(p).update((s) => clearProjectCondition(s, "Blocked", "BudgetExceeded"), `ateams: ${p.id} budget re-evaluated`, trailers({ project: p.id, kind: "status" }));
       model = await load();
     }
@@ -170,7 +170,7 @@ export async function runAgency(opts: RunOptions): Promise<RunReport> {
           if (inflight.size >= concurrency) break;
           const key = `${a.id}@${a.fingerprint ?? ""}`;
           if (!EXECUTABLE.has(a.kind) || inflight.has(a.id) || attempted.has(key)) continue;
-          if (opts.streams?.length && !(a.stream && opts.streams.includes(a.stream) && (a.kind === "run-task" || a.kind === "verify-stream"))) continue;
+          if (opts.streams?.length && !(a.stream && opts.streams.includes(a.stream) && a.kind === "run-task")) continue;
           if (a.after.some((d) => ids.has(d))) continue;
           attempted.add(key);
           actionsRun++;
@@ -190,10 +190,25 @@ export async function runAgency(opts: RunOptions): Promise<RunReport> {
     // An action that finished while the last plan was being made is not in it: plan again before deciding.
     if (inflight.size > 0) await Promise.race(inflight.values());
     plannedAt = completed;
-    model = await load();
-    plan = planAgency(model, templates, only);
+    try {
+      model = await load();
+      plan = planAgency(model, templates, only);
+    } catch (e) {
+      // A spec broken mid-run (a half-saved file): launch nothing more, let running actions finish and record
+      // what they did, then report it.
+      stopAll = true;
+      await Promise.allSettled(inflight.values());
+      for (const s of stores.values()) await s.flush().catch(() => undefined);
+      throw e;
+    }
   }
 
+  // Work the plan still wants, every piece of it already tried in this run: say so rather than exit 0.
+  const stuck = plan.projects
+    .filter((p) => !stoppedProjects.has(p.id))
+    .flatMap((p) => p.actions)
+    .filter((a) => EXECUTABLE.has(a.kind) && (!opts.streams?.length || (a.stream && opts.streams.includes(a.stream) && a.kind === "run-task")));
+  if (!stopAll && stuck.length && !failures.length) failures.push(`no progress on ${stuck.map((a) => a.id).join(", ")}: each was already tried in this run`);
   if (!stopAll) await settleConditions(ctx, model, plan);
   for (const s of stores.values()) {
     try {
@@ -278,5 +293,15 @@ async function settleConditions(ctx: RunContext, model: AgencyModel, plan: Recon
       `ateams: ${p.id} ${p.stage}`,
       trailers({ project: p.id, kind: "status" }),
     );
+  }
+}
+
+/** Whether the project may spend now; a block that still holds stays as it is (no commit just to re-set it). */
+function budgetAllows(budget: Budget, project: LoadedProject): boolean {
+  try {
+    budget.check(project.spec);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -144,8 +144,18 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
     },
     observeOutputs,
     commitWorking: (files, message, trailers, opts) => moved(store.commitFiles({ branch: workingBranch, files, message, trailers, ...(opts ?? {}) })),
-    commitStream: (project, stream, files, message, trailers) =>
-      moved(store.commitFiles({ branch: branchOf(project, stream), base: workingBranch, files, message, trailers })),
+    async commitStream(project, stream, files, message, trailers) {
+      // A stream already merged restarts from the working branch (a fast-forward of its ref), so new work builds on
+      // what people changed since, not on the stream's old tip.
+      const branch = branchOf(project, stream);
+      const tip = await store.resolveRef(branch);
+      const head = await store.resolveRef("HEAD");
+      if (tip && head && tip !== head && !(await streamPending(project, stream))) {
+        await git.raw(["update-ref", `refs/heads/${branch}`, head, tip]);
+        generation++;
+      }
+      return moved(store.commitFiles({ branch, base: workingBranch, files, message, trailers }));
+    },
     commitBranch: (branch, files, message, trailers) => moved(store.commitFiles({ branch, base: workingBranch, files, message, trailers })),
     mergeStream: (project, stream, message, trailers) => moved(store.mergeBranch({ source: branchOf(project, stream), into: workingBranch, message, trailers })),
   };
