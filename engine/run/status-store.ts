@@ -3,7 +3,7 @@
 // commit is in flight go into the next commit together, so parallel streams finishing at the same moment cost one
 // commit, not one each. Stream work is already committed on its branch before its status is recorded, so a run
 // killed between the two loses nothing: the next run adopts that commit by its trailers.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { FileChange, Trailers } from "../forge/index.ts";
 import type { LoadedProject } from "../spec/model.ts";
@@ -30,9 +30,12 @@ export class StatusStore {
   readonly #ws: Workspace;
   readonly #file: string;
   readonly #schemaRef: string;
+  readonly #journalFile: string;
+  readonly #journal = new Set<string>();
 
   constructor(ws: Workspace, project: LoadedProject) {
     this.#ws = ws;
+    this.#journalFile = join(ws.repoRoot, ".ateams", "pending", `${project.id}.json`);
     this.#file = ws.repoPath(project.statusFile);
     this.#schemaRef = schemaRefFor(project.statusFile, ws.repoRoot, "status");
     this.#status = project.status ?? emptyStatus(project.id);
@@ -53,14 +56,21 @@ export class StatusStore {
    * so what the working tree says is also what git says.
    */
   async adoptUncommitted(project: string): Promise<void> {
-    let onDisk: string | undefined;
-    try {
-      onDisk = readFileSync(join(this.#ws.repoRoot, this.#file), "utf8");
-    } catch {
-      return;
+    // status.yaml, and every other file the engine wrote but had not committed yet (journalled in .ateams/).
+    const paths = new Set([this.#file, ...readJournal(this.#journalFile)]);
+    const files: FileChange[] = [];
+    for (const path of paths) {
+      let onDisk: string | undefined;
+      try {
+        onDisk = readFileSync(join(this.#ws.repoRoot, path), "utf8");
+      } catch {
+        continue;
+      }
+      if (onDisk !== (await this.#ws.store.readFile("HEAD", path))) files.push({ path, content: onDisk });
     }
-    if (onDisk === (await this.#ws.store.readFile("HEAD", this.#file))) return;
-    this.#enqueue(`ateams: ${project} status recorded before an interrupted run`, { "Ateams-Project": project, "Ateams-Kind": "status" }, [{ path: this.#file, content: onDisk }]);
+    for (const f of files) this.#journal.add(f.path);
+    if (files.length) this.#enqueue(`ateams: ${project} files written before an interrupted run`, { "Ateams-Project": project, "Ateams-Kind": "status" }, files);
+    else writeJournal(this.#journalFile, this.#journal);
   }
 
   /**
@@ -72,6 +82,9 @@ export class StatusStore {
     const text = serializeStatus(next, this.#schemaRef);
     if (text === this.#text && files.length === 0) return;
     const all = text === this.#text ? files : [...files, { path: this.#file, content: text }];
+    // Journal first: a run killed before the commit leaves a list of what to commit next time.
+    for (const f of all) this.#journal.add(f.path);
+    writeJournal(this.#journalFile, this.#journal);
     for (const f of all) {
       const abs = join(this.#ws.repoRoot, f.path);
       mkdirSync(dirname(abs), { recursive: true });
@@ -107,6 +120,17 @@ export class StatusStore {
     try {
       // The files are in the working tree already, possibly newer than this commit: only the index is updated.
       await this.#ws.commitWorking([...p.files.values()], joined, p.trailers, { writeWorktree: false });
+      // Committed: off the journal, unless the working tree has a newer version already (the next commit's).
+      for (const f of p.files.values()) {
+        let onDisk: string | undefined;
+        try {
+          onDisk = readFileSync(join(this.#ws.repoRoot, f.path), "utf8");
+        } catch {
+          onDisk = undefined;
+        }
+        if (f.content === null ? onDisk === undefined : onDisk === f.content) this.#journal.delete(f.path);
+      }
+      writeJournal(this.#journalFile, this.#journal);
     } catch (e) {
       this.#error ??= e;
     }
@@ -121,4 +145,23 @@ export class StatusStore {
     }
     if (this.#error) throw this.#error;
   }
+}
+
+function readJournal(file: string): string[] {
+  try {
+    const v = JSON.parse(readFileSync(file, "utf8")) as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+function writeJournal(file: string, paths: ReadonlySet<string>): void {
+  if (!paths.size) {
+    rmSync(file, { force: true });
+    return;
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, JSON.stringify([...paths]));
+  renameSync(`${file}.tmp`, file);
 }

@@ -1,0 +1,49 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { FIXTURES, load } from "../../test/support/agency-fixture.ts";
+import { tempRepoWithAgency, type TempRepo } from "../../test/support/git-repo.ts";
+import { setProjectCondition } from "../status/record.ts";
+import { StatusStore } from "./status-store.ts";
+import { openWorkspace } from "./workspace.ts";
+
+let repo: TempRepo;
+beforeEach(async () => {
+  repo = await tempRepoWithAgency(join(FIXTURES, "mini"));
+});
+afterEach(() => repo.cleanup());
+
+it("files written but not yet committed when a run dies are committed by the next run (journal in .ateams/)", async () => {
+  const ws = await openWorkspace(repo.agency);
+  const project = (await load(repo.agency)).projects.get("alpha")!;
+  const planPath = "agency/projects/alpha/plan.yaml";
+  const newPlan = `${await readFile(join(repo.root, planPath), "utf8")}# edited by the PM\n`;
+  const dying = new StatusStore(ws, project);
+  await dying.update((s) => setProjectCondition(s, { type: "Progressing", status: "True", reason: "Planning" }, "2026-11-25T10:00:00Z"), "ateams: plan", {}, [{ path: planPath, content: newPlan }]);
+  // The process dies here, inside the gather window: both files are in the working tree, neither is committed.
+  expect(repo.git("status", "--porcelain", "--", "agency")).toContain("plan.yaml");
+  const commits = repo.git("rev-list", "--count", "HEAD");
+
+  const next = new StatusStore(await openWorkspace(repo.agency), (await load(repo.agency)).projects.get("alpha")!);
+  await next.adoptUncommitted("alpha");
+  await next.flush();
+  expect(Number(repo.git("rev-list", "--count", "HEAD"))).toBe(Number(commits) + 1);
+  expect(repo.git("show", `HEAD:${planPath}`)).toContain("# edited by the PM");
+  expect(repo.git("show", "HEAD:agency/projects/alpha/status.yaml")).toContain("Planning");
+  expect(repo.git("status", "--porcelain", "--", "agency")).toBe("");
+  await dying.flush(); // the "dead" store's late commit finds nothing left to change
+  expect(repo.git("status", "--porcelain", "--", "agency")).toBe("");
+});
+
+it("updates arriving together share one commit; an unchanged update commits nothing", async () => {
+  const ws = await openWorkspace(repo.agency);
+  const store = new StatusStore(ws, (await load(repo.agency)).projects.get("alpha")!);
+  const before = Number(repo.git("rev-list", "--count", "HEAD"));
+  const c = (reason: string) => (s: Parameters<Parameters<StatusStore["update"]>[0]>[0]) => setProjectCondition(s, { type: "Progressing", status: "True", reason }, "2026-11-25T10:00:00Z");
+  await store.update(c("One"), "ateams: one", {});
+  await store.update(c("Two"), "ateams: two", {});
+  await store.update(c("Two"), "ateams: two again", {});
+  await store.flush();
+  expect(Number(repo.git("rev-list", "--count", "HEAD"))).toBe(before + 1);
+  expect(repo.git("log", "-1", "--format=%B")).toContain("Also recorded:\n- ateams: two");
+});
