@@ -215,7 +215,7 @@ describe("ateams run killed with SIGKILL, then run again", () => {
     expect(done.code).toBe(0);
     // compare is either adopted from its commit or already recorded (status.yaml reached the working tree before
     // the commit failed, and the next run commits it): either way, no model call.
-    expect(done.stderr + repo.git("log", "--format=%s", "-n", "50")).toMatch(/compare: recovered from commit|status recorded before an interrupted run|compare done/);
+    expect(done.stderr + repo.git("log", "--format=%s", "-n", "50")).toMatch(/compare: (recovered|restored) from commit|files written before an interrupted run|compare done/);
     expect(team.log.calls.slice(calls).filter((c) => c.task !== undefined && committed.includes(c.task))).toEqual([]);
   });
 
