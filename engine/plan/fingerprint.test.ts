@@ -114,5 +114,21 @@ describe("task fingerprints", () => {
     expect(templates.render("specialist.system", specialistView(model, project, stream, stream.tasks[0]!, true))).toContain("## Lessons from earlier work (apply them)\n# Lessons for writer");
     expect(templates.render("specialist.system", specialistView(model, project, stream, stream.tasks[0]!))).not.toContain("Lessons from earlier work");
   });
+
+  it("the content of an input file is part of the fingerprint: editing it reruns the tasks that read it", async () => {
+    await writeFile(join(alpha(), "brief.md"), "# Brief\n\nVersion 1.\n");
+    await edit(join(alpha(), "plan.yaml"), "        description: Collect facts about the product.\n", "        description: Collect facts about the product.\n        inputs: [{ file: brief.md }]\n");
+    await settle(fx.agency, templates);
+    expect(await staleTasks()).toEqual([]);
+    await writeFile(join(alpha(), "brief.md"), "# Brief\n\nVersion 2.\n");
+    expect(await staleTasks()).toEqual(["draft", "facts", "polish"]);
+    expect(await reasonOf("facts")).toBe("input resources changed");
+  });
+
+  it("a budget change reruns nothing, not even the assembly", async () => {
+    await edit(join(alpha(), "project.yaml"), "successCriteria:", "budget: { maxCostUsd: 12 }\nsuccessCriteria:");
+    const plan = planAgency(await load(fx.agency), templates, ["alpha"]);
+    expect(plan.projects[0]!.actions).toEqual([]);
+  });
 });
 

@@ -1,4 +1,5 @@
 // A task's fingerprint: a hash of everything that determines its output. Equal to the recorded one means done.
+import { dirname, resolve } from "node:path";
 import type { AgencyModel, LoadedProject } from "../spec/model.ts";
 import { outputKey } from "../spec/model.ts";
 import type { Stream, Task } from "../spec/types.gen.ts";
@@ -74,7 +75,13 @@ export function fingerprintTasks(model: AgencyModel, project: LoadedProject, tem
       prompt: prompt.digest,
       model: partDigest({ tier: routing.tier, model: routing.model }),
     };
-    const inputs = (task.inputs ?? []).filter((i) => i.resource).map((i) => resources.get(i.resource!));
+    // What the Specialist is handed: each resource's definition and the content of its file, and input files.
+    const root = dirname(model.dir);
+    const inputs = (task.inputs ?? []).map((i) => {
+      if (i.file) return { file: i.file, blob: model.inputFiles.get(resolve(project.dir, i.file)) ?? null };
+      const r = resources.get(i.resource!);
+      return { resource: r ?? null, blob: r?.path ? (model.inputFiles.get(resolve(root, r.path)) ?? null) : null };
+    });
     if (inputs.length) parts.resources = partDigest(inputs);
     if (recorded?.feedback?.length) parts.feedback = partDigest(recorded.feedback.map((f) => ({ by: f.by, text: f.text })));
     for (const dep of task.dependsOn ?? []) {

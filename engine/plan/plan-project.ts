@@ -3,7 +3,7 @@ import type { AgencyModel, LoadedProject } from "../spec/model.ts";
 import { outputKey } from "../spec/model.ts";
 import type { Condition, Stream } from "../spec/types.gen.ts";
 import type { Templates } from "../prompts/templates.ts";
-import { collaboratorView, oversightOf, pmView, specialistIdOf } from "../prompts/views.ts";
+import { collaboratorView, oversightOf, pmView, specialistIdOf, projectView } from "../prompts/views.ts";
 import { digest } from "./digest.ts";
 import { addEstimates, assumptions, estimate, tokensOf, ZERO, type Estimate } from "./estimate.ts";
 import { fingerprintTasks, staleReasons, type TaskFingerprint } from "./fingerprint.ts";
@@ -251,7 +251,7 @@ export function assemblyFingerprint(project: LoadedProject, prints: ReadonlyMap<
   const feedback = project.status?.assembly?.feedback;
   return digest({
     streams: (project.plan?.streams ?? []).map((s) => streamFingerprint(s, prints)),
-    project: project.spec,
+    project: projectView(project),
     template: templates.digest("pm.system"),
     feedback: feedback?.length ? feedback.map((f) => ({ by: f.by, text: f.text })) : undefined,
   });

@@ -8,7 +8,8 @@ export function oversightOf(model: AgencyModel, project: LoadedProject): "autono
   return project.spec.oversight ?? model.spec.defaults?.oversight ?? "approve-plan";
 }
 
-function projectView(project: LoadedProject) {
+/** The project as prompts see it: what the PM and Specialists are told (not budgets or tool config). */
+export function projectView(project: LoadedProject) {
   const p = project.spec;
   return {
     id: p.id,

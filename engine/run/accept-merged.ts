@@ -15,8 +15,9 @@ export async function acceptMergedStreams(ctx: RunContext, model: AgencyModel, o
       const rec = project.status?.streams?.[stream.id];
       const fp = streamFingerprint(stream, prints);
       if (rec?.verified?.fingerprint !== fp || rec.accepted?.fingerprint === fp) continue;
-      const tip = await ctx.ws.store.resolveRef(ctx.ws.streamBranchOf(project.id, stream.id));
-      if (!tip || (await ctx.ws.streamPending(project.id, stream.id))) continue;
+      // The branch may be gone (GitHub deletes merged head branches when asked to): the verified tip tells.
+      const tip = (await ctx.ws.store.resolveRef(ctx.ws.streamBranchOf(project.id, stream.id))) ?? rec.verified.commit;
+      if (!tip || !(await ctx.ws.isMerged(tip))) continue;
       await ctx.status(project).update(
         (s) => recordStream(s, stream.id, "accepted", fp, ctx.now(), "merged", tip),
         `ateams: ${project.id}/${stream.id} accepted (merged)`,

@@ -12,12 +12,12 @@ import { addUsage, recordStream, setCondition, setProjectCondition } from "../st
 import { trailers, type RunContext } from "./context.ts";
 import { clip } from "./task-inputs.ts";
 
-export async function executeVerifyStream(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action): Promise<void> {
+export async function executeVerifyStream(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action): Promise<"blocked" | undefined> {
   const usage = emptyUsage();
   return accounted(usage, () => verifyStreamWith(ctx, model, project, action, usage));
 }
 
-async function verifyStreamWith(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, usage: CallUsage): Promise<void> {
+async function verifyStreamWith(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, usage: CallUsage): Promise<"blocked" | undefined> {
   const stream = project.plan!.streams!.find((s) => s.id === action.stream)!;
   const collab = agentTier(model.spec, "collaborator", stream.collaborator?.tier);
   const tasks = [];
@@ -43,9 +43,10 @@ async function verifyStreamWith(ctx: RunContext, model: AgencyModel, project: Lo
   const at = ctx.now();
   const tr = trailers({ project: project.id, kind: "stream-verdict", stream: stream.id, fingerprint: action.fingerprint! });
   if (v.verdict === "pass") {
-    await status.update((s) => withUsage(recordStream(s, stream.id, "verified", action.fingerprint!, at, "collaborator"), usage), `ateams: ${project.id}/${stream.id} verified by its Collaborator`, tr);
+    const tip = await ctx.ws.store.resolveRef(ctx.ws.streamBranchOf(project.id, stream.id));
+    await status.update((s) => withUsage(recordStream(s, stream.id, "verified", action.fingerprint!, at, "collaborator", tip), usage), `ateams: ${project.id}/${stream.id} verified by its Collaborator`, tr);
     ctx.progress.emit({ kind: "done", project: project.id, action: `stream ${stream.id}`, text: "verified" });
-    return;
+    return undefined;
   }
   const maxRounds = model.spec.budgets?.maxRevisionRounds ?? 2;
   const ids = stream.tasks.map((t) => t.id);
@@ -61,7 +62,7 @@ async function verifyStreamWith(ctx: RunContext, model: AgencyModel, project: Lo
       tr,
     );
     ctx.progress.emit({ kind: "blocked", project: project.id, action: `stream ${stream.id}`, text: message });
-    return;
+    return "blocked";
   }
   await status.update(
     (s) => {
@@ -77,9 +78,10 @@ async function verifyStreamWith(ctx: RunContext, model: AgencyModel, project: Lo
     tr,
   );
   ctx.progress.emit({ kind: "revise", project: project.id, action: `stream ${stream.id}`, text: `revise ${[...byTask.keys()].join(", ")}` });
+  return undefined;
 }
 
-export async function executeMergeStream(ctx: RunContext, project: LoadedProject, action: Action): Promise<void> {
+export async function executeMergeStream(ctx: RunContext, project: LoadedProject, action: Action): Promise<"conflict" | undefined> {
   const stream = action.stream!;
   const status = ctx.status(project);
   const at = ctx.now();
@@ -89,10 +91,11 @@ export async function executeMergeStream(ctx: RunContext, project: LoadedProject
     const message = `merge conflict in ${result.paths.join(", ")}`;
     await status.update((s) => blockStream(s, stream, message, at), `ateams: ${project.id}/${stream} cannot merge`, tr);
     ctx.progress.emit({ kind: "failed", project: project.id, action: `stream ${stream}`, text: message });
-    return;
+    return "conflict";
   }
   await status.update((s) => recordStream(s, stream, "accepted", action.fingerprint!, at, "ateams", result.sha), `ateams: ${project.id}/${stream} accepted`, tr);
   ctx.progress.emit({ kind: "done", project: project.id, action: `stream ${stream}`, text: `merged into ${ctx.ws.workingBranch}` });
+  return undefined;
 }
 
 function streamRounds(task: TaskStatus | undefined): number {

@@ -137,8 +137,11 @@ export async function runAgency(opts: RunOptions): Promise<RunReport> {
         const r = await executeTask(ctx, at, project, action);
         if (r === "failed" || r === "blocked") failures.push(`${project.id}/${action.task}: ${r}`);
       } else if (action.kind === "propose-plan" || action.kind === "decompose-plan" || action.kind === "approve-plan") await executePlanning(ctx, at, project, action);
-      else if (action.kind === "verify-stream") await executeVerifyStream(ctx, at, project, action);
-      else if (action.kind === "merge-stream") await executeMergeStream(ctx, project, action);
+      else if (action.kind === "verify-stream") {
+        if ((await executeVerifyStream(ctx, at, project, action)) === "blocked") failures.push(`${project.id}/${action.stream}: stream blocked`);
+      } else if (action.kind === "merge-stream") {
+        if ((await executeMergeStream(ctx, project, action)) === "conflict") failures.push(`${project.id}/${action.stream}: merge conflict`);
+      }
       else if (action.kind === "assemble") await executeAssembly(ctx, at, project, action);
     } catch (e) {
       try {

@@ -21,6 +21,8 @@ export interface Workspace {
   streamBranchOf(project: string, stream: string): string;
   /** True while the stream's branch has commits the working branch lacks. */
   streamPending(project: string, stream: string): Promise<boolean>;
+  /** Whether a commit is contained in the working branch (merged), whatever became of its branch. */
+  isMerged(sha: string): Promise<boolean>;
   /** An output's text where it is observed: the unmerged stream branch, else the working tree. */
   readOutput(project: LoadedProject, stream: string, path: string): Promise<string | undefined>;
   /** Blob ids of declared outputs, from the same places readOutput reads. */
@@ -133,6 +135,11 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
     repoPath,
     streamBranchOf: branchOf,
     streamPending,
+    async isMerged(sha) {
+      const head = await store.resolveRef("HEAD");
+      if (!head) return false;
+      return (await git.raw(["merge-base", sha, head]).catch(() => "")).trim() === sha;
+    },
     async readOutput(project, stream, path) {
       const file = join(project.dir, "outputs", stream, path);
       if (await streamPending(project.id, stream)) return store.readFile(branchOf(project.id, stream), repoPath(file));

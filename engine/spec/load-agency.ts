@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { lstat, readdir, stat } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { crossCheck } from "./cross-check.ts";
 import { error, hasErrors, sortDiagnostics, warning, type Diagnostic } from "./diagnostic.ts";
 import { outputKey, type AgencyModel, type LoadedProject, type LoadedRole, type OutputFile, type OutputObserver } from "./model.ts";
@@ -134,7 +134,14 @@ export async function loadAgency(agencyDir: string, opts: LoadOptions = {}): Pro
     const src = await readSourceFile(join(memoryDir, name));
     if ("text" in src) lessons.set(name.slice(0, -3), src.text);
   }
-  const model: AgencyModel = deepFreeze({ dir, file: agencyFile, spec: agency.value, roles, projects, lessons });
+  const inputFiles = new Map<string, string>();
+  const root = dirname(dir);
+  for (const r of agency.value.resources ?? []) if (r.path) hashInput(inputFiles, resolve(root, r.path));
+  for (const p of projects.values()) {
+    for (const r of p.spec.resources ?? []) if (r.path) hashInput(inputFiles, resolve(root, r.path));
+    for (const s of p.plan?.streams ?? []) for (const t of s.tasks) for (const i of t.inputs ?? []) if (i.file) hashInput(inputFiles, resolve(p.dir, i.file));
+  }
+  const model: AgencyModel = deepFreeze({ dir, file: agencyFile, spec: agency.value, roles, projects, lessons, inputFiles });
   for (const d of crossCheck(model, sources, { roleIds, projectIds, rolesUnreadable })) diags.push(d);
   if (hasErrors(diags)) return fail(diags);
   return { ok: true, model, warnings: sortDiagnostics(diags) };
@@ -208,6 +215,11 @@ export async function observeOutputsOnDisk(project: LoadedProject): Promise<Map<
     }
   }
   return out;
+}
+
+function hashInput(out: Map<string, string>, file: string): void {
+  const bytes = readIfFile(file);
+  if (bytes) out.set(file, gitBlobId(bytes));
 }
 
 /** The id git gives this content as a blob: sha1("blob <size>\0" + content). */

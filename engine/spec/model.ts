@@ -40,6 +40,11 @@ export interface AgencyModel {
   projects: ReadonlyMap<string, LoadedProject>;
   /** Lessons per role from memory/roles/<role>.md (taught with /teach or kept by the L&P Manager). */
   lessons: ReadonlyMap<string, string>;
+  /**
+   * Git blob ids of the files tasks are handed as input, by absolute path: resources' `path` (relative to the
+   * directory holding the agency) and tasks' `inputs: [{file}]` (relative to the project). Part of fingerprints.
+   */
+  inputFiles: ReadonlyMap<string, string>;
 }
 
 /** Parsed documents by file, kept so later checks can point at the exact line. */
