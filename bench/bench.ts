@@ -1,5 +1,6 @@
 // `npm run bench`: performance claims, measured in one run and printed as ratios. First the planner on a 2,000-task
-// agency (no model calls), then `ateams run` itself against the fake OpenAI server (run-bench.ts).
+// agency (no model calls), then `ateams run` itself against the fake OpenAI server (run-bench.ts), then the GitHub
+// API calls of a reconcile with nothing to do (github-bench.ts).
 import { readFileSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import { loadTemplates } from "../engine/prompts/templates.ts";
 import { clearParseCache, loadAgency } from "../engine/spec/load-agency.ts";
 import { parseYaml } from "../engine/spec/parse-yaml.ts";
 import { settle } from "../test/support/agency-fixture.ts";
+import { runGitHubBenchmark } from "./github-bench.ts";
 import { runBenchmarks } from "./run-bench.ts";
 import { downstreamOf, SPECIAL_ROLE, taskId, writeSyntheticAgency, type Shape } from "./synthetic-agency.ts";
 
@@ -88,6 +90,7 @@ try {
   if (planned !== 0 || JSON.stringify(stale) !== JSON.stringify(expected)) process.exitCode = 1;
 
   if (!(await runBenchmarks())) process.exitCode = 1;
+  if (!(await runGitHubBenchmark())) process.exitCode = 1;
 } finally {
   await rm(root, { recursive: true, force: true });
 }

@@ -19,6 +19,11 @@ export interface GitHubRunContext {
   templates: Templates;
   progress: Progress;
   now(): string;
+  /**
+   * The projects this run reconciles (`--project`), when not all. Actions runs one reconcile job per project and
+   * tells each of every event: a comment on another project's PR is that project's job's to take in.
+   */
+  projects?: ReadonlySet<string>;
 }
 
 /** Where the GitHub side runs from, read from the Actions environment (or given explicitly outside it). */

@@ -40,7 +40,9 @@ export async function runIntake(ctx: GitHubRunContext, model: AgencyModel, sourc
   };
   const report: IntakeReport = { events: 0, commands: 0, applied: 0, ignored: 0, rejected: 0, commits: 0 };
 
-  const projects = [...model.projects.keys()];
+  // A run for some projects reads and records only their cursors: what it leaves to other projects' jobs must stay
+  // news for them.
+  const projects = [...model.projects.keys()].filter((p) => !ctx.projects || ctx.projects.has(p));
   const polled = "poll" in source ? await pollSince(ctx.forge, cursorFrom(projects.map((p) => state.status(p)), ctx.now())) : undefined;
   const events = polled ? polled.events : "event" in source ? [source.event] : [];
 

@@ -12,20 +12,17 @@ import type { Workspace } from "../run/workspace.ts";
 export interface PlanBranches {
   /** Branches committed to for plans awaiting approval. */
   awaiting: string[];
-  /** Projects whose plan is already chosen on the working branch: an open plan PR is stale. */
-  decided: string[];
 }
 
-export async function preparePlanBranches(ws: Workspace, model: AgencyModel): Promise<PlanBranches> {
-  const out: PlanBranches = { awaiting: [], decided: [] };
+export async function preparePlanBranches(ws: Workspace, model: AgencyModel, only?: ReadonlySet<string>): Promise<PlanBranches> {
+  const out: PlanBranches = { awaiting: [] };
   for (const project of model.projects.values()) {
+    if (only && !only.has(project.id)) continue;
     const plan = project.plan;
     if (!plan) continue;
     const branch = formatBranchName(planBranch(project.id));
-    if (plan.chosen) {
-      if (await ws.store.branchExists(branch)) out.decided.push(project.id);
-      continue;
-    }
+    // A chosen plan needs no approval branch; publish closes a PR still open for it.
+    if (plan.chosen) continue;
     if (oversightOf(model, project) === "autonomous" || plan.basedOn !== plan.recommended || !plan.streams?.length) continue;
     // Stamped with the plan's own commit time, not the clock: the same plan gives the same branch on every run.
     const [last] = await ws.store.log({ ref: ws.workingBranch, path: ws.repoPath(project.planFile), maxCount: 1 });

@@ -58,6 +58,10 @@ export async function processEvent(er: EventRun, event: AgencyEvent): Promise<Ev
   const place = await commentPlace(run.forge, event, state.model());
   if (place.kind === "none") return NOTHING;
   if (place.kind === "foreign") return IGNORED;
+  if (place.kind === "context" && run.projects && !run.projects.has(place.ctx.project) && state.model().projects.has(place.ctx.project)) {
+    run.progress.emit({ kind: "info", project: place.ctx.project, text: "event left to this project's own reconcile job" });
+    return IGNORED;
+  }
   const url = "url" in event ? event.url : "";
   if (url && (await appliedIn(er, url))) {
     run.progress.emit({ kind: "info", project: place.kind === "context" ? place.ctx.project : "-", text: `${url} was already applied` });

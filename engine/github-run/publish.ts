@@ -32,6 +32,8 @@ export interface PublishReport {
   unchanged: number;
   /** Drafts marked ready for review this run (also counted in `updated`). */
   readied: number;
+  /** Plan PRs closed because the plan was chosen on the working branch (by /approve). */
+  closed: number;
   comments: { created: number; updated: number; unchanged: number };
   /** Closed without merge: never reopened; the orchestrator records a condition. */
   rejected: PublishedPullRequest[];
@@ -50,7 +52,7 @@ interface RunState {
 }
 
 export async function publishPullRequests(ctx: GitHubRunContext, model: AgencyModel, plan: ReconcilePlan): Promise<PublishReport> {
-  const report: PublishReport = { created: 0, updated: 0, unchanged: 0, readied: 0, comments: { created: 0, updated: 0, unchanged: 0 }, rejected: [], merged: [], prs: new Map(), warnings: [] };
+  const report: PublishReport = { created: 0, updated: 0, unchanged: 0, readied: 0, closed: 0, comments: { created: 0, updated: 0, unchanged: 0 }, rejected: [], merged: [], prs: new Map(), warnings: [] };
   const local = await localAgencyBranches(ctx.ws.repoRoot, ctx.base);
   const run: RunState = { ctx, index: await indexAgencyPullRequests(ctx.forge), labels: new LabelEnsurer(ctx.forge), report };
   const links = githubLinks(ctx.serverUrl, `${ctx.owner}/${ctx.repo}`);
@@ -62,8 +64,11 @@ export async function publishPullRequests(ctx: GitHubRunContext, model: AgencyMo
     const wanted = (branch: string) => publishable(local, run.index, branch);
 
     const planHead = formatBranchName(planBranch(project.id));
-    const planPr = wanted(planHead) ? planPullRequest(p, planHead) : undefined;
-    if (planPr) await publish(run, planPr);
+    if (project.plan?.chosen !== undefined) await closeDecidedPlan(run, project.id, project.plan.chosen, planHead);
+    else {
+      const planPr = wanted(planHead) ? planPullRequest(p, planHead) : undefined;
+      if (planPr) await publish(run, planPr);
+    }
 
     const streamPrs = new Map<string, number>();
     for (const stream of project.plan?.streams ?? []) {
@@ -88,6 +93,19 @@ export async function publishPullRequests(ctx: GitHubRunContext, model: AgencyMo
  */
 function publishable(local: LocalBranches, index: PullRequestIndex, branch: string): boolean {
   return local.exists(branch) && (local.ahead(branch) || index.existing(branch)?.state === "open");
+}
+
+/**
+ * A plan chosen on the working branch (`/approve option-2`, `ateams approve`) makes its approval PR moot: one still
+ * open is closed, saying why. A decided plan gets no PR, so its closed one costs no lookup on later runs.
+ */
+async function closeDecidedPlan(run: RunState, project: string, chosen: string, head: string): Promise<void> {
+  const open = run.index.existing(head);
+  if (open?.state !== "open") return;
+  await run.ctx.forge.createIssueComment(open.number, `The plan was approved with \`${chosen}\`; this pull request is no longer needed.`);
+  await run.ctx.forge.updatePullRequest(open.number, { state: "closed" });
+  run.report.closed++;
+  run.ctx.progress.emit({ kind: "info", project, text: `plan: PR #${open.number} closed, the plan was approved with ${chosen}` });
 }
 
 /**

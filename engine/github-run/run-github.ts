@@ -1,6 +1,6 @@
 // `ateams run --forge github`: the reconcile loop with GitHub as the place people work. In order:
-//   fetch the engine's branches → take in events (comments, reviews, /commands) → prepare plan-approval branches →
-//   reconcile (runAgency, deliverable on its own branch) → push → open or update the pull requests → record their
+//   fetch the engine's branches → take in events (comments, reviews, /commands) → reconcile (runAgency, deliverable
+//   on its own branch) → prepare plan-approval branches → push → open or update the pull requests → record their
 //   numbers. Every step is idempotent, so Actions can run it on every event and on a schedule.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -55,6 +55,7 @@ export async function runGitHub(opts: GitHubRunOptions): Promise<GitHubRunReport
     templates,
     progress: opts.progress,
     now,
+    ...(opts.projects?.length ? { projects: new Set(opts.projects) } : {}),
   };
   const load = async (w: Workspace): Promise<AgencyModel> => {
     const r = await loadAgency(opts.agencyDir, { observeOutputs: w.observeOutputs });
@@ -70,19 +71,19 @@ export async function runGitHub(opts: GitHubRunOptions): Promise<GitHubRunReport
   const intake = await runIntake(ctx, model, opts.event ? { event: opts.event } : { poll: true }, {
     agents: { models: createModelRegistry(model.spec, { env: opts.env, cacheDir: join(ws.repoRoot, ".ateams", "cache"), ...(opts.createModel ? { create: opts.createModel } : {}) }), budget: new Budget(model.spec) },
   });
-  model = await load(ws);
-  const plans = await preparePlanBranches(ws, model);
 
   const report = await runAgency({ ...opts, deliverAssembly: "branch" });
 
-  // Publish: push what changed, then make the pull requests say so.
+  // Publish: push what changed, then make the pull requests say so. The plan-approval branches are prepared after
+  // the reconcile, so a plan the PM proposed in this very run gets its PR now, not one run later.
   const fresh = await openWorkspace(opts.agencyDir);
   model = await load(fresh);
-  await closeDecidedPlanPullRequests(ctx, model, plans.decided);
+  const only = ctx.projects;
+  await preparePlanBranches(fresh, model, only);
   const pushed = await pushAll(fresh, remote);
   const planned = planAgency(model, templates, opts.projects);
   const publish = await publishPullRequests({ ...ctx, ws: fresh }, model, planned);
-  if (await recordPullRequests(fresh, model, publish, now())) pushed.push(...(await pushAll(fresh, remote)));
+  if (await recordPullRequests(fresh, model, publish, now(), only)) pushed.push(...(await pushAll(fresh, remote)));
   return { ...report, intake, publish, pushed };
 }
 
@@ -99,25 +100,17 @@ async function pushAll(ws: Workspace, remote: string): Promise<string[]> {
   return pushed;
 }
 
-/** A plan chosen on the working branch (by /approve) makes its approval PR moot: close it, saying why. */
-async function closeDecidedPlanPullRequests(ctx: GitHubRunContext, model: AgencyModel, projects: string[]): Promise<void> {
-  for (const id of projects) {
-    const head = `ateams/${id}/plan`;
-    const open = (await ctx.forge.listPullRequests({ state: "open", head: `${ctx.owner}:${head}` })).filter((p) => p.head === head);
-    for (const pr of open) {
-      const chosen = model.projects.get(id)?.plan?.chosen;
-      await ctx.forge.createIssueComment(pr.number, `The plan was approved with \`${chosen}\`; this pull request is no longer needed.`);
-      await ctx.forge.updatePullRequest(pr.number, { state: "closed" });
-    }
-  }
-}
-
 /** PR numbers into status.yaml (so the next run finds them without a search), rejected PRs as conditions. */
-async function recordPullRequests(ws: Workspace, model: AgencyModel, publish: PublishReport, at: string): Promise<boolean> {
+async function recordPullRequests(ws: Workspace, model: AgencyModel, publish: PublishReport, at: string, only?: ReadonlySet<string>): Promise<boolean> {
   const before = await ws.store.resolveRef("HEAD");
   for (const project of model.projects.values()) {
-    const store = new StatusStore(ws, project);
+    // Only the projects this run published: another project's status is another job's to write.
+    if (only && !only.has(project.id)) continue;
     const rejected = publish.rejected.filter((r) => r.project === project.id);
+    const ours = [...publish.prs.keys()].some((branch) => parseBranchName(branch)?.project === project.id);
+    // Nothing to record: no update at all, which for a project without status.yaml would write an empty one.
+    if (!ours && !rejected.length) continue;
+    const store = new StatusStore(ws, project);
     await store.update(
       (s) => {
         let next = s;
