@@ -169,6 +169,9 @@ describe("publishPullRequests", () => {
     const first = await publish();
     const docs = first.prs.get("ateams/alpha/docs")!;
     const research = first.prs.get("ateams/alpha/research")!;
+    // GitHub records the head commit a PR had; here, the branch tips this test pushed.
+    h.fake.pull(docs).head.sha = (await ctx.ws.store.resolveRef("ateams/alpha/docs"))!;
+    h.fake.pull(research).head.sha = (await ctx.ws.store.resolveRef("ateams/alpha/research"))!;
     h.fake.closePull(docs, { merged: false, by: "octocat" });
     h.fake.closePull(research, { merged: true, by: "octocat" });
 

@@ -122,7 +122,9 @@ function reviewersDue(existing: PullRequest | null | undefined, wanted: WantedPu
 async function publish(run: RunState, wanted: WantedPullRequest): Promise<number> {
   const { ctx, report } = run;
   const existing = run.index.existing(wanted.spec.head);
-  const spec = reviewersDue(existing, wanted) ? wanted.spec : { ...wanted.spec, reviewers: [] };
+  const tip = await ctx.ws.store.resolveRef(`refs/heads/${wanted.spec.head}`);
+  const base = reviewersDue(existing, wanted) ? wanted.spec : { ...wanted.spec, reviewers: [] };
+  const spec = tip ? { ...base, tip } : base;
   const result = await ensurePullRequest(ctx.forge, spec, { existing, labels: run.labels });
   const number = result.pr.number;
   report.prs.set(wanted.spec.head, number);

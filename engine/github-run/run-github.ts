@@ -15,7 +15,7 @@ import { StatusStore } from "../run/status-store.ts";
 import { openWorkspace, type Workspace } from "../run/workspace.ts";
 import { loadAgency } from "../spec/load-agency.ts";
 import type { AgencyModel } from "../spec/model.ts";
-import { setCondition } from "../status/record.ts";
+import { recordPlanFeedback } from "../status/director-feedback.ts";
 import type { GitHubRunContext, GitHubSettings } from "./context.ts";
 import { runIntake, type IntakeReport } from "./intake-run.ts";
 import { preparePlanBranches } from "./plan-branch.ts";
@@ -83,7 +83,7 @@ export async function runGitHub(opts: GitHubRunOptions): Promise<GitHubRunReport
   const pushed = await pushAll(fresh, remote);
   const planned = planAgency(model, templates, opts.projects);
   const publish = await publishPullRequests({ ...ctx, ws: fresh }, model, planned);
-  if (await recordPullRequests(fresh, model, publish, now(), only)) pushed.push(...(await pushAll(fresh, remote)));
+  if (await recordPullRequests(fresh, model, publish, now(), { serverUrl: ctx.serverUrl, owner: ctx.owner, repo: ctx.repo }, only)) pushed.push(...(await pushAll(fresh, remote)));
   return { ...report, intake, publish, pushed };
 }
 
@@ -101,7 +101,7 @@ async function pushAll(ws: Workspace, remote: string): Promise<string[]> {
 }
 
 /** PR numbers into status.yaml (so the next run finds them without a search), rejected PRs as conditions. */
-async function recordPullRequests(ws: Workspace, model: AgencyModel, publish: PublishReport, at: string, only?: ReadonlySet<string>): Promise<boolean> {
+export async function recordPullRequests(ws: Workspace, model: AgencyModel, publish: PublishReport, at: string, links: { serverUrl: string; owner: string; repo: string }, only?: ReadonlySet<string>): Promise<boolean> {
   const before = await ws.store.resolveRef("HEAD");
   for (const project of model.projects.values()) {
     // Only the projects this run published: another project's status is another job's to write.
@@ -121,11 +121,16 @@ async function recordPullRequests(ws: Workspace, model: AgencyModel, publish: Pu
           if (b.kind === "assembly" && next.assembly && next.assembly.pr !== number) next = { ...next, assembly: { ...next.assembly, pr: number } };
           if (b.kind === "stream" && next.streams?.[b.stream]?.pr !== number) next = { ...next, streams: { ...next.streams, [b.stream]: { ...next.streams?.[b.stream], pr: number } } };
         }
+        // A stream PR closed without merge is the reviewers' "no": the PM re-plans with that as feedback (recorded
+        // once per PR), and the redone work arrives as a new PR; the closed one is never reopened.
         for (const r of rejected) {
           if (r.kind !== "stream" || !r.stream) continue;
-          const prior = next.streams?.[r.stream] ?? {};
-          const conditions = setCondition(prior.conditions, { type: "Blocked", status: "True", reason: "PullRequestRejected", message: `#${r.number} was closed without merging: edit the plan, or /unblock to try again` }, at);
-          next = { ...next, streams: { ...next.streams, [r.stream]: { ...prior, conditions } } };
+          next = recordPlanFeedback(next, {
+            by: "reviewers",
+            at,
+            source: `${links.serverUrl}/${links.owner}/${links.repo}/pull/${r.number}`,
+            text: `The ${r.stream} stream was rejected: its pull request #${r.number} was closed without merging. Re-plan that stream (a different approach or scope), keeping what the other streams did.`,
+          });
         }
         return next;
       },

@@ -68,6 +68,19 @@ describe("ensurePullRequest", () => {
     expect(h.fake.pull(1).state).toBe("closed");
   });
 
+  it("a rejected branch whose work was redone (new commits) gets a new PR; the closed one stays closed", async () => {
+    await ensurePullRequest(h.forge, stream());
+    const rejectedSha = h.fake.pull(1).head.sha;
+    h.fake.closePull(1, { merged: false, by: "director" });
+    // Same tip as the rejected PR: still rejected.
+    expect(await ensurePullRequest(h.forge, stream({ tip: rejectedSha }))).toMatchObject({ state: "rejected" });
+    const redone = await ensurePullRequest(h.forge, stream({ tip: "f".repeat(40), body: "Re-planned." }));
+    expect(redone).toMatchObject({ state: "open", created: true });
+    expect(h.fake.pulls.size).toBe(2);
+    expect(h.fake.pull(1).state).toBe("closed");
+    expect(h.fake.pull(2)).toMatchObject({ state: "open", body: "Re-planned." });
+  });
+
   it("reports a merged PR as merged and leaves it alone", async () => {
     await ensurePullRequest(h.forge, stream());
     h.fake.closePull(1, { merged: true });

@@ -10,6 +10,12 @@ import type { GitHubForge, PullRequest } from "./types.ts";
 export interface PullRequestSpec {
   /** Head branch (`ateams/<project>/<stream>`); the PR's identity. */
   head: string;
+  /**
+   * The branch's current tip. A PR closed without merge stays the answer only for the work it showed: once the
+   * branch has new commits (the work was re-planned and redone), a new PR is opened for them; the old one is never
+   * reopened.
+   */
+  tip?: string;
   base: string;
   title: string;
   body: string;
@@ -46,12 +52,13 @@ export type EnsureResult =
 
 export async function ensurePullRequest(forge: GitHubForge, spec: PullRequestSpec, options: EnsureOptions = {}): Promise<EnsureResult> {
   const found = options.existing === undefined ? await findPullRequest(forge, spec.head) : (options.existing ?? undefined);
-  if (found && found.state === "closed") return found.merged ? { state: "merged", pr: found } : { state: "rejected", pr: found };
+  const redone = found?.state === "closed" && !found.merged && spec.tip !== undefined && found.headSha !== spec.tip;
+  if (found && found.state === "closed" && !redone) return found.merged ? { state: "merged", pr: found } : { state: "rejected", pr: found };
 
   const changes: string[] = [];
   const warnings: string[] = [];
   let pr: PullRequest;
-  if (!found) {
+  if (!found || redone) {
     pr = await forge.createPullRequest({ head: spec.head, base: spec.base, title: spec.title, body: spec.body, draft: spec.draft });
     changes.push("created");
   } else {
@@ -73,7 +80,7 @@ export async function ensurePullRequest(forge: GitHubForge, spec: PullRequestSpe
 
   pr = await syncLabels(forge, pr, spec, options.labels ?? new LabelEnsurer(forge), changes);
   pr = await requestMissingReviewers(forge, pr, spec, changes, warnings);
-  return { state: "open", pr, created: !found, changes, warnings };
+  return { state: "open", pr, created: !found || redone, changes, warnings };
 }
 
 async function syncLabels(forge: GitHubForge, pr: PullRequest, spec: PullRequestSpec, ensurer: LabelEnsurer, changes: string[]): Promise<PullRequest> {
