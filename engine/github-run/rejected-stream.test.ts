@@ -46,3 +46,22 @@ it("a stream PR closed without merge makes the PM re-plan, with the rejection as
   expect(await recordPullRequests(await openWorkspace(repo.agency), model, rejected, "2026-11-25T13:00:00Z", links)).toBe(false);
   expect(repo.git("rev-list", "--count", "HEAD")).toBe(commits);
 });
+
+it("a stream PR merged by squash (branch not in main's history) is accepted from GitHub's word, for what was verified", async () => {
+  const { settle } = await import("../../test/support/agency-fixture.ts");
+  const { readFile, writeFile } = await import("node:fs/promises");
+  const { parse, stringify } = await import("yaml");
+  await settle(repo.agency);
+  const statusFile = join(repo.agency, "projects", "alpha", "status.yaml");
+  const s = parse(await readFile(statusFile, "utf8"));
+  delete s.streams.docs.accepted;
+  await writeFile(statusFile, stringify(s));
+  repo.git("add", "-A");
+  repo.git("commit", "-qm", "settled, docs verified but not accepted");
+  const links = { serverUrl: "https://github.com", owner: "acme", repo: "agency" };
+  const merged = report({ merged: [{ project: "alpha", kind: "stream", stream: "docs", number: 8 }], prs: new Map([["ateams/alpha/docs", 8]]) });
+  const templates = await loadTemplates();
+  expect(await recordPullRequests(await openWorkspace(repo.agency), await load(repo.agency), merged, "2026-11-25T12:00:00Z", links, undefined, templates)).toBe(true);
+  const status = (await load(repo.agency)).projects.get("alpha")!.status!;
+  expect(status.streams!.docs!.accepted).toMatchObject({ by: "merged", fingerprint: status.streams!.docs!.verified!.fingerprint });
+});

@@ -16,6 +16,10 @@ import { openWorkspace, type Workspace } from "../run/workspace.ts";
 import { loadAgency } from "../spec/load-agency.ts";
 import type { AgencyModel } from "../spec/model.ts";
 import { recordPlanFeedback } from "../status/director-feedback.ts";
+import { recordStream } from "../status/record.ts";
+import { fingerprintTasks } from "../plan/fingerprint.ts";
+import { streamFingerprint } from "../plan/plan-project.ts";
+import type { Templates } from "../prompts/templates.ts";
 import type { GitHubRunContext, GitHubSettings } from "./context.ts";
 import { runIntake, type IntakeReport } from "./intake-run.ts";
 import { preparePlanBranches } from "./plan-branch.ts";
@@ -83,7 +87,7 @@ export async function runGitHub(opts: GitHubRunOptions): Promise<GitHubRunReport
   const pushed = await pushAll(fresh, remote);
   const planned = planAgency(model, templates, opts.projects);
   const publish = await publishPullRequests({ ...ctx, ws: fresh }, model, planned);
-  if (await recordPullRequests(fresh, model, publish, now(), { serverUrl: ctx.serverUrl, owner: ctx.owner, repo: ctx.repo }, only)) pushed.push(...(await pushAll(fresh, remote)));
+  if (await recordPullRequests(fresh, model, publish, now(), { serverUrl: ctx.serverUrl, owner: ctx.owner, repo: ctx.repo }, only, templates)) pushed.push(...(await pushAll(fresh, remote)));
   return { ...report, intake, publish, pushed };
 }
 
@@ -101,15 +105,27 @@ async function pushAll(ws: Workspace, remote: string): Promise<string[]> {
 }
 
 /** PR numbers into status.yaml (so the next run finds them without a search), rejected PRs as conditions. */
-export async function recordPullRequests(ws: Workspace, model: AgencyModel, publish: PublishReport, at: string, links: { serverUrl: string; owner: string; repo: string }, only?: ReadonlySet<string>): Promise<boolean> {
+export async function recordPullRequests(
+  ws: Workspace,
+  model: AgencyModel,
+  publish: PublishReport,
+  at: string,
+  links: { serverUrl: string; owner: string; repo: string },
+  only?: ReadonlySet<string>,
+  templates?: Templates,
+): Promise<boolean> {
   const before = await ws.store.resolveRef("HEAD");
   for (const project of model.projects.values()) {
     // Only the projects this run published: another project's status is another job's to write.
     if (only && !only.has(project.id)) continue;
     const rejected = publish.rejected.filter((r) => r.project === project.id);
+    const merged = publish.merged.filter((r) => r.project === project.id && r.kind === "stream" && r.stream);
     const ours = [...publish.prs.keys()].some((branch) => parseBranchName(branch)?.project === project.id);
     // Nothing to record: no update at all, which for a project without status.yaml would write an empty one.
-    if (!ours && !rejected.length) continue;
+    if (!ours && !rejected.length && !merged.length) continue;
+    // A stream PR merged by squash or rebase leaves the branch outside the working branch's history; GitHub's
+    // word that it was merged accepts the stream, for the inputs its Collaborator verified.
+    const prints = merged.length && templates ? fingerprintTasks(model, project, templates) : undefined;
     const store = new StatusStore(ws, project);
     await store.update(
       (s) => {
@@ -120,6 +136,13 @@ export async function recordPullRequests(ws: Workspace, model: AgencyModel, publ
           if (b.kind === "plan" && next.plan?.pr !== number) next = { ...next, plan: { ...next.plan, pr: number } };
           if (b.kind === "assembly" && next.assembly && next.assembly.pr !== number) next = { ...next, assembly: { ...next.assembly, pr: number } };
           if (b.kind === "stream" && next.streams?.[b.stream]?.pr !== number) next = { ...next, streams: { ...next.streams, [b.stream]: { ...next.streams?.[b.stream], pr: number } } };
+        }
+        for (const m of merged) {
+          const stream = project.plan?.streams?.find((s) => s.id === m.stream);
+          const rec = next.streams?.[m.stream!];
+          if (!stream || !prints) continue;
+          const fp = streamFingerprint(stream, prints);
+          if (rec?.verified?.fingerprint === fp && rec.accepted?.fingerprint !== fp) next = recordStream(next, m.stream!, "accepted", fp, at, "merged");
         }
         // A stream PR closed without merge is the reviewers' "no": the PM re-plans with that as feedback (recorded
         // once per PR), and the redone work arrives as a new PR; the closed one is never reopened.
