@@ -3,7 +3,10 @@ import { formatAnnotation, formatDiagnostic, type Diagnostic } from "../spec/dia
 import { resolve } from "node:path";
 import { loadAgency, type LoadOptions, type LoadResult } from "../spec/load-agency.ts";
 import type { AgencyModel } from "../spec/model.ts";
-import type { CliIO } from "./io.ts";
+import { UsageError, type CliIO } from "./io.ts";
+import { planAgency } from "../plan/plan.ts";
+import { loadTemplates } from "../prompts/templates.ts";
+import { openWorkspace } from "../run/workspace.ts";
 
 export function reportDiagnostics(io: CliIO, diags: readonly Diagnostic[]): void {
   const annotate = io.env.GITHUB_ACTIONS === "true";
@@ -24,4 +27,18 @@ export async function loadOrReport(io: CliIO, agencyDir: string, opts: LoadOptio
   }
   reportDiagnostics(io, result.warnings);
   return result.model;
+}
+
+/**
+ * Validates (reporting problems) and plans, observing outputs where `ateams run` does: inside a git repository,
+ * on unmerged stream branches too. Undefined means "invalid, already reported".
+ */
+export async function loadAndPlan(io: CliIO, agencyDir: string, projects: string[] | undefined) {
+  const ws = await openWorkspace(resolve(io.cwd, agencyDir)).catch(() => undefined);
+  const model = await loadOrReport(io, agencyDir, ws ? { observeOutputs: ws.observeOutputs } : {});
+  if (!model) return undefined;
+  const unknown = (projects ?? []).filter((p) => !model.projects.has(p));
+  if (unknown.length) throw new UsageError(`unknown project '${unknown[0]}' (have: ${[...model.projects.keys()].join(", ")})`);
+  const templates = await loadTemplates();
+  return { model, templates, plan: planAgency(model, templates, projects), ws };
 }

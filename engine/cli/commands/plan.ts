@@ -1,14 +1,10 @@
 // `ateams plan`: what `ateams run` would do next, with model tiers, reasons and costs. Needs no API key.
-import { planAgency } from "../../plan/plan.ts";
 import { renderMermaid } from "../../plan/render-mermaid.ts";
 import { renderTable } from "../../plan/render-table.ts";
 import { systemPromptFor } from "../../plan/system-prompt.ts";
-import { loadTemplates } from "../../prompts/templates.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
-import { loadOrReport } from "../report.ts";
-import { resolve } from "node:path";
-import { openWorkspace } from "../../run/workspace.ts";
+import { loadAndPlan } from "../report.ts";
 
 export const PLAN_HELP = `Usage: ateams plan [--agency <dir>] [--project <id>]... [--json | --format table|json|mermaid] [--show-prompts] [--matrix]
 
@@ -44,14 +40,9 @@ export async function planCommand(argv: string[], io: CliIO): Promise<number> {
   }
   const format = values.json ? "json" : (values.format ?? "table");
   if (!["table", "json", "mermaid"].includes(format)) throw new UsageError(`--format must be table, json or mermaid (got '${format}')`);
-  // Inside a git repository, outputs are observed where `ateams run` observes them (unmerged stream branches).
-  const ws = await openWorkspace(resolve(io.cwd, values.agency)).catch(() => undefined);
-  const model = await loadOrReport(io, values.agency, ws ? { observeOutputs: ws.observeOutputs } : {});
-  if (!model) return EXIT.invalid;
-  const unknown = (values.project ?? []).filter((p) => !model.projects.has(p));
-  if (unknown.length) throw new UsageError(`unknown project '${unknown[0]}' (have: ${[...model.projects.keys()].join(", ")})`);
-  const templates = await loadTemplates();
-  const plan = planAgency(model, templates, values.project);
+  const planned = await loadAndPlan(io, values.agency, values.project);
+  if (!planned) return EXIT.invalid;
+  const { model, templates, plan } = planned;
   if (values.matrix) {
     // One line for $GITHUB_OUTPUT: the streams that have task work, for a matrix job per stream.
     const include = plan.projects.flatMap((p) => [...new Set(p.actions.filter((a) => a.kind === "run-task").map((a) => a.stream!))].map((stream) => ({ project: p.id, stream })));

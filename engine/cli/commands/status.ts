@@ -1,17 +1,14 @@
 // `ateams status`: where every project, stream and task stands — recorded conditions, usage and commits from
 // status.yaml, next steps from the planner, and what waits on a person. Reads only; no key, no network.
-import { resolve } from "node:path";
 import { fingerprintTasks } from "../../plan/fingerprint.ts";
-import { planAgency } from "../../plan/plan.ts";
 import { streamFingerprint } from "../../plan/plan-project.ts";
-import { loadTemplates } from "../../prompts/templates.ts";
-import { openWorkspace, type Workspace } from "../../run/workspace.ts";
+import type { Workspace } from "../../run/workspace.ts";
 import type { LoadedProject } from "../../spec/model.ts";
 import { projectReport, statusReport } from "../../status/report.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { renderStatus } from "../format-status.ts";
-import { EXIT, UsageError, type CliIO } from "../io.ts";
-import { loadOrReport } from "../report.ts";
+import { EXIT, type CliIO } from "../io.ts";
+import { loadAndPlan } from "../report.ts";
 
 export const STATUS_HELP = `Usage: ateams status [--agency <dir>] [--project <id>]... [--json]
 
@@ -54,14 +51,9 @@ export async function statusCommand(argv: string[], io: CliIO): Promise<number> 
     io.stdout(STATUS_HELP);
     return EXIT.ok;
   }
-  // Inside a git repository, outputs are observed where `ateams run` observes them (unmerged stream branches).
-  const ws = await openWorkspace(resolve(io.cwd, values.agency)).catch(() => undefined);
-  const model = await loadOrReport(io, values.agency, ws ? { observeOutputs: ws.observeOutputs } : {});
-  if (!model) return EXIT.invalid;
-  const unknown = (values.project ?? []).filter((p) => !model.projects.has(p));
-  if (unknown.length) throw new UsageError(`unknown project '${unknown[0]}' (have: ${[...model.projects.keys()].join(", ")})`);
-  const templates = await loadTemplates();
-  const plan = planAgency(model, templates, values.project);
+  const planned = await loadAndPlan(io, values.agency, values.project);
+  if (!planned) return EXIT.invalid;
+  const { model, templates, plan, ws } = planned;
   const projects = [];
   for (const p of plan.projects) {
     const project = model.projects.get(p.id)!;
