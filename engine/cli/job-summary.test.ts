@@ -17,6 +17,8 @@ it("renders a Markdown job summary with totals, a project table and failures", (
   expect(md).toContain("3 actions · 5 model calls · 12k in / 3.4k out tokens · $0.04");
   expect(md).toContain("| `alpha` | running | 2 of 5 tasks \\| to run |");
   expect(md).toContain("### Failures\n\n- alpha/draft: failed");
+  const linked = renderJobSummary(report, new Map([["ateams/alpha/docs", "https://github.com/acme/agency/pull/7"]]));
+  expect(linked).toContain("### Pull requests\n\n- [`ateams/alpha/docs`](https://github.com/acme/agency/pull/7)");
 });
 
 it("appends to $GITHUB_STEP_SUMMARY only when Actions provides it", async () => {

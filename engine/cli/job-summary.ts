@@ -3,7 +3,10 @@ import { appendFile } from "node:fs/promises";
 import { formatTokens, formatUsd } from "../plan/render-table.ts";
 import type { RunReport } from "../run/run-agency.ts";
 
-export function renderJobSummary(report: RunReport): string {
+/** Pull requests the run published, as links: `head branch → URL`. */
+export type PullRequestLinks = ReadonlyMap<string, string>;
+
+export function renderJobSummary(report: RunReport, prs?: PullRequestLinks): string {
   const u = report.usage;
   const lines = [
     "## ateams run",
@@ -14,10 +17,11 @@ export function renderJobSummary(report: RunReport): string {
     "|---|---|---|",
     ...report.projects.map((p) => `| \`${p.id}\` | ${p.stage} | ${p.summary.replace(/\|/g, "\\|")} |`),
   ];
+  if (prs?.size) lines.push("", "### Pull requests", "", ...[...prs].sort(([a], [b]) => (a < b ? -1 : 1)).map(([head, url]) => `- [\`${head}\`](${url})`));
   if (report.failures.length) lines.push("", "### Failures", "", ...report.failures.map((f) => `- ${f}`));
   return `${lines.join("\n")}\n`;
 }
 
-export async function writeJobSummary(env: NodeJS.ProcessEnv, report: RunReport): Promise<void> {
-  if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, renderJobSummary(report));
+export async function writeJobSummary(env: NodeJS.ProcessEnv, report: RunReport, prs?: PullRequestLinks): Promise<void> {
+  if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, renderJobSummary(report, prs));
 }

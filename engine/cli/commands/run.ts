@@ -83,13 +83,15 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       progress,
     };
     let report: RunReport;
+    let prs: Map<string, string> | undefined;
     if (forge === "github") {
       const event = await actionsEvent(io.env);
       const gh = await runGitHub({ ...options, github: github!, ...(event ? { event } : {}) });
       io.stderr(`github: ${gh.intake.events} event(s), ${gh.intake.commands} command(s); PRs ${gh.publish.created} opened, ${gh.publish.updated} updated; pushed ${gh.pushed.join(", ") || "nothing"}\n`);
       report = gh;
+      prs = new Map([...gh.publish.prs].map(([head, n]) => [head, `${github!.serverUrl}/${github!.owner}/${github!.repo}/pull/${n}`]));
     } else report = await runAgency(options);
-    await writeJobSummary(io.env, report);
+    await writeJobSummary(io.env, report, prs);
     if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else {
       for (const p of report.projects) io.stdout(`● ${p.id}  stage: ${p.stage}  ${p.summary}\n`);
