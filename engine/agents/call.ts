@@ -5,6 +5,7 @@ import type { Project } from "../spec/types.gen.ts";
 import type { Budget } from "../run/budget.ts";
 import type { ModelRegistry } from "../run/providers.ts";
 import { replySchema, type ReplyName } from "./reply-schemas.ts";
+import type { AgentTool } from "../tools/types.ts";
 
 export interface CallUsage {
   calls: number;
@@ -38,6 +39,8 @@ export interface AgentRequest {
   reply: ReplyName;
   /** Usage is added here even when the call fails, so budgets see every token paid for. */
   usage?: CallUsage;
+  /** Tools the agent may call before it answers, and how many tool rounds it may take. */
+  tools?: { list: AgentTool[]; maxSteps: number };
 }
 
 export function emptyUsage(): CallUsage {
@@ -63,6 +66,9 @@ export async function callAgent<T>(deps: AgentDeps, req: AgentRequest): Promise<
     messages: [{ role: "system", content: req.system }, ...req.messages],
     name: req.reply,
     schema: replySchema(req.reply),
+    ...(req.tools?.list.length && req.tools.maxSteps > 0
+      ? { tools: { specs: req.tools.list.map((t) => t.spec), handlers: Object.fromEntries(req.tools.list.map((t) => [t.spec.name, t.handler])), maxSteps: req.tools.maxSteps } }
+      : {}),
   });
   return { value: out.value, usage, model: out.model.modelId, tier: acceptedTier?.id ?? req.tier, escalations: out.escalations };
 }

@@ -1,6 +1,7 @@
 // The Specialist: its role's system message, the task with only what it needs (upstream outputs, resources,
 // feedback), and a structured reply holding the complete files.
 import type { ChatMessage } from "../llm/index.ts";
+import type { AgentTool } from "../tools/types.ts";
 import type { Templates } from "../prompts/templates.ts";
 import type { Project, SpecialistWorkReply, Task } from "../spec/types.gen.ts";
 import { callAgent, type AgentDeps, type AgentReply, type CallUsage } from "./call.ts";
@@ -23,9 +24,11 @@ export interface SpecialistInput {
   /** The previous round's files, when revising. */
   previous: FileText[];
   usage: CallUsage;
+  /** The role's tools that can run here, and the tool rounds allowed (budgets.maxToolSteps). */
+  tools?: { list: AgentTool[]; maxSteps: number };
 }
 
-export function specialistTaskMessage(templates: Templates, input: Omit<SpecialistInput, "project" | "specialist" | "tier" | "system" | "usage">): string {
+export function specialistTaskMessage(templates: Templates, input: Omit<SpecialistInput, "project" | "specialist" | "tier" | "system" | "usage" | "tools">): string {
   return templates.render("specialist.task", {
     task: { ...input.task, outputs: input.task.outputs.map((o) => ({ path: o.path, description: o.description ?? null })) },
     upstream: input.upstream,
@@ -45,5 +48,6 @@ export async function doTask(deps: AgentDeps, templates: Templates, input: Speci
     messages,
     reply: "specialist_work",
     usage: input.usage,
+    ...(input.tools ? { tools: input.tools } : {}),
   });
 }

@@ -101,3 +101,41 @@ describe("completeStructured", () => {
     expect((await ask([small])).value).toEqual(good);
   });
 });
+
+describe("structured replies with tools", () => {
+  it("runs the tools the model calls, then takes its answer in the format; tool rounds are capped", async () => {
+    const { createFakeOpenAIServer, replySequence } = await import("../../test/support/fake-openai-server.ts");
+    const { createOpenAIModel } = await import("./openai-model.ts");
+    const server = createFakeOpenAIServer({
+      handler: replySequence(
+        { toolCalls: [{ name: "add", arguments: { a: 2, b: 3 } }] },
+        { toolCalls: [{ name: "add", arguments: { a: 1, b: 1 } }] },
+        { json: { sum: 5 } },
+      ),
+    });
+    await server.start();
+    try {
+      const model = createOpenAIModel({ model: "m", baseURL: server.url, apiKey: "k", maxRetries: 0 });
+      const seen: unknown[] = [];
+      const out = await completeStructured<{ sum: number }>([model], {
+        messages: [{ role: "user", content: "add 2 and 3" }],
+        name: "sum",
+        schema: { type: "object", additionalProperties: false, required: ["sum"], properties: { sum: { type: "number" } } },
+        tools: {
+          specs: [{ name: "add", description: "adds", parameters: { type: "object", required: ["a", "b"], properties: { a: { type: "number" }, b: { type: "number" } } } }],
+          handlers: { add: async (args) => (seen.push(args), String((args as { a: number }).a + (args as { b: number }).b)) },
+          maxSteps: 1,
+        },
+      });
+      expect(out.value).toEqual({ sum: 5 });
+      expect(seen).toEqual([{ a: 2, b: 3 }]);
+      const reqs = server.chatRequests;
+      expect(reqs[0]!.tools?.[0]?.function.name).toBe("add");
+      // After the one allowed round the tools are withdrawn, so the model has to answer.
+      expect(reqs[1]!.tools).toBeUndefined();
+      expect(reqs[1]!.messages.at(-1)).toMatchObject({ role: "tool", content: "5" });
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -3,7 +3,8 @@
 // API errors are not escalated: the model already retried them, and a stronger model would not fix a bad key.
 import { LlmConfigError, StructuredOutputError } from "./errors.ts";
 import { parseAndValidate, validatorFor } from "./json-validator.ts";
-import type { ChatMessage, CompletionResult, JSONSchema, LanguageModel } from "./types.ts";
+import { runTool, type ToolHandler } from "./tool-loop.ts";
+import type { ChatMessage, CompletionResult, JSONSchema, LanguageModel, ToolSpec } from "./types.ts";
 
 export interface StructuredRequest {
   messages: ChatMessage[];
@@ -14,6 +15,11 @@ export interface StructuredRequest {
   temperature?: number;
   maxOutputTokens?: number;
   signal?: AbortSignal;
+  /**
+   * Tools the model may call before it answers in the format: their calls and results join the conversation, and
+   * at most `maxSteps` tool rounds are run in all (then the tools are withdrawn, so the model must answer).
+   */
+  tools?: { specs: ToolSpec[]; handlers: Record<string, ToolHandler>; maxSteps: number };
 }
 
 export interface StructuredOptions {
@@ -46,6 +52,7 @@ export async function completeStructured<T>(
   const repairAttempts = opts.repairAttempts ?? 1;
   const validate = validatorFor(req.schema, req.name);
   const calls: CompletionResult[] = [];
+  let toolRounds = 0;
   let lastErrors: string[] = [];
   let lastContent = "";
 
@@ -53,14 +60,30 @@ export async function completeStructured<T>(
     // Each rung starts from the original conversation: a stronger model should not be anchored on a weaker one's mess.
     const messages = [...req.messages];
     for (let turn = 0; turn <= repairAttempts; turn++) {
-      const result = await model.complete({
-        messages,
-        responseFormat: { name: req.name, schema: req.schema },
-        ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
-        ...(req.maxOutputTokens !== undefined ? { maxOutputTokens: req.maxOutputTokens } : {}),
-        ...(req.signal ? { signal: req.signal } : {}),
-      });
-      calls.push(result);
+      let result: CompletionResult;
+      for (;;) {
+        const offer = req.tools && toolRounds < req.tools.maxSteps ? req.tools : undefined;
+        result = await model.complete({
+          messages,
+          responseFormat: { name: req.name, schema: req.schema },
+          ...(offer ? { tools: offer.specs } : {}),
+          ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+          ...(req.maxOutputTokens !== undefined ? { maxOutputTokens: req.maxOutputTokens } : {}),
+          ...(req.signal ? { signal: req.signal } : {}),
+        });
+        calls.push(result);
+        if (!offer || result.toolCalls.length === 0) break;
+        // A tool round: run what was asked, in order, and let the model continue with the results.
+        toolRounds++;
+        messages.push({
+          role: "assistant",
+          content: result.content || null,
+          tool_calls: result.toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })),
+        });
+        for (const call of result.toolCalls) {
+          messages.push({ role: "tool", tool_call_id: call.id, content: await runTool(call, { tools: offer.specs, handlers: offer.handlers, ...(req.signal ? { signal: req.signal } : {}) }) });
+        }
+      }
       const check = checkReply(result, validate);
       if (check.ok) {
         return { value: check.value as T, result, model, attempts: calls.length, escalations: rung, calls };

@@ -63,7 +63,7 @@ export async function runToolLoop(model: LanguageModel, req: ToolLoopRequest): P
   throw new ToolStepLimitError({ maxSteps: req.maxSteps, messages, calls });
 }
 
-async function runTool(call: ToolCall, req: ToolLoopRequest): Promise<string> {
+export async function runTool(call: ToolCall, req: Pick<ToolLoopRequest, "tools" | "handlers" | "signal">): Promise<string> {
   const handler = Object.hasOwn(req.handlers, call.name) ? req.handlers[call.name] : undefined;
   const spec = req.tools.find((t) => t.name === call.name);
   if (!handler || !spec) {

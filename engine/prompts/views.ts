@@ -1,6 +1,7 @@
 // View models for the system-message templates. Every key a template reads is present (null or [] when
 // absent), because templates render in strict mode.
 import { BUILTIN_COMMANDS } from "../commands/builtin.ts";
+import { offerable } from "../tools/registry.ts";
 import type { AgencyModel, LoadedProject } from "../spec/model.ts";
 import type { Role, Stream, Task } from "../spec/types.gen.ts";
 
@@ -37,7 +38,7 @@ export function specialistView(model: AgencyModel, project: LoadedProject, strea
   const role = model.roles.get(task.role)!.spec;
   const allowed = new Set(role.tools ?? []);
   const tools = [...(model.spec.tools ?? []), ...(project.spec.tools ?? [])]
-    .filter((t) => allowed.has(t.id))
+    .filter((t) => allowed.has(t.id) && offerable(t))
     .map((t) => ({ id: t.id, kind: t.kind, description: t.description ?? null }));
   const handles = new Set((stream.humanSpecialists ?? []).map((h) => h.toLowerCase()));
   return {

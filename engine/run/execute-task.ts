@@ -14,6 +14,7 @@ import { outputKey, type AgencyModel, type LoadedProject } from "../spec/model.t
 import type { CollaboratorVerdict, SpecialistWorkReply } from "../spec/types.gen.ts";
 import { recordTaskDone, recordTaskEscalated, recordTaskFailed, setProjectCondition } from "../status/record.ts";
 import { trailers, type RunContext } from "./context.ts";
+import { toolsFor } from "../tools/registry.ts";
 import { ActionError } from "./outcome.ts";
 import { formatLogEntry, type LogRound } from "./work-log.ts";
 import { logPath, taskResources, upstreamFiles } from "./task-inputs.ts";
@@ -82,6 +83,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
   const collab = agentTier(model.spec, "collaborator", stream.collaborator?.tier);
   const collabSystem = templates.render("collaborator.system", collaboratorView(model, project, stream));
   const upstream = await upstreamFiles(ws, project, task);
+  const tools = toolsFor(model, project, model.roles.get(task.role)!.spec, ws.repoRoot);
   const resources = taskResources(ws, model, project, task);
   const human = (status.current.tasks?.[task.id]?.feedback ?? []).map((f) => ({ by: f.by, text: f.text }));
   const rounds: LogRound[] = [];
@@ -102,6 +104,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
       feedback: [...human, ...collabFeedback],
       previous,
       usage,
+      tools: { list: tools, maxSteps: model.spec.budgets?.maxToolSteps ?? 8 },
     });
     const { files, problems } = acceptFiles(task.outputs.map((o) => o.path), work.value);
     let verdict: CollaboratorVerdict;

@@ -1,0 +1,78 @@
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { load, tempAgency } from "../../test/support/agency-fixture.ts";
+import { codeInterpreterTool } from "./code-interpreter.ts";
+import { offerable, toolsFor } from "./registry.ts";
+import { repoFileTools } from "./repo-files.ts";
+import { webSearchTool } from "./web-search.ts";
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), "ateams-tools-"));
+  await mkdir(join(root, "agency", "resources"), { recursive: true });
+  await writeFile(join(root, "agency", "resources", "pricing.md"), "# Pricing\n\nThe Pro plan costs $29 per month.\n");
+  await writeFile(join(tmpdir(), "ateams-secret.txt"), "secret");
+  await symlink(join(tmpdir(), "ateams-secret.txt"), join(root, "agency", "escape.md"));
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+const call = { id: "c1", name: "x", arguments: "{}" };
+
+describe("data-retriever", () => {
+  it("finds lines by phrase and reads files inside the repository only", async () => {
+    const [search, read] = repoFileTools(root, join(root, "agency"));
+    expect(await search!.handler({ query: "pro plan" }, call)).toBe("agency/resources/pricing.md:3: The Pro plan costs $29 per month.");
+    expect(await search!.handler({ query: "enterprise" }, call)).toBe('No file mentions "enterprise".');
+    expect(await read!.handler({ path: "agency/resources/pricing.md" }, call)).toContain("$29");
+    expect(await read!.handler({ path: "../etc/passwd" }, call)).toMatch(/is not a file inside the repository/);
+    expect(await read!.handler({ path: "agency/escape.md" }, call)).toMatch(/is not a file inside the repository/);
+  });
+});
+
+describe("code-interpreter", () => {
+  it("runs JavaScript and returns what it printed, without the engine's secrets", async () => {
+    process.env.OPENAI_API_KEY_TEST_SECRET = "sk-do-not-leak";
+    const tool = codeInterpreterTool();
+    expect(await tool.handler({ code: "console.log(6 * 7)" }, call)).toBe("42\n");
+    expect(await tool.handler({ code: "console.log(String(process.env.OPENAI_API_KEY_TEST_SECRET))" }, call)).toBe("undefined\n");
+    expect(await tool.handler({ code: "throw new Error('boom')" }, call)).toMatch(/boom[\s\S]*\[exit code 1\]/);
+  });
+
+  it("stops a program that runs past its time limit", async () => {
+    const tool = codeInterpreterTool({ timeoutMs: 300 });
+    const t0 = Date.now();
+    expect(await tool.handler({ code: "for(;;){}" }, call)).toMatch(/\[stopped after 300 ms\]/);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+});
+
+describe("web-search", () => {
+  it("asks a SearXNG-style endpoint for JSON and lists the results", async () => {
+    let asked = "";
+    const fakeFetch = (async (url: URL) => {
+      asked = String(url);
+      return new Response(JSON.stringify({ results: [{ title: "Hooklet", url: "https://hooklet.dev", content: "Webhook inspector" }] }), { status: 200 });
+    }) as unknown as typeof fetch;
+    const tool = webSearchTool("https://search.example/search", fakeFetch);
+    expect(await tool.handler({ query: "webhook inspector" }, call)).toBe("1. Hooklet — https://hooklet.dev\n   Webhook inspector");
+    expect(asked).toBe("https://search.example/search?q=webhook+inspector&format=json");
+  });
+});
+
+describe("which tools a role gets", () => {
+  it("only tools that can run here: a web search needs an endpoint", async () => {
+    expect(offerable({ id: "w", kind: "web-search" })).toBe(false);
+    expect(offerable({ id: "w", kind: "web-search", config: { endpoint: "http://localhost:8888/search" } })).toBe(true);
+    expect(offerable({ id: "h", kind: "http-api" })).toBe(false);
+    const fx = await tempAgency("mini");
+    try {
+      const model = await load(fx.agency);
+      const researcher = model.roles.get("researcher")!.spec; // lists web-search, which has no endpoint in the fixture
+      expect(toolsFor(model, model.projects.get("alpha")!, researcher, fx.root)).toEqual([]);
+    } finally {
+      await fx.cleanup();
+    }
+  });
+});
