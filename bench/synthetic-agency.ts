@@ -30,31 +30,33 @@ export function taskId(s: number, k: number): string {
   return `s${s}-t${k}`;
 }
 
+/** Two tiers routed by two equally weighted criteria: enough for planning and running benchmarks. */
+function benchAgency(name: string, small: string, large: string) {
+  return {
+    name,
+    directors: [{ id: "director", github: "octocat" }],
+    models: {
+      tiers: [
+        { id: "fast", model: small, price: { inputPerMTok: 0.15, outputPerMTok: 0.6 } },
+        { id: "strong", model: large, price: { inputPerMTok: 2.5, outputPerMTok: 10 } },
+      ],
+      routing: {
+        criteria: [
+          { id: "reasoning", weight: 0.5 },
+          { id: "quality", weight: 0.5 },
+        ],
+        thresholds: [
+          { tier: "fast", minScore: 1 },
+          { tier: "strong", minScore: 3.5 },
+        ],
+      },
+    },
+  };
+}
+
 export async function writeSyntheticAgency(dir: string, shape: Shape): Promise<void> {
   await mkdir(join(dir, "roles"), { recursive: true });
-  await writeFile(
-    join(dir, "agency.yaml"),
-    stringify({
-      name: "Bench Agency",
-      directors: [{ id: "director", github: "octocat" }],
-      models: {
-        tiers: [
-          { id: "fast", model: "small", price: { inputPerMTok: 0.15, outputPerMTok: 0.6 } },
-          { id: "strong", model: "large", price: { inputPerMTok: 2.5, outputPerMTok: 10 } },
-        ],
-        routing: {
-          criteria: [
-            { id: "reasoning", weight: 0.5 },
-            { id: "quality", weight: 0.5 },
-          ],
-          thresholds: [
-            { tier: "fast", minScore: 1 },
-            { tier: "strong", minScore: 3.5 },
-          ],
-        },
-      },
-    }),
-  );
+  await writeFile(join(dir, "agency.yaml"), stringify(benchAgency("Bench Agency", "small", "large")));
   const roleIds = Array.from({ length: shape.roles }, (_, i) => `role-${String(i).padStart(2, "0")}`);
   for (const id of [...roleIds, SPECIAL_ROLE]) await writeFile(join(dir, "roles", `${id}.yaml`), stringify(role(id)));
   for (let p = 0; p < shape.projects; p++) {
@@ -171,29 +173,7 @@ export function closureOf(tasks: BenchTask[], seeds: string[]): Set<string> {
 
 export async function writeRunBenchAgency(dir: string, projects: Record<string, BenchTask[]>): Promise<void> {
   await mkdir(join(dir, "roles"), { recursive: true });
-  await writeFile(
-    join(dir, "agency.yaml"),
-    stringify({
-      name: "Run Bench Agency",
-      directors: [{ id: "director", github: "octocat" }],
-      models: {
-        tiers: [
-          { id: "fast", model: "bench-small", price: { inputPerMTok: 0.15, outputPerMTok: 0.6 } },
-          { id: "strong", model: "bench-large", price: { inputPerMTok: 2.5, outputPerMTok: 10 } },
-        ],
-        routing: {
-          criteria: [
-            { id: "reasoning", weight: 0.5 },
-            { id: "quality", weight: 0.5 },
-          ],
-          thresholds: [
-            { tier: "fast", minScore: 1 },
-            { tier: "strong", minScore: 3.5 },
-          ],
-        },
-      },
-    }),
-  );
+  await writeFile(join(dir, "agency.yaml"), stringify(benchAgency("Run Bench Agency", "bench-small", "bench-large")));
   const roles = new Set(Object.values(projects).flatMap((ts) => ts.map((t) => t.role)));
   for (const id of roles) await writeFile(join(dir, "roles", `${id}.yaml`), stringify(role(id)));
   for (const [id, tasks] of Object.entries(projects)) {
