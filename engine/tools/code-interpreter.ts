@@ -1,5 +1,7 @@
-// code-interpreter: runs JavaScript in a separate Node process with a time limit, a memory cap, a scratch directory
-// and no secrets in its environment; the model reads what it printed.
+// code-interpreter: runs JavaScript in a separate Node process under Node's permission model: it may read and write
+// only its scratch directory (so not the checkout, its .git/config, or /proc where the engine's environment and
+// keys are), start no processes or workers, and gets an empty environment, a time limit and a memory cap. The
+// model reads what it printed.
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -21,18 +23,25 @@ export function codeInterpreterTool(opts: { timeoutMs?: number } = {}): AgentToo
       const dir = await mkdtemp(join(tmpdir(), "ateams-code-"));
       try {
         return await new Promise<string>((done) => {
-          const child = spawn(process.execPath, ["--max-old-space-size=128", "--input-type=module", "-e", code], {
-            cwd: dir,
-            env: { PATH: process.env.PATH ?? "", HOME: dir },
-            stdio: ["ignore", "pipe", "pipe"],
-          });
+          const child = spawn(
+            process.execPath,
+            ["--permission", `--allow-fs-read=${dir}`, `--allow-fs-write=${dir}`, "--max-old-space-size=128", "--input-type=module", "-e", code],
+            { cwd: dir, env: { HOME: dir }, stdio: ["ignore", "pipe", "pipe"], detached: true },
+          );
           let out = "";
           const take = (b: Buffer) => {
             if (out.length < MAX_OUTPUT) out += b.toString("utf8");
           };
           child.stdout.on("data", take);
           child.stderr.on("data", take);
-          const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+          // The whole process group: nothing it may have started outlives the call.
+          const timer = setTimeout(() => {
+            try {
+              process.kill(-child.pid!, "SIGKILL");
+            } catch {
+              child.kill("SIGKILL");
+            }
+          }, timeoutMs);
           child.on("close", (exit, signal) => {
             clearTimeout(timer);
             const text = out.length > MAX_OUTPUT ? `${out.slice(0, MAX_OUTPUT)}\n[output cut]` : out;

@@ -20,7 +20,7 @@ export function inside(root: string, path: string): string | undefined {
 
 function* textFiles(dir: string): Generator<string> {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (SKIP.has(e.name)) continue;
+    if (SKIP.has(e.name) || e.name.startsWith(".")) continue;
     const abs = join(dir, e.name);
     if (e.isDirectory()) yield* textFiles(abs);
     else if (e.isFile() && /\.(md|txt|ya?ml|json|csv|ts|js|py|html|css)$/i.test(e.name)) yield abs;
@@ -58,8 +58,10 @@ export function repoFileTools(root: string, searchDir: string): AgentTool[] {
       },
       async handler(args) {
         const path = (args as { path: string }).path;
-        const abs = inside(root, path);
-        if (!abs || !statSync(abs).isFile()) return `Error: '${path}' is not a file inside the repository.`;
+        // Only the agency's own files: never .git (its config can hold a token), dot-files or anything outside.
+        if (path.split(/[\\/]/).some((seg) => seg.startsWith(".") || SKIP.has(seg))) return `Error: '${path}' is not a file the agency's tools may read.`;
+        const abs = inside(searchDir, resolve(root, path));
+        if (!abs || !statSync(abs).isFile()) return `Error: '${path}' is not a file of the agency.`;
         const text = readFileSync(abs, "utf8");
         return text.length <= MAX_FILE_CHARS ? text : `${text.slice(0, MAX_FILE_CHARS)}\n[… ${text.length - MAX_FILE_CHARS} more characters]`;
       },

@@ -26,8 +26,14 @@ describe("data-retriever", () => {
     expect(await search!.handler({ query: "pro plan" }, call)).toBe("agency/resources/pricing.md:3: The Pro plan costs $29 per month.");
     expect(await search!.handler({ query: "enterprise" }, call)).toBe('No file mentions "enterprise".');
     expect(await read!.handler({ path: "agency/resources/pricing.md" }, call)).toContain("$29");
-    expect(await read!.handler({ path: "../etc/passwd" }, call)).toMatch(/is not a file inside the repository/);
-    expect(await read!.handler({ path: "agency/escape.md" }, call)).toMatch(/is not a file inside the repository/);
+    expect(await read!.handler({ path: "../etc/passwd" }, call)).toMatch(/is not a file/);
+    expect(await read!.handler({ path: "agency/escape.md" }, call)).toMatch(/is not a file of the agency/);
+    await mkdir(join(root, ".git"), { recursive: true });
+    await writeFile(join(root, ".git", "config"), "[http] extraheader = AUTHORIZATION: basic c2VjcmV0");
+    await writeFile(join(root, "outside.md"), "not the agency's");
+    expect(await read!.handler({ path: ".git/config" }, call)).toMatch(/not a file the agency's tools may read/);
+    expect(await read!.handler({ path: "agency/../.git/config" }, call)).toMatch(/not a file the agency's tools may read|is not a file/);
+    expect(await read!.handler({ path: "outside.md" }, call)).toMatch(/is not a file of the agency/);
   });
 });
 
@@ -38,6 +44,15 @@ describe("code-interpreter", () => {
     expect(await tool.handler({ code: "console.log(6 * 7)" }, call)).toBe("42\n");
     expect(await tool.handler({ code: "console.log(String(process.env.OPENAI_API_KEY_TEST_SECRET))" }, call)).toBe("undefined\n");
     expect(await tool.handler({ code: "throw new Error('boom')" }, call)).toMatch(/boom[\s\S]*\[exit code 1\]/);
+  });
+
+  it("cannot read the engine's files, its environment through /proc, or start processes", async () => {
+    const tool = codeInterpreterTool();
+    const probe = (expr: string) => `import fs from "node:fs"; try { ${expr}; console.log("ALLOWED") } catch (e) { console.log(e.code) }`;
+    expect(await tool.handler({ code: probe(`fs.readFileSync(${JSON.stringify(join(root, "agency", "resources", "pricing.md"))})`) }, call)).toBe("ERR_ACCESS_DENIED\n");
+    expect(await tool.handler({ code: probe("fs.readFileSync(`/proc/${process.ppid}/environ`)") }, call)).toBe("ERR_ACCESS_DENIED\n");
+    expect(await tool.handler({ code: `import cp from "node:child_process"; try { cp.execSync("id"); console.log("ALLOWED") } catch (e) { console.log(e.code) }` }, call)).toBe("ERR_ACCESS_DENIED\n");
+    expect(await tool.handler({ code: 'import fs from "node:fs"; fs.writeFileSync("scratch.txt", "ok"); console.log(fs.readFileSync("scratch.txt", "utf8"))' }, call)).toBe("ok\n");
   });
 
   it("stops a program that runs past its time limit", async () => {
