@@ -24,8 +24,19 @@ export interface RawPull {
   labels: { name?: string }[];
   requested_reviewers?: (RawUser | null)[] | null;
   requested_teams?: ({ slug: string } | null)[] | null;
-  head: { ref: string; sha: string };
-  base: { ref: string };
+  head: { ref: string; sha: string; repo?: { full_name?: string } | null };
+  base: { ref: string; repo?: { full_name?: string } | null };
+}
+
+/**
+ * A PR's head branch as the engine may trust it: the branch name for a PR from this repository, and a name that
+ * is never one of ours for a fork's PR (or a deleted fork's), so nobody can pose as `ateams/<project>/<stream>`.
+ */
+export function trustedHead(head: { ref: string; repo?: { full_name?: string } | null }, base: { repo?: { full_name?: string } | null }): string {
+  if (head.repo === null) return `fork:(deleted):${head.ref}`;
+  const from = head.repo?.full_name;
+  const into = base.repo?.full_name;
+  return from && into && from.toLowerCase() !== into.toLowerCase() ? `fork:${from}:${head.ref}` : head.ref;
 }
 
 export interface RawIssueComment {
@@ -88,7 +99,7 @@ export function toPullRequest(raw: RawPull): PullRequest {
     // pulls.list has no `merged`; a merge time says the same thing.
     merged: raw.merged ?? raw.merged_at !== null,
     draft: raw.draft ?? false,
-    head: raw.head.ref,
+    head: trustedHead(raw.head, raw.base),
     headSha: raw.head.sha,
     base: raw.base.ref,
     author: toUser(raw.user),

@@ -2,6 +2,7 @@
 // (STYLE §5). Payloads are input from outside: every field read is checked, and a payload that lacks what its event
 // must carry is a GitHubEventError naming the field.
 import { GitHubEventError } from "./errors.ts";
+import { trustedHead } from "./map-github.ts";
 import type { Actor, AgencyEvent, ReviewVerdict } from "./event-types.ts";
 
 type Obj = Record<string, unknown>;
@@ -94,7 +95,10 @@ function pullHead(r: PayloadReader, p: Obj): { pr: Obj; number: number; head: st
   return {
     pr,
     number: r.num(pr.number, "pull_request.number"),
-    head: r.str(r.obj(pr.head, "pull_request.head").ref, "pull_request.head.ref"),
+    head: trustedHead(
+      { ref: r.str(r.obj(pr.head, "pull_request.head").ref, "pull_request.head.ref"), repo: (pr.head as { repo?: { full_name?: string } | null }).repo },
+      { repo: (pr.base as { repo?: { full_name?: string } | null } | undefined)?.repo },
+    ),
     labels: r.labels(pr.labels, "pull_request.labels"),
   };
 }
