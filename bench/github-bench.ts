@@ -4,7 +4,6 @@
 // on a fresh clone of a bare origin as an Actions job would be: the first does the work and opens the PRs, the second
 // must find nothing to do. Then the same without an event (outside Actions, polling): the first poll records its
 // cursor, the second is measured. Goal: 0 writes, and reads ≤ one per open PR plus a constant.
-import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,19 +15,14 @@ import { runGitHub, type GitHubRunReport } from "../engine/github-run/run-github
 import { createFakeOpenAIServer } from "../test/support/fake-openai-server.ts";
 import { scriptedTeam } from "../test/support/scripted-team.ts";
 import { writeRunBenchAgency, type BenchTask } from "./synthetic-agency.ts";
+import { gitIn } from "../test/support/git-repo.ts";
 
 const PROJECT = "site";
 const STREAMS = ["research", "outline", "copy", "design", "review"];
 
 const meets = (ok: boolean) => (ok ? "" : "  NOT MET");
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", args, {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, GIT_AUTHOR_NAME: "Bench", GIT_AUTHOR_EMAIL: "bench@example.com", GIT_COMMITTER_NAME: "Bench", GIT_COMMITTER_EMAIL: "bench@example.com" },
-  }).trim();
-}
+const git = gitIn;
 
 /** Operation ids and how often each was called, e.g. `pulls/list ×1, issues/list-comments ×5`. */
 function breakdown(h: GitHubHarness, write: boolean): string {

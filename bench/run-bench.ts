@@ -1,8 +1,6 @@
 // `ateams run` benchmarks, against the fake OpenAI server answering every call after a fixed latency:
 // (a) wall time of a 30-task DAG ÷ the lower bound its critical path allows, (b) calls after editing one role ÷
 // the tasks that edit makes stale, (c) prompt size of the last task of a 30-task chain ÷ the first.
-import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +14,7 @@ import { createFakeOpenAIServer, type FakeChatRequest } from "../test/support/fa
 import { usageFor } from "../test/support/fake-openai-replies.ts";
 import { scriptedTeam, taskIdOf } from "../test/support/scripted-team.ts";
 import { chainTasks, closureOf, DAG_EDITED_ROLE, dagTasks, writeRunBenchAgency, type BenchTask } from "./synthetic-agency.ts";
+import { gitIn } from "../test/support/git-repo.ts";
 
 const LATENCY_MS = 200;
 const CHAIN_LENGTH = 30;
@@ -24,30 +23,13 @@ const CALLS_PER_TASK = 2;
 
 const meets = (ok: boolean) => (ok ? "" : "  NOT MET");
 const kindOf = (r: FakeChatRequest) => r.response_format?.json_schema?.name ?? "text";
-const text = (m: { content?: unknown }) => (typeof m.content === "string" ? m.content : "");
 
 /**
  * The scripted team, except that a Specialist's file depends on everything it was sent: a changed role or upstream
  * file changes the output, so an edit's effect travels downstream exactly as it would with a real model.
  */
 function benchTeam() {
-  return scriptedTeam({
-    before: (req, kind) => {
-      if (kind !== "specialist_work") return undefined;
-      const task = taskIdOf(req);
-      const user = req.messages.filter((m) => m.role === "user").map(text).join("\n");
-      const digest = createHash("sha256").update(JSON.stringify(req.messages)).digest("hex").slice(0, 12);
-      const files = [...user.matchAll(/^- `([^`]+)`/gm)].map((m) => m[1]!);
-      return {
-        json: {
-          files: files.map((path) => ({ path, content: `# ${path}\n\nSection ${task}, written from inputs ${digest}.\n\nSource: https://example.com/${task}\n` })),
-          summary: `Wrote ${task}.`,
-          actions: ["Read the inputs", "Wrote the section"],
-          questions: [],
-        },
-      };
-    },
-  });
+  return scriptedTeam({ inputSensitive: true });
 }
 
 /** Longest chain of tasks, and the lower bound in calls: tasks on it × calls each, + stream verification + assembly. */
@@ -73,13 +55,7 @@ export function criticalPath(tasks: BenchTask[]): { tasks: number; calls: number
   return { tasks: Math.max(...tasks.map((t) => depthOf(t.id))), calls: 1 + Math.max(...verified), widest: Math.max(...levels.values()) };
 }
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", args, {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, GIT_AUTHOR_NAME: "Bench", GIT_AUTHOR_EMAIL: "bench@example.com", GIT_COMMITTER_NAME: "Bench", GIT_COMMITTER_EMAIL: "bench@example.com" },
-  }).trim();
-}
+const git = gitIn;
 
 function collector() {
   const events: ProgressEvent[] = [];

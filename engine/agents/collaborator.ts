@@ -27,15 +27,7 @@ export async function verifyTask(deps: AgentDeps, templates: Templates, input: V
     maxRounds: input.maxRounds,
     lastRound: input.round >= input.maxRounds,
   });
-  return callAgent<CollaboratorVerdict>(deps, {
-    project: input.project,
-    agent: "collaborator",
-    tier: input.tier,
-    system: input.system,
-    messages: [{ role: "user", content: user }],
-    reply: "collaborator_verdict",
-    usage: input.usage,
-  });
+  return askForVerdict(deps, input, user);
 }
 
 export interface VerifyStreamInput {
@@ -53,6 +45,11 @@ export async function verifyStream(deps: AgentDeps, templates: Templates, input:
     tasks: input.tasks,
     firstTask: input.tasks[0]?.id ?? "task-id",
   });
+  return askForVerdict(deps, input, user);
+}
+
+/** Both checks are one question to the Collaborator with one kind of answer: a verdict. */
+function askForVerdict(deps: AgentDeps, input: { project: Project; tier: string; system: string; usage: CallUsage }, user: string): Promise<AgentReply<CollaboratorVerdict>> {
   return callAgent<CollaboratorVerdict>(deps, {
     project: input.project,
     agent: "collaborator",

@@ -5,7 +5,6 @@ import type { AgencyModel, LoadedRole } from "../spec/model.ts";
 import { parseYaml } from "../spec/parse-yaml.ts";
 import type { SpecKind } from "../spec/schemas.ts";
 import type { Plan, Role } from "../spec/types.gen.ts";
-import { displayField } from "../spec/validate-doc.ts";
 import { validateDoc } from "../spec/validate-doc.ts";
 import { join } from "node:path";
 
@@ -31,4 +30,3 @@ export function planProblems(model: AgencyModel, projectId: string, plan: Plan, 
   return [...problems, ...diags.filter((d) => d.severity === "error" && (d.file === project.planFile || d.file.includes("/roles/"))).map((d) => d.message)];
 }
 
-export { displayField };

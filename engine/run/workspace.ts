@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { simpleGit } from "simple-git";
 import { formatBranchName, openGitStore, streamBranch, type CommitResult, type FileChange, type GitStore, type MergeResult, type Trailers } from "../forge/index.ts";
-import { gitBlobId, observeOutputsOnDisk } from "../spec/load-agency.ts";
+import { observeOutputsOnDisk } from "../spec/load-agency.ts";
 import { outputKey, type LoadedProject, type OutputFile, type OutputObserver } from "../spec/model.ts";
 
 export class WorkspaceError extends Error {
@@ -168,4 +168,3 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
   };
 }
 
-export { gitBlobId };

@@ -11,9 +11,18 @@ export interface TempRepo {
   cleanup: () => Promise<void>;
 }
 
+/** The real git in `cwd`, as a developer with a configured identity (a fresh CI machine has none). */
+export function gitIn(cwd: string, ...args: string[]): string {
+  return execFileSync("git", args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, GIT_AUTHOR_NAME: "Dev", GIT_AUTHOR_EMAIL: "dev@example.com", GIT_COMMITTER_NAME: "Dev", GIT_COMMITTER_EMAIL: "dev@example.com" },
+  }).trim();
+}
+
 export async function tempRepoWithAgency(source: string): Promise<TempRepo> {
   const root = await mkdtemp(join(tmpdir(), "ateams-repo-"));
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "Dev", GIT_AUTHOR_EMAIL: "dev@example.com", GIT_COMMITTER_NAME: "Dev", GIT_COMMITTER_EMAIL: "dev@example.com" } }).trim();
+  const git = (...args: string[]) => gitIn(root, ...args);
   git("init", "-q", "-b", "main");
   await cp(source, join(root, "agency"), { recursive: true });
   git("add", "-A");

@@ -1,6 +1,7 @@
 // A deterministic stand-in for real models behind the fake OpenAI server: it reads each request the way a model
 // would (the response_format names the reply; the user message names the files and tasks) and answers with a
 // valid, plausible reply. Knobs let a test make the Collaborator send work back, or inject faults.
+import { createHash } from "node:crypto";
 import type { FakeChatRequest, FakeReply } from "./fake-openai-replies.ts";
 
 export interface TeamScript {
@@ -10,6 +11,11 @@ export interface TeamScript {
   decomposition?: (req: FakeChatRequest) => unknown;
   /** Roles the default decomposition uses (must exist in the agency). */
   roles?: [string, string];
+  /**
+   * Make each file depend on everything the Specialist was sent (a digest of the request), as a real model's would:
+   * a changed role, upstream file or feedback changes the output, so an edit's effect travels downstream.
+   */
+  inputSensitive?: boolean;
   /** Called first; a reply returned here wins (faults, counting, latency). */
   before?: (req: FakeChatRequest, kind: string) => FakeReply | undefined;
 }
@@ -78,9 +84,10 @@ export function scriptedTeam(script: TeamScript = {}): { handler: (req: FakeChat
       case "specialist_work": {
         const files = [...user.matchAll(/^- `([^`]+)`/gm)].map((m) => m[1]!);
         const round = /## Your previous version/.test(user) ? 2 : 1;
+        const from = script.inputSensitive ? `from inputs ${createHash("sha256").update(JSON.stringify(req.messages)).digest("hex").slice(0, 12)}` : `version ${round}`;
         return {
           json: {
-            files: files.map((path) => ({ path, content: `# ${path}\n\nWork for ${task} (version ${round}).\n\nSource: https://example.com/${task}\n` })),
+            files: files.map((path) => ({ path, content: `# ${path}\n\nWork for ${task} (${from}).\n\nSource: https://example.com/${task}\n` })),
             summary: `Did ${task}${round > 1 ? " again, addressing the feedback" : ""}.`,
             actions: ["Read the inputs", "Wrote the files"],
             questions: [],
