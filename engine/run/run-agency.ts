@@ -17,6 +17,7 @@ import { executeAssembly } from "./execute-assembly.ts";
 import { executePlanning } from "./execute-planning.ts";
 import { executeMergeStream, executeVerifyStream } from "./execute-stream.ts";
 import { executeTask } from "./execute-task.ts";
+import { schedule } from "./scheduler.ts";
 import { ActionError, outcomeOf } from "./outcome.ts";
 import type { Progress } from "./progress.ts";
 import { createModelRegistry, type ProviderSettings } from "./providers.ts";
@@ -122,14 +123,11 @@ export async function runAgency(opts: RunOptions): Promise<RunReport> {
 
   const concurrency = opts.concurrency ?? model.spec.budgets?.concurrency ?? 4;
   const attempted = new Set<string>();
-  const inflight = new Map<string, Promise<void>>();
   const failures: string[] = [];
   const stoppedProjects = new Set<string>();
   let stopAll = false;
   let actionsRun = 0;
   let plan: ReconcilePlan = planAgency(model, templates, only);
-  let completed = 0;
-  let plannedAt = 0;
 
   const run = async (action: Action, project: LoadedProject, at: AgencyModel): Promise<void> => {
     try {
@@ -164,53 +162,43 @@ export async function runAgency(opts: RunOptions): Promise<RunReport> {
     }
   };
 
-  for (;;) {
-    if (!stopAll) {
-      const ids = new Set(plan.projects.flatMap((p) => p.actions.map((a) => a.id)));
-      for (const p of plan.projects) {
-        if (stoppedProjects.has(p.id)) continue;
-        for (const a of p.actions) {
-          if (inflight.size >= concurrency) break;
-          const key = `${a.id}@${a.fingerprint ?? ""}`;
-          if (!EXECUTABLE.has(a.kind) || inflight.has(a.id) || attempted.has(key)) continue;
-          if (opts.streams?.length && !(a.stream && opts.streams.includes(a.stream) && a.kind === "run-task")) continue;
-          if (a.after.some((d) => ids.has(d))) continue;
-          attempted.add(key);
-          actionsRun++;
-          const project = model.projects.get(a.project)!;
-          const snapshot = model;
-          inflight.set(
-            a.id,
-            run(a, project, snapshot).finally(() => {
-              inflight.delete(a.id);
-              completed++;
-            }),
-          );
-        }
-      }
-    }
-    if (inflight.size === 0 && completed === plannedAt) break;
-    // An action that finished while the last plan was being made is not in it: plan again before deciding.
-    if (inflight.size > 0) await Promise.race(inflight.values());
-    plannedAt = completed;
-    try {
-      model = await load();
-      plan = planAgency(model, templates, only);
-    } catch (e) {
-      // A spec broken mid-run (a half-saved file): launch nothing more, let running actions finish and record
-      // what they did, then report it.
-      stopAll = true;
-      await Promise.allSettled(inflight.values());
-      for (const s of stores.values()) await s.flush().catch(() => undefined);
-      throw e;
-    }
+  // A fan-out job (--stream) runs only its streams' tasks; everything else waits for the full run.
+  const inScope = (a: Action) => EXECUTABLE.has(a.kind) && (!opts.streams?.length || (!!a.stream && opts.streams.includes(a.stream) && a.kind === "run-task"));
+  const startable = (): Action[] => {
+    if (stopAll) return [];
+    const ids = new Set(plan.projects.flatMap((p) => p.actions.map((a) => a.id)));
+    return plan.projects
+      .filter((p) => !stoppedProjects.has(p.id))
+      .flatMap((p) => p.actions)
+      .filter((a) => inScope(a) && !attempted.has(`${a.id}@${a.fingerprint ?? ""}`) && !a.after.some((d) => ids.has(d)));
+  };
+  try {
+    await schedule({
+      concurrency,
+      startable,
+      execute: (a) => {
+        attempted.add(`${a.id}@${a.fingerprint ?? ""}`);
+        actionsRun++;
+        return run(a, model.projects.get(a.project)!, model);
+      },
+      replan: async () => {
+        model = await load();
+        plan = planAgency(model, templates, only);
+      },
+    });
+  } catch (e) {
+    // A spec broken mid-run (a half-saved file): nothing more was launched, running actions finished and recorded
+    // what they did; report it.
+    stopAll = true;
+    for (const s of stores.values()) await s.flush().catch(() => undefined);
+    throw e;
   }
 
   // Work the plan still wants, every piece of it already tried in this run: say so rather than exit 0.
   const stuck = plan.projects
     .filter((p) => !stoppedProjects.has(p.id))
     .flatMap((p) => p.actions)
-    .filter((a) => EXECUTABLE.has(a.kind) && (!opts.streams?.length || (a.stream && opts.streams.includes(a.stream) && a.kind === "run-task")));
+    .filter(inScope);
   if (!stopAll && stuck.length && !failures.length) failures.push(`no progress on ${stuck.map((a) => a.id).join(", ")}: each was already tried in this run`);
   if (!stopAll) await settleConditions(ctx, model, plan);
   for (const s of stores.values()) {
