@@ -31,6 +31,11 @@ export interface CommitResult {
   changed: boolean;
   /** True when this call created the branch. */
   created: boolean;
+  /**
+   * What the files were applied to: the branch's tip before, or the base a new branch started from (undefined for
+   * the first commit of a repository). Equal to `sha` when nothing changed.
+   */
+  parent: string | undefined;
 }
 
 // Retries only matter when another process moves the ref; writers in this process queue on the branch lock.
@@ -47,27 +52,26 @@ export async function commitFiles(ctx: StoreContext, input: CommitFilesInput): P
       if (attempt > 1) await sleep(Math.random() * 20 * attempt);
       const current = await ctx.resolveCommit(ref);
       const parent = current ?? (await startingPoint(ctx, input.base));
-      const built = await buildTree(ctx.git, parent, input.files);
+      const built = await buildTree(ctx, parent, input.files);
 
-      if (parent !== undefined && built.tree === (await ctx.git.text(["rev-parse", `${parent}^{tree}`]))) {
-        if (current !== undefined) return { sha: current, changed: false, created: false };
+      if (parent !== undefined && built.tree === built.parentTree) {
+        if (current !== undefined) return { sha: current, changed: false, created: false, parent: current };
         // A new branch whose files match its base: create it there rather than add an empty commit.
         if (await ctx.casUpdateRef(ref, parent, undefined, `ateams: branch ${input.branch} from ${parent}`)) {
-          return { sha: parent, changed: false, created: true };
+          return { sha: parent, changed: false, created: true, parent };
         }
         last = { expected: undefined, actual: await ctx.resolveCommit(ref) };
         continue;
       }
 
-      const env = await ctx.identityEnv();
-      const commit = await ctx.git.text(["commit-tree", built.tree, ...(parent ? ["-p", parent] : []), "-m", message], { env });
+      const commit = await ctx.writeCommit(built.tree, parent ? [parent] : [], message);
       const checkedOut = ctx.workTree !== undefined && (await ctx.checkedOutRef()) === ref;
       // Worktree and index first: if we die before the ref moves, the user sees our files staged, not a commit
       // whose content their index silently reverts.
       if (checkedOut) await syncWorktree(ctx.git, ctx.workTree!, input.writeWorktree === false ? [] : input.files, built);
       const subject = message.slice(0, message.indexOf("\n"));
       if (await ctx.casUpdateRef(ref, commit, current, `ateams: ${subject}`)) {
-        return { sha: commit, changed: true, created: current === undefined };
+        return { sha: commit, changed: true, created: current === undefined, parent };
       }
       last = { expected: current, actual: await ctx.resolveCommit(ref) };
     }

@@ -1,6 +1,7 @@
-// The one place that spawns git. simple-git treats "exit≠0 with empty stderr" as success, which would hide answers
-// like `merge-base --is-ancestor` (exit 1) or `merge-tree` conflicts (exit 1, details on stdout); so every run here
-// reports its exit status and callers say which statuses are answers rather than failures.
+// The one place that runs git commands (batch-process.ts keeps the few long-lived ones). simple-git treats "exit≠0
+// with empty stderr" as success, which would hide answers like `merge-base --is-ancestor` (exit 1) or `merge-tree`
+// conflicts (exit 1, details on stdout); so every run here reports its exit status and callers say which statuses
+// are answers rather than failures.
 import { GitError, simpleGit, type SimpleGitOptions } from "simple-git";
 import { GitCommandError } from "./errors.ts";
 
@@ -13,7 +14,27 @@ export interface GitOutput {
 
 // "12:34:56.789012 git.c:460               trace: built-in: git read-tree …"
 const TRACE_LINE = /^\d\d:\d\d:\d\d\.\d+ [^ ]+:\d+ +trace: .*(\n|$)/gm;
-const withoutTrace = (stderr: string): string => stderr.replace(TRACE_LINE, "");
+export const withoutTrace = (stderr: string): string => stderr.replace(TRACE_LINE, "");
+
+// Every git process this package starts (simple-git runs and long-lived batch processes), so benchmarks and tests
+// can see what an operation costs: on a small machine each spawn blocks the event loop for about a millisecond.
+let started = 0;
+export const gitProcessesStarted = (): number => started;
+export const noteGitProcessStarted = (): void => {
+  started++;
+};
+
+/**
+ * What every git process of ours runs with: nobody is there to answer a terminal prompt or an editor during a
+ * reconcile run, and paths we pass are file names, so `*.md` or `:(top)x` written by an agent means that file.
+ */
+export const gitEnv = (extra: Record<string, string> = {}): Record<string, string | undefined> => ({
+  ...process.env,
+  GIT_TERMINAL_PROMPT: "0",
+  GIT_EDITOR: "true",
+  GIT_LITERAL_PATHSPECS: "1",
+  ...extra,
+});
 
 export interface RunOptions {
   /** Extra variables on top of the process environment (GIT_INDEX_FILE, identity fallbacks, …). */
@@ -69,12 +90,11 @@ export function createGitRunner(dir: string): GitRunner {
               stderr: withoutTrace(Buffer.concat(result.stdErr).toString("utf8")),
             }),
     });
-    // - no terminal prompt or editor: nobody is there to answer during a reconcile run;
-    // - GIT_TRACE: simple-git sleeps a fixed 50 ms after any command that printed nothing (read-tree, update-ref, an
-    //   empty diff), which made one commit cost ~250 ms; git's trace lines on stderr end that wait. They are cut
-    //   from error output above, and an operator's own GIT_TRACE setting wins;
-    // - literal pathspecs: paths we pass are file names, so `*.md` or `:(top)x` written by an agent means that file.
-    git.env({ GIT_TRACE: "2", ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_EDITOR: "true", GIT_LITERAL_PATHSPECS: "1", ...options.env });
+    // GIT_TRACE: simple-git sleeps a fixed 50 ms after any command that printed nothing (update-ref, an empty diff);
+    // git's trace lines on stderr end that wait. They are cut from error output above, and an operator's own
+    // GIT_TRACE setting wins.
+    git.env({ GIT_TRACE: "2", ...gitEnv(options.env) });
+    noteGitProcessStarted();
     try {
       const stdout = await git.raw([...args]);
       return { stdout, stderr: "", exitCode: 0 };

@@ -35,7 +35,7 @@ describe("GitStore.commitFiles", () => {
     expect(await store.head()).toEqual({ branch: "main", commit: undefined });
 
     const r = await store.commitFiles({ branch: "main", files: [{ path: "agency/agency.yaml", content: "name: x\n" }], message: "init agency" });
-    expect(r).toMatchObject({ changed: true, created: true });
+    expect(r).toMatchObject({ changed: true, created: true, parent: undefined });
     expect(await store.head()).toEqual({ branch: "main", commit: r.sha });
     // main is checked out, so the file is in the working tree and the index agrees with the commit.
     expect(await readFile(join(dir, "agency/agency.yaml"), "utf8")).toBe("name: x\n");
@@ -69,6 +69,7 @@ describe("GitStore.commitFiles", () => {
     expect(await store.readFile("ateams/launch/research", "README.md")).toBe("hello\n");
     // Branched from HEAD by default: one commit on top of main.
     expect((await git.raw(["rev-parse", `${r.sha}^`])).trim()).toBe((await git.revparse(["main"])).trim());
+    expect(r.parent).toBe((await git.revparse(["main"])).trim());
   });
 
   it("makes no commit when the content is already there (a re-run)", async () => {
@@ -77,12 +78,13 @@ describe("GitStore.commitFiles", () => {
     const files = [{ path: "out/a.md", content: "A\n" }];
     const first = await store.commitFiles({ branch: "ateams/p/s", files, message: "a" });
     const again = await store.commitFiles({ branch: "ateams/p/s", files, message: "a" });
-    expect(again).toEqual({ sha: first.sha, changed: false, created: false });
+    expect(again).toEqual({ sha: first.sha, changed: false, created: false, parent: first.sha });
     expect(await commitCount(git, "ateams/p/s")).toBe(2);
 
     // A new branch whose files match its base is created at the base, without an empty commit.
     const same = await store.commitFiles({ branch: "ateams/p/t", files: [{ path: "README.md", content: "hello\n" }], message: "noop" });
-    expect(same).toEqual({ sha: (await git.revparse(["main"])).trim(), changed: false, created: true });
+    const main = (await git.revparse(["main"])).trim();
+    expect(same).toEqual({ sha: main, changed: false, created: true, parent: main });
   });
 
   it("deletes files, and on the checked-out branch removes them from the worktree and prunes empty directories", async () => {
@@ -209,6 +211,26 @@ describe("GitStore.commitFiles", () => {
     expect(await git.raw(["ls-tree", "main", "run.sh"])).toMatch(/^100755 /);
     expect((await stat(join(dir, "run.sh"))).mode & 0o111).not.toBe(0);
     expect((await git.status()).isClean()).toBe(true);
+  });
+
+  it("turns a file into a directory on a branch that is not checked out; refuses to on the checked-out one, writing nothing", async () => {
+    const { dir, git, store } = await userRepo();
+    fsckDirs.push(dir);
+    const files = [
+      { path: "notes.txt", content: null },
+      { path: "notes.txt/part1.md", content: "1\n" },
+    ];
+    const r = await store.commitFiles({ branch: "ateams/p/s", files, message: "split notes" });
+    expect(await store.listFiles(r.sha)).toEqual(["README.md", "notes.txt/part1.md"]);
+    const back = await store.commitFiles({ branch: "ateams/p/s", files: [{ path: "notes.txt", content: "whole\n" }], message: "join notes" });
+    expect(await store.listFiles(back.sha)).toEqual(["README.md", "notes.txt"]);
+
+    const before = await checkoutSnapshot(git);
+    const tip = (await git.revparse(["main"])).trim();
+    await expect(store.commitFiles({ branch: "main", files, message: "split notes" })).rejects.toBeInstanceOf(UnsafePathError);
+    expect(await checkoutSnapshot(git)).toBe(before);
+    expect((await git.revparse(["main"])).trim()).toBe(tip);
+    expect(await readFile(join(dir, "notes.txt"), "utf8")).toBe("v1\n");
   });
 
   it("stores bytes exactly, including binary content and CRLF", async () => {

@@ -37,6 +37,11 @@ export interface GitStore {
   log(query: LogQuery): Promise<CommitInfo[]>;
   fsck(): Promise<FsckReport>;
   push(branch: string, remote?: string, options?: Omit<PushOptions, "remote">): Promise<PushResult>;
+  /**
+   * Ends the store's long-lived git processes (object reads and writes) and removes its scratch files. Optional: an
+   * idle process ends by itself after a few seconds and never keeps Node running; a store used again restarts them.
+   */
+  close(): Promise<void>;
 }
 
 /** Opens the repository containing `dir`; throws GitCommandError when there is none. */
@@ -58,10 +63,10 @@ export function gitStoreFrom(ctx: StoreContext): GitStore {
     mergeBranch: (input) => mergeBranch(ctx, input),
     async readFile(ref, path) {
       assertSafeRepoPath(path);
-      // One process, not two: cat-file resolves the ref itself and exits 128 for a missing ref or path alike.
-      if (ref.startsWith("-") || ref.includes(":")) return undefined;
-      const r = await git.run(["cat-file", "blob", `${ref}:${path}`], { ok: [0, 128] });
-      return r.exitCode === 0 ? r.stdout : undefined;
+      if (ref.includes(":")) return undefined;
+      // The batch process resolves the ref itself; a missing ref, a missing path and a directory are all "none".
+      const object = await ctx.reader.read(`${ref}:${path}`);
+      return object?.type === "blob" ? object.content.toString("utf8") : undefined;
     },
     async listFiles(ref, dir) {
       const prefix = dir === undefined || dir === "" || dir === "." ? undefined : assertSafeRepoPath(dir.replace(/\/+$/, ""));
@@ -81,5 +86,6 @@ export function gitStoreFrom(ctx: StoreContext): GitStore {
       return { ok: r.exitCode === 0, output: (r.stdout + r.stderr).trim() };
     },
     push: (branch, remote, options) => pushBranch(ctx, branch, { ...options, ...(remote ? { remote } : {}) }),
+    close: () => ctx.close(),
   };
 }

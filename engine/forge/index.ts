@@ -9,3 +9,4 @@ export { formatCommitMessage, parseCommitMessage, withTrailers, TRAILER_KEYS, Tr
 export * from "./branch-name.ts";
 export * from "./errors.ts";
 export { assertSafeRepoPath } from "./safe-path.ts";
+export { gitProcessesStarted } from "./git-runner.ts";

@@ -43,8 +43,7 @@ export async function mergeBranch(ctx: StoreContext, input: MergeBranchInput): P
       if (ctx.workTree !== undefined && (await ctx.checkedOutRef()) === ref) {
         return mergeInWorktree(ctx, { into, source, tree, message });
       }
-      const env = await ctx.identityEnv();
-      const commit = await ctx.git.text(["commit-tree", tree, "-p", into, "-p", source, "-m", message], { env });
+      const commit = await ctx.writeCommit(tree, [into, source], message);
       if (await ctx.casUpdateRef(ref, commit, into, `ateams: merge ${input.source} into ${input.into}`)) {
         return { status: "merged", sha: commit };
       }

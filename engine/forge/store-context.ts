@@ -1,15 +1,22 @@
-// What every git-store operation shares: the runner, where the repository lives, who commits, per-branch locks, and
-// the small ref queries (resolve, ancestry, compare-and-swap) they are all built from.
+// What every git-store operation shares: the runner and the long-lived object processes, where the repository
+// lives, who commits, per-branch locks, and the small ref queries (resolve, ancestry, compare-and-swap) they are all
+// built from.
 import { realpath } from "node:fs/promises";
+import { createCommitWriter, type CommitWriter } from "./commit-object.ts";
 import { GitCommandError, InvalidRefNameError } from "./errors.ts";
 import { createGitRunner, type GitRunner } from "./git-runner.ts";
 import { identityFallbackEnv, readIdentityConfig } from "./identity.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
-
-export const ZERO_SHA = "0000000000000000000000000000000000000000";
+import { createObjectReader, type ObjectReader } from "./object-reader.ts";
+import { createObjectWriter, type ObjectWriter } from "./object-writer.ts";
 
 export interface StoreContext {
   git: GitRunner;
+  /** Reads objects (and resolves names) without starting a process per read. */
+  reader: ObjectReader;
+  writer: ObjectWriter;
+  /** Writes a commit object as `git commit-tree` would, with this repository's identity. */
+  writeCommit: CommitWriter;
   /** The repository's common git dir (shared by linked worktrees); keys the per-branch locks. */
   gitDir: string;
   /** Top of the working tree, or undefined for a bare repository. */
@@ -26,6 +33,8 @@ export interface StoreContext {
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
   /** Moves `ref` from `expected` (undefined = must not exist) to `next`; false when someone else moved it first. */
   casUpdateRef(ref: string, next: string, expected: string | undefined, reason: string): Promise<boolean>;
+  /** Ends the long-lived processes; they start again if the store is used afterwards. */
+  close(): Promise<void>;
 }
 
 // One lock table for the whole process: two stores opened on the same repository must still queue for a branch.
@@ -33,27 +42,30 @@ const locks = new KeyedMutex();
 
 export async function createStoreContext(dir: string): Promise<StoreContext> {
   const probe = createGitRunner(dir);
-  const gitDir = await realpath(await probe.text(["rev-parse", "--path-format=absolute", "--git-common-dir"]));
-  const bare = (await probe.text(["rev-parse", "--is-bare-repository"])) === "true";
-  const workTree = bare ? undefined : await probe.text(["rev-parse", "--show-toplevel"]);
+  const [commonDir = "", bare, objectFormat] = (
+    await probe.text(["rev-parse", "--path-format=absolute", "--git-common-dir", "--is-bare-repository", "--show-object-format"])
+  ).split("\n");
+  const gitDir = await realpath(commonDir);
+  const workTree = bare === "true" ? undefined : await probe.text(["rev-parse", "--show-toplevel"]);
   // Run from the top: paths given to ls-files, update-index and friends are otherwise relative to a subdirectory.
   const git = workTree === undefined ? probe : createGitRunner(workTree);
+  const reader = createObjectReader(git.dir);
+  const writer = createObjectWriter(git.dir);
+  const zeroOid = "0".repeat(objectFormat === "sha256" ? 64 : 40);
   const validBranches = new Set<string>();
   let identity: Promise<Record<string, string>> | undefined;
+  const identityEnv = () => (identity ??= readIdentityConfig(git).then((config) => identityFallbackEnv(process.env, config)));
 
-  const resolveCommit = async (ref: string): Promise<string | undefined> => {
-    const r = await git.run(["rev-parse", "-q", "--verify", "--end-of-options", `${ref}^{commit}`], { ok: [0, 1, 128] });
-    return r.exitCode === 0 ? r.stdout.trim() : undefined;
-  };
+  const resolveCommit = async (ref: string): Promise<string | undefined> => (await reader.read(`${ref}^{commit}`))?.oid;
 
   return {
     git,
+    reader,
+    writer,
+    writeCommit: createCommitWriter(git, identityEnv, writer),
     gitDir,
     workTree,
-    identityEnv() {
-      identity ??= readIdentityConfig(git).then((config) => identityFallbackEnv(process.env, config));
-      return identity;
-    },
+    identityEnv,
     withBranchLock: (branch, work) => locks.run(`${gitDir}\0${branch}`, work),
     async branchRef(branch) {
       if (!validBranches.has(branch)) {
@@ -73,12 +85,15 @@ export async function createStoreContext(dir: string): Promise<StoreContext> {
       return (await git.run(["merge-base", "--is-ancestor", ancestor, descendant], { ok: [0, 1] })).exitCode === 0;
     },
     async casUpdateRef(ref, next, expected, reason) {
-      const args = ["update-ref", "-m", reason, ref, next, expected ?? ZERO_SHA];
+      const args = ["update-ref", "-m", reason, ref, next, expected ?? zeroOid];
       const r = await git.run(args, { ok: [0, 1, 128] });
       if (r.exitCode === 0) return true;
       // Only a ref that really moved is a lost race; any other refusal (permissions, a lock left by a crash) is an error.
       if ((await resolveCommit(ref)) !== expected) return false;
       throw new GitCommandError(args, r.exitCode, r.stderr);
+    },
+    async close() {
+      await Promise.all([reader.close(), writer.close()]);
     },
   };
 }

@@ -5,7 +5,16 @@ import { chmod, lstat, mkdir, rename, rmdir, unlink, writeFile } from "node:fs/p
 import { basename, dirname, join } from "node:path";
 import { UnsafePathError } from "./errors.ts";
 import type { GitRunner } from "./git-runner.ts";
-import { chunks, type BuiltTree, type FileChange } from "./tree-builder.ts";
+import type { BuiltTree, FileChange } from "./tree-builder.ts";
+
+// Keeps each command line far below ARG_MAX however many files a task writes.
+const CHUNK = 200;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
 
 async function lstatOrUndefined(path: string) {
   try {
@@ -38,6 +47,12 @@ async function pruneEmptyParents(workTree: string, path: string): Promise<void> 
 }
 
 export async function syncWorktree(git: GitRunner, workTree: string, files: readonly FileChange[], built: BuiltTree): Promise<void> {
+  // A checkout would have to remove the user's file (or directory, with whatever untracked files it holds) to make
+  // room; refused before anything is written, like any change git could not make without losing theirs.
+  const [kindChange] = built.replaced;
+  if (kindChange !== undefined) {
+    throw new UnsafePathError(kindChange, "would turn a file into a directory or a directory into a file in the checked-out working tree");
+  }
   const modes = new Map(built.written.map((w) => [w.path, w.mode]));
   for (const f of files) {
     await refuseSymlinkedParents(workTree, f.path);

@@ -1,0 +1,163 @@
+// A long-lived git process that answers requests written to its stdin (`cat-file --batch`, `hash-object
+// --stdin-paths`, `mktree --batch`), so a read or an object write costs a pipe round trip instead of a process start.
+// simple-git has no way to stream stdin, so this is the one place that spawns git without it.
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import type { Socket } from "node:net";
+import { GitCommandError } from "./errors.ts";
+import { gitEnv, noteGitProcessStarted, withoutTrace } from "./git-runner.ts";
+
+/** Reads one reply from the front of `data`: its value and byte length, or how many bytes to wait for first. */
+export type ReplyReader<T> = (data: Buffer) => { value: T; length: number } | { need: number };
+
+/** A reply of one line (returned without its newline). */
+export const lineReply: ReplyReader<string> = (data) => {
+  const nl = data.indexOf(0x0a);
+  return nl < 0 ? { need: data.length + 1 } : { value: data.toString("utf8", 0, nl), length: nl + 1 };
+};
+
+interface Pending {
+  read: ReplyReader<unknown>;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/** One started process and the requests written to it; a restart gets a fresh one, so late events of a dead process
+ * can only fail that process's own requests. */
+interface Session {
+  child: ChildProcessWithoutNullStreams;
+  /** Requests on the wire, oldest first: git answers in order, so the head owns the next reply. */
+  queue: Pending[];
+  data: Buffer[];
+  size: number;
+  /** Bytes to collect before asking the head's reader again. */
+  need: number;
+  stderr: string;
+  idleTimer: NodeJS.Timeout | undefined;
+  closed: Promise<void>;
+}
+
+const STDERR_KEPT = 16 * 1024;
+/** An unused process ends after this long, so a store nobody closes does not keep its processes around. */
+const IDLE_MS = 5_000;
+
+export class BatchProcess {
+  readonly #dir: string;
+  readonly #args: readonly string[];
+  #session: Session | undefined;
+
+  constructor(dir: string, args: readonly string[]) {
+    this.#dir = dir;
+    this.#args = args;
+  }
+
+  /** The running process's id (undefined before the first request and after close or idle exit). */
+  get pid(): number | undefined {
+    return this.#session?.child.pid;
+  }
+
+  /** Writes `input` (one complete request) and resolves with the reply `read` takes off the output. */
+  request<T>(input: string | Buffer, read: ReplyReader<T>): Promise<T> {
+    const s = this.#session ?? (this.#session = this.#start());
+    return new Promise<T>((resolve, reject) => {
+      if (s.queue.length === 0) busy(s);
+      s.queue.push({ read, resolve: resolve as (value: unknown) => void, reject });
+      s.child.stdin.write(input);
+    });
+  }
+
+  /** Ends the process once it has answered what it was sent; a later request starts a new one. */
+  async close(): Promise<void> {
+    const s = this.#session;
+    if (!s) return;
+    this.#session = undefined;
+    s.child.stdin.end();
+    await s.closed;
+  }
+
+  #start(): Session {
+    const child = spawn("git", this.#args, {
+      cwd: this.#dir,
+      // GIT_FLUSH: hash-object would otherwise hold its answers back if the operator's environment said so.
+      env: gitEnv({ GIT_FLUSH: "1" }),
+      stdio: "pipe",
+      windowsHide: true,
+    });
+    noteGitProcessStarted();
+    let closedNow = (): void => undefined;
+    const s: Session = { child, queue: [], data: [], size: 0, need: 1, stderr: "", idleTimer: undefined, closed: new Promise((r) => (closedNow = r)) };
+    idle(s, () => this.#retire(s));
+    child.stdout.on("data", (chunk: Buffer) => this.#onData(s, chunk));
+    child.stderr.on("data", (chunk: Buffer) => (s.stderr = (s.stderr + chunk.toString("utf8")).slice(-STDERR_KEPT)));
+    // A write to a process that just died: its requests are failed on "close" below, with what git said.
+    child.stdin.on("error", () => undefined);
+    child.on("error", (e) => (s.stderr += `\n${String(e)}`));
+    child.on("close", (code, signal) => {
+      clearTimeout(s.idleTimer);
+      if (this.#session === s) this.#session = undefined;
+      const said = withoutTrace(s.stderr).trim();
+      this.#fail(s, new GitCommandError(this.#args, code ?? undefined, said || (signal ? `killed by ${signal}` : "exited before answering")));
+      closedNow();
+    });
+    return s;
+  }
+
+  #onData(s: Session, chunk: Buffer): void {
+    s.data.push(chunk);
+    s.size += chunk.length;
+    while (s.size >= s.need) {
+      const head = s.queue[0];
+      if (!head) return this.#broken(s, "output nobody asked for");
+      const data = s.data.length === 1 ? s.data[0]! : Buffer.concat(s.data, s.size);
+      let reply: ReturnType<ReplyReader<unknown>>;
+      try {
+        reply = head.read(data);
+      } catch (e) {
+        return this.#broken(s, (e as Error).message);
+      }
+      if ("need" in reply) {
+        s.data = [data];
+        s.need = reply.need;
+        return;
+      }
+      s.queue.shift();
+      const rest = data.subarray(reply.length);
+      s.data = rest.length ? [rest] : [];
+      s.size = rest.length;
+      s.need = 1;
+      if (s.queue.length === 0) idle(s, () => this.#retire(s));
+      head.resolve(reply.value);
+    }
+  }
+
+  /** Output we cannot parse means the replies can no longer be matched to requests: start over. */
+  #broken(s: Session, why: string): void {
+    if (this.#session === s) this.#session = undefined;
+    this.#fail(s, new GitCommandError(this.#args, undefined, `unexpected reply: ${why}`));
+    s.child.kill();
+  }
+
+  #retire(s: Session): void {
+    if (this.#session !== s || s.queue.length) return;
+    this.#session = undefined;
+    s.child.stdin.end();
+  }
+
+  #fail(s: Session, error: GitCommandError): void {
+    for (const p of s.queue.splice(0)) p.reject(error);
+  }
+}
+
+// While a request waits, the process and its output keep Node alive (a top-level `await store.readFile()` must get
+// its answer); while idle, nothing of it does, so a forgotten store never holds a finished program open.
+function busy(s: Session): void {
+  clearTimeout(s.idleTimer);
+  s.child.ref();
+  (s.child.stdout as Socket).ref();
+}
+
+function idle(s: Session, retire: () => void): void {
+  s.child.unref();
+  for (const pipe of [s.child.stdin, s.child.stdout, s.child.stderr]) (pipe as Socket).unref();
+  clearTimeout(s.idleTimer);
+  s.idleTimer = setTimeout(retire, IDLE_MS).unref();
+}

@@ -1,0 +1,55 @@
+// Object reads through one long-lived `git cat-file --batch`. Names are resolved afresh on every request, so refs
+// moved and objects written by other processes are seen; content comes back as bytes.
+import { BatchProcess, type ReplyReader } from "./batch-process.ts";
+import { parseTree, type TreeEntry } from "./tree-format.ts";
+
+export interface GitObject {
+  oid: string;
+  type: "blob" | "tree" | "commit" | "tag";
+  content: Buffer;
+}
+
+export interface ObjectReader {
+  /** Any object name git understands (`<ref>^{commit}`, `<rev>:<path>`, a sha); undefined when there is none. */
+  read(name: string): Promise<GitObject | undefined>;
+  /** Entries of the tree `name` names, with its id; undefined when it does not name a tree. */
+  readTree(name: string): Promise<{ oid: string; entries: TreeEntry[] } | undefined>;
+  close(): Promise<void>;
+}
+
+const HEADER = /^([0-9a-f]{40}|[0-9a-f]{64}) (blob|tree|commit|tag) (\d+)$/;
+
+// "<oid> <type> <size>\n<content>\n", or "<name> missing\n" / "<name> ambiguous\n".
+const objectReply: ReplyReader<GitObject | undefined> = (data) => {
+  const nl = data.indexOf(0x0a);
+  if (nl < 0) return { need: data.length + 1 };
+  const line = data.toString("utf8", 0, nl);
+  const m = HEADER.exec(line);
+  if (!m) {
+    if (line.endsWith(" missing") || line.endsWith(" ambiguous")) return { value: undefined, length: nl + 1 };
+    throw new Error(`cat-file said ${JSON.stringify(line)}`);
+  }
+  const start = nl + 1;
+  const end = start + Number(m[3]);
+  if (data.length < end + 1) return { need: end + 1 };
+  // A copy: a slice would keep the whole read buffer alive for as long as the caller keeps the content.
+  return { value: { oid: m[1]!, type: m[2] as GitObject["type"], content: Buffer.from(data.subarray(start, end)) }, length: end + 1 };
+};
+
+// The request is one line, read whole: a newline would start a second request whose reply nobody awaits, and git
+// drops a trailing CR. A leading "-" is refused too, as rev-parse's --end-of-options did for the spawned commands.
+const UNSAFE_NAME = /^$|^-|[\u0000-\u001f\u007f]/;
+
+export function createObjectReader(dir: string): ObjectReader {
+  const process = new BatchProcess(dir, ["cat-file", "--batch"]);
+  const read = async (name: string): Promise<GitObject | undefined> =>
+    UNSAFE_NAME.test(name) ? undefined : process.request(`${name}\n`, objectReply);
+  return {
+    read,
+    async readTree(name) {
+      const tree = await read(name);
+      return tree?.type === "tree" ? { oid: tree.oid, entries: parseTree(tree.content, tree.oid.length) } : undefined;
+    },
+    close: () => process.close(),
+  };
+}
