@@ -42,7 +42,21 @@ export function topoOrder(streams: readonly Stream[]): { task: Task; stream: Str
   return order;
 }
 
-export function fingerprintTasks(model: AgencyModel, project: LoadedProject, templates: Templates): Map<string, TaskFingerprint> {
+// Loaded models are immutable, and the planner, every task and the publisher ask for the same project's prints:
+// compute them once per loaded model (rendering every prompt is the costly part).
+const memo = new WeakMap<AgencyModel, WeakMap<LoadedProject, { templates: Templates; prints: ReadonlyMap<string, TaskFingerprint> }>>();
+
+export function fingerprintTasks(model: AgencyModel, project: LoadedProject, templates: Templates): ReadonlyMap<string, TaskFingerprint> {
+  let byProject = memo.get(model);
+  if (!byProject) memo.set(model, (byProject = new WeakMap()));
+  const hit = byProject.get(project);
+  if (hit?.templates === templates) return hit.prints;
+  const prints = computeFingerprints(model, project, templates);
+  byProject.set(project, { templates, prints });
+  return prints;
+}
+
+function computeFingerprints(model: AgencyModel, project: LoadedProject, templates: Templates): Map<string, TaskFingerprint> {
   const out = new Map<string, TaskFingerprint>();
   const streams = project.plan?.streams ?? [];
   const streamOf = new Map(streams.flatMap((s) => s.tasks.map((t) => [t.id, s] as const)));

@@ -59,7 +59,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
     );
 
   // A commit for exactly these inputs may exist from a run that died before recording it: adopt, don't redo.
-  const [prior] = await ws.store.log({ ref: branch, trailers: { "Ateams-Task": task.id, "Ateams-Fingerprint": fp.fingerprint }, maxCount: 1 });
+  const prior = await ws.findTaskCommit(project.id, stream.id, task.id, fp.fingerprint);
   if (prior) {
     const files: FileText[] = [];
     for (const o of task.outputs) files.push({ path: o.path, content: (await ws.store.readFile(prior.sha, outputPath(o.path))) ?? "" });

@@ -22,7 +22,7 @@ import { ActionError, outcomeOf } from "./outcome.ts";
 import type { Progress } from "./progress.ts";
 import { createModelRegistry, type ProviderSettings } from "./providers.ts";
 import { StatusStore } from "./status-store.ts";
-import { openWorkspace } from "./workspace.ts";
+import { openWorkspace, type Workspace } from "./workspace.ts";
 
 export interface RunOptions {
   agencyDir: string;
@@ -65,6 +65,14 @@ const EXECUTABLE = new Set<Action["kind"]>(["propose-plan", "decompose-plan", "a
 
 export async function runAgency(opts: RunOptions): Promise<RunReport> {
   const ws = await openWorkspace(dirname(join(opts.agencyDir, ".")));
+  try {
+    return await reconcile(ws, opts);
+  } finally {
+    await ws.store.close(); // its long-lived git processes
+  }
+}
+
+async function reconcile(ws: Workspace, opts: RunOptions): Promise<RunReport> {
   const templates = await loadTemplates();
   const load = async (): Promise<AgencyModel> => {
     const r = await loadAgency(opts.agencyDir, { observeOutputs: ws.observeOutputs });

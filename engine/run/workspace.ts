@@ -2,9 +2,11 @@
 // stream's outputs are observed, and the two kinds of commit a run makes (stream branch, working branch).
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
-import { simpleGit } from "simple-git";
+import { createGitRunner } from "../forge/git-runner.ts";
 import { formatBranchName, openGitStore, streamBranch, type CommitResult, type FileChange, type GitStore, type MergeResult, type Trailers } from "../forge/index.ts";
-import { observeOutputsOnDisk } from "../spec/load-agency.ts";
+import { gitBlobId, observeOutputsOnDisk } from "../spec/load-agency.ts";
+import { CommitGraph } from "./commit-graph.ts";
+import { TaskCommits, type TaskCommit } from "./task-commits.ts";
 import { outputKey, type LoadedProject, type OutputFile, type OutputObserver } from "../spec/model.ts";
 
 export class WorkspaceError extends Error {
@@ -27,6 +29,8 @@ export interface Workspace {
   readOutput(project: LoadedProject, stream: string, path: string): Promise<string | undefined>;
   /** Blob ids of declared outputs, from the same places readOutput reads. */
   observeOutputs: OutputObserver;
+  /** The commit on the stream's branch that did this task with these inputs (a run that died before recording it). */
+  findTaskCommit(project: string, stream: string, task: string, fingerprint: string): Promise<TaskCommit | undefined>;
   /** `writeWorktree: false` when the caller already wrote the files (see GitStore.commitFiles). */
   commitWorking(files: FileChange[], message: string, trailers: Trailers, opts?: { writeWorktree?: boolean }): Promise<CommitResult>;
   commitStream(project: string, stream: string, files: FileChange[], message: string, trailers: Trailers): Promise<CommitResult>;
@@ -47,83 +51,101 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
   if (!head.branch) throw new WorkspaceError("HEAD is detached: check out the branch the agency's work should land on");
   const repoRoot = store.dir;
   const workingBranch = head.branch;
-  const git = simpleGit(repoRoot);
+  const git = createGitRunner(repoRoot);
   // A lock left by a killed git process would fail the first commit after model calls were paid for: say so first.
-  const lock = resolve(repoRoot, (await git.raw(["rev-parse", "--git-path", "index.lock"])).trim());
+  const lock = resolve(repoRoot, await git.text(["rev-parse", "--git-path", "index.lock"]));
   if (existsSync(lock)) {
     throw new WorkspaceError(`${lock} exists: another git process is running, or one was killed. If none is running, remove the file and run again.`);
   }
   const repoPath = (absolute: string) => relative(repoRoot, absolute).split(sep).join("/");
   const branchOf = (project: string, stream: string) => formatBranchName(streamBranch(project, stream));
 
-  // Observing outputs happens after every finished action, so git is asked as little as possible: one
-  // for-each-ref for all stream tips, and merge-base / ls-tree only for tips not seen before.
-  const pendingByTips = new Map<string, boolean>();
-  const listingByTip = new Map<string, Map<string, OutputFile>>();
+  // Observing outputs happens after every finished action, so git is asked as little as possible: branch tips are
+  // read once per change of refs, ancestry is derived from the commits this run wrote (CommitGraph), and the
+  // listing of a stream's outputs at a tip this run wrote is its parent's listing plus the files written.
+  const graph = new CommitGraph(async (a, b) => (await git.run(["merge-base", "--is-ancestor", a, b], { ok: [0, 1] })).exitCode === 0);
+  const listingByTip = new Map<string, ReadonlyMap<string, OutputFile>>();
+  const wrote = new Map<string, { parent: string | undefined; files: FileChange[] }>();
+  const taskCommits = new TaskCommits(store);
 
   // Refs only move by our own commits and merges during a run (each bumps `generation`), or by another process
   // pushing; the cache is dropped on ours and lives at most a second for theirs.
   let generation = 0;
-  let cached: { generation: number; at: number; value: Promise<{ head: string | undefined; branches: Map<string, string> }> } | undefined;
-  function tips(): Promise<{ head: string | undefined; branches: Map<string, string> }> {
-    if (cached && cached.generation === generation && Date.now() - cached.at < 1000) return cached.value;
-    const value = readTips();
-    cached = { generation, at: Date.now(), value };
-    return value;
+  let cached: { generation: number; at: number; head: Promise<string | undefined>; tips: Map<string, Promise<string | undefined>> } | undefined;
+  function refs() {
+    if (!cached || cached.generation !== generation || Date.now() - cached.at >= 1000) {
+      cached = { generation, at: Date.now(), head: store.resolveRef("HEAD"), tips: new Map() };
+    }
+    return cached;
+  }
+  const headCommit = () => refs().head;
+  function tipOf(branch: string): Promise<string | undefined> {
+    const r = refs();
+    let tip = r.tips.get(branch);
+    if (!tip) r.tips.set(branch, (tip = store.resolveRef(`refs/heads/${branch}`)));
+    return tip;
   }
   const moved = <T>(p: Promise<T>): Promise<T> =>
     p.finally(() => {
       generation++;
     });
-
-  async function readTips(): Promise<{ head: string | undefined; branches: Map<string, string> }> {
-    const out = await git.raw(["for-each-ref", "--format=%(objectname) %(refname:short)", "refs/heads/ateams/"]);
-    const branches = new Map<string, string>();
-    for (const line of out.split("\n").filter(Boolean)) {
-      const [sha, name] = line.split(" ") as [string, string];
-      branches.set(name, sha);
+  /** Records a commit this run wrote, so questions about it need no git. */
+  function learned(r: CommitResult, files?: FileChange[]): CommitResult {
+    if (r.changed) {
+      graph.learn(r.sha, r.parent ? [r.parent] : []);
+      if (files) wrote.set(r.sha, { parent: r.parent, files });
     }
-    return { head: await store.resolveRef("HEAD"), branches };
+    return r;
   }
 
-  async function pendingTip(branch: string, t: Awaited<ReturnType<typeof tips>>): Promise<string | undefined> {
-    const tip = t.branches.get(branch);
-    if (!tip) return undefined;
-    if (!t.head) return tip;
-    const key = `${tip}:${t.head}`;
-    let pending = pendingByTips.get(key);
-    if (pending === undefined) {
-      // The tip is merged when it is its own merge base with HEAD (simple-git does not surface exit code 1).
-      const base = await git.raw(["merge-base", tip, t.head]).catch(() => "");
-      pending = base.trim() !== tip;
-      pendingByTips.set(key, pending);
-    }
-    return pending ? tip : undefined;
+  async function pendingTip(branch: string): Promise<string | undefined> {
+    const [tip, head] = [await tipOf(branch), await headCommit()];
+    if (!tip || !head) return tip;
+    return (await graph.isAncestor(tip, head)) ? undefined : tip;
   }
 
   async function streamPending(project: string, stream: string): Promise<boolean> {
-    return (await pendingTip(branchOf(project, stream), await tips())) !== undefined;
+    return (await pendingTip(branchOf(project, stream))) !== undefined;
+  }
+
+  /** Outputs of one stream at a commit, keyed by path under outputs/<stream>/. */
+  async function listing(tip: string, dir: string): Promise<ReadonlyMap<string, OutputFile>> {
+    const key = `${tip}:${dir}`;
+    let out = listingByTip.get(key);
+    if (out) return out;
+    const own = wrote.get(tip);
+    if (own?.parent) {
+      const next = new Map(await listing(own.parent, dir));
+      for (const f of own.files) {
+        if (!f.path.startsWith(`${dir}/`)) continue;
+        const name = f.path.slice(dir.length + 1);
+        if (f.content === null) next.delete(name);
+        else {
+          const bytes = typeof f.content === "string" ? Buffer.from(f.content, "utf8") : f.content;
+          next.set(name, { blob: gitBlobId(bytes), bytes: bytes.length });
+        }
+      }
+      out = next;
+    } else {
+      const next = new Map<string, OutputFile>();
+      const raw = await git.text(["ls-tree", "-r", "-l", "-z", tip, "--", `${dir}/`]);
+      for (const entry of raw.split("\0").filter(Boolean)) {
+        const m = /^\d+ blob ([0-9a-f]+)\s+(\d+)\t(.*)$/s.exec(entry);
+        if (m) next.set(m[3]!.slice(dir.length + 1), { blob: m[1]!, bytes: Number(m[2]) });
+      }
+      out = next;
+    }
+    listingByTip.set(key, out);
+    return out;
   }
 
   async function observeOutputs(project: LoadedProject): Promise<Map<string, OutputFile>> {
     const out = await observeOutputsOnDisk(project);
-    const t = await tips();
     for (const stream of project.plan?.streams ?? []) {
-      const tip = await pendingTip(branchOf(project.id, stream.id), t);
+      const tip = await pendingTip(branchOf(project.id, stream.id));
       if (!tip) continue;
-      let listing = listingByTip.get(tip);
-      if (!listing) {
-        listing = new Map();
-        const dir = repoPath(join(project.dir, "outputs", stream.id));
-        const raw = await git.raw(["ls-tree", "-r", "-l", "-z", tip, "--", `${dir}/`]);
-        for (const entry of raw.split("\0").filter(Boolean)) {
-          const m = /^\d+ blob ([0-9a-f]+)\s+(\d+)\t(.*)$/s.exec(entry);
-          if (m) listing.set(outputKey(stream.id, m[3]!.slice(dir.length + 1)), { blob: m[1]!, bytes: Number(m[2]) });
-        }
-        listingByTip.set(tip, listing);
-      }
       for (const key of [...out.keys()]) if (key.startsWith(`${stream.id}/`)) out.delete(key);
-      for (const [k, v] of listing) out.set(k, v);
+      for (const [name, file] of await listing(tip, repoPath(join(project.dir, "outputs", stream.id)))) out.set(outputKey(stream.id, name), file);
     }
     return out;
   }
@@ -136,9 +158,8 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
     streamBranchOf: branchOf,
     streamPending,
     async isMerged(sha) {
-      const head = await store.resolveRef("HEAD");
-      if (!head) return false;
-      return (await git.raw(["merge-base", sha, head]).catch(() => "")).trim() === sha;
+      const head = await headCommit();
+      return head !== undefined && graph.isAncestor(sha, head);
     },
     async readOutput(project, stream, path) {
       const file = join(project.dir, "outputs", stream, path);
@@ -150,21 +171,31 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
       }
     },
     observeOutputs,
-    commitWorking: (files, message, trailers, opts) => moved(store.commitFiles({ branch: workingBranch, files, message, trailers, ...(opts ?? {}) })),
+    async findTaskCommit(project, stream, task, fingerprint) {
+      const branch = branchOf(project, stream);
+      return taskCommits.find(branch, await tipOf(branch), task, fingerprint);
+    },
+    commitWorking: async (files, message, trailers, opts) => learned(await moved(store.commitFiles({ branch: workingBranch, files, message, trailers, ...(opts ?? {}) }))),
     async commitStream(project, stream, files, message, trailers) {
       // A stream already merged restarts from the working branch (a fast-forward of its ref), so new work builds on
       // what people changed since, not on the stream's old tip.
       const branch = branchOf(project, stream);
-      const tip = await store.resolveRef(branch);
+      const tip = await store.resolveRef(`refs/heads/${branch}`);
       const head = await store.resolveRef("HEAD");
-      if (tip && head && tip !== head && !(await streamPending(project, stream))) {
-        await git.raw(["update-ref", `refs/heads/${branch}`, head, tip]);
+      if (tip && head && tip !== head && (await graph.isAncestor(tip, head))) {
+        await git.run(["update-ref", `refs/heads/${branch}`, head, tip]);
         generation++;
       }
-      return moved(store.commitFiles({ branch, base: workingBranch, files, message, trailers }));
+      const r = learned(await moved(store.commitFiles({ branch, base: workingBranch, files, message, trailers })), files);
+      if (r.changed) taskCommits.wrote(branch, r, trailers);
+      return r;
     },
-    commitBranch: (branch, files, message, trailers) => moved(store.commitFiles({ branch, base: workingBranch, files, message, trailers })),
-    mergeStream: (project, stream, message, trailers) => moved(store.mergeBranch({ source: branchOf(project, stream), into: workingBranch, message, trailers })),
+    commitBranch: async (branch, files, message, trailers) => learned(await moved(store.commitFiles({ branch, base: workingBranch, files, message, trailers }))),
+    async mergeStream(project, stream, message, trailers) {
+      const r = await moved(store.mergeBranch({ source: branchOf(project, stream), into: workingBranch, message, trailers }));
+      if (r.status === "merged") graph.learn(r.sha, (await git.text(["rev-parse", `${r.sha}^@`])).split("\n").filter(Boolean));
+      return r;
+    },
   };
 }
 
