@@ -15,6 +15,7 @@ import { usageFor } from "../test/support/fake-openai-replies.ts";
 import { scriptedTeam, taskIdOf } from "../test/support/scripted-team.ts";
 import { chainTasks, closureOf, DAG_EDITED_ROLE, dagTasks, writeRunBenchAgency, type BenchTask } from "./synthetic-agency.ts";
 import { gitIn } from "../test/support/git-repo.ts";
+import { gitProcessesStarted } from "../engine/forge/index.ts";
 
 const LATENCY_MS = 200;
 const CHAIN_LENGTH = 30;
@@ -80,6 +81,27 @@ function engineTime(tasks: BenchTask[], c: ReturnType<typeof collector>, arrival
   return { recordMean: mean(record), recordMax: Math.max(...record), startMean: mean(start), startMax: Math.max(...start) };
 }
 
+/**
+ * The run cut into phases by the server's arrivals and the progress events, each with the model time it had to
+ * contain: what is left over is the engine's own time in that phase.
+ */
+function phases(t0: number, end: number, tasks: BenchTask[], c: ReturnType<typeof collector>, arrivals: Arrival[], critical: number) {
+  const at = (pred: (e: ProgressEvent) => boolean) => c.events.filter(pred).map((e) => c.at.get(e)!);
+  const firstCall = Math.min(...arrivals.filter((a) => a.at >= t0).map((a) => a.at));
+  const taskIds = new Set(tasks.map((t) => t.id));
+  const tasksDone = Math.max(...at((e) => e.kind === "done" && taskIds.has(e.action ?? "")));
+  const mergesDone = Math.max(...at((e) => e.kind === "done" && (e.action ?? "").startsWith("stream ") && e.text.startsWith("merged")));
+  const assembled = Math.max(...at((e) => e.kind === "done" && e.action === "assemble"));
+  const row = (label: string, ms: number, model: number) => `  ${label.padEnd(34)}${ms.toFixed(0).padStart(5)} ms, model ${String(model).padStart(4)} ms → engine ${(ms - model).toFixed(0).padStart(4)} ms`;
+  return [
+    row("start → first call arrives:", firstCall - t0, 0),
+    row(`tasks (${critical} on the critical path):`, tasksDone - firstCall, critical * CALLS_PER_TASK * LATENCY_MS),
+    row("stream checks + merges:", mergesDone - tasksDone, LATENCY_MS),
+    row("assembly:", assembled - mergesDone, LATENCY_MS),
+    row("final status commit:", end - assembled, 0),
+  ];
+}
+
 interface Arrival {
   at: number;
   kind: string;
@@ -127,9 +149,12 @@ export async function runBenchmarks(): Promise<boolean> {
     const boundMs = cp.calls * LATENCY_MS;
     let from = server.chatRequests.length;
     const a = collector();
+    const spawns0 = gitProcessesStarted();
     let t0 = performance.now();
     const dagRun = await runAgency({ agencyDir: agency, projects: ["dag"], concurrency, env, progress: a.progress });
-    const dagMs = performance.now() - t0;
+    const dagEnd = performance.now();
+    const dagMs = dagEnd - t0;
+    const dagSpawns = gitProcessesStarted() - spawns0;
     ok = expectDone(dagRun, "dag", a.events) && ok;
     const dagReqs = server.chatRequests.slice(from);
     const streams = new Set(dag.map((t) => t.stream)).size;
@@ -139,6 +164,8 @@ export async function runBenchmarks(): Promise<boolean> {
     console.log(`lower bound:                        (${cp.tasks} tasks × ${CALLS_PER_TASK} calls + 1 stream verification + 1 assembly) × ${LATENCY_MS} ms = ${cp.calls} × ${LATENCY_MS} ms = ${boundMs} ms`);
     console.log(`wall time of runAgency:             ${dagMs.toFixed(0)} ms`);
     console.log(`engine time per critical-path step: ${((dagMs - boundMs) / cp.tasks).toFixed(0)} ms (wall − bound, ÷ ${cp.tasks} tasks)`);
+    for (const line of phases(t0, dagEnd, dag, a, arrivals, cp.tasks)) console.log(line);
+    console.log(`git processes started:              ${dagSpawns} (${(dagSpawns / dag.length).toFixed(1)} per task, everything included)`);
     const et = engineTime(dag, a, arrivals);
     console.log(`  verdict → task recorded:          mean ${et.recordMean.toFixed(0)} ms, max ${et.recordMax.toFixed(0)} ms (stream commit + status commit, per project one at a time)`);
     console.log(`  last input recorded → next call:  mean ${et.startMean.toFixed(0)} ms, max ${et.startMax.toFixed(0)} ms (reload + re-plan + inputs read)`);

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { FIXTURES, load } from "../../test/support/agency-fixture.ts";
 import { tempRepoWithAgency, type TempRepo } from "../../test/support/git-repo.ts";
 import { setProjectCondition } from "../status/record.ts";
@@ -46,4 +46,19 @@ it("updates arriving together share one commit; an unchanged update commits noth
   await store.flush();
   expect(Number(repo.git("rev-list", "--count", "HEAD"))).toBe(before + 1);
   expect(repo.git("log", "-1", "--format=%B")).toContain("Also recorded:\n- ateams: two");
+});
+
+it("flush commits at once: it does not sit out the gather window", async () => {
+  const ws = await openWorkspace(repo.agency);
+  const store = new StatusStore(ws, (await load(repo.agency)).projects.get("alpha")!);
+  const before = Number(repo.git("rev-list", "--count", "HEAD"));
+  // With setTimeout frozen, a flush that waited for the window would never finish.
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  try {
+    await store.update((s) => setProjectCondition(s, { type: "Progressing", status: "True", reason: "Now" }, "2026-11-25T10:00:00Z"), "ateams: now", {});
+    await store.flush();
+  } finally {
+    vi.useRealTimers();
+  }
+  expect(Number(repo.git("rev-list", "--count", "HEAD"))).toBe(before + 1);
 });

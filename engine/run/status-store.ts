@@ -27,6 +27,8 @@ export class StatusStore {
   #pending: Pending | undefined;
   #flushing: Promise<void> = Promise.resolve();
   #error: unknown;
+  #hurry = false;
+  #wake: (() => void) | undefined;
   readonly #ws: Workspace;
   readonly #file: string;
   readonly #schemaRef: string;
@@ -109,7 +111,19 @@ export class StatusStore {
     this.#pending = { message, trailers, files: new Map(files.map((f) => [f.path, f])) };
     // A short gather window: updates that arrive together (parallel streams finishing) share one commit. The
     // working tree already has them, and stream work is committed on its branch, so nothing waits on this.
-    this.#flushing = this.#flushing.then(() => new Promise((r) => setTimeout(r, GATHER_MS))).then(() => this.#commitPending());
+    this.#flushing = this.#flushing.then(() => this.#gather()).then(() => this.#commitPending());
+  }
+
+  /** The gather window; cut short once someone waits for the commit (flush), since nothing more is coming. */
+  #gather(): Promise<void> {
+    if (this.#hurry) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, GATHER_MS);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   async #commitPending(): Promise<void> {
@@ -138,10 +152,17 @@ export class StatusStore {
 
   /** Waits for every queued commit; rejects with the first commit error. */
   async flush(): Promise<void> {
-    await this.#flushing;
-    if (this.#pending) {
-      this.#flushing = this.#flushing.then(() => this.#commitPending());
+    this.#hurry = true;
+    this.#wake?.();
+    try {
       await this.#flushing;
+      if (this.#pending) {
+        this.#flushing = this.#flushing.then(() => this.#commitPending());
+        await this.#flushing;
+      }
+    } finally {
+      this.#hurry = false;
+      this.#wake = undefined;
     }
     if (this.#error) throw this.#error;
   }
