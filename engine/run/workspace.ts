@@ -141,8 +141,11 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
 
   async function observeOutputs(project: LoadedProject): Promise<Map<string, OutputFile>> {
     const out = await observeOutputsOnDisk(project);
-    for (const stream of project.plan?.streams ?? []) {
-      const tip = await pendingTip(branchOf(project.id, stream.id));
+    const streams = project.plan?.streams ?? [];
+    // All streams at once: their tips are one pipelined round of reads, not one round trip each.
+    const tips = await Promise.all(streams.map((s) => pendingTip(branchOf(project.id, s.id))));
+    for (const [i, stream] of streams.entries()) {
+      const tip = tips[i];
       if (!tip) continue;
       for (const key of [...out.keys()]) if (key.startsWith(`${stream.id}/`)) out.delete(key);
       for (const [name, file] of await listing(tip, repoPath(join(project.dir, "outputs", stream.id)))) out.set(outputKey(stream.id, name), file);

@@ -1,7 +1,6 @@
 // Loads an agency directory: the only place that reads spec files. Everything after it is pure.
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
-import { lstat, readdir, stat } from "node:fs/promises";
+import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { crossCheck } from "./cross-check.ts";
 import { error, hasErrors, sortDiagnostics, warning, type Diagnostic } from "./diagnostic.ts";
@@ -34,7 +33,7 @@ export async function loadAgency(agencyDir: string, opts: LoadOptions = {}): Pro
   const diags: Diagnostic[] = [];
   const sources = new Map<string, ParsedYaml>();
 
-  const dirInfo = await stat(dir).catch(() => undefined);
+  const dirInfo = statOrUndefined(dir);
   if (!dirInfo) return fail([error(dir, 1, 1, "agency directory not found (use --agency <dir>, or `ateams init`)")]);
   if (!dirInfo.isDirectory()) return fail([error(dir, 1, 1, "is not a directory; --agency must name the agency directory")]);
 
@@ -94,7 +93,7 @@ export async function loadAgency(agencyDir: string, opts: LoadOptions = {}): Pro
   for (const name of (await listDir(projectsDir, diags, false)) ?? []) {
     if (name.startsWith(".")) continue;
     const pdir = join(projectsDir, name);
-    const info = await stat(pdir).catch(() => undefined);
+    const info = statOrUndefined(pdir);
     if (!info?.isDirectory()) {
       diags.push(error(pdir, 1, 1, "expected a project directory holding project.yaml"));
       continue;
@@ -173,18 +172,30 @@ function fail(diags: Diagnostic[]): LoadResult {
   return { ok: false, diagnostics: sortDiagnostics(diags) };
 }
 
+// The directory walk is synchronous, like the reads (source-file.ts): a load is a few dozen small metadata calls,
+// and a run re-loads after every finished action, so it should not interleave with everything else in flight.
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /** lstat, not stat: a dangling link or a directory in a file's place must still be reported, not skipped. */
 async function exists(path: string): Promise<boolean> {
-  return lstat(path).then(
-    () => true,
-    () => false,
-  );
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Sorted entries; [] when absent and optional; undefined (with a diagnostic) when it cannot be listed. */
 async function listDir(path: string, diags: Diagnostic[], required: boolean): Promise<string[] | undefined> {
   try {
-    return (await readdir(path)).sort();
+    return readdirSync(path).sort();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT" && !required) return [];
