@@ -113,4 +113,17 @@ describe("ObjectReader", () => {
     expect((await reader.read(BLOB))?.type).toBe("blob");
     await reader.close();
   });
+
+  it("answers info (id, type, size) and contents requests from one process, in order", async () => {
+    const reader = createObjectReader(dir);
+    try {
+      const [info, content, missing, unsafe] = await Promise.all([reader.info(BLOB), reader.read(BLOB), reader.info(`${BLOB.slice(0, 8)}0000`), reader.info("-x")]);
+      expect(info).toEqual({ oid: BLOB, type: "blob", size: 6 });
+      expect(content?.content.toString()).toBe("hello\n");
+      expect(missing).toBeUndefined();
+      expect(unsafe).toBeUndefined();
+    } finally {
+      await reader.close();
+    }
+  });
 });

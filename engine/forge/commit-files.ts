@@ -68,7 +68,15 @@ export async function commitFiles(ctx: StoreContext, input: CommitFilesInput): P
       const checkedOut = ctx.workTree !== undefined && (await ctx.checkedOutRef()) === ref;
       // Worktree and index first: if we die before the ref moves, the user sees our files staged, not a commit
       // whose content their index silently reverts.
-      if (checkedOut) await syncWorktree(ctx.git, ctx.workTree!, input.writeWorktree === false ? [] : input.files, built);
+      if (checkedOut) {
+        const modes = new Map(built.written.map((w) => [w.path, w.mode]));
+        await syncWorktree(ctx.git, ctx.workTree!, "commit", {
+          files: input.writeWorktree === false ? [] : input.files.map((f) => ({ path: f.path, content: f.content, mode: modes.get(f.path) })),
+          staged: built.written,
+          unstaged: built.deleted,
+          replaced: built.replaced,
+        });
+      }
       const subject = message.slice(0, message.indexOf("\n"));
       if (await ctx.casUpdateRef(ref, commit, current, `ateams: ${subject}`)) {
         return { sha: commit, changed: true, created: current === undefined, parent };

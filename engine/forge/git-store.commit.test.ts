@@ -2,7 +2,7 @@ import { mkdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { simpleGit } from "simple-git";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { GitRefNotFoundError, InvalidRefNameError, UnsafePathError } from "./errors.ts";
+import { GitDirtyWorktreeError, GitRefNotFoundError, InvalidRefNameError, UnsafePathError } from "./errors.ts";
 import { openGitStore } from "./git-store.ts";
 import { FALLBACK_IDENTITY } from "./identity.ts";
 import { checkoutSnapshot, commitCount, initRepo, isolateGitConfig, runRaceWorker, tempDirs, TEST_IDENTITY, userCommit } from "./test-fixtures/repos.ts";
@@ -124,6 +124,49 @@ describe("GitStore.commitFiles", () => {
     expect(await readFile(join(dir, "notes.txt"), "utf8")).toBe("unstaged user edit\n");
     const status = await git.raw(["status", "--porcelain"]);
     expect(status.split("\n").filter(Boolean).sort()).toEqual([" M notes.txt", "?? scratch.txt", "A  staged.txt"]);
+  });
+
+  it("stages writes and deletions of odd names on the checked-out branch in one update-index, leaving a clean status", async () => {
+    const { dir, git, store } = await userRepo();
+    fsckDirs.push(dir);
+    const names = ["-x.md", "--force-remove", "sp ace.md", "*.md", "ünï.md", "-q"];
+    await store.commitFiles({ branch: "main", files: names.map((path) => ({ path, content: `${path}\n` })), message: "odd names" });
+    for (const name of names) expect(await readFile(join(dir, name), "utf8")).toBe(`${name}\n`);
+    expect((await git.raw(["status", "--porcelain"])).trim()).toBe("");
+    // The index has the files' stat data, so nothing needs a re-hash.
+    expect((await git.raw(["diff-files", "--name-only"])).trim()).toBe("");
+
+    const r = await store.commitFiles({ branch: "main", files: names.map((path) => ({ path, content: null })), message: "gone" });
+    expect(await store.listFiles(r.sha)).toEqual(["README.md", "notes.txt"]);
+    for (const name of names) await expect(stat(join(dir, name))).rejects.toThrow();
+    expect((await git.raw(["status", "--porcelain"])).trim()).toBe("");
+  });
+
+  it("with writeWorktree: false stages the committed blob and leaves a newer file in the working tree alone", async () => {
+    const { dir, git, store } = await userRepo();
+    fsckDirs.push(dir);
+    await writeFile(join(dir, "notes.txt"), "newer than the commit\n");
+    const r = await store.commitFiles({ branch: "main", files: [{ path: "notes.txt", content: "committed\n" }], message: "m", writeWorktree: false });
+    expect(await store.readFile(r.sha, "notes.txt")).toBe("committed\n");
+    expect(await readFile(join(dir, "notes.txt"), "utf8")).toBe("newer than the commit\n");
+    expect((await git.raw(["status", "--porcelain"])).trim()).toBe("M notes.txt");
+    expect((await git.raw(["diff", "--cached", "--name-only"])).trim()).toBe("");
+  });
+
+  it("refuses to write where the user has an untracked file or directory in the way, before writing anything", async () => {
+    const { dir, git, store } = await userRepo();
+    await writeFile(join(dir, "out"), "an untracked file where a directory must go\n");
+    await mkdir(join(dir, "empty.md"));
+    const before = await checkoutSnapshot(git);
+    const tip = (await git.revparse(["main"])).trim();
+    for (const path of ["out/report.md", "empty.md"]) {
+      await expect(store.commitFiles({ branch: "main", files: [{ path: "first.md", content: "1" }, { path, content: "x" }], message: "m" }), path).rejects.toSatisfy(
+        (e) => e instanceof GitDirtyWorktreeError && e.paths.join() === path.split("/")[0],
+      );
+    }
+    await expect(stat(join(dir, "first.md"))).rejects.toThrow();
+    expect(await checkoutSnapshot(git)).toBe(before);
+    expect((await git.revparse(["main"])).trim()).toBe(tip);
   });
 
   it("keeps 20 concurrent commits to one branch, each as its own commit", async () => {

@@ -1,4 +1,6 @@
 import { execFile, execFileSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,6 +25,8 @@ function batchChildren(): string[] {
   return out.split("\n").filter((line) => /^git (cat-file|hash-object|mktree)/.test(line));
 }
 
+const git = (dir: string, ...args: string[]): string => execFileSync("git", args, { cwd: dir, encoding: "utf8" }).trim();
+
 /** Processes started while `work` ran. */
 async function spawnsOf(work: () => Promise<unknown>): Promise<number> {
   const before = gitProcessesStarted();
@@ -31,20 +35,80 @@ async function spawnsOf(work: () => Promise<unknown>): Promise<number> {
 }
 
 describe("git processes", () => {
-  it("costs at most 2 processes per commit to a branch that is not checked out, and none per read", async () => {
+  it("costs 1 process per commit to a branch that is not checked out, and none per read", async () => {
     const { store } = await userRepo();
     try {
       let n = 0;
       const commit = () => store.commitFiles({ branch: "ateams/p/s", files: [{ path: `out/${n}.md`, content: `${n++}\n` }], message: `task ${n}` });
-      await commit(); // warm-up: starts the long-lived processes, reads identity and config once
+      await commit(); // warm-up: starts the long-lived processes, reads identity, config and HEAD once
       await store.readFile("main", "README.md");
-      // symbolic-ref (is the branch checked out?) and update-ref (the compare-and-swap).
-      expect(await spawnsOf(commit)).toBeLessThanOrEqual(2);
+      // update-ref (the compare-and-swap); whether the branch is checked out is known without asking git.
+      expect(await spawnsOf(commit)).toBe(1);
       // A new branch: the same, plus check-ref-format the first time a branch name is seen.
-      expect(await spawnsOf(() => store.commitFiles({ branch: "ateams/p/t", files: [{ path: "t.md", content: "t" }], message: "new branch" }))).toBeLessThanOrEqual(3);
+      expect(await spawnsOf(() => store.commitFiles({ branch: "ateams/p/t", files: [{ path: "t.md", content: "t" }], message: "new branch" }))).toBeLessThanOrEqual(2);
       expect(await spawnsOf(() => store.readFile("ateams/p/s", "out/0.md"))).toBe(0);
       expect(await spawnsOf(() => store.resolveRef("ateams/p/s"))).toBe(0);
+      expect(await spawnsOf(() => store.head())).toBe(0);
+      expect(await spawnsOf(() => store.parentsOf("ateams/p/s"))).toBe(0);
+      expect(await spawnsOf(() => store.listTree("ateams/p/s", "out"))).toBe(0);
+      expect(await spawnsOf(() => store.isAncestor("ateams/p/s~1", "ateams/p/s"))).toBe(0); // a parent: known from the commit
       expect(await store.readFile("ateams/p/s", "out/1.md")).toBe("1\n");
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("costs at most 2 processes per commit to the checked-out branch and 4 per merge into it", async () => {
+    const { dir, store } = await userRepo();
+    try {
+      let n = 0;
+      const commit = () => store.commitFiles({ branch: "main", files: [{ path: `out/${n}.md`, content: `${n++}\n` }, { path: `gone-${n}.md`, content: null }], message: `task ${n}` });
+      await commit();
+      // One update-index (stage, unstage, refresh stat data) and the update-ref.
+      expect(await spawnsOf(commit)).toBeLessThanOrEqual(2);
+      const stream = async (i: number) => {
+        await store.commitFiles({ branch: `ateams/p/s${i}`, files: [{ path: `s${i}/a.md`, content: `${i}\n` }], message: `s${i}` });
+        await store.commitFiles({ branch: "main", files: [{ path: `main-${i}.md`, content: "m" }], message: "main moves on" });
+        return () => store.mergeBranch({ source: `ateams/p/s${i}`, into: "main", message: `merge s${i}` });
+      };
+      await (await stream(0))();
+      // merge-tree, status (anything of the user's in the way?), update-index, update-ref.
+      for (const i of [1, 2, 3]) {
+        const merge = await stream(i);
+        expect(await spawnsOf(merge)).toBeLessThanOrEqual(4);
+      }
+      expect(git(dir, "status", "--porcelain")).toBe("");
+      // Merging again what was just merged: known from the merge commit's parents.
+      expect(await spawnsOf(() => store.mergeBranch({ source: "ateams/p/s3", into: "main", message: "again" }))).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("asks git for HEAD only when the HEAD file changed, and on every commit when HEAD is not a plain file", async () => {
+    const { dir, store } = await userRepo();
+    try {
+      git(dir, "branch", "other");
+      const commitTo = (branch: string, path: string) => store.commitFiles({ branch, files: [{ path, content: `${path}\n` }], message: path });
+      await commitTo("main", "a.md");
+      git(dir, "switch", "-q", "other");
+      // The switch is noticed: `other` is now the checked-out branch and its files land in the working tree.
+      await commitTo("other", "b.md");
+      expect(readFileSync(join(dir, "b.md"), "utf8")).toBe("b.md\n");
+      expect(await spawnsOf(() => commitTo("main", "c.md"))).toBe(1);
+      await commitTo("main", "d.md");
+      expect(existsSync(join(dir, "d.md"))).toBe(false);
+      expect(git(dir, "status", "--porcelain")).toBe("");
+
+      // An old-style symlinked HEAD: no stat to trust, so symbolic-ref runs every time, and still sees the switch.
+      rmSync(join(dir, ".git/HEAD"));
+      symlinkSync("refs/heads/main", join(dir, ".git/HEAD"));
+      expect(await spawnsOf(() => commitTo("other", "e.md"))).toBe(2);
+      expect(await spawnsOf(() => commitTo("other", "f.md"))).toBe(2);
+      rmSync(join(dir, ".git/HEAD"));
+      symlinkSync("refs/heads/other", join(dir, ".git/HEAD"));
+      await commitTo("other", "g.md");
+      expect(readFileSync(join(dir, "g.md"), "utf8")).toBe("g.md\n");
     } finally {
       await store.close();
     }

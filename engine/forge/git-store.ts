@@ -4,9 +4,12 @@
 import { commitFiles, type CommitFilesInput, type CommitResult } from "./commit-files.ts";
 import { readLog, type CommitInfo, type LogQuery } from "./commit-log.ts";
 import { mergeBranch, type MergeBranchInput, type MergeResult } from "./merge-branch.ts";
+import { moveBranch } from "./move-branch.ts";
+import { readCommitHeader } from "./object-reader.ts";
 import { pushBranch, type PushOptions, type PushResult } from "./push-branch.ts";
 import { assertSafeRepoPath } from "./safe-path.ts";
 import { createStoreContext, type StoreContext } from "./store-context.ts";
+import { listBlobs, type TreeFile } from "./list-tree.ts";
 
 export interface HeadState {
   /** Short name of the checked-out branch; undefined when HEAD is detached. */
@@ -14,6 +17,8 @@ export interface HeadState {
   /** undefined while the branch is unborn (a fresh repository before its first commit). */
   commit: string | undefined;
 }
+
+export type { TreeFile } from "./list-tree.ts";
 
 export interface FsckReport {
   ok: boolean;
@@ -31,7 +36,30 @@ export interface GitStore {
   readFile(ref: string, path: string): Promise<string | undefined>;
   /** Repo-relative paths of the files under `dir` (default: all) at a commit; empty when the ref does not exist. */
   listFiles(ref: string, dir?: string): Promise<string[]>;
+  /**
+   * Every blob (file or symlink; not submodules) under `dir` at a commit, recursively, keyed by its path relative to
+   * `dir`, with blob id and size in bytes. `dir` is repo-relative without a trailing slash; "" (or ".") is the whole
+   * tree. Empty when the ref, or a directory `dir`, does not exist. Starts no process (trees and sizes come from the
+   * long-lived cat-file).
+   */
+  listTree(ref: string, dir: string): Promise<Map<string, TreeFile>>;
   branchExists(branch: string): Promise<boolean>;
+  /**
+   * Whether `ancestor` is in `descendant`'s history (a commit counts as its own ancestor). Any commit-ish works.
+   * False, not an error, when either does not name a commit in this repository (git itself would fail on an unknown
+   * name). A process (`merge-base --is-ancestor`) only when the answer is not the commit itself or a parent.
+   */
+  isAncestor(ancestor: string, descendant: string): Promise<boolean>;
+  /** Parents of a commit (none for a root commit), read without a process; undefined when `commit` names no commit. */
+  parentsOf(commit: string): Promise<string[] | undefined>;
+  /**
+   * Compare-and-swap of `refs/heads/<branch>`: moves it from `expected` (undefined: it must not exist yet) to the
+   * commit `to` names, and returns false, changing nothing, when the branch is not at `expected` (someone moved it
+   * first). On the checked-out branch the working tree and index follow for the paths that differ, as a merge does
+   * (refused with GitDirtyWorktreeError when the user has changes on any of them). `GitRefNotFoundError` when `to`
+   * names no commit.
+   */
+  moveBranch(branch: string, to: string, expected: string | undefined): Promise<boolean>;
   /** Commit sha of any commit-ish, or undefined. */
   resolveRef(ref: string): Promise<string | undefined>;
   log(query: LogQuery): Promise<CommitInfo[]>;
@@ -55,8 +83,7 @@ export function gitStoreFrom(ctx: StoreContext): GitStore {
     dir: ctx.workTree ?? git.dir,
     bare: ctx.workTree === undefined,
     async head() {
-      const sym = await git.run(["symbolic-ref", "-q", "HEAD"], { ok: [0, 1] });
-      const branch = sym.exitCode === 0 ? sym.stdout.trim().replace(/^refs\/heads\//, "") : undefined;
+      const branch = (await ctx.headRef())?.replace(/^refs\/heads\//, "");
       return { branch, commit: await ctx.resolveCommit("HEAD") };
     },
     commitFiles: (input) => commitFiles(ctx, input),
@@ -75,11 +102,15 @@ export function gitStoreFrom(ctx: StoreContext): GitStore {
       const r = await git.run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", sha, ...(prefix ? ["--", prefix] : [])]);
       return r.stdout.split("\0").filter(Boolean);
     },
+    listTree: (ref, dir) => listBlobs(ctx, ref, dir),
     async branchExists(branch) {
       const ref = await ctx.branchRef(branch);
       return (await git.run(["show-ref", "--verify", "--quiet", ref], { ok: [0, 1] })).exitCode === 0;
     },
     resolveRef: (ref) => ctx.resolveCommit(ref),
+    isAncestor: (ancestor, descendant) => ctx.isAncestor(ancestor, descendant),
+    parentsOf: async (commit) => (await readCommitHeader(ctx.reader, commit))?.parents,
+    moveBranch: (branch, to, expected) => moveBranch(ctx, branch, to, expected),
     log: (query) => readLog(ctx, query),
     async fsck() {
       const r = await git.run(["fsck", "--strict", "--no-dangling", "--no-progress"], { ok: "any" });

@@ -1,5 +1,6 @@
-// Object reads through one long-lived `git cat-file --batch`. Names are resolved afresh on every request, so refs
-// moved and objects written by other processes are seen; content comes back as bytes.
+// Object reads through one long-lived `git cat-file --batch-command` (`contents` for objects, `info` for type and
+// size alone). Names are resolved afresh on every request, so refs moved and objects written by other processes are
+// seen; content comes back as bytes.
 import { BatchProcess, type ReplyReader } from "./batch-process.ts";
 import { parseTree, type TreeEntry } from "./tree-format.ts";
 
@@ -9,9 +10,17 @@ export interface GitObject {
   content: Buffer;
 }
 
+export interface ObjectInfo {
+  oid: string;
+  type: GitObject["type"];
+  size: number;
+}
+
 export interface ObjectReader {
   /** Any object name git understands (`<ref>^{commit}`, `<rev>:<path>`, a sha); undefined when there is none. */
   read(name: string): Promise<GitObject | undefined>;
+  /** Id, type and size of the object `name` names, without its content; undefined when there is none. */
+  info(name: string): Promise<ObjectInfo | undefined>;
   /** Entries of the tree `name` names, with its id; undefined when it does not name a tree. */
   readTree(name: string): Promise<{ oid: string; entries: TreeEntry[] } | undefined>;
   close(): Promise<void>;
@@ -36,20 +45,58 @@ const objectReply: ReplyReader<GitObject | undefined> = (data) => {
   return { value: { oid: m[1]!, type: m[2] as GitObject["type"], content: Buffer.from(data.subarray(start, end)) }, length: end + 1 };
 };
 
+// "<oid> <type> <size>\n", or "<name> missing\n" / "<name> ambiguous\n".
+const infoReply: ReplyReader<ObjectInfo | undefined> = (data) => {
+  const nl = data.indexOf(0x0a);
+  if (nl < 0) return { need: data.length + 1 };
+  const line = data.toString("utf8", 0, nl);
+  const m = HEADER.exec(line);
+  if (!m) {
+    if (line.endsWith(" missing") || line.endsWith(" ambiguous")) return { value: undefined, length: nl + 1 };
+    throw new Error(`cat-file said ${JSON.stringify(line)}`);
+  }
+  return { value: { oid: m[1]!, type: m[2] as GitObject["type"], size: Number(m[3]) }, length: nl + 1 };
+};
+
 // The request is one line, read whole: a newline would start a second request whose reply nobody awaits, and git
 // drops a trailing CR. A leading "-" is refused too, as rev-parse's --end-of-options did for the spawned commands.
 const UNSAFE_NAME = /^$|^-|[\u0000-\u001f\u007f]/;
 
 export function createObjectReader(dir: string): ObjectReader {
-  const process = new BatchProcess(dir, ["cat-file", "--batch"]);
+  // Unbuffered (no --buffer), so each answer is written as soon as it is ready.
+  const process = new BatchProcess(dir, ["cat-file", "--batch-command"]);
   const read = async (name: string): Promise<GitObject | undefined> =>
-    UNSAFE_NAME.test(name) ? undefined : process.request(`${name}\n`, objectReply);
+    UNSAFE_NAME.test(name) ? undefined : process.request(`contents ${name}\n`, objectReply);
   return {
     read,
+    info: async (name) => (UNSAFE_NAME.test(name) ? undefined : process.request(`info ${name}\n`, infoReply)),
     async readTree(name) {
       const tree = await read(name);
       return tree?.type === "tree" ? { oid: tree.oid, entries: parseTree(tree.content, tree.oid.length) } : undefined;
     },
     close: () => process.close(),
   };
+}
+
+export interface CommitHeader {
+  oid: string;
+  tree: string;
+  parents: string[];
+}
+
+/** The tree and parents of the commit `name` names (not peeled: a tag is not a commit); undefined otherwise. */
+export async function readCommitHeader(reader: ObjectReader, name: string): Promise<CommitHeader | undefined> {
+  const object = await reader.read(name);
+  if (object?.type !== "commit") return undefined;
+  const end = object.content.indexOf("\n\n");
+  const lines = object.content.toString("latin1", 0, end < 0 ? object.content.length : end).split("\n");
+  let tree = "";
+  const parents: string[] = [];
+  // Headers come in a fixed order: tree, then parents, then author and the rest.
+  for (const line of lines) {
+    if (line.startsWith("tree ")) tree = line.slice(5);
+    else if (line.startsWith("parent ")) parents.push(line.slice(7));
+    else break;
+  }
+  return { oid: object.oid, tree, parents };
 }

@@ -1,13 +1,13 @@
 // What every git-store operation shares: the runner and the long-lived object processes, where the repository
 // lives, who commits, per-branch locks, and the small ref queries (resolve, ancestry, compare-and-swap) they are all
 // built from.
-import { realpath } from "node:fs/promises";
+import { lstat, realpath } from "node:fs/promises";
 import { createCommitWriter, type CommitWriter } from "./commit-object.ts";
 import { GitCommandError, InvalidRefNameError } from "./errors.ts";
 import { createGitRunner, type GitRunner } from "./git-runner.ts";
 import { identityFallbackEnv, readIdentityConfig } from "./identity.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
-import { createObjectReader, type ObjectReader } from "./object-reader.ts";
+import { createObjectReader, readCommitHeader, type ObjectReader } from "./object-reader.ts";
 import { createObjectWriter, type ObjectWriter } from "./object-writer.ts";
 
 export interface StoreContext {
@@ -28,8 +28,11 @@ export interface StoreContext {
   /** `refs/heads/<branch>` after checking the name is one git accepts. */
   branchRef(branch: string): Promise<string>;
   resolveCommit(ref: string): Promise<string | undefined>;
+  /** The branch ref HEAD points at (even when it is unborn); undefined when detached. */
+  headRef(): Promise<string | undefined>;
   /** The branch ref HEAD points at in this worktree, even when it is unborn; undefined when detached or bare. */
   checkedOutRef(): Promise<string | undefined>;
+  /** Whether `ancestor` is in `descendant`'s history (a commit is its own ancestor); false when either is not a commit. */
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
   /** Moves `ref` from `expected` (undefined = must not exist) to `next`; false when someone else moved it first. */
   casUpdateRef(ref: string, next: string, expected: string | undefined, reason: string): Promise<boolean>;
@@ -42,8 +45,8 @@ const locks = new KeyedMutex();
 
 export async function createStoreContext(dir: string): Promise<StoreContext> {
   const probe = createGitRunner(dir);
-  const [commonDir = "", bare, objectFormat] = (
-    await probe.text(["rev-parse", "--path-format=absolute", "--git-common-dir", "--is-bare-repository", "--show-object-format"])
+  const [commonDir = "", bare, objectFormat, headFile = ""] = (
+    await probe.text(["rev-parse", "--path-format=absolute", "--git-common-dir", "--is-bare-repository", "--show-object-format", "--git-path", "HEAD"])
   ).split("\n");
   const gitDir = await realpath(commonDir);
   const workTree = bare === "true" ? undefined : await probe.text(["rev-parse", "--show-toplevel"]);
@@ -57,6 +60,30 @@ export async function createStoreContext(dir: string): Promise<StoreContext> {
   const identityEnv = () => (identity ??= readIdentityConfig(git).then((config) => identityFallbackEnv(process.env, config)));
 
   const resolveCommit = async (ref: string): Promise<string | undefined> => (await reader.read(`${ref}^{commit}`))?.oid;
+
+  // HEAD is read with symbolic-ref once, then again only when the HEAD file changed: git rewrites it through a
+  // lockfile and a rename, so a checkout or switch always gives it a new inode. Without a plain HEAD file (another
+  // ref storage keeps HEAD elsewhere) every call asks git.
+  let head: { key: string; ref: string | undefined } | undefined;
+  let filesBackend: Promise<boolean> | undefined;
+  const headKey = async (): Promise<string | undefined> => {
+    filesBackend ??= git.run(["config", "--get", "extensions.refStorage"], { ok: [0, 1] }).then(
+      (r) => r.exitCode !== 0 || r.stdout.trim().toLowerCase() === "files",
+      () => false,
+    );
+    const st = await lstat(headFile, { bigint: true }).catch(() => undefined);
+    if (!st?.isFile() || !(await filesBackend)) return undefined;
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
+  };
+  const headRef = async (): Promise<string | undefined> => {
+    // Looked at before git is asked: a HEAD that changes in between is seen as changed next time.
+    const key = await headKey();
+    if (key !== undefined && head?.key === key) return head.ref;
+    const r = await git.run(["symbolic-ref", "-q", "HEAD"], { ok: [0, 1] });
+    const ref = r.exitCode === 0 ? r.stdout.trim() : undefined;
+    head = key === undefined ? undefined : { key, ref };
+    return ref;
+  };
 
   return {
     git,
@@ -76,13 +103,14 @@ export async function createStoreContext(dir: string): Promise<StoreContext> {
       return `refs/heads/${branch}`;
     },
     resolveCommit,
-    async checkedOutRef() {
-      if (!workTree) return undefined;
-      const r = await git.run(["symbolic-ref", "-q", "HEAD"], { ok: [0, 1] });
-      return r.exitCode === 0 ? r.stdout.trim() : undefined;
-    },
+    headRef,
+    checkedOutRef: async () => (workTree === undefined ? undefined : headRef()),
     async isAncestor(ancestor, descendant) {
-      return (await git.run(["merge-base", "--is-ancestor", ancestor, descendant], { ok: [0, 1] })).exitCode === 0;
+      // Resolved first (no process): git answers an unknown name with an error, we with false.
+      const [a, d] = await Promise.all([resolveCommit(ancestor), readCommitHeader(reader, `${descendant}^{commit}`)]);
+      if (a === undefined || d === undefined) return false;
+      if (a === d.oid || d.parents.includes(a)) return true;
+      return (await git.run(["merge-base", "--is-ancestor", a, d.oid], { ok: [0, 1] })).exitCode === 0;
     },
     async casUpdateRef(ref, next, expected, reason) {
       const args = ["update-ref", "-m", reason, ref, next, expected ?? zeroOid];

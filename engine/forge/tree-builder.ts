@@ -14,6 +14,9 @@ export interface FileChange {
   content: string | Uint8Array | null;
 }
 
+/** A file's mode in a tree: regular, executable, symlink. */
+export type FileMode = "100644" | "100755" | "120000";
+
 export interface WrittenEntry {
   path: string;
   mode: "100644" | "100755";
