@@ -102,6 +102,12 @@ describe("BatchProcess", () => {
     // Idle, the process ends by itself after 5 s; the program must not have waited for that.
     expect(Date.now() - started).toBeLessThan(4_000);
   });
+
+  it("a close awaited at the top level of a program waits for the exit and lets the program end normally", async () => {
+    const script = fileURLToPath(new URL("./test-fixtures/close-and-exit.ts", import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, [script, dir], { timeout: 20_000 });
+    expect(stdout).toBe("closed");
+  });
 });
 
 describe("ObjectReader", () => {

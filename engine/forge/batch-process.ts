@@ -70,6 +70,8 @@ export class BatchProcess {
     const s = this.#session;
     if (!s) return;
     this.#session = undefined;
+    // Someone waits for the exit (the end of a run, maybe a top-level await): keep Node alive until it comes.
+    busy(s);
     s.child.stdin.end();
     await s.closed;
   }
