@@ -63,7 +63,7 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
   // Observing outputs happens after every finished action, so git is asked as little as possible: branch tips are
   // read once per change of refs, ancestry is derived from the commits this run wrote (CommitGraph), and the
   // listing of a stream's outputs at a tip this run wrote is its parent's listing plus the files written.
-  const graph = new CommitGraph(async (a, b) => (await git.run(["merge-base", "--is-ancestor", a, b], { ok: [0, 1] })).exitCode === 0);
+  const graph = new CommitGraph((a, b) => store.isAncestor(a, b));
   const listingByTip = new Map<string, ReadonlyMap<string, OutputFile>>();
   const wrote = new Map<string, { parent: string | undefined; files: FileChange[] }>();
   const taskCommits = new TaskCommits(store);
@@ -127,13 +127,7 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
       }
       out = next;
     } else {
-      const next = new Map<string, OutputFile>();
-      const raw = await git.text(["ls-tree", "-r", "-l", "-z", tip, "--", `${dir}/`]);
-      for (const entry of raw.split("\0").filter(Boolean)) {
-        const m = /^\d+ blob ([0-9a-f]+)\s+(\d+)\t(.*)$/s.exec(entry);
-        if (m) next.set(m[3]!.slice(dir.length + 1), { blob: m[1]!, bytes: Number(m[2]) });
-      }
-      out = next;
+      out = new Map([...(await store.listTree(tip, dir))].map(([name, f]) => [name, { blob: f.blob, bytes: f.bytes }]));
     }
     listingByTip.set(key, out);
     return out;
@@ -186,7 +180,7 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
       const tip = await store.resolveRef(`refs/heads/${branch}`);
       const head = await store.resolveRef("HEAD");
       if (tip && head && tip !== head && (await graph.isAncestor(tip, head))) {
-        await git.run(["update-ref", `refs/heads/${branch}`, head, tip]);
+        await store.moveBranch(branch, head, tip);
         generation++;
       }
       const r = learned(await moved(store.commitFiles({ branch, base: workingBranch, files, message, trailers })), files);
@@ -196,7 +190,7 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
     commitBranch: async (branch, files, message, trailers) => learned(await moved(store.commitFiles({ branch, base: workingBranch, files, message, trailers }))),
     async mergeStream(project, stream, message, trailers) {
       const r = await moved(store.mergeBranch({ source: branchOf(project, stream), into: workingBranch, message, trailers }));
-      if (r.status === "merged") graph.learn(r.sha, (await git.text(["rev-parse", `${r.sha}^@`])).split("\n").filter(Boolean));
+      if (r.status === "merged") graph.learn(r.sha, (await store.parentsOf(r.sha)) ?? []);
       return r;
     },
   };
