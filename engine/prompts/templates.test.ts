@@ -35,3 +35,15 @@ describe("templates", () => {
     }
   });
 });
+
+describe("render memo", () => {
+  it("gives the same text for an equal view, and tells undefined from absent as strict mode does", () => {
+    const t = templatesFrom(new Map([["x", "{{a}}-{{b}}"]]));
+    expect(t.render("x", { a: 1, b: 2 })).toBe("1-2\n");
+    expect(t.render("x", { a: 1, b: 2 })).toBe("1-2\n");
+    expect(t.render("x", { a: 1, b: 3 })).toBe("1-3\n");
+    expect(() => t.render("x", { a: 1 })).toThrow(TemplateError);
+    expect(t.render("x", { a: 1, b: undefined })).toBe("1-\n");
+    expect(() => t.render("x", { a: 1 })).toThrow(TemplateError);
+  });
+});
