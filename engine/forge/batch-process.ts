@@ -1,5 +1,6 @@
 // A long-lived git process that answers requests written to its stdin (`cat-file --batch-command`, `hash-object
-// --stdin-paths`, `mktree --batch`), so a read or an object write costs a pipe round trip instead of a process start.
+// --stdin-paths`, `mktree --batch`, `update-ref --stdin`), so a read, an object write or a ref update costs a pipe
+// round trip instead of a process start.
 // simple-git has no way to stream stdin, so this is the one place that spawns git without it.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import type { Socket } from "node:net";

@@ -6,7 +6,7 @@ import { assertSafeRepoPaths } from "./safe-path.ts";
 import type { StoreContext } from "./store-context.ts";
 import { syncWorktree } from "./sync-worktree.ts";
 import { withTrailers, type Trailers } from "./trailers.ts";
-import { buildTree, type FileChange } from "./tree-builder.ts";
+import { planTree, type FileChange } from "./tree-builder.ts";
 
 export interface CommitFilesInput {
   /** Short branch name, e.g. `ateams/launch/research`. */
@@ -52,7 +52,8 @@ export async function commitFiles(ctx: StoreContext, input: CommitFilesInput): P
       if (attempt > 1) await sleep(Math.random() * 20 * attempt);
       const current = await ctx.resolveCommit(ref);
       const parent = current ?? (await startingPoint(ctx, input.base));
-      const built = await buildTree(ctx, parent, input.files);
+      // Read from the cache when this store wrote the parent: then only the ref was read.
+      const built = await planTree(ctx, parent, input.files);
 
       if (parent !== undefined && built.tree === built.parentTree) {
         if (current !== undefined) return { sha: current, changed: false, created: false, parent: current };
@@ -64,8 +65,11 @@ export async function commitFiles(ctx: StoreContext, input: CommitFilesInput): P
         continue;
       }
 
-      const commit = await ctx.writeCommit(built.tree, parent ? [parent] : [], message);
-      const checkedOut = ctx.workTree !== undefined && (await ctx.checkedOutRef()) === ref;
+      // Blobs, trees and the commit, named here and written in one burst.
+      const [commit, checkedOut] = await Promise.all([
+        ctx.writeCommit(built.tree, parent ? [parent] : [], message, built.objects),
+        ctx.workTree !== undefined && ctx.checkedOutRef().then((r) => r === ref),
+      ]);
       // Worktree and index first: if we die before the ref moves, the user sees our files staged, not a commit
       // whose content their index silently reverts.
       if (checkedOut) {
@@ -77,8 +81,8 @@ export async function commitFiles(ctx: StoreContext, input: CommitFilesInput): P
           replaced: built.replaced,
         });
       }
-      const subject = message.slice(0, message.indexOf("\n"));
-      if (await ctx.casUpdateRef(ref, commit, current, `ateams: ${subject}`)) {
+      // Through the long-lived update-ref (no process), whose reflog message is the fixed COMMIT_REFLOG_MESSAGE.
+      if (await ctx.casUpdateRef(ref, commit, current)) {
         return { sha: commit, changed: true, created: current === undefined, parent };
       }
       last = { expected: current, actual: await ctx.resolveCommit(ref) };

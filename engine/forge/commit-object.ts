@@ -4,9 +4,14 @@
 // are filled in per commit. What we do not reproduce (a non-UTF-8 i18n.commitEncoding, text git would re-encode)
 // still goes through commit-tree. commit.gpgSign needs nothing: commit-tree ignores it (it signs only with -S).
 import type { GitRunner } from "./git-runner.ts";
-import type { ObjectWriter } from "./object-writer.ts";
+import type { NewObject, ObjectWriter } from "./object-writer.ts";
 
-export type CommitWriter = (tree: string, parents: readonly string[], message: string) => Promise<string>;
+/**
+ * Writes the commit of `tree` and returns its id. `objects` are the new objects the tree needs (its blobs and
+ * trees, named but not yet written): they go out together with the commit, without waiting between them, and the
+ * id is returned only once all of them are stored.
+ */
+export type CommitWriter = (tree: string, parents: readonly string[], message: string, objects?: readonly NewObject[]) => Promise<string>;
 
 interface Setup {
   /** A non-UTF-8 i18n.commitEncoding (an `encoding` header), or an identity we could not read as git has it. */
@@ -15,9 +20,9 @@ interface Setup {
   committer(): string;
 }
 
-export function createCommitWriter(git: GitRunner, identityEnv: () => Promise<Record<string, string>>, objects: ObjectWriter): CommitWriter {
+export function createCommitWriter(git: GitRunner, identityEnv: () => Promise<Record<string, string>>, writer: ObjectWriter): CommitWriter {
   let setup: Promise<Setup> | undefined;
-  return async (tree, parents, message) => {
+  return async (tree, parents, message, objects = []) => {
     setup ??= readSetup(git, await identityEnv()).catch((e: unknown) => {
       setup = undefined; // an identity git refuses today may be configured tomorrow: ask again next time
       throw e;
@@ -28,10 +33,14 @@ export function createCommitWriter(git: GitRunner, identityEnv: () => Promise<Re
     const body = message === "" || message.endsWith("\n") ? message : `${message}\n`;
     const text = `tree ${tree}\n${parents.map((p) => `parent ${p}\n`).join("")}author ${s.author()}\ncommitter ${s.committer()}\n\n${body}`;
     if (s.commitTree || gitWouldRewrite(text)) {
+      // commit-tree wants its tree stored first.
+      await writer.write(objects);
       const env = await identityEnv();
       return git.text(["commit-tree", tree, ...parents.flatMap((p) => ["-p", p]), "-m", message], { env });
     }
-    return objects.writeCommit(text);
+    const commit = writer.commit(text);
+    await writer.write([...objects, commit]);
+    return commit.oid;
   };
 }
 

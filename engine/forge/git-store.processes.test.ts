@@ -3,7 +3,8 @@ import { existsSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { BatchProcess } from "./batch-process.ts";
 import { gitProcessesStarted } from "./git-runner.ts";
 import { openGitStore, type GitStore } from "./git-store.ts";
 import { initRepo, isolateGitConfig, tempDirs, userCommit } from "./test-fixtures/repos.ts";
@@ -22,7 +23,7 @@ async function userRepo(): Promise<{ dir: string; store: GitStore }> {
 /** Long-lived git processes started by this test process that are still running. */
 function batchChildren(): string[] {
   const out = execFileSync("ps", ["-o", "args=", "--ppid", String(process.pid)], { encoding: "utf8" });
-  return out.split("\n").filter((line) => /^git (cat-file|hash-object|mktree)/.test(line));
+  return out.split("\n").filter((line) => /^git (cat-file|hash-object|mktree|update-ref)/.test(line));
 }
 
 const git = (dir: string, ...args: string[]): string => execFileSync("git", args, { cwd: dir, encoding: "utf8" }).trim();
@@ -35,17 +36,20 @@ async function spawnsOf(work: () => Promise<unknown>): Promise<number> {
 }
 
 describe("git processes", () => {
-  it("costs 1 process per commit to a branch that is not checked out, and none per read", async () => {
+  it("costs no process per commit to a branch that is not checked out, and none per read", async () => {
     const { store } = await userRepo();
     try {
       let n = 0;
       const commit = () => store.commitFiles({ branch: "ateams/p/s", files: [{ path: `out/${n}.md`, content: `${n++}\n` }], message: `task ${n}` });
       await commit(); // warm-up: starts the long-lived processes, reads identity, config and HEAD once
       await store.readFile("main", "README.md");
-      // update-ref (the compare-and-swap); whether the branch is checked out is known without asking git.
-      expect(await spawnsOf(commit)).toBe(1);
+      // Objects and the compare-and-swap go through the long-lived processes; whether the branch is checked out is
+      // known without asking git.
+      expect(await spawnsOf(commit)).toBe(0);
+      expect(await spawnsOf(commit)).toBe(0);
       // A new branch: the same, plus check-ref-format the first time a branch name is seen.
-      expect(await spawnsOf(() => store.commitFiles({ branch: "ateams/p/t", files: [{ path: "t.md", content: "t" }], message: "new branch" }))).toBeLessThanOrEqual(2);
+      expect(await spawnsOf(() => store.commitFiles({ branch: "ateams/p/t", files: [{ path: "t.md", content: "t" }], message: "new branch" }))).toBe(1);
+      expect(await spawnsOf(() => store.commitFiles({ branch: "ateams/p/t", files: [{ path: "t.md", content: "t2" }], message: "again" }))).toBe(0);
       expect(await spawnsOf(() => store.readFile("ateams/p/s", "out/0.md"))).toBe(0);
       expect(await spawnsOf(() => store.resolveRef("ateams/p/s"))).toBe(0);
       expect(await spawnsOf(() => store.head())).toBe(0);
@@ -58,14 +62,15 @@ describe("git processes", () => {
     }
   });
 
-  it("costs at most 2 processes per commit to the checked-out branch and 4 per merge into it", async () => {
+  it("costs 1 process per commit to the checked-out branch and at most 4 per merge into it", async () => {
     const { dir, store } = await userRepo();
     try {
       let n = 0;
       const commit = () => store.commitFiles({ branch: "main", files: [{ path: `out/${n}.md`, content: `${n++}\n` }, { path: `gone-${n}.md`, content: null }], message: `task ${n}` });
       await commit();
-      // One update-index (stage, unstage, refresh stat data) and the update-ref.
-      expect(await spawnsOf(commit)).toBeLessThanOrEqual(2);
+      // One update-index (stage, unstage, refresh stat data); the ref moves through the long-lived update-ref.
+      expect(await spawnsOf(commit)).toBe(1);
+      expect(await spawnsOf(commit)).toBe(1);
       const stream = async (i: number) => {
         await store.commitFiles({ branch: `ateams/p/s${i}`, files: [{ path: `s${i}/a.md`, content: `${i}\n` }], message: `s${i}` });
         await store.commitFiles({ branch: "main", files: [{ path: `main-${i}.md`, content: "m" }], message: "main moves on" });
@@ -95,7 +100,7 @@ describe("git processes", () => {
       // The switch is noticed: `other` is now the checked-out branch and its files land in the working tree.
       await commitTo("other", "b.md");
       expect(readFileSync(join(dir, "b.md"), "utf8")).toBe("b.md\n");
-      expect(await spawnsOf(() => commitTo("main", "c.md"))).toBe(1);
+      expect(await spawnsOf(() => commitTo("main", "c.md"))).toBe(0);
       await commitTo("main", "d.md");
       expect(existsSync(join(dir, "d.md"))).toBe(false);
       expect(git(dir, "status", "--porcelain")).toBe("");
@@ -103,8 +108,8 @@ describe("git processes", () => {
       // An old-style symlinked HEAD: no stat to trust, so symbolic-ref runs every time, and still sees the switch.
       rmSync(join(dir, ".git/HEAD"));
       symlinkSync("refs/heads/main", join(dir, ".git/HEAD"));
-      expect(await spawnsOf(() => commitTo("other", "e.md"))).toBe(2);
-      expect(await spawnsOf(() => commitTo("other", "f.md"))).toBe(2);
+      expect(await spawnsOf(() => commitTo("other", "e.md"))).toBe(1);
+      expect(await spawnsOf(() => commitTo("other", "f.md"))).toBe(1);
       rmSync(join(dir, ".git/HEAD"));
       symlinkSync("refs/heads/other", join(dir, ".git/HEAD"));
       await commitTo("other", "g.md");
@@ -114,10 +119,57 @@ describe("git processes", () => {
     }
   });
 
+  it("reads nothing but the ref for the next commit on a branch it wrote, and writes every object in one burst", async () => {
+    const { store } = await userRepo();
+    // Object writes on the wire at once, at most: all of a commit's when they are sent without waiting in between.
+    let writing = 0;
+    let mostWriting = 0;
+    const request = BatchProcess.prototype.request;
+    const requests = vi.spyOn(BatchProcess.prototype, "request").mockImplementation(function <T>(this: BatchProcess, input: string | Buffer, read: Parameters<typeof request<T>>[1]) {
+      const reply = request.call(this, input, read) as Promise<T>;
+      if (!/^(contents|info|start)/.test(String(input))) {
+        mostWriting = Math.max(mostWriting, ++writing);
+        const done = () => void writing--;
+        reply.then(done, done);
+      }
+      return reply;
+    });
+    try {
+      const commit = (n: number) =>
+        store.commitFiles({
+          branch: "ateams/p/s",
+          files: [
+            { path: `agency/projects/p/outputs/s/t${n}.md`, content: `${n}\n` },
+            { path: "agency/projects/p/log/s/x.md", content: `log ${n}\n` },
+          ],
+          message: `task ${n}`,
+        });
+      await commit(0);
+      requests.mockClear();
+      mostWriting = 0;
+      await commit(1);
+      const sent = requests.mock.calls.map(([input]) => String(input).replace(/[0-9a-f]{40}/g, "<id>"));
+      const reads = sent.filter((r) => /^(contents|info) /.test(r));
+      expect(reads).toEqual(["info refs/heads/ateams/p/s^{commit}\n"]);
+      // Two blobs, the trees from agency/projects/p/outputs/s and agency/projects/p/log/s up to the root (8), the
+      // commit, all sent before any reply came; then the compare-and-swap.
+      expect(sent.filter((r) => r.startsWith("start\0"))).toHaveLength(1);
+      expect(sent.length - reads.length - 1).toBe(2 + 8 + 1);
+      expect(mostWriting).toBe(2 + 8 + 1);
+      // Unchanged content again: no object is written, no ref moves, and still only the ref is read.
+      requests.mockClear();
+      expect((await commit(1)).changed).toBe(false);
+      expect(requests.mock.calls.map(([input]) => String(input).replace(/[0-9a-f]{40}/g, "<id>"))).toEqual(["info refs/heads/ateams/p/s^{commit}\n"]);
+    } finally {
+      requests.mockRestore();
+      await store.close();
+    }
+  });
+
   it("leaves no git process running once the store is closed", async () => {
     const { store } = await userRepo();
     await store.commitFiles({ branch: "ateams/p/s", files: [{ path: "a.md", content: "a" }], message: "a" });
-    expect(batchChildren().length).toBeGreaterThanOrEqual(4);
+    expect(batchChildren().length).toBeGreaterThanOrEqual(5);
     await store.close();
     expect(batchChildren()).toEqual([]);
     // A closed store still works: its processes start again.

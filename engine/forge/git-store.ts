@@ -66,8 +66,9 @@ export interface GitStore {
   fsck(): Promise<FsckReport>;
   push(branch: string, remote?: string, options?: Omit<PushOptions, "remote">): Promise<PushResult>;
   /**
-   * Ends the store's long-lived git processes (object reads and writes) and removes its scratch files. Optional: an
-   * idle process ends by itself after a few seconds and never keeps Node running; a store used again restarts them.
+   * Ends the store's long-lived git processes (object reads and writes, ref updates) and removes its scratch files.
+   * Optional: an idle process ends by itself after a few seconds and never keeps Node running; a store used again
+   * restarts them.
    */
   close(): Promise<void>;
 }

@@ -7,8 +7,11 @@ import { GitCommandError, InvalidRefNameError } from "./errors.ts";
 import { createGitRunner, type GitRunner } from "./git-runner.ts";
 import { identityFallbackEnv, readIdentityConfig } from "./identity.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
+import { ObjectCache } from "./object-cache.ts";
+import type { ObjectFormat } from "./object-id.ts";
 import { createObjectReader, readCommitHeader, type ObjectReader } from "./object-reader.ts";
 import { createObjectWriter, type ObjectWriter } from "./object-writer.ts";
+import { createRefUpdater } from "./ref-updater.ts";
 
 export interface StoreContext {
   git: GitRunner;
@@ -34,11 +37,18 @@ export interface StoreContext {
   checkedOutRef(): Promise<string | undefined>;
   /** Whether `ancestor` is in `descendant`'s history (a commit is its own ancestor); false when either is not a commit. */
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
-  /** Moves `ref` from `expected` (undefined = must not exist) to `next`; false when someone else moved it first. */
-  casUpdateRef(ref: string, next: string, expected: string | undefined, reason: string): Promise<boolean>;
+  /**
+   * Moves `ref` from `expected` (undefined = must not exist) to `next` (undefined = delete it); false when someone
+   * else moved it first. Without a `reason` it goes through the store's long-lived `update-ref --stdin` (no
+   * process start; the reflog says COMMIT_REFLOG_MESSAGE); with one, a spawned `update-ref -m <reason>`.
+   */
+  casUpdateRef(ref: string, next: string | undefined, expected: string | undefined, reason?: string): Promise<boolean>;
   /** Ends the long-lived processes; they start again if the store is used afterwards. */
   close(): Promise<void>;
 }
+
+/** The reflog message of every ref update made through the long-lived process (git takes one per process). */
+export const COMMIT_REFLOG_MESSAGE = "ateams: commit";
 
 // One lock table for the whole process: two stores opened on the same repository must still queue for a branch.
 const locks = new KeyedMutex();
@@ -52,14 +62,18 @@ export async function createStoreContext(dir: string): Promise<StoreContext> {
   const workTree = bare === "true" ? undefined : await probe.text(["rev-parse", "--show-toplevel"]);
   // Run from the top: paths given to ls-files, update-index and friends are otherwise relative to a subdirectory.
   const git = workTree === undefined ? probe : createGitRunner(workTree);
-  const reader = createObjectReader(git.dir);
-  const writer = createObjectWriter(git.dir);
-  const zeroOid = "0".repeat(objectFormat === "sha256" ? 64 : 40);
+  const format: ObjectFormat = objectFormat === "sha256" ? "sha256" : "sha1";
+  // Trees and commits read or written by this store, shared by its reader and writer.
+  const cache = new ObjectCache();
+  const reader = createObjectReader(git.dir, cache);
+  const writer = createObjectWriter(git.dir, { format, cache });
+  const zeroOid = "0".repeat(format === "sha256" ? 64 : 40);
+  const refs = createRefUpdater(git.dir, zeroOid, COMMIT_REFLOG_MESSAGE);
   const validBranches = new Set<string>();
   let identity: Promise<Record<string, string>> | undefined;
   const identityEnv = () => (identity ??= readIdentityConfig(git).then((config) => identityFallbackEnv(process.env, config)));
 
-  const resolveCommit = async (ref: string): Promise<string | undefined> => (await reader.read(`${ref}^{commit}`))?.oid;
+  const resolveCommit = async (ref: string): Promise<string | undefined> => (await reader.info(`${ref}^{commit}`))?.oid;
 
   // HEAD is read with symbolic-ref once, then again only when the HEAD file changed: git rewrites it through a
   // lockfile and a rename, so a checkout or switch always gives it a new inode. Without a plain HEAD file (another
@@ -113,15 +127,28 @@ export async function createStoreContext(dir: string): Promise<StoreContext> {
       return (await git.run(["merge-base", "--is-ancestor", a, d.oid], { ok: [0, 1] })).exitCode === 0;
     },
     async casUpdateRef(ref, next, expected, reason) {
-      const args = ["update-ref", "-m", reason, ref, next, expected ?? zeroOid];
-      const r = await git.run(args, { ok: [0, 1, 128] });
-      if (r.exitCode === 0) return true;
+      if (next === undefined && expected === undefined) throw new Error(`deleting ${ref} needs the value it is expected to have`);
+      let refused: GitCommandError;
+      if (reason === undefined) {
+        try {
+          await refs.update(ref, next, expected);
+          return true;
+        } catch (e) {
+          if (!(e instanceof GitCommandError)) throw e;
+          refused = e;
+        }
+      } else {
+        const args = next === undefined ? ["update-ref", "-m", reason, "-d", ref, expected!] : ["update-ref", "-m", reason, ref, next, expected ?? zeroOid];
+        const r = await git.run(args, { ok: [0, 1, 128] });
+        if (r.exitCode === 0) return true;
+        refused = new GitCommandError(args, r.exitCode, r.stderr);
+      }
       // Only a ref that really moved is a lost race; any other refusal (permissions, a lock left by a crash) is an error.
       if ((await resolveCommit(ref)) !== expected) return false;
-      throw new GitCommandError(args, r.exitCode, r.stderr);
+      throw refused;
     },
     async close() {
-      await Promise.all([reader.close(), writer.close()]);
+      await Promise.all([reader.close(), writer.close(), refs.close()]);
     },
   };
 }

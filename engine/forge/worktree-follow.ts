@@ -2,10 +2,10 @@
 // differ between the two trees are found in memory, refused when the user has changes on any of them, then written
 // into the working tree and staged as exactly the new blobs. Every other change of the user, staged or not, stays
 // as it was, as with `git commit --only`. The caller moves the ref afterwards (a compare-and-swap).
-import { createHash } from "node:crypto";
 import { lstat, readFile, readlink } from "node:fs/promises";
 import { join } from "node:path";
 import { GitDirtyWorktreeError, UnsafePathError } from "./errors.ts";
+import { formatOfId, objectId } from "./object-id.ts";
 import { assertSafeRepoPath } from "./safe-path.ts";
 import type { StoreContext } from "./store-context.ts";
 import { refuseKindChanges, syncWorktree, type WorktreeFile } from "./sync-worktree.ts";
@@ -30,15 +30,7 @@ async function alreadyThere(workTree: string, local: LocalChange, to: TreeSide |
   const indexOk = local.staged === "." || local.staged === "?" || (local.index?.blob === to.oid && local.index.mode === canonicalMode(to.mode));
   if (!indexOk || st === undefined) return false;
   const bytes = to.mode === "120000" ? (st.isSymbolicLink() ? await readlink(abs, { encoding: "buffer" }) : undefined) : st.isFile() ? await readFile(abs) : undefined;
-  return bytes !== undefined && blobId(bytes, to.oid.length) === to.oid;
-}
-
-/** The id git gives these bytes as a blob, in the repository's object format (told by an id's length). */
-function blobId(bytes: Buffer, oidLength: number): string {
-  return createHash(oidLength === 64 ? "sha256" : "sha1")
-    .update(`blob ${bytes.length}\0`)
-    .update(bytes)
-    .digest("hex");
+  return bytes !== undefined && objectId(formatOfId(to.oid), "blob", bytes) === to.oid;
 }
 
 /**
