@@ -11,7 +11,11 @@ import type { NewObject, ObjectWriter } from "./object-writer.ts";
  * trees, named but not yet written): they go out together with the commit, without waiting between them, and the
  * id is returned only once all of them are stored.
  */
-export type CommitWriter = (tree: string, parents: readonly string[], message: string, objects?: readonly NewObject[]) => Promise<string>;
+export interface CommitWriter {
+  (tree: string, parents: readonly string[], message: string, objects?: readonly NewObject[]): Promise<string>;
+  /** Reads the identity and commit settings now rather than at the first commit. */
+  prepare(): Promise<void>;
+}
 
 interface Setup {
   /** A non-UTF-8 i18n.commitEncoding (an `encoding` header), or an identity we could not read as git has it. */
@@ -22,12 +26,15 @@ interface Setup {
 
 export function createCommitWriter(git: GitRunner, identityEnv: () => Promise<Record<string, string>>, writer: ObjectWriter): CommitWriter {
   let setup: Promise<Setup> | undefined;
-  return async (tree, parents, message, objects = []) => {
+  const settings = async (): Promise<Setup> => {
     setup ??= readSetup(git, await identityEnv()).catch((e: unknown) => {
       setup = undefined; // an identity git refuses today may be configured tomorrow: ask again next time
       throw e;
     });
-    const s = await setup;
+    return setup;
+  };
+  const write = async (tree: string, parents: readonly string[], message: string, objects: readonly NewObject[] = []): Promise<string> => {
+    const s = await settings();
     parents = [...new Set(parents)]; // commit-tree ignores a repeated parent
     // commit-tree -m keeps the text as given and completes its last line (an empty one stays empty).
     const body = message === "" || message.endsWith("\n") ? message : `${message}\n`;
@@ -42,6 +49,7 @@ export function createCommitWriter(git: GitRunner, identityEnv: () => Promise<Re
     await writer.write([...objects, commit]);
     return commit.oid;
   };
+  return Object.assign(write, { prepare: async () => void (await settings()) });
 }
 
 async function readSetup(git: GitRunner, env: Record<string, string>): Promise<Setup> {

@@ -43,6 +43,8 @@ export interface ObjectWriter {
   /** A tree of exactly these entries; an empty list writes the empty tree. */
   writeTree(entries: readonly TreeEntry[]): Promise<string>;
   writeCommit(text: string): Promise<string>;
+  /** Starts the writing processes ahead of the first write. */
+  warm(): void;
   close(): Promise<void>;
 }
 
@@ -149,6 +151,9 @@ export function createObjectWriter(dir: string, options: ObjectWriterOptions = {
       const o = writer.commit(text);
       await writeOne(o);
       return o.oid;
+    },
+    warm() {
+      for (const p of [blobs, commits, trees]) p.warm();
     },
     async close() {
       await Promise.all([blobs.close(), commits.close(), trees.close()]);

@@ -26,6 +26,11 @@ export interface StoreContext {
   workTree: string | undefined;
   /** GIT_AUTHOR_* / GIT_COMMITTER_* to add to every command that creates commits. */
   identityEnv(): Promise<Record<string, string>>;
+  /**
+   * Does ahead of time what the first commits would otherwise wait for: starts the writing processes, reads the
+   * identity and commit settings, checks these branch names. Safe to skip; failures surface at the real commit.
+   */
+  warm(branches: readonly string[]): Promise<void>;
   /** Runs `work` while holding this repository's lock for `branch` (shared by all stores in the process). */
   withBranchLock<T>(branch: string, work: () => Promise<T>): Promise<T>;
   /** `refs/heads/<branch>` after checking the name is one git accepts. */
@@ -73,6 +78,7 @@ export async function createStoreContext(dir: string): Promise<StoreContext> {
   let identity: Promise<Record<string, string>> | undefined;
   const identityEnv = () => (identity ??= readIdentityConfig(git).then((config) => identityFallbackEnv(process.env, config)));
 
+  const writeCommit = createCommitWriter(git, identityEnv, writer);
   const resolveCommit = async (ref: string): Promise<string | undefined> => (await reader.info(`${ref}^{commit}`))?.oid;
 
   // HEAD is read with symbolic-ref once, then again only when the HEAD file changed: git rewrites it through a
@@ -99,23 +105,30 @@ export async function createStoreContext(dir: string): Promise<StoreContext> {
     return ref;
   };
 
+  async function branchRef(branch: string): Promise<string> {
+    if (!validBranches.has(branch)) {
+      const r = await git.run(["check-ref-format", `refs/heads/${branch}`], { ok: [0, 1] });
+      if (r.exitCode !== 0 || branch.startsWith("-") || branch === "HEAD") throw new InvalidRefNameError(branch);
+      validBranches.add(branch);
+    }
+    return `refs/heads/${branch}`;
+  }
+
   return {
     git,
     reader,
     writer,
-    writeCommit: createCommitWriter(git, identityEnv, writer),
+    writeCommit,
     gitDir,
     workTree,
     identityEnv,
-    withBranchLock: (branch, work) => locks.run(`${gitDir}\0${branch}`, work),
-    async branchRef(branch) {
-      if (!validBranches.has(branch)) {
-        const r = await git.run(["check-ref-format", `refs/heads/${branch}`], { ok: [0, 1] });
-        if (r.exitCode !== 0 || branch.startsWith("-") || branch === "HEAD") throw new InvalidRefNameError(branch);
-        validBranches.add(branch);
-      }
-      return `refs/heads/${branch}`;
+    async warm(branches) {
+      writer.warm();
+      refs.warm();
+      await Promise.allSettled([writeCommit.prepare(), headRef(), ...branches.map((b) => branchRef(b))]);
     },
+    withBranchLock: (branch, work) => locks.run(`${gitDir}\0${branch}`, work),
+    branchRef,
     resolveCommit,
     headRef,
     checkedOutRef: async () => (workTree === undefined ? undefined : headRef()),

@@ -80,6 +80,9 @@ async function reconcile(ws: Workspace, opts: RunOptions): Promise<RunReport> {
     return r.model;
   };
   let model = await load();
+  const only = opts.projects?.length ? opts.projects : undefined;
+  // While the rest starts up and the first calls are out, get git ready for the first commits.
+  void ws.store.warm([...model.projects.values()].filter((p) => !only || only.includes(p.id)).flatMap((p) => (p.plan?.streams ?? []).map((s) => ws.streamBranchOf(p.id, s.id))));
   await ensureSelfIgnoringDir(join(ws.repoRoot, ".ateams"));
   const budget = new Budget(model.spec);
   const usage = { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
@@ -115,7 +118,6 @@ async function reconcile(ws: Workspace, opts: RunOptions): Promise<RunReport> {
       return s;
     },
   };
-  const only = opts.projects?.length ? opts.projects : undefined;
   for (const p of model.projects.values()) {
     if (only && !only.includes(p.id)) continue;
     budget.seed(p.id, p.status?.usage);
