@@ -16,19 +16,22 @@ export function clip(text: string): string {
 
 export async function upstreamFiles(ws: Workspace, project: LoadedProject, task: Task) {
   const streams = project.plan?.streams ?? [];
-  const out: { task: string; title: string; files: FileText[] }[] = [];
-  for (const dep of task.dependsOn ?? []) {
-    const stream = streams.find((s) => s.tasks.some((t) => t.id === dep));
-    const upTask = stream?.tasks.find((t) => t.id === dep);
-    if (!stream || !upTask) continue;
-    const files: FileText[] = [];
-    for (const o of upTask.outputs) {
-      const content = await ws.readOutput(project, stream.id, o.path);
-      if (content !== undefined) files.push({ path: `${stream.id}/${o.path}`, content: clip(content) });
-    }
-    out.push({ task: dep, title: upTask.title, files });
-  }
-  return out;
+  // Every file at once: each read is a round trip to git, and they do not depend on each other.
+  const deps = await Promise.all(
+    (task.dependsOn ?? []).map(async (dep) => {
+      const stream = streams.find((s) => s.tasks.some((t) => t.id === dep));
+      const upTask = stream?.tasks.find((t) => t.id === dep);
+      if (!stream || !upTask) return undefined;
+      const contents = await Promise.all(upTask.outputs.map((o) => ws.readOutput(project, stream.id, o.path)));
+      const files: FileText[] = [];
+      upTask.outputs.forEach((o, i) => {
+        const content = contents[i];
+        if (content !== undefined) files.push({ path: `${stream.id}/${o.path}`, content: clip(content) });
+      });
+      return { task: dep, title: upTask.title, files };
+    }),
+  );
+  return deps.filter((d): d is NonNullable<typeof d> => d !== undefined);
 }
 
 function readRepoText(root: string, path: string): string | null {
