@@ -81,8 +81,19 @@ async function reconcile(ws: Workspace, opts: RunOptions): Promise<RunReport> {
   };
   let model = await load();
   const only = opts.projects?.length ? opts.projects : undefined;
-  // While the rest starts up and the first calls are out, get git ready for the first commits.
-  void ws.store.warm([...model.projects.values()].filter((p) => !only || only.includes(p.id)).flatMap((p) => (p.plan?.streams ?? []).map((s) => ws.streamBranchOf(p.id, s.id))));
+  // Once the first model call is out, get git ready for the first commits while it is answered (earlier, the
+  // process starts would only delay that call).
+  const streamBranches = [...model.projects.values()].filter((p) => !only || only.includes(p.id)).flatMap((p) => (p.plan?.streams ?? []).map((s) => ws.streamBranchOf(p.id, s.id)));
+  let warmed = false;
+  const progress: Progress = {
+    emit(e) {
+      if (!warmed && e.kind === "start") {
+        warmed = true;
+        setTimeout(() => void ws.store.warm(streamBranches), 20).unref();
+      }
+      opts.progress.emit(e);
+    },
+  };
   await ensureSelfIgnoringDir(join(ws.repoRoot, ".ateams"));
   const budget = new Budget(model.spec);
   const usage = { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
@@ -96,7 +107,7 @@ async function reconcile(ws: Workspace, opts: RunOptions): Promise<RunReport> {
   const ctx: RunContext = {
     ws,
     templates,
-    progress: opts.progress,
+    progress,
     now: opts.now ?? (() => new Date().toISOString().replace(/\.\d{3}Z$/, "Z")),
     ...(opts.deliverAssembly ? { deliverAssembly: opts.deliverAssembly } : {}),
     deps: {

@@ -6,6 +6,7 @@ import { createGitRunner } from "../forge/git-runner.ts";
 import { formatBranchName, openGitStore, streamBranch, type CommitResult, type FileChange, type GitStore, type MergeResult, type Trailers } from "../forge/index.ts";
 import { gitBlobId, observeOutputsOnDisk } from "../spec/load-agency.ts";
 import { CommitGraph } from "./commit-graph.ts";
+import { MergeTrain } from "./merge-train.ts";
 import { TaskCommits, type TaskCommit } from "./task-commits.ts";
 import { outputKey, type LoadedProject, type OutputFile, type OutputObserver } from "../spec/model.ts";
 
@@ -67,6 +68,7 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
   const listingByTip = new Map<string, ReadonlyMap<string, OutputFile>>();
   const wrote = new Map<string, { parent: string | undefined; files: FileChange[] }>();
   const taskCommits = new TaskCommits(store);
+  const train = new MergeTrain((requests) => store.mergeBranches(requests, workingBranch));
 
   // Refs only move by our own commits and merges during a run (each bumps `generation`), or by another process
   // pushing; the cache is dropped on ours and lives at most a second for theirs.
@@ -99,7 +101,7 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
   }
 
   async function pendingTip(branch: string): Promise<string | undefined> {
-    const [tip, head] = [await tipOf(branch), await headCommit()];
+    const [tip, head] = await Promise.all([tipOf(branch), headCommit()]);
     if (!tip || !head) return tip;
     return (await graph.isAncestor(tip, head)) ? undefined : tip;
   }
@@ -160,7 +162,8 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
     },
     async readOutput(project, stream, path) {
       const file = join(project.dir, "outputs", stream, path);
-      if (await streamPending(project.id, stream)) return store.readFile(branchOf(project.id, stream), repoPath(file));
+      const tip = await pendingTip(branchOf(project.id, stream));
+      if (tip) return store.readFile(tip, repoPath(file));
       try {
         return statSync(file).isFile() ? readFileSync(file, "utf8") : undefined;
       } catch {
@@ -177,8 +180,7 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
       // A stream already merged restarts from the working branch (a fast-forward of its ref), so new work builds on
       // what people changed since, not on the stream's old tip.
       const branch = branchOf(project, stream);
-      const tip = await store.resolveRef(`refs/heads/${branch}`);
-      const head = await store.resolveRef("HEAD");
+      const [tip, head] = await Promise.all([store.resolveRef(`refs/heads/${branch}`), store.resolveRef("HEAD")]);
       if (tip && head && tip !== head && (await graph.isAncestor(tip, head))) {
         await store.moveBranch(branch, head, tip);
         generation++;
@@ -189,7 +191,7 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
     },
     commitBranch: async (branch, files, message, trailers) => learned(await moved(store.commitFiles({ branch, base: workingBranch, files, message, trailers }))),
     async mergeStream(project, stream, message, trailers) {
-      const r = await moved(store.mergeBranch({ source: branchOf(project, stream), into: workingBranch, message, trailers }));
+      const r = await moved(train.merge({ source: branchOf(project, stream), message, ...(trailers ? { trailers } : {}) }));
       if (r.status === "merged") graph.learn(r.sha, (await store.parentsOf(r.sha)) ?? []);
       return r;
     },
