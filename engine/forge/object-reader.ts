@@ -33,34 +33,33 @@ export interface ObjectReader {
 
 const HEADER = /^([0-9a-f]{40}|[0-9a-f]{64}) (blob|tree|commit|tag) (\d+)$/;
 
-// "<oid> <type> <size>\n<content>\n", or "<name> missing\n" / "<name> ambiguous\n".
-const objectReply: ReplyReader<GitObject | undefined> = (data) => {
+/** The header line both replies start with: the object's id, type and size; null for a missing or ambiguous name. */
+function header(data: Buffer): { need: number } | { info: ObjectInfo | null; at: number } {
   const nl = data.indexOf(0x0a);
   if (nl < 0) return { need: data.length + 1 };
   const line = data.toString("utf8", 0, nl);
   const m = HEADER.exec(line);
-  if (!m) {
-    if (line.endsWith(" missing") || line.endsWith(" ambiguous")) return { value: undefined, length: nl + 1 };
-    throw new Error(`cat-file said ${JSON.stringify(line)}`);
-  }
-  const start = nl + 1;
-  const end = start + Number(m[3]);
+  if (m) return { info: { oid: m[1]!, type: m[2] as GitObject["type"], size: Number(m[3]) }, at: nl + 1 };
+  if (line.endsWith(" missing") || line.endsWith(" ambiguous")) return { info: null, at: nl + 1 };
+  throw new Error(`cat-file said ${JSON.stringify(line)}`);
+}
+
+// "<oid> <type> <size>\n<content>\n", or "<name> missing\n" / "<name> ambiguous\n".
+const objectReply: ReplyReader<GitObject | undefined> = (data) => {
+  const h = header(data);
+  if ("need" in h) return h;
+  if (!h.info) return { value: undefined, length: h.at };
+  const end = h.at + h.info.size;
   if (data.length < end + 1) return { need: end + 1 };
   // A copy: a slice would keep the whole read buffer alive for as long as the caller keeps the content.
-  return { value: { oid: m[1]!, type: m[2] as GitObject["type"], content: Buffer.from(data.subarray(start, end)) }, length: end + 1 };
+  return { value: { oid: h.info.oid, type: h.info.type, content: Buffer.from(data.subarray(h.at, end)) }, length: end + 1 };
 };
 
 // "<oid> <type> <size>\n", or "<name> missing\n" / "<name> ambiguous\n".
 const infoReply: ReplyReader<ObjectInfo | undefined> = (data) => {
-  const nl = data.indexOf(0x0a);
-  if (nl < 0) return { need: data.length + 1 };
-  const line = data.toString("utf8", 0, nl);
-  const m = HEADER.exec(line);
-  if (!m) {
-    if (line.endsWith(" missing") || line.endsWith(" ambiguous")) return { value: undefined, length: nl + 1 };
-    throw new Error(`cat-file said ${JSON.stringify(line)}`);
-  }
-  return { value: { oid: m[1]!, type: m[2] as GitObject["type"], size: Number(m[3]) }, length: nl + 1 };
+  const h = header(data);
+  if ("need" in h) return h;
+  return { value: h.info ?? undefined, length: h.at };
 };
 
 // The request is one line, read whole: a newline would start a second request whose reply nobody awaits, and git
