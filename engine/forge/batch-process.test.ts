@@ -111,6 +111,19 @@ describe("BatchProcess", () => {
 });
 
 describe("ObjectReader", () => {
+  it("a reflog or upstream name git cannot resolve is missing, and fails nothing queued beside it", async () => {
+    const reader = createObjectReader(dir);
+    try {
+      const [before, pastReflog, noUpstream, after] = await Promise.all([reader.read(BLOB), reader.info("HEAD@{99}"), reader.read("HEAD@{upstream}:a"), reader.read(BLOB)]);
+      expect(before?.content.toString()).toBe("hello\n");
+      expect(pastReflog).toBeUndefined();
+      expect(noUpstream).toBeUndefined();
+      expect(after?.content.toString()).toBe("hello\n");
+    } finally {
+      await reader.close();
+    }
+  });
+
   it("refuses names that would break the line protocol or read as options, without asking git", async () => {
     const reader = createObjectReader(dir);
     const before = gitProcessesStarted();

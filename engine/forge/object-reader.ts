@@ -3,6 +3,7 @@
 // seen; content comes back as bytes. Trees asked for by id (or as `<id>^{tree}`) come from the store's cache when
 // it holds them: an id always names the same content.
 import { BatchProcess, type ReplyReader } from "./batch-process.ts";
+import { createGitRunner } from "./git-runner.ts";
 import { ObjectCache } from "./object-cache.ts";
 import { parseTree, type TreeEntry } from "./tree-format.ts";
 
@@ -73,11 +74,28 @@ const BY_ID = /^([0-9a-f]{40}|[0-9a-f]{64})(\^\{tree\})?$/;
 export function createObjectReader(dir: string, cache = new ObjectCache()): ObjectReader {
   // Unbuffered (no --buffer), so each answer is written as soon as it is ready.
   const process = new BatchProcess(dir, ["cat-file", "--batch-command"]);
-  const read = async (name: string): Promise<GitObject | undefined> =>
-    UNSAFE_NAME.test(name) ? undefined : process.request(`contents ${name}\n`, objectReply);
+  const git = createGitRunner(dir);
+  /**
+   * The name to send: itself, or for reflog and upstream forms (`@{…}`) the id a one-off rev-parse gives. For some
+   * of those (`HEAD@{99}` past the reflog, `main@{upstream}` without one) cat-file exits instead of saying "missing",
+   * which would fail every other request queued on the shared process.
+   */
+  const safe = async (name: string): Promise<string | undefined> => {
+    if (UNSAFE_NAME.test(name)) return undefined;
+    if (!name.includes("@{")) return name;
+    const r = await git.run(["rev-parse", "-q", "--verify", "--end-of-options", name], { ok: "any" });
+    return r.exitCode === 0 ? r.stdout.trim() || undefined : undefined;
+  };
+  const read = async (name: string): Promise<GitObject | undefined> => {
+    const n = await safe(name);
+    return n === undefined ? undefined : process.request(`contents ${n}\n`, objectReply);
+  };
   return {
     read,
-    info: async (name) => (UNSAFE_NAME.test(name) ? undefined : process.request(`info ${name}\n`, infoReply)),
+    async info(name) {
+      const n = await safe(name);
+      return n === undefined ? undefined : process.request(`info ${n}\n`, infoReply);
+    },
     async readTree(name) {
       const byId = BY_ID.exec(name);
       const id = byId && (byId[2] ? cache.treeOf(byId[1]!) : byId[1]!);

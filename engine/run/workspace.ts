@@ -66,7 +66,8 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
   // listing of a stream's outputs at a tip this run wrote is its parent's listing plus the files written.
   const graph = new CommitGraph((a, b) => store.isAncestor(a, b));
   const listingByTip = new Map<string, ReadonlyMap<string, OutputFile>>();
-  const wrote = new Map<string, { parent: string | undefined; files: FileChange[] }>();
+  /** Per commit this run wrote to a stream: its parent, and each path's blob and size (null: deleted). */
+  const wrote = new Map<string, { parent: string | undefined; files: Map<string, OutputFile | null> }>();
   const taskCommits = new TaskCommits(store);
   const train = new MergeTrain((requests) => store.mergeBranches(requests, workingBranch));
 
@@ -95,7 +96,14 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
   function learned(r: CommitResult, files?: FileChange[]): CommitResult {
     if (r.changed) {
       graph.learn(r.sha, r.parent ? [r.parent] : []);
-      if (files) wrote.set(r.sha, { parent: r.parent, files });
+      if (files) {
+        const summary = new Map<string, OutputFile | null>();
+        for (const f of files) {
+          const bytes = f.content === null ? undefined : typeof f.content === "string" ? Buffer.from(f.content, "utf8") : f.content;
+          summary.set(f.path, bytes ? { blob: gitBlobId(bytes), bytes: bytes.length } : null);
+        }
+        wrote.set(r.sha, { parent: r.parent, files: summary });
+      }
     }
     return r;
   }
@@ -118,14 +126,11 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
     const own = wrote.get(tip);
     if (own?.parent) {
       const next = new Map(await listing(own.parent, dir));
-      for (const f of own.files) {
-        if (!f.path.startsWith(`${dir}/`)) continue;
-        const name = f.path.slice(dir.length + 1);
-        if (f.content === null) next.delete(name);
-        else {
-          const bytes = typeof f.content === "string" ? Buffer.from(f.content, "utf8") : f.content;
-          next.set(name, { blob: gitBlobId(bytes), bytes: bytes.length });
-        }
+      for (const [path, file] of own.files) {
+        if (!path.startsWith(`${dir}/`)) continue;
+        const name = path.slice(dir.length + 1);
+        if (file === null) next.delete(name);
+        else next.set(name, file);
       }
       out = next;
     } else {
