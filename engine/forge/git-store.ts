@@ -29,6 +29,8 @@ export interface GitStore {
   /** Top of the working tree (or the bare repository). */
   readonly dir: string;
   readonly bare: boolean;
+  /** Path of this worktree's `index.lock`; present while git writes the index, or left behind by a killed git. */
+  readonly indexLockFile: string;
   head(): Promise<HeadState>;
   commitFiles(input: CommitFilesInput): Promise<CommitResult>;
   mergeBranch(input: MergeBranchInput): Promise<MergeResult>;
@@ -92,6 +94,7 @@ export function gitStoreFrom(ctx: StoreContext): GitStore {
   return {
     dir: ctx.workTree ?? git.dir,
     bare: ctx.workTree === undefined,
+    indexLockFile: ctx.indexLockFile,
     async head() {
       const branch = (await ctx.headRef())?.replace(/^refs\/heads\//, "");
       return { branch, commit: await ctx.resolveCommit("HEAD") };

@@ -24,6 +24,8 @@ export interface StoreContext {
   gitDir: string;
   /** Top of the working tree, or undefined for a bare repository. */
   workTree: string | undefined;
+  /** Where git's index lock for this worktree lives (`rev-parse --git-path index.lock`): a leftover means a killed git. */
+  indexLockFile: string;
   /** GIT_AUTHOR_* / GIT_COMMITTER_* to add to every command that creates commits. */
   identityEnv(): Promise<Record<string, string>>;
   /**
@@ -60,8 +62,8 @@ const locks = new KeyedMutex();
 
 export async function createStoreContext(dir: string): Promise<StoreContext> {
   const probe = createGitRunner(dir);
-  const [commonDir = "", bare, objectFormat, headFile = ""] = (
-    await probe.text(["rev-parse", "--path-format=absolute", "--git-common-dir", "--is-bare-repository", "--show-object-format", "--git-path", "HEAD"])
+  const [commonDir = "", bare, objectFormat, headFile = "", indexLockFile = ""] = (
+    await probe.text(["rev-parse", "--path-format=absolute", "--git-common-dir", "--is-bare-repository", "--show-object-format", "--git-path", "HEAD", "--git-path", "index.lock"])
   ).split("\n");
   const gitDir = await realpath(commonDir);
   const workTree = bare === "true" ? undefined : await probe.text(["rev-parse", "--show-toplevel"]);
@@ -121,6 +123,7 @@ export async function createStoreContext(dir: string): Promise<StoreContext> {
     writeCommit,
     gitDir,
     workTree,
+    indexLockFile,
     identityEnv,
     async warm(branches) {
       writer.warm();

@@ -1,8 +1,7 @@
 // The git side of a run: where the agency lives in the repository, which branch is being worked on, where each
 // stream's outputs are observed, and the two kinds of commit a run makes (stream branch, working branch).
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
-import { createGitRunner } from "../forge/git-runner.ts";
+import { join, relative, sep } from "node:path";
 import { formatBranchName, openGitStore, streamBranch, type CommitResult, type FileChange, type GitStore, type MergeResult, type Trailers } from "../forge/index.ts";
 import { gitBlobId, observeOutputsOnDisk } from "../spec/load-agency.ts";
 import { CommitGraph } from "./commit-graph.ts";
@@ -52,9 +51,8 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
   if (!head.branch) throw new WorkspaceError("HEAD is detached: check out the branch the agency's work should land on");
   const repoRoot = store.dir;
   const workingBranch = head.branch;
-  const git = createGitRunner(repoRoot);
   // A lock left by a killed git process would fail the first commit after model calls were paid for: say so first.
-  const lock = resolve(repoRoot, await git.text(["rev-parse", "--git-path", "index.lock"]));
+  const lock = store.indexLockFile;
   if (existsSync(lock)) {
     throw new WorkspaceError(`${lock} exists: another git process is running, or one was killed. If none is running, remove the file and run again.`);
   }
