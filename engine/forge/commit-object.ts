@@ -5,6 +5,7 @@
 // still goes through commit-tree. commit.gpgSign needs nothing: commit-tree ignores it (it signs only with -S).
 import type { GitRunner } from "./git-runner.ts";
 import type { NewObject, ObjectWriter } from "./object-writer.ts";
+import type { RepoConfig } from "./repo-config.ts";
 
 /**
  * Writes the commit of `tree` and returns its id. `objects` are the new objects the tree needs (its blobs and
@@ -24,10 +25,10 @@ interface Setup {
   committer(): string;
 }
 
-export function createCommitWriter(git: GitRunner, identityEnv: () => Promise<Record<string, string>>, writer: ObjectWriter): CommitWriter {
+export function createCommitWriter(git: GitRunner, identityEnv: () => Promise<Record<string, string>>, writer: ObjectWriter, config: () => Promise<RepoConfig>): CommitWriter {
   let setup: Promise<Setup> | undefined;
   const settings = async (): Promise<Setup> => {
-    setup ??= readSetup(git, await identityEnv()).catch((e: unknown) => {
+    setup ??= readSetup(git, await identityEnv(), await config()).catch((e: unknown) => {
       setup = undefined; // an identity git refuses today may be configured tomorrow: ask again next time
       throw e;
     });
@@ -52,16 +53,12 @@ export function createCommitWriter(git: GitRunner, identityEnv: () => Promise<Re
   return Object.assign(write, { prepare: async () => void (await settings()) });
 }
 
-async function readSetup(git: GitRunner, env: Record<string, string>): Promise<Setup> {
-  const [author, committer, config] = await Promise.all([
-    git.text(["var", "GIT_AUTHOR_IDENT"], { env }),
-    git.text(["var", "GIT_COMMITTER_IDENT"], { env }),
-    git.run(["config", "--get", "i18n.commitEncoding"], { ok: [0, 1] }),
-  ]);
-  const encoding = config.stdout.replace(/\n$/, "");
+async function readSetup(git: GitRunner, env: Record<string, string>, config: RepoConfig): Promise<Setup> {
+  const [author, committer] = await Promise.all([git.text(["var", "GIT_AUTHOR_IDENT"], { env }), git.text(["var", "GIT_COMMITTER_IDENT"], { env })]);
+  const encoding = config.get("i18n.commitencoding");
   return {
     // An identity that was not valid UTF-8 reached us altered (U+FFFD); commit-tree writes it as git has it.
-    commitTree: (config.exitCode === 0 && !/^utf-?8$/i.test(encoding)) || /\uFFFD/.test(author + committer),
+    commitTree: (encoding !== undefined && !/^utf-?8$/i.test(encoding)) || /\uFFFD/.test(author + committer),
     author: dated(author, process.env.GIT_AUTHOR_DATE),
     committer: dated(committer, process.env.GIT_COMMITTER_DATE),
   };

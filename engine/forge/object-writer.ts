@@ -1,4 +1,5 @@
-// Object writes through long-lived processes: blobs and commit objects with `hash-object -w --stdin-paths` (one per
+// Object writes: straight into the object directory where the repository's settings allow (loose-objects.ts),
+// otherwise through long-lived processes: blobs and commit objects with `hash-object -w --stdin-paths` (one per
 // type), trees with `mktree --batch`. hash-object reads files, so content goes through a private scratch directory
 // first; --no-filters stores it byte-exact (no clean filters, no line-ending conversion).
 //
@@ -10,6 +11,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BatchProcess, lineReply, type ReplyReader } from "./batch-process.ts";
+import type { LooseObjects } from "./loose-objects.ts";
 import { ObjectCache } from "./object-cache.ts";
 import { objectId, type ObjectFormat, type WritableType } from "./object-id.ts";
 import { mktreeLine, sortedEntries, treeObject, type TreeEntry } from "./tree-format.ts";
@@ -67,6 +69,11 @@ export interface ObjectWriterOptions {
   format?: ObjectFormat;
   /** Shared with the store's reader: trees and commits written here are added. */
   cache?: ObjectCache;
+  /**
+   * Where objects can be written without git (the repository's settings decide, see loose-objects.ts); undefined
+   * there, or without this option, the processes write them.
+   */
+  loose?: () => Promise<LooseObjects | undefined>;
 }
 
 export function createObjectWriter(dir: string, options: ObjectWriterOptions = {}): ObjectWriter {
@@ -112,11 +119,34 @@ export function createObjectWriter(dir: string, options: ObjectWriterOptions = {
     }
   }
 
+  const remember = (o: NewObject) => {
+    if (o.entries) cache.rememberTree(o.oid, o.entries);
+    if (o.tree) cache.rememberTreeOf(o.oid, o.tree);
+  };
+
   async function writeOne(o: NewObject): Promise<void> {
     const stored = await send(o);
     if (stored !== o.oid) throw new Error(`internal error: git stored a ${o.type} as ${stored}, but its id computed here is ${o.oid}`);
-    if (o.entries) cache.rememberTree(o.oid, o.entries);
-    if (o.tree) cache.rememberTreeOf(o.oid, o.tree);
+    remember(o);
+  }
+
+  /** Every object, in order; resolves once all are stored. */
+  async function writeAll(objects: readonly NewObject[]): Promise<void> {
+    const direct = await options.loose?.();
+    if (!direct) {
+      await Promise.all(objects.map(writeOne));
+      return;
+    }
+    // Every name checked before anything is written (git is not there to answer with its own), then written in the
+    // order given: a commit's blobs and trees land before the commit that names them.
+    for (const o of objects) {
+      const id = objectId(format, o.type, o.content);
+      if (id !== o.oid) throw new Error(`internal error: a ${o.type} named ${o.oid} here has the id ${id}`);
+    }
+    for (const o of objects) {
+      await direct.write(o.oid, o.type, o.content);
+      remember(o);
+    }
   }
 
   const name = (type: WritableType, content: Uint8Array): NewObject => ({ type, oid: objectId(format, type, content), content });
@@ -134,26 +164,31 @@ export function createObjectWriter(dir: string, options: ObjectWriterOptions = {
     },
     async write(objects) {
       // Each object once (two files with the same content are one blob), all in flight together.
-      const unique = [...new Map(objects.map((o) => [o.oid, o])).values()];
-      await Promise.all(unique.map(writeOne));
+      await writeAll([...new Map(objects.map((o) => [o.oid, o])).values()]);
     },
     async writeBlob(content) {
       const o = writer.blob(content);
-      await writeOne(o);
+      await writeAll([o]);
       return o.oid;
     },
     async writeTree(entries) {
       const o = writer.tree(entries);
-      await writeOne(o);
+      await writeAll([o]);
       return o.oid;
     },
     async writeCommit(text) {
       const o = writer.commit(text);
-      await writeOne(o);
+      await writeAll([o]);
       return o.oid;
     },
     warm() {
-      for (const p of [blobs, commits, trees]) p.warm();
+      // Processes only where they will write.
+      void (options.loose?.() ?? Promise.resolve(undefined)).then(
+        (direct) => {
+          if (!direct) for (const p of [blobs, commits, trees]) p.warm();
+        },
+        () => undefined,
+      );
     },
     async close() {
       await Promise.all([blobs.close(), commits.close(), trees.close()]);

@@ -5,13 +5,15 @@ import { lstat, realpath } from "node:fs/promises";
 import { createCommitWriter, type CommitWriter } from "./commit-object.ts";
 import { GitCommandError, InvalidRefNameError } from "./errors.ts";
 import { createGitRunner, type GitRunner } from "./git-runner.ts";
-import { identityFallbackEnv, readIdentityConfig } from "./identity.ts";
+import { identityFallbackEnv } from "./identity.ts";
+import { createLooseObjects, objectSettings, type LooseObjects } from "./loose-objects.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
 import { ObjectCache } from "./object-cache.ts";
 import type { ObjectFormat } from "./object-id.ts";
 import { createObjectReader, readCommitHeader, type ObjectReader } from "./object-reader.ts";
 import { createObjectWriter, type ObjectWriter } from "./object-writer.ts";
 import { createRefUpdater } from "./ref-updater.ts";
+import { readRepoConfig, type RepoConfig } from "./repo-config.ts";
 
 export interface StoreContext {
   git: GitRunner;
@@ -26,6 +28,8 @@ export interface StoreContext {
   workTree: string | undefined;
   /** Where git's index lock for this worktree lives (`rev-parse --git-path index.lock`): a leftover means a killed git. */
   indexLockFile: string;
+  /** The settings the store acts on (repo-config.ts), read once. */
+  config(): Promise<RepoConfig>;
   /** GIT_AUTHOR_* / GIT_COMMITTER_* to add to every command that creates commits. */
   identityEnv(): Promise<Record<string, string>>;
   /**
@@ -62,8 +66,8 @@ const locks = new KeyedMutex();
 
 export async function createStoreContext(dir: string): Promise<StoreContext> {
   const probe = createGitRunner(dir);
-  const [commonDir = "", bare, objectFormat, headFile = "", indexLockFile = ""] = (
-    await probe.text(["rev-parse", "--path-format=absolute", "--git-common-dir", "--is-bare-repository", "--show-object-format", "--git-path", "HEAD", "--git-path", "index.lock"])
+  const [commonDir = "", bare, objectFormat, headFile = "", indexLockFile = "", objectsDir = ""] = (
+    await probe.text(["rev-parse", "--path-format=absolute", "--git-common-dir", "--is-bare-repository", "--show-object-format", "--git-path", "HEAD", "--git-path", "index.lock", "--git-path", "objects"])
   ).split("\n");
   const gitDir = await realpath(commonDir);
   const workTree = bare === "true" ? undefined : await probe.text(["rev-parse", "--show-toplevel"]);
@@ -73,14 +77,33 @@ export async function createStoreContext(dir: string): Promise<StoreContext> {
   // Trees and commits read or written by this store, shared by its reader and writer.
   const cache = new ObjectCache();
   const reader = createObjectReader(git.dir, cache);
-  const writer = createObjectWriter(git.dir, { format, cache });
+  let config: Promise<RepoConfig> | undefined;
+  const readConfig = () =>
+    (config ??= readRepoConfig(git).catch((e: unknown) => {
+      config = undefined; // asked again by the next commit
+      throw e;
+    }));
+  // Objects go straight into the object directory unless the configuration asks git for more (loose-objects.ts).
+  let loose: Promise<LooseObjects | undefined> | undefined;
+  const looseObjects = () =>
+    (loose ??= readConfig().then(
+      (c) => {
+        const s = objectSettings(c);
+        return s.gitOnly ? undefined : createLooseObjects(objectsDir, s.level);
+      },
+      (e: unknown) => {
+        loose = undefined;
+        throw e;
+      },
+    ));
+  const writer = createObjectWriter(git.dir, { format, cache, loose: looseObjects });
   const zeroOid = "0".repeat(format === "sha256" ? 64 : 40);
   const refs = createRefUpdater(git.dir, zeroOid, COMMIT_REFLOG_MESSAGE);
   const validBranches = new Set<string>();
   let identity: Promise<Record<string, string>> | undefined;
-  const identityEnv = () => (identity ??= readIdentityConfig(git).then((config) => identityFallbackEnv(process.env, config)));
+  const identityEnv = () => (identity ??= readConfig().then((c) => identityFallbackEnv(process.env, c)));
 
-  const writeCommit = createCommitWriter(git, identityEnv, writer);
+  const writeCommit = createCommitWriter(git, identityEnv, writer, readConfig);
   const resolveCommit = async (ref: string): Promise<string | undefined> => (await reader.info(`${ref}^{commit}`))?.oid;
 
   // HEAD is read with symbolic-ref once, then again only when the HEAD file changed: git rewrites it through a
@@ -89,8 +112,8 @@ export async function createStoreContext(dir: string): Promise<StoreContext> {
   let head: { key: string; ref: string | undefined } | undefined;
   let filesBackend: Promise<boolean> | undefined;
   const headKey = async (): Promise<string | undefined> => {
-    filesBackend ??= git.run(["config", "--get", "extensions.refStorage"], { ok: [0, 1] }).then(
-      (r) => r.exitCode !== 0 || r.stdout.trim().toLowerCase() === "files",
+    filesBackend ??= readConfig().then(
+      (c) => (c.get("extensions.refstorage") ?? "files").trim().toLowerCase() === "files",
       () => false,
     );
     const st = await lstat(headFile, { bigint: true }).catch(() => undefined);
@@ -125,6 +148,7 @@ export async function createStoreContext(dir: string): Promise<StoreContext> {
     workTree,
     indexLockFile,
     identityEnv,
+    config: readConfig,
     async warm(branches) {
       writer.warm();
       refs.warm();

@@ -55,4 +55,35 @@ describe("CommitGraph", () => {
     fail = false;
     expect(await g.isAncestor("x", "y")).toBe(true);
   });
+
+  it("knows without git that a commit seen at a ref before a write began cannot contain what it wrote", async () => {
+    const asked: string[] = [];
+    const g = new CommitGraph(async (a, b) => {
+      asked.push(`${a}≤${b}`);
+      return a === b;
+    });
+    g.seen("H0"); // the working branch when the run opened
+    const t = g.writing();
+    g.learn("t1", ["H0"], t);
+    g.learn("s1", ["H0"], g.writing());
+    expect(await g.isAncestor("t1", "s1")).toBe(false);
+    expect(asked).toEqual([]);
+    // A commit first seen after the write began may be built on it (someone merged t1): git decides.
+    g.seen("X");
+    expect(await g.isAncestor("t1", "X")).toBe(false);
+    expect(asked).toEqual(["H0≤X"]); // t1's parent is not in X, so t1 is not either
+  });
+
+  it("a ref read that answers after a write began proves nothing about that write", async () => {
+    const asked: string[] = [];
+    const g = new CommitGraph(async (a, b) => {
+      asked.push(`${a}≤${b}`);
+      return true;
+    });
+    const t = g.writing(); // the write of t1 begins…
+    g.seen("Y"); // …and a read answers meanwhile: Y may already contain t1
+    g.learn("t1", ["H0"], t);
+    expect(await g.isAncestor("t1", "Y")).toBe(true);
+    expect(asked).toContain("t1≤Y");
+  });
 });

@@ -89,7 +89,7 @@ async function reconcile(ws: Workspace, opts: RunOptions): Promise<RunReport> {
     emit(e) {
       if (!warmed && e.kind === "start") {
         warmed = true;
-        setTimeout(() => void ws.store.warm(streamBranches), 20).unref();
+        setTimeout(() => void ws.warm(streamBranches), 20).unref();
       }
       opts.progress.emit(e);
     },
@@ -150,7 +150,7 @@ async function reconcile(ws: Workspace, opts: RunOptions): Promise<RunReport> {
   let actionsRun = 0;
   let plan: ReconcilePlan = planAgency(model, templates, only);
 
-  const run = async (action: Action, project: LoadedProject, at: AgencyModel): Promise<void> => {
+  const run = async (action: Action, project: LoadedProject, at: AgencyModel, ctx: RunContext): Promise<void> => {
     try {
       if (action.kind === "run-task") {
         const r = await executeTask(ctx, at, project, action);
@@ -197,10 +197,10 @@ async function reconcile(ws: Workspace, opts: RunOptions): Promise<RunReport> {
     await schedule({
       concurrency,
       startable,
-      execute: (a) => {
+      execute: (a, finishing) => {
         attempted.add(`${a.id}@${a.fingerprint ?? ""}`);
         actionsRun++;
-        return run(a, model.projects.get(a.project)!, model);
+        return run(a, model.projects.get(a.project)!, model, { ...ctx, finishing });
       },
       replan: async () => {
         model = await load();

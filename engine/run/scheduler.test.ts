@@ -109,4 +109,59 @@ describe("schedule", () => {
     // The re-plan after `bad` started `next`; the one that threw waited for both in flight to finish.
     expect(finished.sort()).toEqual(["long", "next"]);
   });
+
+  it("plans once for a burst of actions that are only recording their results, not once per action", async () => {
+    // a, b and c have their answers at the same moment and record them one after another; d needs all three.
+    const w = world({ a: [], b: [], c: [], d: ["a", "b", "c"] });
+    const recorded = deferred();
+    let replans = 0;
+    await schedule({
+      concurrency: 4,
+      startable: w.startable,
+      execute: async ({ id }, finishing) => {
+        w.started.push(id);
+        if (id === "d") return void w.done.add(id);
+        finishing(); // all three have their answers now
+        await tick();
+        if (id !== "a") await recorded.promise; // b and c take longer to record
+        w.done.add(id);
+        if (id === "a") setTimeout(() => recorded.resolve(), 5);
+      },
+      replan: async () => {
+        replans++;
+        w.snap();
+      },
+    });
+    expect(w.done.has("d")).toBe(true);
+    // One plan after the burst (which starts d), one after d.
+    expect(replans).toBe(2);
+  });
+
+  it("plans anyway once finishing actions take longer than the settle time", async () => {
+    const w = world({ quick: [], stuck: [], next: ["quick"] });
+    const release = deferred();
+    const startedAt: Record<string, number> = {};
+    const t0 = Date.now();
+    const run = schedule({
+      concurrency: 4,
+      settleMs: 20,
+      startable: w.startable,
+      execute: async ({ id }, finishing) => {
+        startedAt[id] = Date.now() - t0;
+        w.started.push(id);
+        if (id === "stuck") {
+          finishing();
+          await release.promise;
+        }
+        w.done.add(id);
+      },
+      replan: async () => w.snap(),
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(w.started).toContain("next"); // did not wait for `stuck`
+    release.resolve();
+    await run;
+    expect(startedAt.next).toBeLessThan(90);
+  });
 });
+

@@ -37,6 +37,11 @@ export interface Workspace {
   /** A commit on any other branch (created from the working branch): plan approval and assembly branches. */
   commitBranch(branch: string, files: FileChange[], message: string, trailers: Trailers): Promise<CommitResult>;
   mergeStream(project: string, stream: string, message: string, trailers: Trailers): Promise<MergeResult>;
+  /**
+   * Gets ahead of the first commits while the first model calls are out: git's writing processes and settings,
+   * these branch names, and the task commits in the working branch's history (which every new stream branch has).
+   */
+  warm(branches: readonly string[]): Promise<void>;
 }
 
 export async function openWorkspace(dir: string): Promise<Workspace> {
@@ -66,34 +71,55 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
   const listingByTip = new Map<string, ReadonlyMap<string, OutputFile>>();
   /** Per commit this run wrote to a stream: its parent, and each path's blob and size (null: deleted). */
   const wrote = new Map<string, { parent: string | undefined; files: Map<string, OutputFile | null> }>();
-  const taskCommits = new TaskCommits(store);
+  graph.seen(head.commit);
+  const taskCommits = new TaskCommits(store, graph);
   const train = new MergeTrain((requests) => store.mergeBranches(requests, workingBranch));
 
-  // Refs only move by our own commits and merges during a run (each bumps `generation`), or by another process
-  // pushing; the cache is dropped on ours and lives at most a second for theirs.
-  let generation = 0;
-  let cached: { generation: number; at: number; head: Promise<string | undefined>; tips: Map<string, Promise<string | undefined>> } | undefined;
+  // Refs move by our own commits and merges during a run, or by another process pushing. A commit of ours says
+  // where its branch now points, so the view is corrected in place (the next plan needs no read of git); a merge
+  // or a failed write drops the view; another process's move is seen within a second.
+  let view: { at: number; head: Promise<string | undefined>; tips: Map<string, Promise<string | undefined>> } | undefined;
   function refs() {
-    if (!cached || cached.generation !== generation || Date.now() - cached.at >= 1000) {
-      cached = { generation, at: Date.now(), head: store.resolveRef("HEAD"), tips: new Map() };
-    }
-    return cached;
+    if (!view || Date.now() - view.at >= 1000) view = { at: Date.now(), head: read("HEAD"), tips: new Map() };
+    return view;
   }
   const headCommit = () => refs().head;
   function tipOf(branch: string): Promise<string | undefined> {
     const r = refs();
     let tip = r.tips.get(branch);
-    if (!tip) r.tips.set(branch, (tip = store.resolveRef(`refs/heads/${branch}`)));
+    if (!tip) r.tips.set(branch, (tip = read(`refs/heads/${branch}`)));
     return tip;
   }
-  const moved = <T>(p: Promise<T>): Promise<T> =>
-    p.finally(() => {
-      generation++;
+  /** A ref read from git, its commit stamped as seen when the answer arrives (CommitGraph). */
+  function read(ref: string): Promise<string | undefined> {
+    return store.resolveRef(ref).then((sha) => {
+      graph.seen(sha);
+      return sha;
     });
-  /** Records a commit this run wrote, so questions about it need no git. */
-  function learned(r: CommitResult, files?: FileChange[]): CommitResult {
+  }
+  const forgetRefs = () => {
+    view = undefined;
+  };
+  /**
+   * Makes a commit of ours and settles what it changed: the branch is where the compare-and-swap put it (anything
+   * else, a failure, forgets the view), and the commit is learned, so questions about it need no git.
+   */
+  async function committed(branch: string, write: () => Promise<CommitResult>, files?: FileChange[]): Promise<CommitResult> {
+    const ticket = graph.writing();
+    let r: CommitResult;
+    try {
+      r = await write();
+    } catch (e) {
+      forgetRefs();
+      throw e;
+    }
+    if (r.changed || r.created) {
+      const v = refs();
+      v.tips.set(branch, Promise.resolve(r.sha));
+      if (branch === workingBranch) v.head = Promise.resolve(r.sha);
+    }
     if (r.changed) {
-      graph.learn(r.sha, r.parent ? [r.parent] : []);
+      graph.learn(r.sha, r.parent ? [r.parent] : [], ticket);
       if (files) {
         const summary = new Map<string, OutputFile | null>();
         for (const f of files) {
@@ -105,6 +131,7 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
     }
     return r;
   }
+  const moved = <T>(p: Promise<T>): Promise<T> => p.finally(forgetRefs);
 
   async function pendingTip(branch: string): Promise<string | undefined> {
     const [tip, head] = await Promise.all([tipOf(branch), headCommit()]);
@@ -176,26 +203,30 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
     observeOutputs,
     async findTaskCommit(project, stream, task, fingerprint) {
       const branch = branchOf(project, stream);
-      return taskCommits.find(branch, await tipOf(branch), task, fingerprint);
+      return taskCommits.find(await tipOf(branch), task, fingerprint);
     },
-    commitWorking: async (files, message, trailers, opts) => learned(await moved(store.commitFiles({ branch: workingBranch, files, message, trailers, ...(opts ?? {}) }))),
+    commitWorking: (files, message, trailers, opts) => committed(workingBranch, () => store.commitFiles({ branch: workingBranch, files, message, trailers, ...(opts ?? {}) })),
     async commitStream(project, stream, files, message, trailers) {
       // A stream already merged restarts from the working branch (a fast-forward of its ref), so new work builds on
       // what people changed since, not on the stream's old tip.
       const branch = branchOf(project, stream);
-      const [tip, head] = await Promise.all([store.resolveRef(`refs/heads/${branch}`), store.resolveRef("HEAD")]);
+      // From the view: refs moved by someone else meanwhile make the compare-and-swaps below fail or retry.
+      const [tip, head] = await Promise.all([tipOf(branch), headCommit()]);
       if (tip && head && tip !== head && (await graph.isAncestor(tip, head))) {
-        await store.moveBranch(branch, head, tip);
-        generation++;
+        await moved(store.moveBranch(branch, head, tip));
       }
-      const r = learned(await moved(store.commitFiles({ branch, base: workingBranch, files, message, trailers })), files);
-      if (r.changed) taskCommits.wrote(branch, r, trailers);
+      const r = await committed(branch, () => store.commitFiles({ branch, base: workingBranch, files, message, trailers }), files);
+      taskCommits.wrote(r, trailers);
       return r;
     },
-    commitBranch: async (branch, files, message, trailers) => learned(await moved(store.commitFiles({ branch, base: workingBranch, files, message, trailers }))),
+    commitBranch: (branch, files, message, trailers) => committed(branch, () => store.commitFiles({ branch, base: workingBranch, files, message, trailers })),
+    async warm(branches) {
+      await Promise.allSettled([store.warm(branches), ...(head.commit ? [taskCommits.historyOf(head.commit)] : [])]);
+    },
     async mergeStream(project, stream, message, trailers) {
+      const ticket = graph.writing();
       const r = await moved(train.merge({ source: branchOf(project, stream), message, ...(trailers ? { trailers } : {}) }));
-      if (r.status === "merged") graph.learn(r.sha, (await store.parentsOf(r.sha)) ?? []);
+      if (r.status === "merged") graph.learn(r.sha, (await store.parentsOf(r.sha)) ?? [], ticket);
       return r;
     },
   };
