@@ -48,7 +48,10 @@ describe("git processes", () => {
       expect(await spawnsOf(commit)).toBe(0);
       expect(await spawnsOf(commit)).toBe(0);
       // A new branch: the same, plus check-ref-format the first time a branch name is seen.
-      expect(await spawnsOf(() => store.commitFiles({ branch: "ateams/p/t", files: [{ path: "t.md", content: "t" }], message: "new branch" }))).toBe(1);
+      // A new branch of plain components is checked here; one with a dot goes to check-ref-format once.
+      expect(await spawnsOf(() => store.commitFiles({ branch: "ateams/p/t", files: [{ path: "t.md", content: "t" }], message: "new branch" }))).toBe(0);
+      expect(await spawnsOf(() => store.commitFiles({ branch: "ateams/p/v1.2", files: [{ path: "t.md", content: "t" }], message: "dotted" }))).toBe(1);
+      expect(await spawnsOf(() => store.commitFiles({ branch: "ateams/p/v1.2", files: [{ path: "t.md", content: "t3" }], message: "dotted again" }))).toBe(0);
       expect(await spawnsOf(() => store.commitFiles({ branch: "ateams/p/t", files: [{ path: "t.md", content: "t2" }], message: "again" }))).toBe(0);
       expect(await spawnsOf(() => store.readFile("ateams/p/s", "out/0.md"))).toBe(0);
       expect(await spawnsOf(() => store.resolveRef("ateams/p/s"))).toBe(0);
@@ -97,6 +100,20 @@ describe("git processes", () => {
       expect(git(dir, "status", "--porcelain")).toBe("");
       // Merging again what was just merged: known from the merge commit's parents.
       expect(await spawnsOf(() => store.mergeBranch({ source: "ateams/p/s3", into: "main", message: "again" }))).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("reads a plain HEAD file itself: on a branch, detached, and back", async () => {
+    const { dir, store } = await userRepo();
+    try {
+      await store.head(); // starts cat-file and reads the config once
+      expect(await spawnsOf(async () => expect((await store.head()).branch).toBe("main"))).toBe(0);
+      git(dir, "switch", "-q", "--detach");
+      expect(await spawnsOf(async () => expect((await store.head()).branch).toBeUndefined())).toBe(0);
+      git(dir, "switch", "-q", "-c", "feature/x");
+      expect(await spawnsOf(async () => expect((await store.head()).branch).toBe("feature/x"))).toBe(0);
     } finally {
       await store.close();
     }

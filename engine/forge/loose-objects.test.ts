@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, statSync, utimesSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -46,25 +46,27 @@ describe("parseConfigZ", () => {
 });
 
 describe("createLooseObjects", () => {
-  it("writes objects git reads back, at the level asked, and keeps one that exists", async () => {
+  it("writes objects git reads back, at the level asked; writing one again refreshes it", async () => {
     const dir = await dirs.make();
     await initRepo(dir);
     const objects = join(dir, ".git", "objects");
     const content = Buffer.from("hello loose\n");
     const oid = objectId("sha1", "blob", content);
     expect(oid).toBe(execFileSync("git", ["hash-object", "--stdin"], { cwd: dir, input: content, encoding: "utf8" }).trim());
-    createLooseObjects(objects, 9).write(oid, "blob", content);
+    await createLooseObjects(objects, 9).write(oid, "blob", content);
     expect(git(dir, "cat-file", "-p", oid)).toBe("hello loose");
     const file = join(objects, oid.slice(0, 2), oid.slice(2));
     const stored = readFileSync(file);
     expect(stored[1]).toBe(0xda); // zlib header of level 9
     expect(inflateSync(stored).toString()).toBe(`blob ${content.length}\0hello loose\n`);
-    // Written again: the file stays as it was, only its time is refreshed (git's freshen), so gc counts from now.
+    expect(statSync(file).mode & 0o777).toBe(0o444);
+    // Written again: the same object, its time refreshed (as git's freshen does), so gc's grace period counts from now.
     const old = new Date(Date.now() - 86_400_000);
     utimesSync(file, old, old);
-    createLooseObjects(objects, 1).write(oid, "blob", content);
-    expect(readFileSync(file)).toEqual(stored);
+    await createLooseObjects(objects, 1).write(oid, "blob", content);
+    expect(inflateSync(readFileSync(file)).toString()).toBe(`blob ${content.length}\0hello loose\n`);
     expect(statSync(file).mtimeMs).toBeGreaterThan(old.getTime() + 1000);
+    expect(readdirSync(join(objects, oid.slice(0, 2)))).toEqual([oid.slice(2)]); // no temporary file left
     expect(git(dir, "fsck", "--strict", "--no-dangling")).toBe("");
   });
 

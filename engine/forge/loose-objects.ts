@@ -1,13 +1,13 @@
 // Objects written straight into the object directory, exactly as git writes a loose object: the zlib-deflated
 // "<type> <size>\0" + content at objects/<first 2 hex digits>/<the rest>, through a temporary `tmp_obj_*` file beside
-// it (git gc removes one left by a killed process) that is linked into place, so no reader ever sees half an object.
+// it (git gc removes one left by a killed process) that is renamed into place, so no reader ever sees half an object.
 // This is what `hash-object -w` and `mktree` do for us otherwise, minus a round trip through a process per commit.
 //
 // Only used where git itself would do nothing more: no shared-repository permissions to apply, no fsync asked for,
 // no second object format to keep a mapping for (see objectSettings). Everywhere else the processes write.
 import { randomBytes } from "node:crypto";
-import { linkSync, mkdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { deflate, deflateSync } from "node:zlib";
@@ -20,7 +20,7 @@ const SYNC_BYTES = 256 * 1024;
 
 export interface LooseObjects {
   /** Stores the object under `oid`, which the caller computed from exactly this type and content. */
-  write(oid: string, type: WritableType, content: Uint8Array): Promise<void> | undefined;
+  write(oid: string, type: WritableType, content: Uint8Array): Promise<void>;
 }
 
 /** The settings git reads before writing a loose object, from `git config` (keys lowercased). */
@@ -49,60 +49,53 @@ export function objectSettings(config: ReadonlyMap<string, string>): ObjectSetti
 }
 
 export function createLooseObjects(objectsDir: string, level: number): LooseObjects {
-  const dirs = new Set<string>();
   const zlib = { level };
-
-  function place(oid: string): { dir: string; file: string } | undefined {
-    const dir = join(objectsDir, oid.slice(0, 2));
-    const file = join(dir, oid.slice(2));
-    // An object that is there already is kept, only refreshed, as git's own write does.
-    if (statSync(file, { throwIfNoEntry: false })) {
-      const now = new Date();
-      try {
-        utimesSync(file, now, now);
-      } catch {
-        // someone else's read-only object: it exists, which is all that matters
-      }
-      return undefined;
-    }
-    if (!dirs.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      dirs.add(dir);
-    }
-    return { dir, file };
-  }
-
-  function finish(tmp: string, file: string): void {
-    try {
-      linkSync(tmp, file);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      // EEXIST: written meanwhile by someone else, with the same content by definition of its name.
-      if (code !== "EEXIST") renameSync(tmp, file); // no hard links on this file system: rename, as git falls back to
-    } finally {
-      rmSync(tmp, { force: true });
-    }
-  }
+  // Unique per writer and per object: a name a killed process left behind is never reused.
+  const prefix = `tmp_obj_${randomBytes(4).toString("hex")}_`;
+  let count = 0;
 
   const header = (type: WritableType, content: Uint8Array) => Buffer.from(`${type} ${content.length}\0`, "latin1");
-  const tmpName = (dir: string) => join(dir, `tmp_obj_${randomBytes(6).toString("base64url")}`);
+
+  /** Exclusive creation, mode 0444, as git's mkstemp for objects; the fan-out directory is made on first need. */
+  function create(dir: string, tmp: string, data: Uint8Array): void {
+    try {
+      writeFileSync(tmp, data, { mode: 0o444, flag: "wx" });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(tmp, data, { mode: 0o444, flag: "wx" });
+    }
+  }
 
   return {
-    write(oid, type, content) {
-      const at = place(oid);
-      if (!at) return undefined;
+    // Synchronous below SYNC_BYTES: a small object costs a handful of system calls, and sending those through the
+    // thread pool costs more than making them (measured by npm run bench). Nothing points at the objects until the
+    // caller moves a ref, so their order does not matter (an object a crash left without its children is only
+    // dangling, as git fsck says).
+    async write(oid, type, content) {
       const raw = Buffer.concat([header(type, content), content]);
-      const tmp = tmpName(at.dir);
+      const dir = join(objectsDir, oid.slice(0, 2));
+      const tmp = join(dir, `${prefix}${count++}`);
+      const file = join(dir, oid.slice(2));
       if (raw.length <= SYNC_BYTES) {
-        // mode 0444 and exclusive creation, as git's mkstemp for objects.
-        writeFileSync(tmp, deflateSync(raw, zlib), { mode: 0o444, flag: "wx" });
-        finish(tmp, at.file);
-        return undefined;
+        create(dir, tmp, deflateSync(raw, zlib));
+        place(tmp, file);
+        return;
       }
-      return (async () => {
-        await writeFile(tmp, await deflateAsync(raw, zlib), { mode: 0o444, flag: "wx" });
-        finish(tmp, at.file);
-      })();
+      const data = await deflateAsync(raw, zlib);
+      await mkdir(dir, { recursive: true });
+      await writeFile(tmp, data, { mode: 0o444, flag: "wx" });
+      place(tmp, file);
     },
   };
+}
+
+/** Onto an existing copy too: same name, same content, and its time is refreshed as git's own write does. */
+function place(tmp: string, file: string): void {
+  try {
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }

@@ -137,16 +137,14 @@ export function createObjectWriter(dir: string, options: ObjectWriterOptions = {
       await Promise.all(objects.map(writeOne));
       return;
     }
-    // Every name checked before anything is written (git is not there to answer with its own), then written in the
-    // order given: a commit's blobs and trees land before the commit that names them.
+    // Every name checked before anything is written (git is not there to answer with its own), then all written
+    // together.
     for (const o of objects) {
       const id = objectId(format, o.type, o.content);
       if (id !== o.oid) throw new Error(`internal error: a ${o.type} named ${o.oid} here has the id ${id}`);
     }
-    for (const o of objects) {
-      await direct.write(o.oid, o.type, o.content);
-      remember(o);
-    }
+    await Promise.all(objects.map((o) => direct.write(o.oid, o.type, o.content)));
+    objects.forEach(remember);
   }
 
   const name = (type: WritableType, content: Uint8Array): NewObject => ({ type, oid: objectId(format, type, content), content });

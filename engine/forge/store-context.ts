@@ -1,7 +1,7 @@
 // What every git-store operation shares: the runner and the long-lived object processes, where the repository
 // lives, who commits, per-branch locks, and the small ref queries (resolve, ancestry, compare-and-swap) they are all
 // built from.
-import { lstat, realpath } from "node:fs/promises";
+import { lstat, readFile, realpath } from "node:fs/promises";
 import { createCommitWriter, type CommitWriter } from "./commit-object.ts";
 import { GitCommandError, InvalidRefNameError } from "./errors.ts";
 import { createGitRunner, type GitRunner } from "./git-runner.ts";
@@ -61,16 +61,21 @@ export interface StoreContext {
 /** The reflog message of every ref update made through the long-lived process (git takes one per process). */
 export const COMMIT_REFLOG_MESSAGE = "ateams: commit";
 
+const PLAIN_BRANCH = /^[A-Za-z0-9][A-Za-z0-9_-]*(\/[A-Za-z0-9][A-Za-z0-9_-]*)*$/;
+
 // One lock table for the whole process: two stores opened on the same repository must still queue for a branch.
 const locks = new KeyedMutex();
 
 export async function createStoreContext(dir: string): Promise<StoreContext> {
   const probe = createGitRunner(dir);
-  const [commonDir = "", bare, objectFormat, headFile = "", indexLockFile = "", objectsDir = ""] = (
-    await probe.text(["rev-parse", "--path-format=absolute", "--git-common-dir", "--is-bare-repository", "--show-object-format", "--git-path", "HEAD", "--git-path", "index.lock", "--git-path", "objects"])
-  ).split("\n");
+  const where = ["rev-parse", "--path-format=absolute", "--git-common-dir", "--is-bare-repository", "--show-object-format", "--git-path", "HEAD", "--git-path", "index.lock", "--git-path", "objects"];
+  // One process in a working tree; --show-toplevel fails in a bare repository (or inside .git), which then asks
+  // again without it.
+  const withTop = await probe.run([...where, "--show-toplevel"], { ok: [0, 128] });
+  const lines = (withTop.exitCode === 0 ? withTop.stdout : await probe.text(where)).split("\n");
+  const [commonDir = "", bare, objectFormat, headFile = "", indexLockFile = "", objectsDir = ""] = lines;
   const gitDir = await realpath(commonDir);
-  const workTree = bare === "true" ? undefined : await probe.text(["rev-parse", "--show-toplevel"]);
+  const workTree = bare === "true" ? undefined : withTop.exitCode === 0 ? lines[6]! : await probe.text(["rev-parse", "--show-toplevel"]);
   // Run from the top: paths given to ls-files, update-index and friends are otherwise relative to a subdirectory.
   const git = workTree === undefined ? probe : createGitRunner(workTree);
   const format: ObjectFormat = objectFormat === "sha256" ? "sha256" : "sha1";
@@ -121,19 +126,33 @@ export async function createStoreContext(dir: string): Promise<StoreContext> {
     return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
   };
   const headRef = async (): Promise<string | undefined> => {
-    // Looked at before git is asked: a HEAD that changes in between is seen as changed next time.
+    // Looked at before it is read: a HEAD that changes in between is seen as changed next time.
     const key = await headKey();
     if (key !== undefined && head?.key === key) return head.ref;
-    const r = await git.run(["symbolic-ref", "-q", "HEAD"], { ok: [0, 1] });
-    const ref = r.exitCode === 0 ? r.stdout.trim() : undefined;
+    // A plain HEAD file says `ref: <ref>` (on a branch) or holds a commit id (detached), which is all symbolic-ref
+    // reads; anything else, git interprets.
+    const text = key === undefined ? undefined : await readFile(headFile, "utf8").catch(() => undefined);
+    const symbolic = text === undefined ? undefined : /^ref: (refs\/[^\s]+)\s*$/.exec(text);
+    let ref: string | undefined;
+    if (symbolic) ref = symbolic[1];
+    else if (text !== undefined && /^[0-9a-f]{40}([0-9a-f]{24})?\s*$/.test(text)) ref = undefined;
+    else {
+      const r = await git.run(["symbolic-ref", "-q", "HEAD"], { ok: [0, 1] });
+      ref = r.exitCode === 0 ? r.stdout.trim() : undefined;
+    }
     head = key === undefined ? undefined : { key, ref };
     return ref;
   };
 
   async function branchRef(branch: string): Promise<string> {
     if (!validBranches.has(branch)) {
-      const r = await git.run(["check-ref-format", `refs/heads/${branch}`], { ok: [0, 1] });
-      if (r.exitCode !== 0 || branch.startsWith("-") || branch === "HEAD") throw new InvalidRefNameError(branch);
+      if (branch === "HEAD") throw new InvalidRefNameError(branch);
+      // Names of plain components (letters, digits, `-`, `_`; no dots, no leading `-`) are valid by every rule of
+      // check-ref-format, and every stream branch is one; git judges the rest.
+      if (!PLAIN_BRANCH.test(branch)) {
+        const r = await git.run(["check-ref-format", `refs/heads/${branch}`], { ok: [0, 1] });
+        if (r.exitCode !== 0 || branch.startsWith("-")) throw new InvalidRefNameError(branch);
+      }
       validBranches.add(branch);
     }
     return `refs/heads/${branch}`;

@@ -43,6 +43,9 @@ export interface StructuredResult<T> {
  * `models` is an escalation ladder, cheapest first. The caller types T; the schema is what guarantees it, so keep
  * the two in step (schemas/ generates types for exactly this reason).
  */
+/** Long enough for the request to be on the wire before the compile takes the thread. */
+const PREPARE_AFTER_MS = 10;
+
 export async function completeStructured<T>(
   models: LanguageModel[],
   req: StructuredRequest,
@@ -50,7 +53,17 @@ export async function completeStructured<T>(
 ): Promise<StructuredResult<T>> {
   if (models.length === 0) throw new LlmConfigError(`no model to ask for '${req.name}'`);
   const repairAttempts = opts.repairAttempts ?? 1;
-  const validate = validatorFor(req.schema, req.name);
+  // Compiled while the first call is out (a cold compile takes tens of ms; the model takes longer), or at the
+  // reply if that comes first.
+  const validate = () => validatorFor(req.schema, req.name);
+  const prepare = setTimeout(() => {
+    try {
+      validate();
+    } catch {
+      // reported where the reply is checked
+    }
+  }, PREPARE_AFTER_MS);
+  prepare.unref();
   const calls: CompletionResult[] = [];
   let toolRounds = 0;
   let lastErrors: string[] = [];
@@ -84,7 +97,8 @@ export async function completeStructured<T>(
           messages.push({ role: "tool", tool_call_id: call.id, content: await runTool(call, { tools: offer.specs, handlers: offer.handlers, ...(req.signal ? { signal: req.signal } : {}) }) });
         }
       }
-      const check = checkReply(result, validate);
+      clearTimeout(prepare);
+      const check = checkReply(result, validate());
       if (check.ok) {
         return { value: check.value as T, result, model, attempts: calls.length, escalations: rung, calls };
       }

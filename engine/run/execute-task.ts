@@ -81,7 +81,8 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
 
   const maxRounds = model.spec.budgets?.maxRevisionRounds ?? 2;
   const collab = agentTier(model.spec, "collaborator", stream.collaborator?.tier);
-  const collabSystem = templates.render("collaborator.system", collaboratorView(model, project, stream));
+  // Rendered when first needed: the Specialist's call goes out first.
+  let collabSystem: string | undefined;
   const upstream = await upstreamFiles(ws, project, task);
   const tools = toolsFor(model, project, model.roles.get(task.role)!.spec, ws.repoRoot);
   const resources = taskResources(ws, model, project, task);
@@ -112,7 +113,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
       verdict = { verdict: "revise", checks: [], feedback: problems, blocker: null };
     } else {
       verdict = (
-        await verifyTask(deps, templates, { project: project.spec, tier: collab.id, system: collabSystem, specialist, task, files, questions: work.value.questions, round, maxRounds: maxRounds + 1, usage })
+        await verifyTask(deps, templates, { project: project.spec, tier: collab.id, system: (collabSystem ??= templates.render("collaborator.system", collaboratorView(model, project, stream))), specialist, task, files, questions: work.value.questions, round, maxRounds: maxRounds + 1, usage })
       ).value;
     }
     rounds.push({ round, model: work.model, work: work.value, verdict });
