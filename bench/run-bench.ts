@@ -1,4 +1,5 @@
-// `ateams run` benchmarks, against the fake OpenAI server answering every call after a fixed latency:
+// `ateams run` benchmarks, against the fake OpenAI server answering every call after a fixed latency (on a thread of
+// its own, as a real endpoint is elsewhere: model-server.ts):
 // (a) wall time of a 30-task DAG ÷ the lower bound its critical path allows, (b) calls after editing one role ÷
 // the tasks that edit makes stale, (c) prompt size of the last task of a 30-task chain ÷ the first.
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -10,9 +11,7 @@ import { loadTemplates } from "../engine/prompts/templates.ts";
 import type { ProgressEvent } from "../engine/run/progress.ts";
 import { runAgency, type RunReport } from "../engine/run/run-agency.ts";
 import { loadAgency } from "../engine/spec/load-agency.ts";
-import { createFakeOpenAIServer, type FakeChatRequest } from "../test/support/fake-openai-server.ts";
-import { usageFor } from "../test/support/fake-openai-replies.ts";
-import { scriptedTeam, taskIdOf } from "../test/support/scripted-team.ts";
+import { startModelServer, type Arrival } from "./model-server.ts";
 import { chainTasks, closureOf, DAG_EDITED_ROLE, dagTasks, writeRunBenchAgency, type BenchTask } from "./synthetic-agency.ts";
 import { gitIn } from "../test/support/git-repo.ts";
 import { gitProcessesStarted } from "../engine/forge/index.ts";
@@ -23,15 +22,6 @@ const CHAIN_LENGTH = 30;
 const CALLS_PER_TASK = 2;
 
 const meets = (ok: boolean) => (ok ? "" : "  NOT MET");
-const kindOf = (r: FakeChatRequest) => r.response_format?.json_schema?.name ?? "text";
-
-/**
- * The scripted team, except that a Specialist's file depends on everything it was sent: a changed role or upstream
- * file changes the output, so an edit's effect travels downstream exactly as it would with a real model.
- */
-function benchTeam() {
-  return scriptedTeam({ inputSensitive: true });
-}
 
 /** Longest chain of tasks, and the lower bound in calls: tasks on it × calls each, + stream verification + assembly. */
 export function criticalPath(tasks: BenchTask[]): { tasks: number; calls: number; widest: number } {
@@ -102,12 +92,6 @@ function phases(t0: number, end: number, tasks: BenchTask[], c: ReturnType<typeo
   ];
 }
 
-interface Arrival {
-  at: number;
-  kind: string;
-  task: string | undefined;
-}
-
 function expectDone(report: RunReport, project: string, events: ProgressEvent[]): boolean {
   const p = report.projects.find((x) => x.id === project);
   if (report.exitCode === 0 && p?.stage === "done") return true;
@@ -116,21 +100,15 @@ function expectDone(report: RunReport, project: string, events: ProgressEvent[])
   return false;
 }
 
-const count = (reqs: FakeChatRequest[], kind: string, withTask?: boolean) =>
-  reqs.filter((r) => kindOf(r) === kind && (withTask === undefined || (taskIdOf(r) !== undefined) === withTask)).length;
+const count = (reqs: Arrival[], kind: string, withTask?: boolean) => reqs.filter((r) => r.kind === kind && (withTask === undefined || (r.task !== undefined) === withTask)).length;
 
 /** Runs (a), (b) and (c), printing one labelled line per figure; false when a correctness invariant fails. */
 export async function runBenchmarks(): Promise<boolean> {
   const root = await mkdtemp(join(tmpdir(), "ateams-run-bench-"));
-  const team = benchTeam();
-  const arrivals: Arrival[] = [];
-  const server = createFakeOpenAIServer({
-    handler: (req) => {
-      arrivals.push({ at: performance.now(), kind: kindOf(req), task: taskIdOf(req) });
-      return team.handler(req);
-    },
-    latencyMs: LATENCY_MS,
-  });
+  // The scripted team, except that a Specialist's file depends on everything it was sent: a changed role or
+  // upstream file changes the output, so an edit's effect travels downstream exactly as it would with a real model.
+  const server = await startModelServer({ latencyMs: LATENCY_MS });
+  const arrivals = server.arrivals;
   let ok = true;
   try {
     const agency = join(root, "agency");
@@ -140,14 +118,13 @@ export async function runBenchmarks(): Promise<boolean> {
     await writeRunBenchAgency(agency, { dag, chain });
     git(root, "add", "-A");
     git(root, "commit", "-q", "-m", "bench agency");
-    await server.start();
     const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "bench" };
 
     // (a) Wall time of a 30-task DAG against the bound its critical path sets.
     const cp = criticalPath(dag);
     const concurrency = 2 * cp.widest;
     const boundMs = cp.calls * LATENCY_MS;
-    let from = server.chatRequests.length;
+    let from = arrivals.length;
     const a = collector();
     const spawns0 = gitProcessesStarted();
     let t0 = performance.now();
@@ -156,9 +133,9 @@ export async function runBenchmarks(): Promise<boolean> {
     const dagMs = dagEnd - t0;
     const dagSpawns = gitProcessesStarted() - spawns0;
     ok = expectDone(dagRun, "dag", a.events) && ok;
-    const dagReqs = server.chatRequests.slice(from);
+    const dagReqs = arrivals.slice(from);
     const streams = new Set(dag.map((t) => t.stream)).size;
-    console.log(`\n## (a) ateams run: ${dag.length}-task DAG (${streams} streams, critical path ${cp.tasks} tasks, widest level ${cp.widest}), fake server at ${LATENCY_MS} ms per call`);
+    console.log(`\n## (a) ateams run: ${dag.length}-task DAG (${streams} streams, critical path ${cp.tasks} tasks, widest level ${cp.widest}), fake server at ${LATENCY_MS} ms per call, on its own thread`);
     console.log(`model calls:                        ${dagReqs.length} (${count(dagReqs, "specialist_work")} Specialist, ${count(dagReqs, "collaborator_verdict", true)} task verdicts, ${count(dagReqs, "collaborator_verdict", false)} stream verdicts, ${count(dagReqs, "pm_assembly")} assembly)`);
     console.log(`concurrency:                        ${concurrency} (2 × widest level)`);
     console.log(`lower bound:                        (${cp.tasks} tasks × ${CALLS_PER_TASK} calls + 1 stream verification + 1 assembly) × ${LATENCY_MS} ms = ${cp.calls} × ${LATENCY_MS} ms = ${boundMs} ms`);
@@ -181,17 +158,17 @@ export async function runBenchmarks(): Promise<boolean> {
     if (!loaded.ok) throw new Error("edited bench agency is invalid");
     const stale = planAgency(loaded.model, await loadTemplates(), ["dag"]).projects[0]!.actions.filter((x) => x.kind === "run-task").map((x) => x.task!);
     const exactly = JSON.stringify([...stale].sort()) === JSON.stringify([...expected].sort());
-    from = server.chatRequests.length;
+    from = arrivals.length;
     const b = collector();
     t0 = performance.now();
     const editRun = await runAgency({ agencyDir: agency, projects: ["dag"], concurrency, env, progress: b.progress });
     const editMs = performance.now() - t0;
     ok = expectDone(editRun, "dag", b.events) && ok;
-    const editReqs = server.chatRequests.slice(from);
+    const editReqs = arrivals.slice(from);
     const specialistCalls = count(editReqs, "specialist_work");
     const fromCache = b.events.filter((e) => e.kind === "call" && / → cache:/.test(e.text) && !/^(collaborator|pm) /.test(e.text)).length;
     const staleIds = new Set(stale);
-    const outside = editReqs.filter((r) => kindOf(r) === "specialist_work" && !staleIds.has(taskIdOf(r) ?? "")).length;
+    const outside = editReqs.filter((r) => r.kind === "specialist_work" && !staleIds.has(r.task ?? "")).length;
     console.log(`\n## (b) edit one role (${DAG_EDITED_ROLE}, used by ${users.length} tasks), run again`);
     console.log(`tasks made stale (users + downstream): ${stale.length} (expected ${expected.size}: ${exactly ? "exactly those" : "NOT those"})`);
     console.log(`Specialist calls at the server:     ${specialistCalls} (${outside} for tasks not stale; ${fromCache} more served from the response cache)`);
@@ -201,17 +178,17 @@ export async function runBenchmarks(): Promise<boolean> {
     if (!exactly || specialistCalls !== stale.length || outside !== 0 || fromCache !== 0) ok = false;
 
     // (c) A 30-task chain: the last task's prompt is no bigger than the first's, however long the chain.
-    from = server.chatRequests.length;
+    from = arrivals.length;
     const c = collector();
     t0 = performance.now();
     const chainRun = await runAgency({ agencyDir: agency, projects: ["chain"], concurrency, env, progress: c.progress });
     const chainMs = performance.now() - t0;
     ok = expectDone(chainRun, "chain", c.events) && ok;
-    const chainReqs = server.chatRequests.slice(from);
+    const chainReqs = arrivals.slice(from);
     const promptOf = (id: string) => {
-      const r = chainReqs.find((x) => kindOf(x) === "specialist_work" && taskIdOf(x) === id);
+      const r = chainReqs.find((x) => x.kind === "specialist_work" && x.task === id);
       if (!r) throw new Error(`no Specialist request for ${id}`);
-      return usageFor(r.messages, { content: "", toolCalls: [], finishReason: "stop" }).prompt_tokens;
+      return r.promptTokens;
     };
     const prompts = chain.map((t) => promptOf(t.id));
     const [first, second, last] = [prompts[0]!, prompts[1]!, prompts.at(-1)!];

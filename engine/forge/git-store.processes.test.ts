@@ -148,7 +148,7 @@ describe("git processes", () => {
     }
   });
 
-  it("reads nothing but the ref for the next commit on a branch it wrote, and writes its objects itself", async () => {
+  it("reads nothing but the ref for the next commit on a branch it wrote; trees go to mktree, blobs and the commit straight to disk", async () => {
     const { dir, store } = await userRepo();
     const requests = vi.spyOn(BatchProcess.prototype, "request");
     try {
@@ -164,8 +164,13 @@ describe("git processes", () => {
       await commit(0);
       requests.mockClear();
       const r = await commit(1);
-      // The ref, then the compare-and-swap: every object went straight into .git/objects.
-      expect(requests.mock.calls.map(([input]) => String(input).replace(/[0-9a-f]{40}/g, "<id>").split("\0")[0])).toEqual(["info refs/heads/ateams/p/s^{commit}\n", "start"]);
+      // The ref; the trees from agency/projects/p/outputs/s and agency/projects/p/log/s up to the root (8) to
+      // mktree; then the compare-and-swap. The two blobs and the commit went straight into .git/objects.
+      const sent = requests.mock.calls.map(([input]) => String(input));
+      expect(sent[0]).toBe("info refs/heads/ateams/p/s^{commit}\n");
+      expect(sent.filter((r) => /^\d+ (blob|tree) /.test(r))).toHaveLength(8); // mktree's entry lines
+      expect(sent.at(-1)!.startsWith("start\0")).toBe(true);
+      expect(sent).toHaveLength(1 + 8 + 1);
       expect(git(dir, "cat-file", "-p", `${r.sha}:agency/projects/p/log/s/x.md`)).toBe("log 1");
       expect(git(dir, "fsck", "--strict", "--no-dangling")).toBe("");
       // Loose objects as git writes them: read-only, no temporary file left behind.

@@ -1,6 +1,6 @@
-// Object writes: straight into the object directory where the repository's settings allow (loose-objects.ts),
-// otherwise through long-lived processes: blobs and commit objects with `hash-object -w --stdin-paths` (one per
-// type), trees with `mktree --batch`. hash-object reads files, so content goes through a private scratch directory
+// Object writes through long-lived processes: trees with `mktree --batch`; blobs and commit objects straight into the
+// object directory where the repository's settings allow (loose-objects.ts), else with `hash-object -w
+// --stdin-paths` (one per type). hash-object reads files, so content goes through a private scratch directory
 // first; --no-filters stores it byte-exact (no clean filters, no line-ending conversion).
 //
 // Every object's id is computed here first (object-id.ts), so a commit's blobs, trees and the commit itself are all
@@ -130,21 +130,28 @@ export function createObjectWriter(dir: string, options: ObjectWriterOptions = {
     remember(o);
   }
 
-  /** Every object, in order; resolves once all are stored. */
+  /** Every object; resolves once all are stored. */
   async function writeAll(objects: readonly NewObject[]): Promise<void> {
     const direct = await options.loose?.();
     if (!direct) {
       await Promise.all(objects.map(writeOne));
       return;
     }
-    // Every name checked before anything is written (git is not there to answer with its own), then all written
-    // together.
-    for (const o of objects) {
+    // Trees (most of a commit's objects: one per directory on the way to each file) go to mktree, whose process
+    // creates their files off this thread and answers with ids to check ours against; blobs and the commit, which
+    // git would only take from a file, are written here. Every name is checked before anything is written.
+    const here = objects.filter((o) => o.type !== "tree");
+    for (const o of here) {
       const id = objectId(format, o.type, o.content);
       if (id !== o.oid) throw new Error(`internal error: a ${o.type} named ${o.oid} here has the id ${id}`);
     }
-    await Promise.all(objects.map((o) => direct.write(o.oid, o.type, o.content)));
-    objects.forEach(remember);
+    await Promise.all([
+      ...objects.filter((o) => o.type === "tree").map(writeOne),
+      ...here.map(async (o) => {
+        await direct.write(o.oid, o.type, o.content);
+        remember(o);
+      }),
+    ]);
   }
 
   const name = (type: WritableType, content: Uint8Array): NewObject => ({ type, oid: objectId(format, type, content), content });
@@ -181,9 +188,10 @@ export function createObjectWriter(dir: string, options: ObjectWriterOptions = {
     },
     warm() {
       // Processes only where they will write.
+      trees.warm();
       void (options.loose?.() ?? Promise.resolve(undefined)).then(
         (direct) => {
-          if (!direct) for (const p of [blobs, commits, trees]) p.warm();
+          if (!direct) for (const p of [blobs, commits]) p.warm();
         },
         () => undefined,
       );

@@ -34,6 +34,8 @@ export class StatusStore {
   readonly #schemaRef: string;
   readonly #journalFile: string;
   readonly #journal = new Set<string>();
+  /** What the journal file says now ("" when there is none). */
+  #journalled: string | undefined;
 
   constructor(ws: Workspace, project: LoadedProject) {
     this.#ws = ws;
@@ -72,7 +74,7 @@ export class StatusStore {
     }
     for (const f of files) this.#journal.add(f.path);
     if (files.length) this.#enqueue(`ateams: ${project} files written before an interrupted run`, { "Ateams-Project": project, "Ateams-Kind": "status" }, files);
-    else writeJournal(this.#journalFile, this.#journal);
+    else this.#saveJournal();
   }
 
   /**
@@ -86,7 +88,7 @@ export class StatusStore {
     const all = text === this.#text ? files : [...files, { path: this.#file, content: text }];
     // Journal first: a run killed before the commit leaves a list of what to commit next time.
     for (const f of all) this.#journal.add(f.path);
-    writeJournal(this.#journalFile, this.#journal);
+    this.#saveJournal();
     for (const f of all) {
       const abs = join(this.#ws.repoRoot, f.path);
       mkdirSync(dirname(abs), { recursive: true });
@@ -99,6 +101,18 @@ export class StatusStore {
     this.#status = next;
     this.#text = text;
     this.#enqueue(message, trailers, all);
+  }
+
+  /**
+   * Persists the pending paths other than status.yaml (always checked by adoptUncommitted), and only when they
+   * changed: most updates touch status.yaml alone and then cost no journal write.
+   */
+  #saveJournal(): void {
+    const others = [...this.#journal].filter((p) => p !== this.#file).sort();
+    const text = others.length ? JSON.stringify(others) : "";
+    if (text === this.#journalled) return;
+    writeJournal(this.#journalFile, others);
+    this.#journalled = text;
   }
 
   #enqueue(message: string, trailers: Trailers, files: FileChange[]): void {
@@ -144,7 +158,7 @@ export class StatusStore {
         }
         if (f.content === null ? onDisk === undefined : onDisk === f.content) this.#journal.delete(f.path);
       }
-      writeJournal(this.#journalFile, this.#journal);
+      this.#saveJournal();
     } catch (e) {
       this.#error ??= e;
     }
@@ -177,8 +191,8 @@ function readJournal(file: string): string[] {
   }
 }
 
-function writeJournal(file: string, paths: ReadonlySet<string>): void {
-  if (!paths.size) {
+function writeJournal(file: string, paths: readonly string[]): void {
+  if (!paths.length) {
     rmSync(file, { force: true });
     return;
   }

@@ -1,0 +1,70 @@
+// The stand-in model endpoint of `npm run bench`, on a thread of its own: a real provider answers from another
+// machine, so its work (HTTP parsing, JSON, composing replies) must not be billed to the engine's event loop, as it
+// would be with the fake server inside the engine's thread. The worker runs the test suite's fake OpenAI server with
+// the scripted team and reports each request's arrival (time, kind, task, prompt tokens) back to the bench.
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { performance } from "node:perf_hooks";
+import { createFakeOpenAIServer, type FakeChatRequest } from "../test/support/fake-openai-server.ts";
+import { usageFor } from "../test/support/fake-openai-replies.ts";
+import { scriptedTeam, taskIdOf } from "../test/support/scripted-team.ts";
+
+/** One request as the server saw it; `at` is on the bench's performance.now() clock. */
+export interface Arrival {
+  at: number;
+  /** The reply schema asked for (`specialist_work`, `collaborator_verdict`, …), or `text`. */
+  kind: string;
+  task: string | undefined;
+  promptTokens: number;
+}
+
+export interface ModelServer {
+  readonly url: string;
+  /** Every request so far, in order of arrival. */
+  readonly arrivals: Arrival[];
+  stop(): Promise<void>;
+}
+
+interface Options {
+  latencyMs: number;
+}
+
+const kindOf = (r: FakeChatRequest) => r.response_format?.json_schema?.name ?? "text";
+
+/** Starts the server on its own thread; answers every call after `latencyMs` with the input-sensitive scripted team. */
+export async function startModelServer(options: Options): Promise<ModelServer> {
+  const worker = new Worker(new URL(import.meta.url), { workerData: options });
+  const arrivals: Arrival[] = [];
+  const url = await new Promise<string>((resolve, reject) => {
+    worker.once("error", reject);
+    worker.on("message", (m: { listening?: string; arrival?: Omit<Arrival, "at"> & { epoch: number } }) => {
+      if (m.listening) resolve(m.listening);
+      if (m.arrival) {
+        const { epoch, ...rest } = m.arrival;
+        arrivals.push({ ...rest, at: epoch - performance.timeOrigin });
+      }
+    });
+  });
+  return {
+    url,
+    arrivals,
+    async stop() {
+      await worker.terminate();
+    },
+  };
+}
+
+if (!isMainThread && parentPort) {
+  const port = parentPort;
+  const { latencyMs } = workerData as Options;
+  const team = scriptedTeam({ inputSensitive: true });
+  const server = createFakeOpenAIServer({
+    latencyMs,
+    handler: (req) => {
+      const epoch = performance.timeOrigin + performance.now();
+      const reply = team.handler(req);
+      port.postMessage({ arrival: { epoch, kind: kindOf(req), task: taskIdOf(req), promptTokens: usageFor(req.messages, { content: "", toolCalls: [], finishReason: "stop" }).prompt_tokens } });
+      return reply;
+    },
+  });
+  port.postMessage({ listening: await server.start() });
+}
