@@ -43,8 +43,8 @@ export interface StructuredResult<T> {
  * `models` is an escalation ladder, cheapest first. The caller types T; the schema is what guarantees it, so keep
  * the two in step (schemas/ generates types for exactly this reason).
  */
-/** Long enough for the request to be on the wire before the compile takes the thread. */
-const PREPARE_AFTER_MS = 10;
+/** Long enough for the request (and those of tasks starting alongside) to be on the wire before the compile takes the thread. */
+const PREPARE_AFTER_MS = 100;
 
 export async function completeStructured<T>(
   models: LanguageModel[],

@@ -5,10 +5,10 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join, dirname } from "node:path";
 import { planAgency } from "../plan/plan.ts";
 import type { Action, ReconcilePlan } from "../plan/types.ts";
-import { loadTemplates } from "../prompts/templates.ts";
+import { loadTemplates, type Templates } from "../prompts/templates.ts";
 import type { Diagnostic } from "../spec/diagnostic.ts";
 import { loadAgency } from "../spec/load-agency.ts";
-import type { AgencyModel, LoadedProject } from "../spec/model.ts";
+import type { AgencyModel, LoadedProject, OutputObserver } from "../spec/model.ts";
 import { addUsage, clearProjectCondition, recordTaskAttemptFailed, recordTaskFailed, setCondition, setProjectCondition } from "../status/record.ts";
 import { acceptMergedStreams } from "./accept-merged.ts";
 import { Budget } from "./budget.ts";
@@ -61,35 +61,45 @@ export class InvalidSpecsError extends Error {
   }
 }
 
+/** After the first task starts: its calls (and those of the tasks starting with it) are sent by then. */
+const WARM_AFTER_MS = 100;
+
 const EXECUTABLE = new Set<Action["kind"]>(["propose-plan", "decompose-plan", "approve-plan", "run-task", "verify-stream", "merge-stream", "assemble"]);
 
 export async function runAgency(opts: RunOptions): Promise<RunReport> {
-  const ws = await openWorkspace(dirname(join(opts.agencyDir, ".")));
+  const opening = openWorkspace(dirname(join(opts.agencyDir, ".")));
+  // The first read of the templates and the agency (parsing, validating) runs while git starts up; only observing
+  // the outputs waits for the repository. A repository that cannot be opened is the error reported.
+  const first = Promise.all([loadTemplates(), loadChecked(opts.agencyDir, async (p) => (await opening).observeOutputs(p))]);
+  first.catch(() => undefined);
+  const ws = await opening;
   try {
-    return await reconcile(ws, opts);
+    return await reconcile(ws, opts, await first);
   } finally {
     await ws.store.close(); // its long-lived git processes
   }
 }
 
-async function reconcile(ws: Workspace, opts: RunOptions): Promise<RunReport> {
-  const templates = await loadTemplates();
-  const load = async (): Promise<AgencyModel> => {
-    const r = await loadAgency(opts.agencyDir, { observeOutputs: ws.observeOutputs });
-    if (!r.ok) throw new InvalidSpecsError(r.diagnostics);
-    return r.model;
-  };
-  let model = await load();
+async function loadChecked(agencyDir: string, observeOutputs: OutputObserver): Promise<AgencyModel> {
+  const r = await loadAgency(agencyDir, { observeOutputs });
+  if (!r.ok) throw new InvalidSpecsError(r.diagnostics);
+  return r.model;
+}
+
+async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel]: [Templates, AgencyModel]): Promise<RunReport> {
+  const load = () => loadChecked(opts.agencyDir, ws.observeOutputs);
+  let model = firstModel;
   const only = opts.projects?.length ? opts.projects : undefined;
-  // Once the first model call is out, get git ready for the first commits while it is answered (earlier, the
-  // process starts would only delay that call).
+  // Once the first model calls are out, get git ready for the first commits while they are answered. Not sooner:
+  // starting processes takes the thread for milliseconds each, which would hold up connecting and sending the calls
+  // of every task starting together.
   const streamBranches = [...model.projects.values()].filter((p) => !only || only.includes(p.id)).flatMap((p) => (p.plan?.streams ?? []).map((s) => ws.streamBranchOf(p.id, s.id)));
   let warmed = false;
   const progress: Progress = {
     emit(e) {
       if (!warmed && e.kind === "start") {
         warmed = true;
-        setTimeout(() => void ws.warm(streamBranches), 20).unref();
+        setTimeout(() => void ws.warm(streamBranches), WARM_AFTER_MS).unref();
       }
       opts.progress.emit(e);
     },

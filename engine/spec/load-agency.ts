@@ -244,8 +244,9 @@ const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 function readIfFile(path: string): Buffer | undefined {
   try {
     // stat first: a FIFO or a link to /dev/zero in place of an output must not hang or exhaust memory.
-    const info = statSync(path);
-    if (!info.isFile() || info.size > MAX_OUTPUT_BYTES) return undefined;
+    // Not there yet is the common case (an output before its task ran, or one on an unmerged branch): no exception.
+    const info = statSync(path, { throwIfNoEntry: false });
+    if (!info?.isFile() || info.size > MAX_OUTPUT_BYTES) return undefined;
     return readFileSync(path);
   } catch {
     return undefined; // missing (not produced yet): there is no output to hash
