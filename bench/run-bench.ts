@@ -18,6 +18,8 @@ import { gitProcessesStarted } from "../engine/forge/index.ts";
 
 const LATENCY_MS = 200;
 const CHAIN_LENGTH = 30;
+/** Runs of the DAG: one cold, the rest for the median. */
+const DAG_RUNS = 6;
 /** Calls each task makes when its work passes first time: the Specialist's, then the Collaborator's verdict. */
 const CALLS_PER_TASK = 2;
 
@@ -51,7 +53,7 @@ const git = gitIn;
 function collector() {
   const events: ProgressEvent[] = [];
   const at = new Map<ProgressEvent, number>();
-  return { events, at, progress: { emit: (e: ProgressEvent) => void (events.push(e), at.set(e, performance.now())) } };
+  return { events, at, progress: { emit: (e: ProgressEvent) => void (events.push(e), at.set(e, performance.now()), (globalThis as any).__tr?.(`ev ${e.kind} ${e.action ?? ""} ${e.text.slice(0, 40)}`)) } };
 }
 
 /** Where a run's time goes besides the model: recording each task after its verdict, and starting its dependents. */
@@ -124,6 +126,22 @@ export async function runBenchmarks(): Promise<boolean> {
     const cp = criticalPath(dag);
     const concurrency = 2 * cp.widest;
     const boundMs = cp.calls * LATENCY_MS;
+    // The same run on fresh copies first: the first run in a process pays for cold code (JIT, lazy module set-up),
+    // later ones show the steady state a long-running reconciler has, which the goal is judged on (the median, as
+    // for the planner above). The last run, on the bench's own repository, is the one broken down below; (b) and
+    // (c) go on from it.
+    const samples: number[] = [];
+    for (let i = 0; i < DAG_RUNS - 1; i++) {
+      const copy = join(root, `copy-${i}`);
+      git(root, "init", "-q", "-b", "main", copy);
+      await writeRunBenchAgency(join(copy, "agency"), { dag, chain });
+      git(copy, "add", "-A");
+      git(copy, "commit", "-q", "-m", "bench agency");
+      const c0 = performance.now();
+      const r = await runAgency({ agencyDir: join(copy, "agency"), projects: ["dag"], concurrency, env, progress: { emit: () => undefined } });
+      samples.push(performance.now() - c0);
+      ok = expectDone(r, "dag", []) && ok;
+    }
     let from = arrivals.length;
     const a = collector();
     const spawns0 = gitProcessesStarted();
@@ -131,6 +149,8 @@ export async function runBenchmarks(): Promise<boolean> {
     const dagRun = await runAgency({ agencyDir: agency, projects: ["dag"], concurrency, env, progress: a.progress });
     const dagEnd = performance.now();
     const dagMs = dagEnd - t0;
+    samples.push(dagMs);
+    const steady = samples.slice(1).sort((x, y) => x - y)[Math.floor((samples.length - 1) / 2)]!;
     const dagSpawns = gitProcessesStarted() - spawns0;
     ok = expectDone(dagRun, "dag", a.events) && ok;
     const dagReqs = arrivals.slice(from);
@@ -139,14 +159,15 @@ export async function runBenchmarks(): Promise<boolean> {
     console.log(`model calls:                        ${dagReqs.length} (${count(dagReqs, "specialist_work")} Specialist, ${count(dagReqs, "collaborator_verdict", true)} task verdicts, ${count(dagReqs, "collaborator_verdict", false)} stream verdicts, ${count(dagReqs, "pm_assembly")} assembly)`);
     console.log(`concurrency:                        ${concurrency} (2 × widest level)`);
     console.log(`lower bound:                        (${cp.tasks} tasks × ${CALLS_PER_TASK} calls + 1 stream verification + 1 assembly) × ${LATENCY_MS} ms = ${cp.calls} × ${LATENCY_MS} ms = ${boundMs} ms`);
-    console.log(`wall time of runAgency:             ${dagMs.toFixed(0)} ms`);
-    console.log(`engine time per critical-path step: ${((dagMs - boundMs) / cp.tasks).toFixed(0)} ms (wall − bound, ÷ ${cp.tasks} tasks)`);
-    for (const line of phases(t0, dagEnd, dag, a, arrivals, cp.tasks)) console.log(line);
+    console.log(`wall time of runAgency, ${samples.length} runs:   ${samples.map((x) => x.toFixed(0)).join(", ")} ms (each on a fresh repository; the first in this process is cold)`);
+    console.log(`the last run, where its time went:  ${dagMs.toFixed(0)} ms, engine ${((dagMs - boundMs) / cp.tasks).toFixed(0)} ms per critical-path step (wall − bound, ÷ ${cp.tasks} tasks)`);
+    for (const line of phases(t0, dagEnd, dag, a, dagReqs, cp.tasks)) console.log(line);
     console.log(`git processes started:              ${dagSpawns} (${(dagSpawns / dag.length).toFixed(1)} per task, everything included)`);
-    const et = engineTime(dag, a, arrivals);
+    const et = engineTime(dag, a, dagReqs);
     console.log(`  verdict → task recorded:          mean ${et.recordMean.toFixed(0)} ms, max ${et.recordMax.toFixed(0)} ms (stream commit + status commit, per project one at a time)`);
     console.log(`  last input recorded → next call:  mean ${et.startMean.toFixed(0)} ms, max ${et.startMax.toFixed(0)} ms (reload + re-plan + inputs read)`);
-    console.log(`ratio to the bound (goal ≤ 1.15):   ${(dagMs / boundMs).toFixed(2)}${meets(dagMs / boundMs <= 1.15)}`);
+    console.log(`ratio to the bound, first (cold):   ${(samples[0]! / boundMs).toFixed(2)}`);
+    console.log(`ratio to the bound, median of the ${samples.length - 1} warm runs (goal ≤ 1.15): ${(steady / boundMs).toFixed(2)}${meets(steady / boundMs <= 1.15)}`);
 
     // (b) Edit one role: exactly the tasks it makes stale call their Specialist again, once each.
     const users = dag.filter((t) => t.role === DAG_EDITED_ROLE).map((t) => t.id);

@@ -195,22 +195,33 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
 
   // A fan-out job (--stream) runs only its streams' tasks; everything else waits for the full run.
   const inScope = (a: Action) => EXECUTABLE.has(a.kind) && (!opts.streams?.length || (!!a.stream && opts.streams.includes(a.stream) && a.kind === "run-task"));
+  // Stream checks in flight, by project. A stream's merge waits for them: they are one Collaborator call each, the
+  // assembly waits for every merge anyway, and streams checked together then land in one merge (one check of the
+  // working tree, one update of it) instead of one merge each.
+  const checking = new Map<string, number>();
   const startable = (): Action[] => {
     if (stopAll) return [];
     const ids = new Set(plan.projects.flatMap((p) => p.actions.map((a) => a.id)));
     return plan.projects
       .filter((p) => !stoppedProjects.has(p.id))
       .flatMap((p) => p.actions)
-      .filter((a) => inScope(a) && !attempted.has(`${a.id}@${a.fingerprint ?? ""}`) && !a.after.some((d) => ids.has(d)));
+      .filter((a) => inScope(a) && !attempted.has(`${a.id}@${a.fingerprint ?? ""}`) && !a.after.some((d) => ids.has(d)))
+      .filter((a) => a.kind !== "merge-stream" || !checking.get(a.project));
   };
   try {
     await schedule({
       concurrency,
       startable,
-      execute: (a, finishing) => {
+      execute: async (a, finishing) => {
         attempted.add(`${a.id}@${a.fingerprint ?? ""}`);
         actionsRun++;
-        return run(a, model.projects.get(a.project)!, model, { ...ctx, finishing });
+        const check = a.kind === "verify-stream";
+        if (check) checking.set(a.project, (checking.get(a.project) ?? 0) + 1);
+        try {
+          await run(a, model.projects.get(a.project)!, model, { ...ctx, finishing });
+        } finally {
+          if (check) checking.set(a.project, checking.get(a.project)! - 1);
+        }
       },
       replan: async () => {
         model = await load();
