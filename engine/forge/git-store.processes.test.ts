@@ -35,6 +35,17 @@ async function spawnsOf(work: () => Promise<unknown>): Promise<number> {
   return gitProcessesStarted() - before;
 }
 
+/** A task's commit: an output and a work log, five directories deep, on one stream branch. */
+const taskCommit = (store: GitStore, n: number) =>
+  store.commitFiles({
+    branch: "ateams/p/s",
+    files: [
+      { path: `agency/projects/p/outputs/s/t${n}.md`, content: `${n}\n` },
+      { path: "agency/projects/p/log/s/x.md", content: `log ${n}\n` },
+    ],
+    message: `task ${n}`,
+  });
+
 describe("git processes", () => {
   it("costs no process per commit to a branch that is not checked out, and none per read", async () => {
     const { store } = await userRepo();
@@ -152,15 +163,7 @@ describe("git processes", () => {
     const { dir, store } = await userRepo();
     const requests = vi.spyOn(BatchProcess.prototype, "request");
     try {
-      const commit = (n: number) =>
-        store.commitFiles({
-          branch: "ateams/p/s",
-          files: [
-            { path: `agency/projects/p/outputs/s/t${n}.md`, content: `${n}\n` },
-            { path: "agency/projects/p/log/s/x.md", content: `log ${n}\n` },
-          ],
-          message: `task ${n}`,
-        });
+      const commit = (n: number) => taskCommit(store, n);
       await commit(0);
       requests.mockClear();
       const r = await commit(1);
@@ -201,15 +204,7 @@ describe("git processes", () => {
       return reply;
     });
     try {
-      const commit = (n: number) =>
-        store.commitFiles({
-          branch: "ateams/p/s",
-          files: [
-            { path: `agency/projects/p/outputs/s/t${n}.md`, content: `${n}\n` },
-            { path: "agency/projects/p/log/s/x.md", content: `log ${n}\n` },
-          ],
-          message: `task ${n}`,
-        });
+      const commit = (n: number) => taskCommit(store, n);
       await commit(0);
       requests.mockClear();
       mostWriting = 0;
