@@ -26,6 +26,7 @@ describe("objectSettings", () => {
     expect(of({ "core.fsyncobjectfiles": "" }).gitOnly).toBe("fsync"); // a key without a value is true
     expect(of({ "core.fsyncobjectfiles": "false" }).gitOnly).toBeUndefined();
     expect(of({ "extensions.compatobjectformat": "sha256" }).gitOnly).toBe("extensions.compatObjectFormat");
+    expect(objectSettings(new Map(), "win32").gitOnly).toBe("Windows");
   });
   it("takes the compression level git would: loose, else core, else 1", () => {
     expect(of({ "core.compression": "9" }).level).toBe(9);

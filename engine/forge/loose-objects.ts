@@ -6,7 +6,7 @@
 // Only used where git itself would do nothing more: no shared-repository permissions to apply, no fsync asked for,
 // no second object format to keep a mapping for (see objectSettings). Everywhere else the processes write.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -34,10 +34,13 @@ export interface ObjectSettings {
 const FALSE = /^(false|no|off|0|umask)$/i;
 
 /** What the repository's configuration asks of an object write (pure: config entries in, decision out). */
-export function objectSettings(config: ReadonlyMap<string, string>): ObjectSettings {
+export function objectSettings(config: ReadonlyMap<string, string>, platform: NodeJS.Platform = process.platform): ObjectSettings {
   const shared = config.get("core.sharedrepository");
   const gitOnly =
-    shared !== undefined && !FALSE.test(shared)
+    // On Windows a read-only object cannot be replaced by a rename, and Git for Windows syncs objects by default.
+    platform === "win32"
+      ? "Windows"
+      : shared !== undefined && !FALSE.test(shared)
       ? "core.sharedRepository"
       : config.has("core.fsync") || (config.has("core.fsyncobjectfiles") && !FALSE.test(config.get("core.fsyncobjectfiles")!))
         ? "fsync"
@@ -77,14 +80,17 @@ export function createLooseObjects(objectsDir: string, level: number): LooseObje
       const dir = join(objectsDir, oid.slice(0, 2));
       const tmp = join(dir, `${prefix}${count++}`);
       const file = join(dir, oid.slice(2));
-      if (raw.length <= SYNC_BYTES) {
-        create(dir, tmp, deflateSync(raw, zlib));
-        place(tmp, file);
-        return;
+      try {
+        if (raw.length <= SYNC_BYTES) create(dir, tmp, deflateSync(raw, zlib));
+        else {
+          const data = await deflateAsync(raw, zlib);
+          await mkdir(dir, { recursive: true });
+          await writeFile(tmp, data, { mode: 0o444, flag: "wx" });
+        }
+      } catch (e) {
+        rmSync(tmp, { force: true }); // a write cut short (a full disk) leaves no partial file behind
+        throw e;
       }
-      const data = await deflateAsync(raw, zlib);
-      await mkdir(dir, { recursive: true });
-      await writeFile(tmp, data, { mode: 0o444, flag: "wx" });
       place(tmp, file);
     },
   };
@@ -96,6 +102,8 @@ function place(tmp: string, file: string): void {
     renameSync(tmp, file);
   } catch (e) {
     rmSync(tmp, { force: true });
+    // Already there (a file system that will not replace it): same name, same content, as git's link() takes EEXIST.
+    if (existsSync(file)) return;
     throw e;
   }
 }

@@ -106,7 +106,14 @@ export async function createStoreContext(dir: string): Promise<StoreContext> {
   const refs = createRefUpdater(git.dir, zeroOid, COMMIT_REFLOG_MESSAGE);
   const validBranches = new Set<string>();
   let identity: Promise<Record<string, string>> | undefined;
-  const identityEnv = () => (identity ??= readConfig().then((c) => identityFallbackEnv(process.env, c)));
+  const identityEnv = () =>
+    (identity ??= readConfig().then(
+      (c) => identityFallbackEnv(process.env, c),
+      (e: unknown) => {
+        identity = undefined; // asked again by the next commit
+        throw e;
+      },
+    ));
 
   const writeCommit = createCommitWriter(git, identityEnv, writer, readConfig);
   const resolveCommit = async (ref: string): Promise<string | undefined> => (await reader.info(`${ref}^{commit}`))?.oid;

@@ -64,50 +64,53 @@ export async function completeStructured<T>(
     }
   }, PREPARE_AFTER_MS);
   prepare.unref();
-  const calls: CompletionResult[] = [];
-  let toolRounds = 0;
-  let lastErrors: string[] = [];
-  let lastContent = "";
+  try {
+    const calls: CompletionResult[] = [];
+    let toolRounds = 0;
+    let lastErrors: string[] = [];
+    let lastContent = "";
 
-  for (const [rung, model] of models.entries()) {
-    // Each rung starts from the original conversation: a stronger model should not be anchored on a weaker one's mess.
-    const messages = [...req.messages];
-    for (let turn = 0; turn <= repairAttempts; turn++) {
-      let result: CompletionResult;
-      for (;;) {
-        const offer = req.tools && toolRounds < req.tools.maxSteps ? req.tools : undefined;
-        result = await model.complete({
-          messages,
-          responseFormat: { name: req.name, schema: req.schema },
-          ...(offer ? { tools: offer.specs } : {}),
-          ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
-          ...(req.maxOutputTokens !== undefined ? { maxOutputTokens: req.maxOutputTokens } : {}),
-          ...(req.signal ? { signal: req.signal } : {}),
-        });
-        calls.push(result);
-        if (!offer || result.toolCalls.length === 0) break;
-        // A tool round: run what was asked, in order, and let the model continue with the results.
-        toolRounds++;
-        messages.push({
-          role: "assistant",
-          content: result.content || null,
-          tool_calls: result.toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })),
-        });
-        for (const call of result.toolCalls) {
-          messages.push({ role: "tool", tool_call_id: call.id, content: await runTool(call, { tools: offer.specs, handlers: offer.handlers, ...(req.signal ? { signal: req.signal } : {}) }) });
+    for (const [rung, model] of models.entries()) {
+      // Each rung starts from the original conversation: a stronger model should not be anchored on a weaker one's mess.
+      const messages = [...req.messages];
+      for (let turn = 0; turn <= repairAttempts; turn++) {
+        let result: CompletionResult;
+        for (;;) {
+          const offer = req.tools && toolRounds < req.tools.maxSteps ? req.tools : undefined;
+          result = await model.complete({
+            messages,
+            responseFormat: { name: req.name, schema: req.schema },
+            ...(offer ? { tools: offer.specs } : {}),
+            ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+            ...(req.maxOutputTokens !== undefined ? { maxOutputTokens: req.maxOutputTokens } : {}),
+            ...(req.signal ? { signal: req.signal } : {}),
+          });
+          calls.push(result);
+          if (!offer || result.toolCalls.length === 0) break;
+          // A tool round: run what was asked, in order, and let the model continue with the results.
+          toolRounds++;
+          messages.push({
+            role: "assistant",
+            content: result.content || null,
+            tool_calls: result.toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })),
+          });
+          for (const call of result.toolCalls) {
+            messages.push({ role: "tool", tool_call_id: call.id, content: await runTool(call, { tools: offer.specs, handlers: offer.handlers, ...(req.signal ? { signal: req.signal } : {}) }) });
+          }
         }
+        const check = checkReply(result, validate());
+        if (check.ok) {
+          return { value: check.value as T, result, model, attempts: calls.length, escalations: rung, calls };
+        }
+        lastErrors = check.errors;
+        lastContent = result.content;
+        messages.push({ role: "assistant", content: result.content }, { role: "user", content: repairPrompt(req.name, check) });
       }
-      clearTimeout(prepare);
-      const check = checkReply(result, validate());
-      if (check.ok) {
-        return { value: check.value as T, result, model, attempts: calls.length, escalations: rung, calls };
-      }
-      lastErrors = check.errors;
-      lastContent = result.content;
-      messages.push({ role: "assistant", content: result.content }, { role: "user", content: repairPrompt(req.name, check) });
     }
+    throw new StructuredOutputError({ schemaName: req.name, errors: lastErrors, lastContent, attempts: calls.length, calls });
+  } finally {
+    clearTimeout(prepare);
   }
-  throw new StructuredOutputError({ schemaName: req.name, errors: lastErrors, lastContent, attempts: calls.length, calls });
 }
 
 type Check = { ok: true; value: unknown } | { ok: false; errors: string[]; truncated: boolean };

@@ -31,7 +31,8 @@ export class CommitGraph {
   /** A commit this process wrote, with its parents: from now on questions about it need no git. */
   learn(sha: string, parents: readonly string[], ticket?: number): void {
     this.#parents.set(sha, parents);
-    if (ticket !== undefined && !this.#writtenAt.has(sha)) this.#writtenAt.set(sha, ticket);
+    // A commit already seen at a ref existed before this write (same content, same second): it is not new.
+    if (ticket !== undefined && !this.#writtenAt.has(sha) && !this.#seenAt.has(sha)) this.#writtenAt.set(sha, ticket);
   }
 
   /** A ref was just read and points at `sha` (call it when the answer arrives, not when it was asked). */

@@ -76,7 +76,7 @@ export async function runAgency(opts: RunOptions): Promise<RunReport> {
   try {
     return await reconcile(ws, opts, await first);
   } finally {
-    await ws.store.close(); // its long-lived git processes
+    await ws.close(); // its long-lived git processes
   }
 }
 
@@ -202,11 +202,13 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
   const startable = (): Action[] => {
     if (stopAll) return [];
     const ids = new Set(plan.projects.flatMap((p) => p.actions.map((a) => a.id)));
-    return plan.projects
+    const ready = plan.projects
       .filter((p) => !stoppedProjects.has(p.id))
       .flatMap((p) => p.actions)
-      .filter((a) => inScope(a) && !attempted.has(`${a.id}@${a.fingerprint ?? ""}`) && !a.after.some((d) => ids.has(d)))
-      .filter((a) => a.kind !== "merge-stream" || !checking.get(a.project));
+      .filter((a) => inScope(a) && !attempted.has(`${a.id}@${a.fingerprint ?? ""}`) && !a.after.some((d) => ids.has(d)));
+    // Checks about to start count too: they start in this same round.
+    const checkingNow = new Set(ready.filter((a) => a.kind === "verify-stream").map((a) => a.project));
+    return ready.filter((a) => a.kind !== "merge-stream" || (!checking.get(a.project) && !checkingNow.has(a.project)));
   };
   try {
     await schedule({

@@ -42,6 +42,8 @@ export interface Workspace {
    * these branch names, and the task commits in the working branch's history (which every new stream branch has).
    */
   warm(branches: readonly string[]): Promise<void>;
+  /** Ends the store's long-lived git processes; a warm-up still pending then does nothing. */
+  close(): Promise<void>;
 }
 
 export async function openWorkspace(dir: string): Promise<Workspace> {
@@ -72,6 +74,7 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
   /** Per commit this run wrote to a stream: its parent, and each path's blob and size (null: deleted). */
   const wrote = new Map<string, { parent: string | undefined; files: Map<string, OutputFile | null> }>();
   graph.seen(head.commit);
+  let closed = false;
   const taskCommits = new TaskCommits(store, graph);
   const train = new MergeTrain((requests) => store.mergeBranches(requests, workingBranch));
 
@@ -221,7 +224,12 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
     },
     commitBranch: (branch, files, message, trailers) => committed(branch, () => store.commitFiles({ branch, base: workingBranch, files, message, trailers })),
     async warm(branches) {
+      if (closed) return;
       await Promise.allSettled([store.warm(branches), ...(head.commit ? [taskCommits.historyOf(head.commit)] : [])]);
+    },
+    async close() {
+      closed = true;
+      await store.close();
     },
     async mergeStream(project, stream, message, trailers) {
       const ticket = graph.writing();
