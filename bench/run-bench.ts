@@ -53,7 +53,7 @@ const git = gitIn;
 function collector() {
   const events: ProgressEvent[] = [];
   const at = new Map<ProgressEvent, number>();
-  return { events, at, progress: { emit: (e: ProgressEvent) => void (events.push(e), at.set(e, performance.now()), (globalThis as any).__tr?.(`ev ${e.kind} ${e.action ?? ""} ${e.text.slice(0, 40)}`)) } };
+  return { events, at, progress: { emit: (e: ProgressEvent) => void (events.push(e), at.set(e, performance.now())) } };
 }
 
 /** Where a run's time goes besides the model: recording each task after its verdict, and starting its dependents. */
