@@ -40,10 +40,6 @@ export class CommitGraph {
     if (sha !== undefined && !this.#seenAt.has(sha)) this.#seenAt.set(sha, this.#clock);
   }
 
-  knows(sha: string): boolean {
-    return this.#parents.has(sha);
-  }
-
   /** Parents of a commit this process wrote; undefined for any other. */
   parentsOf(sha: string): readonly string[] | undefined {
     return this.#parents.get(sha);
