@@ -1,7 +1,12 @@
 // assemble: the PM turns every accepted stream into the project's deliverable and a summary for the Director;
 // committed last, on the working branch.
+//
+// The PM's call may start while the last merges are still running (run-agency.ts starts it with them): it reads each
+// stream's outputs where the plan observes them (the verified stream branch until it is merged), and its result is
+// recorded only once those merges have landed and the outputs, read again, are still what it was sent. Otherwise it
+// is not recorded (a merge failed) or is made again from the merged outputs, so what lands is exactly what a call
+// started after the merges would have made.
 import { join } from "node:path";
-import { readFileSync, statSync } from "node:fs";
 import { emptyUsage, type CallUsage } from "../agents/call.ts";
 import { accounted } from "./outcome.ts";
 import { assemble } from "../agents/pm.ts";
@@ -20,31 +25,47 @@ export function deliverablePath(project: LoadedProject): string {
   return project.spec.deliverable?.path ?? `${project.id}.md`;
 }
 
-export async function executeAssembly(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action): Promise<void> {
+/**
+ * `landed`, when the call starts alongside the merges this assembly waits for: resolves once they are over, true
+ * when every one of them landed. Without it the merges are over already.
+ */
+export async function executeAssembly(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, landed?: () => Promise<boolean>): Promise<"assembled" | "not-merged"> {
   const usage = emptyUsage();
-  return accounted(usage, () => assembleWith(ctx, model, project, action, usage));
+  return accounted(usage, () => assembleWith(ctx, model, project, action, usage, landed));
 }
 
-async function assembleWith(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, usage: CallUsage): Promise<void> {
+type StreamFiles = { id: string; title: string; files: { path: string; content: string }[] }[];
+
+/** Every stream's declared outputs, read where the plan observes them (see Workspace.readOutput). */
+async function streamFiles(ctx: RunContext, project: LoadedProject): Promise<StreamFiles> {
+  return Promise.all(
+    (project.plan?.streams ?? []).map(async (s) => {
+      const files = await Promise.all(
+        s.tasks.flatMap((t) => t.outputs.map(async (o) => ({ path: `${s.id}/${o.path}`, content: await ctx.ws.readOutput(project, s.id, o.path) }))),
+      );
+      return { id: s.id, title: s.title, files: files.flatMap((f) => (f.content === undefined ? [] : [{ path: f.path, content: clip(f.content) }])) };
+    }),
+  );
+}
+
+async function assembleWith(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, usage: CallUsage, landed?: () => Promise<boolean>): Promise<"assembled" | "not-merged"> {
   const pm = agentTier(model.spec, "projectManager");
-  const streams = (project.plan?.streams ?? []).map((s) => ({
-    id: s.id,
-    title: s.title,
-    files: s.tasks.flatMap((t) =>
-      t.outputs.flatMap((o) => {
-        const file = join(project.dir, "outputs", s.id, o.path);
-        try {
-          return statSync(file).isFile() ? [{ path: `${s.id}/${o.path}`, content: clip(readFileSync(file, "utf8")) }] : [];
-        } catch {
-          return [];
-        }
-      }),
-    ),
-  }));
+  const streams = await streamFiles(ctx, project);
   ctx.progress.emit({ kind: "start", project: project.id, action: "assemble", text: `PM assembles on ${pm.model}` });
   // The Director's /revise on the assembly PR, already part of action.fingerprint; recordAssembly keeps it.
   const feedback = project.status?.assembly?.feedback ?? [];
   const reply = await assemble(ctx.deps, ctx.templates, { project: project.spec, tier: pm.id, system: ctx.templates.render("pm.system", pmView(model, project)), usage, streams, feedback });
+  if (landed) {
+    if (!(await landed())) {
+      // Paid for all the same: the books keep it.
+      if (usage.calls) await ctx.status(project).update((s) => ({ ...s, usage: addUsage(s.usage, usage) }), `ateams: ${project.id} assembly not recorded (a merge did not land)`, trailers({ project: project.id, kind: "status" }));
+      ctx.progress.emit({ kind: "info", project: project.id, action: "assemble", text: "not recorded: a stream it read did not merge" });
+      return "not-merged";
+    }
+    // A merge can bring in more than the stream had (someone's change on the working branch): then the merged
+    // outputs are assembled, as they would have been had the call waited.
+    if (JSON.stringify(await streamFiles(ctx, project)) !== JSON.stringify(streams)) return assembleWith(ctx, model, project, action, usage);
+  }
   const out = deliverablePath(project);
   const summary = [`# ${project.spec.name}: summary for the Director`, "", reply.value.summary, ...(reply.value.openQuestions.length ? ["", "## Open questions", ...reply.value.openQuestions.map((q) => `- ${q}`)] : [])].join("\n");
   const at = ctx.now();
@@ -70,4 +91,5 @@ async function assembleWith(ctx: RunContext, model: AgencyModel, project: Loaded
     commit ? [] : files,
   );
   ctx.progress.emit({ kind: "done", project: project.id, action: "assemble", text: `outputs/${out} (${usage.inputTokens + usage.outputTokens} tokens, $${usage.costUsd.toFixed(4)})` });
+  return "assembled";
 }

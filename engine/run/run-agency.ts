@@ -18,6 +18,7 @@ import { executePlanning } from "./execute-planning.ts";
 import { executeMergeStream, executeVerifyStream } from "./execute-stream.ts";
 import { executeTask } from "./execute-task.ts";
 import { schedule } from "./scheduler.ts";
+import { startableActions } from "./startable.ts";
 import { ActionError, outcomeOf } from "./outcome.ts";
 import type { Progress } from "./progress.ts";
 import { createModelRegistry, type ProviderSettings } from "./providers.ts";
@@ -160,7 +161,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
   let actionsRun = 0;
   let plan: ReconcilePlan = planAgency(model, templates, only);
 
-  const run = async (action: Action, project: LoadedProject, at: AgencyModel, ctx: RunContext): Promise<void> => {
+  const run = async (action: Action, project: LoadedProject, at: AgencyModel, ctx: RunContext, landed?: () => Promise<boolean>): Promise<void> => {
     try {
       if (action.kind === "run-task") {
         const r = await executeTask(ctx, at, project, action);
@@ -171,7 +172,9 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
       } else if (action.kind === "merge-stream") {
         if ((await executeMergeStream(ctx, project, action)) === "conflict") failures.push(`${project.id}/${action.stream}: merge conflict`);
       }
-      else if (action.kind === "assemble") await executeAssembly(ctx, at, project, action);
+      else if (action.kind === "assemble") {
+        if ((await executeAssembly(ctx, at, project, action, landed)) === "not-merged") failures.push(`${project.id}: assembly not recorded, a stream did not merge`);
+      }
     } catch (e) {
       try {
         await recordFailure(ctx, project, action, e, (o) => {
@@ -195,35 +198,48 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
 
   // A fan-out job (--stream) runs only its streams' tasks; everything else waits for the full run.
   const inScope = (a: Action) => EXECUTABLE.has(a.kind) && (!opts.streams?.length || (!!a.stream && opts.streams.includes(a.stream) && a.kind === "run-task"));
-  // Stream checks in flight, by project. A stream's merge waits for them: they are one Collaborator call each, the
-  // assembly waits for every merge anyway, and streams checked together then land in one merge (one check of the
-  // working tree, one update of it) instead of one merge each.
   const checking = new Map<string, number>();
-  const startable = (): Action[] => {
-    if (stopAll) return [];
-    const ids = new Set(plan.projects.flatMap((p) => p.actions.map((a) => a.id)));
-    const ready = plan.projects
-      .filter((p) => !stoppedProjects.has(p.id))
-      .flatMap((p) => p.actions)
-      .filter((a) => inScope(a) && !attempted.has(`${a.id}@${a.fingerprint ?? ""}`) && !a.after.some((d) => ids.has(d)));
-    // Checks about to start count too: they start in this same round.
-    const checkingNow = new Set(ready.filter((a) => a.kind === "verify-stream").map((a) => a.project));
-    return ready.filter((a) => a.kind !== "merge-stream" || (!checking.get(a.project) && !checkingNow.has(a.project)));
+  // Every action started in this run, settled when it ends; and those still in flight.
+  const ended = new Map<string, Promise<void>>();
+  const inflight = new Set<string>();
+  const tried = (a: Action) => attempted.has(`${a.id}@${a.fingerprint ?? ""}`);
+  const startable = (): Action[] => (stopAll ? [] : startableActions({ plan, stopped: stoppedProjects, inScope, tried, inflight, checking, concurrency }));
+  /**
+   * For an assembly started alongside its merges (startable.ts): waits for them, then says whether each recorded its
+   * stream as accepted. Undefined when no merge is left before it.
+   */
+  const landedFor = (a: Action, project: LoadedProject): (() => Promise<boolean>) | undefined => {
+    const planned = new Map(plan.projects.flatMap((p) => p.actions.map((x) => [x.id, x] as const)));
+    const merges = a.after.flatMap((d) => planned.get(d) ?? []);
+    if (!merges.length) return undefined;
+    return async () => {
+      await Promise.all(merges.map((m) => ended.get(m.id)));
+      const streams = ctx.status(project).current.streams;
+      return merges.every((m) => ended.has(m.id) && streams?.[m.stream!]?.accepted?.fingerprint === m.fingerprint);
+    };
   };
   try {
     await schedule({
       concurrency,
       startable,
-      execute: async (a, finishing) => {
+      execute: (a, finishing) => {
         attempted.add(`${a.id}@${a.fingerprint ?? ""}`);
         actionsRun++;
         const check = a.kind === "verify-stream";
         if (check) checking.set(a.project, (checking.get(a.project) ?? 0) + 1);
-        try {
-          await run(a, model.projects.get(a.project)!, model, { ...ctx, finishing });
-        } finally {
-          if (check) checking.set(a.project, checking.get(a.project)! - 1);
-        }
+        const project = model.projects.get(a.project)!;
+        const landed = a.kind === "assemble" ? landedFor(a, project) : undefined;
+        inflight.add(a.id);
+        const running = (async () => {
+          try {
+            await run(a, project, model, { ...ctx, finishing }, landed);
+          } finally {
+            if (check) checking.set(a.project, checking.get(a.project)! - 1);
+            inflight.delete(a.id);
+          }
+        })();
+        ended.set(a.id, running.catch(() => undefined));
+        return running;
       },
       replan: async () => {
         model = await load();
