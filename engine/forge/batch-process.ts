@@ -35,9 +35,18 @@ interface Session {
   stderr: string;
   idleTimer: NodeJS.Timeout | undefined;
   closed: Promise<void>;
+  /** Requests not yet written: those made in one turn go out in one write (see request). */
+  unsent: (string | Buffer)[];
 }
 
 const STDERR_KEPT = 16 * 1024;
+
+function send(s: Session): void {
+  const out = s.unsent;
+  if (!out.length) return;
+  s.unsent = [];
+  s.child.stdin.write(out.length === 1 ? out[0]! : out.every((x) => typeof x === "string") ? out.join("") : Buffer.concat(out.map((x) => (typeof x === "string" ? Buffer.from(x, "utf8") : x))));
+}
 /** An unused process ends after this long, so a store nobody closes does not keep its processes around. */
 const IDLE_MS = 5_000;
 
@@ -67,7 +76,9 @@ export class BatchProcess {
     return new Promise<T>((resolve, reject) => {
       if (s.queue.length === 0) busy(s);
       s.queue.push({ read, resolve: resolve as (value: unknown) => void, reject });
-      s.child.stdin.write(input);
+      // Requests made together (a commit's trees, a pipelined round of reads) are written together once this turn's
+      // code has run: one system call and one wake-up of git instead of one each.
+      if (s.unsent.push(input) === 1) queueMicrotask(() => send(s));
     });
   }
 
@@ -78,6 +89,7 @@ export class BatchProcess {
     this.#session = undefined;
     // Someone waits for the exit (the end of a run, maybe a top-level await): keep Node alive until it comes.
     busy(s);
+    send(s);
     s.child.stdin.end();
     await s.closed;
   }
@@ -92,7 +104,7 @@ export class BatchProcess {
     });
     noteGitProcessStarted();
     let closedNow = (): void => undefined;
-    const s: Session = { child, queue: [], data: [], size: 0, need: 1, stderr: "", idleTimer: undefined, closed: new Promise((r) => (closedNow = r)) };
+    const s: Session = { child, queue: [], data: [], size: 0, need: 1, stderr: "", idleTimer: undefined, closed: new Promise((r) => (closedNow = r)), unsent: [] };
     idle(s, () => this.#retire(s));
     child.stdout.on("data", (chunk: Buffer) => this.#onData(s, chunk));
     child.stderr.on("data", (chunk: Buffer) => (s.stderr = (s.stderr + chunk.toString("utf8")).slice(-STDERR_KEPT)));

@@ -23,6 +23,13 @@ const model = (extra: Partial<OpenAIModelSettings> = {}) =>
 const ask = (content: string): { messages: ChatMessage[] } => ({ messages: [{ role: "user", content }] });
 
 describe.each([false, true])("createOpenAIModel (stream: %s)", (stream) => {
+  it("leaves no resource-timing entries behind: a long run never fills Node's buffer of 250", async () => {
+    server.handler = () => ({ content: "ok" });
+    const m = model({ stream });
+    for (let i = 0; i < 3; i++) await m.complete(ask(`call ${i}`));
+    expect(performance.getEntriesByType("resource")).toHaveLength(0);
+  });
+
   it("returns content, usage and finish reason, and sends what it says it sent", async () => {
     server.handler = () => ({ content: "The answer is forty-two." }); // 24 chars → 6 tokens
     const r = await model({ stream }).complete({ ...ask("What is six times seven?"), temperature: 0.2, maxOutputTokens: 50 });

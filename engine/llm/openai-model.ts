@@ -32,6 +32,15 @@ export interface OpenAIModelSettings {
   retryBaseDelayMs?: number;
 }
 
+/**
+ * Node's fetch keeps a performance entry for every request in a global buffer of 250; once it is full, every further
+ * request costs a "resourcetimingbufferfull" event on the main thread. Nothing here reads them, and a long run
+ * (watch, a big project) makes thousands of calls: drop them as they come.
+ */
+function forgetResourceTimings(): void {
+  performance.clearResourceTimings();
+}
+
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0", "host.docker.internal"]);
 
 function isLocal(baseURL: string): boolean {
@@ -98,6 +107,7 @@ export function createOpenAIModel(settings: OpenAIModelSettings): LanguageModel 
     } finally {
       clearTimeout(timer);
       callerSignal?.removeEventListener("abort", forwardAbort);
+      forgetResourceTimings();
     }
   }
 
