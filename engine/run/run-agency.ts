@@ -88,7 +88,12 @@ async function loadChecked(agencyDir: string, observeOutputs: OutputObserver): P
 }
 
 async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel]: [Templates, AgencyModel]): Promise<RunReport> {
-  const load = () => loadChecked(opts.agencyDir, ws.observeOutputs);
+  const stores = new Map<string, StatusStore>();
+  // Status updates reach status.yaml when a plan is about to read it.
+  const load = () => {
+    for (const s of stores.values()) s.persist();
+    return loadChecked(opts.agencyDir, ws.observeOutputs);
+  };
   let model = firstModel;
   const only = opts.projects?.length ? opts.projects : undefined;
   // Once the first model calls are out, get git ready for the first commits while they are answered. Not sooner:
@@ -114,7 +119,6 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
     ...(opts.createModel ? { create: opts.createModel } : {}),
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   });
-  const stores = new Map<string, StatusStore>();
   const ctx: RunContext = {
     ws,
     templates,

@@ -62,3 +62,23 @@ it("flush commits at once: it does not sit out the gather window", async () => {
   }
   expect(Number(repo.git("rev-list", "--count", "HEAD"))).toBe(before + 1);
 });
+
+it("a status-only update reaches status.yaml when the next plan is about to read it (persist), or at the commit", async () => {
+  const ws = await openWorkspace(repo.agency);
+  const store = new StatusStore(ws, (await load(repo.agency)).projects.get("alpha")!);
+  const file = join(repo.root, "agency/projects/alpha/status.yaml");
+  const onDisk = () => readFile(file, "utf8").catch(() => "");
+  const before = await onDisk();
+  const c = (reason: string) => (s: Parameters<Parameters<StatusStore["update"]>[0]>[0]) => setProjectCondition(s, { type: "Progressing", status: "True", reason }, "2026-11-25T10:00:00Z");
+  await store.update(c("First"), "ateams: first", {});
+  await store.update(c("Second"), "ateams: second", {});
+  expect(await onDisk()).toBe(before);
+  expect(store.current.conditions?.find((x) => x.type === "Progressing")?.reason).toBe("Second");
+  store.persist();
+  expect(await onDisk()).toContain("Second");
+  await store.update(c("Third"), "ateams: third", {});
+  await store.flush();
+  expect(await onDisk()).toContain("Third");
+  expect(repo.git("show", "HEAD:agency/projects/alpha/status.yaml")).toContain("Third");
+  expect(repo.git("status", "--porcelain", "--", "agency")).toBe("");
+});

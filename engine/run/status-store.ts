@@ -1,8 +1,10 @@
-// The one writer of each project's status.yaml during a run. An update is applied in memory and written to the
-// working tree at once (the next plan reads it from there), then committed: updates that queue up while a
-// commit is in flight go into the next commit together, so parallel streams finishing at the same moment cost one
-// commit, not one each. Stream work is already committed on its branch before its status is recorded, so a run
-// killed between the two loses nothing: the next run adopts that commit by its trailers.
+// The one writer of each project's status.yaml during a run. An update is applied in memory; status.yaml is written
+// to the working tree when the next plan is about to read it (persist) and before each commit, so updates arriving
+// together cost one write, not one each. Then it is committed: updates that queue up while a commit is in flight go
+// into the next commit together, so parallel streams finishing at the same moment cost one commit, not one each.
+// Stream work is already committed on its branch before its status is recorded, so a run killed between the two
+// loses nothing: the next run adopts that commit by its trailers (and a lost verdict is asked again, from the
+// response cache).
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { FileChange, Trailers } from "../forge/index.ts";
@@ -16,14 +18,20 @@ import type { Workspace } from "./workspace.ts";
 interface Pending {
   message: string;
   trailers: Trailers;
+  /** Files other than status.yaml, by path; later content wins. */
   files: Map<string, FileChange>;
+  /** The status as of the last update joined into this commit, when any changed it. */
+  status: Status | undefined;
 }
 
 const GATHER_MS = 100;
 
 export class StatusStore {
   #status: Status;
-  #text: string;
+  /** #status as JSON: an update that leaves it equal changes nothing. */
+  #json: string;
+  /** What status.yaml holds in the working tree ("" when there is none). */
+  #written: string;
   #pending: Pending | undefined;
   #flushing: Promise<void> = Promise.resolve();
   #error: unknown;
@@ -43,7 +51,8 @@ export class StatusStore {
     this.#file = ws.repoPath(project.statusFile);
     this.#schemaRef = schemaRefFor(project.statusFile, ws.repoRoot, "status");
     this.#status = project.status ?? emptyStatus(project.id);
-    this.#text = project.status ? serializeStatus(project.status, this.#schemaRef) : "";
+    this.#json = JSON.stringify(this.#status);
+    this.#written = project.status ? serializeStatus(project.status, this.#schemaRef) : "";
   }
 
   get current(): Status {
@@ -73,34 +82,42 @@ export class StatusStore {
       if (onDisk !== (await this.#ws.store.readFile("HEAD", path))) files.push({ path, content: onDisk });
     }
     for (const f of files) this.#journal.add(f.path);
-    if (files.length) this.#enqueue(`ateams: ${project} files written before an interrupted run`, { "Ateams-Project": project, "Ateams-Kind": "status" }, files);
+    if (files.length) this.#enqueue(`ateams: ${project} files written before an interrupted run`, { "Ateams-Project": project, "Ateams-Kind": "status" }, files, undefined);
     else this.#saveJournal();
   }
 
   /**
-   * Applies `change` and records `files` with it. Resolves once the working tree has them; the commit follows
-   * (see flush). Nothing is written, and no commit made, when neither the status nor the files change anything.
+   * Applies `change` and records `files` with it. Resolves once the working tree has the files, and status.yaml too
+   * when there are files (else it follows at the next persist); the commit follows (see flush). Nothing is written, and no commit made, when neither the
+   * status nor the files change anything.
    */
   async update(change: (s: Status) => Status, message: string, trailers: Trailers, files: FileChange[] = []): Promise<void> {
     const next = change(this.#status);
-    const text = serializeStatus(next, this.#schemaRef);
-    if (text === this.#text && files.length === 0) return;
-    const all = text === this.#text ? files : [...files, { path: this.#file, content: text }];
+    const json = JSON.stringify(next);
+    const changed = json !== this.#json;
+    if (!changed && files.length === 0) return;
     // Journal first: a run killed before the commit leaves a list of what to commit next time.
-    for (const f of all) this.#journal.add(f.path);
+    for (const f of files) this.#journal.add(f.path);
     this.#saveJournal();
-    for (const f of all) {
-      const abs = join(this.#ws.repoRoot, f.path);
-      mkdirSync(dirname(abs), { recursive: true });
-      if (f.content === null) continue;
-      // Atomic, like the commit's own worktree update: the next plan must never read half a file.
-      const tmp = join(dirname(abs), `.${basename(abs)}.ateams-${process.pid}`);
-      writeFileSync(tmp, f.content);
-      renameSync(tmp, abs);
+    for (const f of files) writeAtomically(join(this.#ws.repoRoot, f.path), f.content);
+    if (changed) {
+      this.#status = next;
+      this.#json = json;
     }
-    this.#status = next;
-    this.#text = text;
-    this.#enqueue(message, trailers, all);
+    // Files travel with their status (a plan with its condition, a deliverable with its record): both on disk now.
+    if (files.length) this.persist();
+    this.#enqueue(message, trailers, files, changed ? next : undefined);
+  }
+
+  /** Writes status.yaml as it stands now, if the working tree has something else: before a plan reads it. */
+  persist(): void {
+    this.#write(serializeStatus(this.#status, this.#schemaRef));
+  }
+
+  #write(text: string): void {
+    if (text === this.#written) return;
+    writeAtomically(join(this.#ws.repoRoot, this.#file), text);
+    this.#written = text;
   }
 
   /**
@@ -115,14 +132,15 @@ export class StatusStore {
     this.#journalled = text;
   }
 
-  #enqueue(message: string, trailers: Trailers, files: FileChange[]): void {
+  #enqueue(message: string, trailers: Trailers, files: FileChange[], status: Status | undefined): void {
     if (this.#pending) {
       // Joined into the commit already waiting: later content for a path wins; subjects are listed in the body.
       this.#pending.message += `\n- ${message.split("\n")[0]}`;
       for (const f of files) this.#pending.files.set(f.path, f);
+      if (status) this.#pending.status = status;
       return;
     }
-    this.#pending = { message, trailers, files: new Map(files.map((f) => [f.path, f])) };
+    this.#pending = { message, trailers, files: new Map(files.map((f) => [f.path, f])), status };
     // A short gather window: updates that arrive together (parallel streams finishing) share one commit. The
     // working tree already has them, and stream work is committed on its branch, so nothing waits on this.
     this.#flushing = this.#flushing.then(() => this.#gather()).then(() => this.#commitPending());
@@ -146,7 +164,12 @@ export class StatusStore {
     if (!p || this.#error) return;
     const joined = p.message.includes("\n- ") ? p.message.replace(/\n- /, "\n\nAlso recorded:\n- ") : p.message;
     try {
-      // The files are in the working tree already, possibly newer than this commit: only the index is updated.
+      // The working tree gets status.yaml as it stands now, possibly newer than this commit's, as the other files
+      // may be: only the index is updated.
+      if (p.status) {
+        this.persist();
+        p.files.set(this.#file, { path: this.#file, content: p.status === this.#status ? this.#written : serializeStatus(p.status, this.#schemaRef) });
+      }
       await this.#ws.commitWorking([...p.files.values()], joined, p.trailers, { writeWorktree: false });
       // Committed: off the journal, unless the working tree has a newer version already (the next commit's).
       for (const f of p.files.values()) {
@@ -166,6 +189,7 @@ export class StatusStore {
 
   /** Waits for every queued commit; rejects with the first commit error. */
   async flush(): Promise<void> {
+    this.persist();
     this.#hurry = true;
     this.#wake?.();
     try {
@@ -180,6 +204,15 @@ export class StatusStore {
     }
     if (this.#error) throw this.#error;
   }
+}
+
+/** Write-then-rename: the next plan must never read half a file (null: the file is deleted). */
+function writeAtomically(abs: string, content: FileChange["content"]): void {
+  mkdirSync(dirname(abs), { recursive: true });
+  if (content === null) return;
+  const tmp = join(dirname(abs), `.${basename(abs)}.ateams-${process.pid}`);
+  writeFileSync(tmp, content);
+  renameSync(tmp, abs);
 }
 
 function readJournal(file: string): string[] {
