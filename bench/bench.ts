@@ -89,6 +89,8 @@ try {
   console.log(`exactly those tasks:        ${JSON.stringify(stale) === JSON.stringify(expected) ? "yes" : "NO"}`);
   if (planned !== 0 || JSON.stringify(stale) !== JSON.stringify(expected)) process.exitCode = 1;
 
+  // A run is its own process: it does not start with the 2,000-task agency above parsed and cached in its heap.
+  clearParseCache();
   if (!(await runBenchmarks())) process.exitCode = 1;
   if (!(await runGitHubBenchmark())) process.exitCode = 1;
 } finally {
