@@ -47,3 +47,15 @@ describe("render memo", () => {
     expect(() => t.render("x", { a: 1 })).toThrow(TemplateError);
   });
 });
+
+describe("compiled templates shared across loads", () => {
+  it("renders each set from its own sources: one name with other text in another set is another template", () => {
+    const a = templatesFrom(new Map([["greet", "Hello {{who}}"]]));
+    const b = templatesFrom(new Map([["greet", "Goodbye {{who}}"]]));
+    const again = templatesFrom(new Map([["greet", "Hello {{who}}"]]));
+    expect(a.render("greet", { who: "Ada" })).toBe("Hello Ada\n");
+    expect(b.render("greet", { who: "Ada" })).toBe("Goodbye Ada\n");
+    expect(again.render("greet", { who: "Bob" })).toBe("Hello Bob\n");
+    expect(() => again.render("greet", {})).toThrow(/greet\.hbs/);
+  });
+});

@@ -27,8 +27,23 @@ export async function loadTemplates(dir = DEFAULT_TEMPLATES_DIR): Promise<Templa
   return templatesFrom(sources);
 }
 
+// Compiled templates by source text, shared by every Templates of the process: a long-lived process (watch, a
+// reconcile job) loads the templates for every run, and compiling one costs more than most renders. No helpers or
+// partials are registered, so a compiled template depends on its text alone.
+const hb = Handlebars.create();
+const compiledBySource = new Map<string, Handlebars.TemplateDelegate>();
+const MAX_COMPILED = 500;
+
+function compile(src: string): Handlebars.TemplateDelegate {
+  let t = compiledBySource.get(src);
+  if (!t) {
+    if (compiledBySource.size >= MAX_COMPILED) compiledBySource.clear();
+    compiledBySource.set(src, (t = hb.compile(src, { strict: true, noEscape: true })));
+  }
+  return t;
+}
+
 export function templatesFrom(sources: ReadonlyMap<string, string>): Templates {
-  const hb = Handlebars.create();
   const compiled = new Map<string, Handlebars.TemplateDelegate>();
   const digests = new Map<string, string>();
   const rendered = new Map<string, string>();
@@ -49,7 +64,7 @@ export function templatesFrom(sources: ReadonlyMap<string, string>): Templates {
       const key = memoKey(name, view);
       const hit = key === undefined ? undefined : rendered.get(key);
       if (hit !== undefined) return hit;
-      const t = need(compiled, name, (src) => hb.compile(src, { strict: true, noEscape: true }));
+      const t = need(compiled, name, compile);
       let text: string;
       try {
         text = t(view).replace(/\n{3,}/g, "\n\n").trim() + "\n";
