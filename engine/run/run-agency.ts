@@ -203,7 +203,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
   // A fan-out job (--stream) runs only its streams' tasks; everything else waits for the full run.
   const inScope = (a: Action) => EXECUTABLE.has(a.kind) && (!opts.streams?.length || (!!a.stream && opts.streams.includes(a.stream) && a.kind === "run-task"));
   const checking = new Map<string, number>();
-  // Every action started in this run, settled when it ends; and those still in flight.
+  // Every action started in this run, by id and fingerprint, settled when it ends; and the ids still in flight.
   const ended = new Map<string, Promise<void>>();
   const inflight = new Set<string>();
   const tried = (a: Action) => attempted.has(`${a.id}@${a.fingerprint ?? ""}`);
@@ -216,10 +216,11 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
     const planned = new Map(plan.projects.flatMap((p) => p.actions.map((x) => [x.id, x] as const)));
     const merges = a.after.flatMap((d) => planned.get(d) ?? []);
     if (!merges.length) return undefined;
+    const keyOf = (m: Action) => `${m.id}@${m.fingerprint ?? ""}`;
     return async () => {
-      await Promise.all(merges.map((m) => ended.get(m.id)));
+      await Promise.all(merges.map((m) => ended.get(keyOf(m))));
       const streams = ctx.status(project).current.streams;
-      return merges.every((m) => ended.has(m.id) && streams?.[m.stream!]?.accepted?.fingerprint === m.fingerprint);
+      return merges.every((m) => ended.has(keyOf(m)) && streams?.[m.stream!]?.accepted?.fingerprint === m.fingerprint);
     };
   };
   try {
@@ -242,7 +243,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
             inflight.delete(a.id);
           }
         })();
-        ended.set(a.id, running.catch(() => undefined));
+        ended.set(`${a.id}@${a.fingerprint ?? ""}`, running.catch(() => undefined));
         return running;
       },
       replan: async () => {

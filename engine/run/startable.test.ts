@@ -89,6 +89,21 @@ describe("startableActions", () => {
     expect(ids(startableActions(state(planOf(mergeA, mergeB, assemble), { checking: new Map([["q", 1]]) })))).toEqual([mergeA.id, mergeB.id, assemble.id]);
   });
 
+  it("does not start an assembly early on a merge still running with other inputs", () => {
+    // merge-stream:p/a runs for the stream as it was; the plan now wants it again with a new fingerprint, and its
+    // answer would not be the one the assembly waits for (nor can the new one start before the old one ends).
+    const newer = { ...mergeA, fingerprint: "fp-a-newer" };
+    const asm = act("assemble", "deliverable", [newer.id, mergeB.id]);
+    const ranOld = (a: Action) => a.id === mergeA.id && a.fingerprint === mergeA.fingerprint;
+    const s = state(planOf(newer, mergeB, asm), { inflight: new Set([mergeA.id]), tried: ranOld });
+    expect(ids(startableActions(s))).toEqual([newer.id, mergeB.id]);
+    // The same while the new merge itself still waits on work.
+    const task = act("run-task", "a9");
+    const waitingMerge = { ...newer, after: [task.id] };
+    const asm2 = act("assemble", "deliverable", [waitingMerge.id]);
+    expect(ids(startableActions(state(planOf(task, waitingMerge, asm2), { inflight: new Set([mergeA.id]), tried: ranOld })))).toEqual([task.id]);
+  });
+
   it("does not start an assembly early after one of its merges was tried and is no longer running", () => {
     // The merge failed (or finished since the plan was made): the next plan decides.
     const s = state(planOf(mergeA, mergeB, assemble), { tried: (a) => a.id === mergeA.id });

@@ -49,7 +49,10 @@ export function startableActions(s: StartState): Action[] {
       a.after.every((d) => {
         const m = byId.get(d);
         if (!m) return true; // done
-        return m.kind === "merge-stream" && m.project === a.project && (s.inflight.has(d) || (s.inScope(m) && !s.tried(m) && !waiting(m)));
+        if (m.kind !== "merge-stream" || m.project !== a.project) return false;
+        // Running with these inputs, or ready to start; a run of the same merge with other inputs (the stream changed
+        // since) is neither, and this one cannot start before that run ends.
+        return s.inflight.has(d) ? s.tried(m) : s.inScope(m) && !s.tried(m) && !waiting(m);
       })
     );
   }

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
@@ -80,5 +81,17 @@ it("a status-only update reaches status.yaml when the next plan is about to read
   await store.flush();
   expect(await onDisk()).toContain("Third");
   expect(repo.git("show", "HEAD:agency/projects/alpha/status.yaml")).toContain("Third");
+  expect(repo.git("status", "--porcelain", "--", "agency")).toBe("");
+});
+
+it("a project nothing was recorded for gets no status.yaml from persist or flush", async () => {
+  const ws = await openWorkspace(repo.agency);
+  const project = (await load(repo.agency)).projects.get("alpha")!;
+  const file = join(repo.root, "agency/projects/alpha/status.yaml");
+  expect(existsSync(file)).toBe(false);
+  const store = new StatusStore(ws, project);
+  store.persist();
+  await store.flush();
+  expect(existsSync(file)).toBe(false);
   expect(repo.git("status", "--porcelain", "--", "agency")).toBe("");
 });

@@ -32,6 +32,8 @@ export class StatusStore {
   #json: string;
   /** What status.yaml holds in the working tree ("" when there is none). */
   #written: string;
+  /** Updated since status.yaml was last written: a project nothing happened to gets no file. */
+  #dirty = false;
   #pending: Pending | undefined;
   #flushing: Promise<void> = Promise.resolve();
   #error: unknown;
@@ -103,6 +105,7 @@ export class StatusStore {
     if (changed) {
       this.#status = next;
       this.#json = json;
+      this.#dirty = true;
     }
     // Files travel with their status (a plan with its condition, a deliverable with its record): both on disk now.
     if (files.length) this.persist();
@@ -111,7 +114,9 @@ export class StatusStore {
 
   /** Writes status.yaml as it stands now, if the working tree has something else: before a plan reads it. */
   persist(): void {
+    if (!this.#dirty) return;
     this.#write(serializeStatus(this.#status, this.#schemaRef));
+    this.#dirty = false;
   }
 
   #write(text: string): void {
