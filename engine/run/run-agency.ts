@@ -206,7 +206,9 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
   // Every action started in this run, by id and fingerprint, settled when it ends; and the ids still in flight.
   const ended = new Map<string, Promise<void>>();
   const inflight = new Set<string>();
-  const tried = (a: Action) => attempted.has(`${a.id}@${a.fingerprint ?? ""}`);
+  /** An action with these inputs: started at most once per run. */
+  const runKey = (a: Action) => `${a.id}@${a.fingerprint ?? ""}`;
+  const tried = (a: Action) => attempted.has(runKey(a));
   const startable = (): Action[] => (stopAll ? [] : startableActions({ plan, stopped: stoppedProjects, inScope, tried, inflight, checking, concurrency }));
   /**
    * For an assembly started alongside its merges (startable.ts): waits for them, then says whether each recorded its
@@ -216,11 +218,10 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
     const planned = new Map(plan.projects.flatMap((p) => p.actions.map((x) => [x.id, x] as const)));
     const merges = a.after.flatMap((d) => planned.get(d) ?? []);
     if (!merges.length) return undefined;
-    const keyOf = (m: Action) => `${m.id}@${m.fingerprint ?? ""}`;
     return async () => {
-      await Promise.all(merges.map((m) => ended.get(keyOf(m))));
+      await Promise.all(merges.map((m) => ended.get(runKey(m))));
       const streams = ctx.status(project).current.streams;
-      return merges.every((m) => ended.has(keyOf(m)) && streams?.[m.stream!]?.accepted?.fingerprint === m.fingerprint);
+      return merges.every((m) => ended.has(runKey(m)) && streams?.[m.stream!]?.accepted?.fingerprint === m.fingerprint);
     };
   };
   try {
@@ -228,7 +229,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
       concurrency,
       startable,
       execute: (a, finishing) => {
-        attempted.add(`${a.id}@${a.fingerprint ?? ""}`);
+        attempted.add(runKey(a));
         actionsRun++;
         const check = a.kind === "verify-stream";
         if (check) checking.set(a.project, (checking.get(a.project) ?? 0) + 1);
@@ -243,7 +244,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
             inflight.delete(a.id);
           }
         })();
-        ended.set(`${a.id}@${a.fingerprint ?? ""}`, running.catch(() => undefined));
+        ended.set(runKey(a), running.catch(() => undefined));
         return running;
       },
       replan: async () => {

@@ -90,8 +90,8 @@ export class StatusStore {
 
   /**
    * Applies `change` and records `files` with it. Resolves once the working tree has the files, and status.yaml too
-   * when there are files (else it follows at the next persist); the commit follows (see flush). Nothing is written, and no commit made, when neither the
-   * status nor the files change anything.
+   * when there are files (else it follows at the next persist); the commit follows (see flush). Nothing is written,
+   * and no commit made, when neither the status nor the files change anything.
    */
   async update(change: (s: Status) => Status, message: string, trailers: Trailers, files: FileChange[] = []): Promise<void> {
     const next = change(this.#status);
@@ -112,17 +112,13 @@ export class StatusStore {
     this.#enqueue(message, trailers, files, changed ? next : undefined);
   }
 
-  /** Writes status.yaml as it stands now, if the working tree has something else: before a plan reads it. */
+  /** Writes status.yaml as it stands now, if an update changed it since the last write: before a plan reads it. */
   persist(): void {
     if (!this.#dirty) return;
-    this.#write(serializeStatus(this.#status, this.#schemaRef));
-    this.#dirty = false;
-  }
-
-  #write(text: string): void {
-    if (text === this.#written) return;
-    writeAtomically(join(this.#ws.repoRoot, this.#file), text);
+    const text = serializeStatus(this.#status, this.#schemaRef);
+    if (text !== this.#written) writeAtomically(join(this.#ws.repoRoot, this.#file), text);
     this.#written = text;
+    this.#dirty = false;
   }
 
   /**
@@ -146,8 +142,9 @@ export class StatusStore {
       return;
     }
     this.#pending = { message, trailers, files: new Map(files.map((f) => [f.path, f])), status };
-    // A short gather window: updates that arrive together (parallel streams finishing) share one commit. The
-    // working tree already has them, and stream work is committed on its branch, so nothing waits on this.
+    // A short gather window: updates that arrive together (parallel streams finishing) share one commit. The next
+    // plan gets them anyway (persist writes status.yaml first), and stream work is committed on its branch, so
+    // nothing waits on this.
     this.#flushing = this.#flushing.then(() => this.#gather()).then(() => this.#commitPending());
   }
 
