@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ZERO } from "../plan/estimate.ts";
 import type { Action, ActionKind, ReconcilePlan } from "../plan/types.ts";
 import { startableActions, type StartState } from "./startable.ts";
 
@@ -16,7 +17,7 @@ const act = (kind: ActionKind, name: string, after: string[] = [], project = "p"
   routing: null,
   fingerprint: `fp-${name}`,
   after,
-  estimate: { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 } as unknown as Action["estimate"],
+  estimate: ZERO,
 });
 
 const planOf = (...actions: Action[]): ReconcilePlan => {
@@ -27,9 +28,9 @@ const planOf = (...actions: Action[]): ReconcilePlan => {
     oversight: "autonomous",
     actions: actions.filter((a) => a.project === id),
     blocked: [],
-    estimate: {} as ReconcilePlan["projects"][number]["estimate"],
+    estimate: ZERO,
   }));
-  return { projects, totals: {} as ReconcilePlan["totals"] };
+  return { projects, totals: { ...ZERO, actions: actions.length, llmCalls: 0 } };
 };
 
 const state = (plan: ReconcilePlan, over: Partial<StartState> = {}): StartState => ({
