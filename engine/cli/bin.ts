@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `ateams` executable. Node >= 22.18 runs this TypeScript directly (type stripping).
+// The CLI entry that bin/ateams.js (the package's executable) imports once it has checked the Node version.
 import { processIO } from "./io.ts";
 import { main } from "./main.ts";
 

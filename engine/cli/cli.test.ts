@@ -108,7 +108,7 @@ describe("ateams CLI", () => {
       const r = await runCli(["init", "--name", "Acme", "--project", "kickoff"], { cwd: dir });
       expect(r.code).toBe(0);
       const agencyYaml = await readFile(join(dir, "agency", "agency.yaml"), "utf8");
-      expect(agencyYaml.startsWith("# yaml-language-server: $schema=../schemas/agency.schema.json\n")).toBe(true);
+      expect(agencyYaml.startsWith("# yaml-language-server: $schema=../node_modules/ateams/schemas/agency.schema.json\n")).toBe(true);
       expect(agencyYaml).toMatch(/^name: Acme$/m);
       expect((await runCli(["validate"], { cwd: dir })).code).toBe(0);
       const plan = await runCli(["plan", "--json"], { cwd: dir });

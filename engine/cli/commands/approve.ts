@@ -11,6 +11,7 @@ import { openWorkspace, WorkspaceError, type Workspace } from "../../run/workspa
 import type { AgencyModel, LoadedProject } from "../../spec/model.ts";
 import { chooseOption, directorHandle } from "../../status/approval.ts";
 import { clearProjectCondition, emptyStatus } from "../../status/record.ts";
+import { schemaRefFor } from "../../rewrite/schema-ref.ts";
 import { serializeStatus } from "../../status/serialize.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
@@ -128,7 +129,7 @@ async function approvePlan(ws: Workspace, project: LoadedProject, requested: str
   // The AwaitingApproval condition said "the Director must choose": that is now answered.
   const status = project.status ?? emptyStatus(project.id);
   const cleared = clearProjectCondition(status, "AwaitingApproval", "PlanAwaitingApproval");
-  if (cleared !== status) files.push({ path: ws.repoPath(project.statusFile), content: serializeStatus(cleared) });
+  if (cleared !== status) files.push({ path: ws.repoPath(project.statusFile), content: serializeStatus(cleared, schemaRefFor(project.statusFile, ws.repoRoot, "status")) });
   const result = await ws.commitWorking(files, `ateams: ${project.id} plan ${choice.option} approved by ${by}`, trailers({ project: project.id, kind: "approve" }));
   const redo = plan.basedOn !== choice.option ? `; the next \`ateams run\` has the PM decompose ${choice.option} into streams and tasks` : "";
   return { ...base, by, at, changed: result.changed, commit: result.sha, message: `${project.id}: ${choice.option} approved by ${by} in ${result.sha.slice(0, 7)} on ${ws.workingBranch}${redo}` };
@@ -146,7 +147,7 @@ async function acceptStream(ws: Workspace, model: AgencyModel, project: LoadedPr
   if (accepted.kind === "conflict") {
     return `cannot accept ${project.id}/${stream}: merging ${accepted.branch} into ${ws.workingBranch} conflicts in ${accepted.paths.join(", ")}; resolve it with \`git merge ${accepted.branch}\`, then approve again`;
   }
-  const result = await ws.commitWorking([{ path: ws.repoPath(project.statusFile), content: serializeStatus(accepted.status) }], `ateams: ${project.id}/${stream} accepted by ${by}`, accepted.trailers);
+  const result = await ws.commitWorking([{ path: ws.repoPath(project.statusFile), content: serializeStatus(accepted.status, schemaRefFor(project.statusFile, ws.repoRoot, "status")) }], `ateams: ${project.id}/${stream} accepted by ${by}`, accepted.trailers);
   const how = accepted.merged.status === "merged" ? `merged ${accepted.branch} into ${ws.workingBranch}` : `${accepted.branch} was already part of ${ws.workingBranch}`;
   return { ...base, at, changed: true, commit: result.sha, message: `${project.id}/${stream} accepted by ${by}: ${how}, recorded in ${result.sha.slice(0, 7)}` };
 }
