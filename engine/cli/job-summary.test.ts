@@ -10,6 +10,8 @@ const report = {
   usage: { calls: 5, inputTokens: 12_000, outputTokens: 3400, costUsd: 0.0421 },
   projects: [{ id: "alpha", stage: "running", summary: "2 of 5 tasks | to run" }],
   failures: ["alpha/draft: failed"],
+  waiting: [],
+  left: [],
 };
 
 it("renders a Markdown job summary with totals, a project table and failures", () => {
