@@ -98,7 +98,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     let prs: Map<string, string> | undefined;
     if (forge === "github") {
       const event = await actionsEvent(io.env);
-      const gh = await runGitHub({ ...options, github: github!, ...(event ? { event } : {}) });
+      const gh = await runGitHub({ ...options, github: github!, ...(event ? { event } : {}), ...(io.github ? { forge: io.github(github!) } : {}) });
       io.stderr(`github: ${gh.intake.events} event(s), ${gh.intake.commands} command(s); PRs ${gh.publish.created} opened, ${gh.publish.updated} updated; pushed ${gh.pushed.join(", ") || "nothing"}\n`);
       report = gh;
       prs = new Map([...gh.publish.prs].map(([head, n]) => [head, `${github!.serverUrl}/${github!.owner}/${github!.repo}/pull/${n}`]));
