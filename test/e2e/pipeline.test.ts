@@ -267,6 +267,14 @@ describe("the pipeline on the example agency, job by job", () => {
     expect(first).toEqual([{ project: "launch-kit", stream: "research" }, { project: "launch-kit", stream: "docs" }]);
     const docs = waves[0]!.jobs.find((j) => j.job === "streams" && j.matrix.stream === "docs")!;
     expect(docs.steps.map((s) => s.stderr).join("")).toContain("::notice title=ateams: waiting on other streams::launch-kit/docs waits on other streams: faq on research/audience-profiles");
+    // Wave by wave, as the cross-stream dependencies free work (README: On GitHub). pricing-study is planned by the
+    // first wave's reconcile; launch-kit's site waits for content's copy-edit, which waits for docs' faq.
+    expect(waves.map((w) => w.jobs.filter((j) => j.job === "streams").map((j) => `${j.matrix.project}/${j.matrix.stream}`))).toEqual([
+      ["launch-kit/research", "launch-kit/docs"],
+      ["launch-kit/docs", "launch-kit/content", "pricing-study/research"],
+      ["launch-kit/content", "pricing-study/report"],
+      ["launch-kit/site"],
+    ]);
     // Every stream job found work it could start: none ran empty.
     for (const w of waves) for (const j of w.jobs.filter((x) => x.job === "streams")) expect(j.steps.find((s) => s.name === "Work the stream")!.stdout, JSON.stringify(j.matrix)).not.toContain("run: 0 actions");
   });
