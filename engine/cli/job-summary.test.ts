@@ -23,6 +23,13 @@ it("renders a Markdown job summary with totals, a project table and failures", (
   expect(linked).toContain("### Pull requests\n\n- [`ateams/alpha/docs`](https://github.com/acme/agency/pull/7)");
 });
 
+it("lists what a stream job's tasks wait on, and what a fan-out reconcile left for the stream jobs", () => {
+  const md = renderJobSummary({ ...report, waiting: [{ project: "alpha", stream: "docs", task: "draft", on: ["research/facts", "research/competitors"] }], left: ["alpha/polish"] });
+  expect(md).toContain("### Waiting on other streams\n\n- `alpha/draft` (docs) waits on `research/facts`, `research/competitors`");
+  expect(md).toContain("### Left for the stream jobs\n\n- `alpha/polish`");
+  expect(renderJobSummary(report)).not.toContain("Waiting");
+});
+
 it("appends to $GITHUB_STEP_SUMMARY only when Actions provides it", async () => {
   const dir = await mkdtemp(join(tmpdir(), "ateams-summary-"));
   try {
