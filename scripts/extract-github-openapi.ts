@@ -38,6 +38,7 @@ export const OPERATIONS = [
   "reactions/create-for-issue-comment",
   "reactions/create-for-pull-request-review-comment",
   "repos/get-collaborator-permission-level",
+  "repos/create-dispatch-event",
 ] as const;
 
 // GraphQL is not part of the REST description. Its transport shape is fixed by GitHub's GraphQL-over-HTTP docs

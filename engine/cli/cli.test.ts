@@ -156,12 +156,43 @@ describe("ateams run without a model provider", () => {
 });
 
 describe("ateams plan --matrix", () => {
-  it("lists the streams that have task work, one job each, on one line", async () => {
+  it("lists the streams whose task work can start now, one job each, on one line", async () => {
     const r = await cli("plan", "--matrix");
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split("\n")).toHaveLength(1);
-    expect(JSON.parse(r.stdout)).toEqual({ include: [{ project: "alpha", stream: "research" }, { project: "alpha", stream: "docs" }] });
+    // docs' first task waits on two of research's: a docs job now would have nothing to do.
+    expect(JSON.parse(r.stdout)).toEqual({ include: [{ project: "alpha", stream: "research" }] });
+    const wave = JSON.parse((await cli("plan", "--wave")).stdout) as string[];
+    expect(wave.map((w) => w.split("@")[0])).toEqual(["alpha/facts", "alpha/competitors", "alpha/glossary"]);
+    expect((await cli("plan", "--matrix", "--wave")).code).toBe(2);
     await settle(fx.agency);
     expect(JSON.parse((await cli("plan", "--matrix")).stdout)).toEqual({ include: [] });
+    expect(JSON.parse((await cli("plan", "--wave")).stdout)).toEqual([]);
+  });
+});
+
+describe("ateams run inside GitHub Actions", () => {
+  const repo = () => {
+    for (const args of [["init", "-q", "-b", "main"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "agency"]]) spawnSync("git", args, { cwd: fx.root });
+  };
+
+  it("a stream job whose tasks all wait on another stream ends 0 with a notice saying what they wait on", async () => {
+    repo();
+    const r = await runCli(["run", "--forge", "local", "--stream", "docs"], { cwd: fx.root, env: { OPENAI_API_KEY: "k", OPENAI_BASE_URL: "http://127.0.0.1:9/v1", GITHUB_ACTIONS: "true" } });
+    expect(r.stdout).not.toContain("✗");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("::notice title=ateams: waiting on other streams::alpha/docs waits on other streams: draft on research/facts, research/competitors; polish on research/facts, research/competitors\n");
+    expect(r.stdout).toContain("run: 0 actions, 0 model calls");
+  });
+
+  it("without a token it fails and says how to give one, instead of committing into a checkout Actions throws away", async () => {
+    repo();
+    const head = spawnSync("git", ["rev-parse", "HEAD"], { cwd: fx.root, encoding: "utf8" }).stdout;
+    const r = await runCli(["run"], { cwd: fx.root, env: { OPENAI_API_KEY: "k", OPENAI_BASE_URL: "http://127.0.0.1:9/v1", GITHUB_ACTIONS: "true", GITHUB_REPOSITORY: "acme/agency" } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("inside GitHub Actions, `ateams run` publishes and needs GITHUB_TOKEN");
+    expect(r.stderr).toContain("pass --forge local");
+    expect(spawnSync("git", ["rev-parse", "HEAD"], { cwd: fx.root, encoding: "utf8" }).stdout).toBe(head);
+    expect(spawnSync("git", ["status", "--porcelain"], { cwd: fx.root, encoding: "utf8" }).stdout).toBe("");
   });
 });

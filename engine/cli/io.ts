@@ -1,4 +1,6 @@
 // The CLI's view of the outside world, injectable so commands run in-process under test.
+import type { GitHubForge } from "../github/index.ts";
+import type { GitHubSettings } from "../github-run/context.ts";
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -6,6 +8,8 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
   cwd: string;
   isTTY: boolean;
+  /** How commands reach GitHub; default octokit with GitHub's pacing. Tests point it at the checked fake. */
+  github?: (settings: GitHubSettings) => GitHubForge;
 }
 
 export function processIO(): CliIO {

@@ -10,6 +10,8 @@ const report = {
   usage: { calls: 5, inputTokens: 12_000, outputTokens: 3400, costUsd: 0.0421 },
   projects: [{ id: "alpha", stage: "running", summary: "2 of 5 tasks | to run" }],
   failures: ["alpha/draft: failed"],
+  waiting: [],
+  left: [],
 };
 
 it("renders a Markdown job summary with totals, a project table and failures", () => {
@@ -19,6 +21,13 @@ it("renders a Markdown job summary with totals, a project table and failures", (
   expect(md).toContain("### Failures\n\n- alpha/draft: failed");
   const linked = renderJobSummary(report, new Map([["ateams/alpha/docs", "https://github.com/acme/agency/pull/7"]]));
   expect(linked).toContain("### Pull requests\n\n- [`ateams/alpha/docs`](https://github.com/acme/agency/pull/7)");
+});
+
+it("lists what a stream job's tasks wait on, and what a fan-out reconcile left for the stream jobs", () => {
+  const md = renderJobSummary({ ...report, waiting: [{ project: "alpha", stream: "docs", task: "draft", on: ["research/facts", "research/competitors"] }], left: ["alpha/polish"] });
+  expect(md).toContain("### Waiting on other streams\n\n- `alpha/draft` (docs) waits on `research/facts`, `research/competitors`");
+  expect(md).toContain("### Left for the stream jobs\n\n- `alpha/polish`");
+  expect(renderJobSummary(report)).not.toContain("Waiting");
 });
 
 it("appends to $GITHUB_STEP_SUMMARY only when Actions provides it", async () => {

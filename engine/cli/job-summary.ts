@@ -18,6 +18,8 @@ export function renderJobSummary(report: RunReport, prs?: PullRequestLinks): str
     ...report.projects.map((p) => `| \`${p.id}\` | ${p.stage} | ${p.summary.replace(/\|/g, "\\|")} |`),
   ];
   if (prs?.size) lines.push("", "### Pull requests", "", ...[...prs].sort(([a], [b]) => (a < b ? -1 : 1)).map(([head, url]) => `- [\`${head}\`](${url})`));
+  if (report.waiting.length) lines.push("", "### Waiting on other streams", "", ...report.waiting.map((w) => `- \`${w.project}/${w.task}\` (${w.stream}) waits on ${w.on.map((o) => `\`${o}\``).join(", ")}`));
+  if (report.left.length) lines.push("", "### Left for the stream jobs", "", ...report.left.map((t) => `- \`${t}\``));
   if (report.failures.length) lines.push("", "### Failures", "", ...report.failures.map((f) => `- ${f}`));
   return `${lines.join("\n")}\n`;
 }

@@ -1,5 +1,6 @@
 // Entry point: dispatches to a command and maps outcomes to exit codes in one place.
 import { approveCommand, APPROVE_HELP } from "./commands/approve.ts";
+import { continueCommand, CONTINUE_HELP } from "./commands/continue.ts";
 import { initCommand, INIT_HELP } from "./commands/init.ts";
 import { planCommand, PLAN_HELP } from "./commands/plan.ts";
 import { runCommand, RUN_HELP } from "./commands/run.ts";
@@ -18,6 +19,7 @@ export const COMMANDS: Record<string, Command> = {
   approve: { run: approveCommand, help: APPROVE_HELP, summary: "record the Director's choice of plan option, or accept a stream" },
   watch: { run: watchCommand, help: WATCH_HELP, summary: "re-validate and re-plan on every change (--apply: also run)" },
   init: { run: initCommand, help: INIT_HELP, summary: "scaffold a new agency repository" },
+  continue: { run: continueCommand, help: CONTINUE_HELP, summary: "in Actions: start the pipeline's next wave when new stream work can start" },
 };
 
 export const MAIN_HELP = `ateams — autonomous LLM agent teams, declared in YAML and reconciled through git

@@ -1,7 +1,7 @@
 // GitHubForge over octokit: one method per REST operation the engine uses (the list the OpenAPI extract is cut to,
 // scripts/extract-github-openapi.ts), lists fully paginated at 100 per page, every failure wrapped into errors.ts.
 //
-// Creating POSTs (pulls.create, issues.createComment, issues.createLabel) are not retried on 5xx: a 502 can hide a
+// Creating POSTs (pulls.create, issues.createComment, issues.createLabel, repos.createDispatchEvent) are not retried on 5xx: a 502 can hide a
 // success, and a blind retry would duplicate the PR or comment. The next reconcile finds what exists by branch or
 // marker first (pull-requests.ts, sticky-comment.ts), so retrying there is safe; the errors are `retryable`.
 import type { Octokit } from "octokit";
@@ -177,6 +177,13 @@ export function githubForge(octokit: Octokit, owner: string, repo: string): GitH
       return call("reactions/create-for-pull-request-review-comment", async () => {
         const { status } = await rest.reactions.createForPullRequestReviewComment({ ...at, comment_id: commentId, content });
         return { created: status === 201 };
+      });
+    },
+
+    dispatchRepositoryEvent(eventType, payload) {
+      // Not retried: a lost answer may hide a dispatch that started a run, and a second one would start another.
+      return call("repos/create-dispatch-event", async () => {
+        await rest.repos.createDispatchEvent({ ...at, event_type: eventType, client_payload: payload, ...NO_RETRY });
       });
     },
 

@@ -130,4 +130,10 @@ export interface GitHubForge {
 
   /** `none` for someone GitHub does not know as a user of this repository. */
   getPermission(login: string): Promise<RepoPermission>;
+
+  /**
+   * A `repository_dispatch` event: one of the two events a job's own token may start workflows with (the pipeline's
+   * continuation). GitHub answers 204 and starts every workflow on the default branch listening for `eventType`.
+   */
+  dispatchRepositoryEvent(eventType: string, payload: Record<string, unknown>): Promise<void>;
 }

@@ -21,18 +21,19 @@ import { logPath, taskResources, upstreamFiles } from "./task-inputs.ts";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-export type TaskResult = "done" | "adopted" | "escalated" | "failed" | "replanned" | "blocked";
+/** `left`: no commit to adopt, and the task work is a stream job's (a fan-out reconcile); nothing was recorded. */
+export type TaskResult = "done" | "adopted" | "escalated" | "failed" | "replanned" | "blocked" | "left";
 
-export async function executeTask(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action): Promise<TaskResult> {
+export async function executeTask(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, opts: { adoptOnly?: boolean } = {}): Promise<TaskResult> {
   const usage = emptyUsage();
   try {
-    return await attemptTask(ctx, model, project, action, usage);
+    return await attemptTask(ctx, model, project, action, usage, opts.adoptOnly ?? false);
   } catch (e) {
     throw usage.calls ? new ActionError(e, usage) : e;
   }
 }
 
-async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, usage: CallUsage): Promise<TaskResult> {
+async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, usage: CallUsage, adoptOnly: boolean): Promise<TaskResult> {
   const { ws, templates, deps } = ctx;
   const fp = fingerprintTasks(model, project, templates).get(action.task!)!;
   const { task, stream, routing } = fp;
@@ -77,6 +78,10 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
     await record(files, usageFromTrailers(prior.trailers), sha, 0, prior.trailers["Ateams-Model"] ?? routing.model, routing.tier);
     ctx.progress.emit({ kind: "done", project: project.id, action: task.id, text: `${current ? "recovered from" : "restored from"} commit ${prior.sha.slice(0, 8)} (no model call)` });
     return "adopted";
+  }
+  if (adoptOnly) {
+    ctx.progress.emit({ kind: "info", project: project.id, action: task.id, text: `left for the ${stream.id} stream's job (no commit of it to adopt)` });
+    return "left";
   }
 
   const maxRounds = model.spec.budgets?.maxRevisionRounds ?? 2;

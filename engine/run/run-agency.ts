@@ -19,6 +19,7 @@ import { executeMergeStream, executeVerifyStream } from "./execute-stream.ts";
 import { executeTask } from "./execute-task.ts";
 import { schedule } from "./scheduler.ts";
 import { startableActions } from "./startable.ts";
+import { streamWork } from "../plan/stream-work.ts";
 import { ActionError, outcomeOf } from "./outcome.ts";
 import type { Progress } from "./progress.ts";
 import { createModelRegistry, type ProviderSettings } from "./providers.ts";
@@ -33,6 +34,12 @@ export interface RunOptions {
    * commits (with their usage in trailers), which the full run adopts without a model call.
    */
   streams?: string[];
+  /**
+   * The reconcile of a fan-out: task work is the stream jobs'. A task whose commit a stream job pushed is adopted
+   * (no model call); one without is left for the next wave's job. Plans, stream checks, merges and the assembly run
+   * here as usual.
+   */
+  fanOut?: boolean;
   concurrency?: number;
   env: NodeJS.ProcessEnv;
   progress: Progress;
@@ -51,6 +58,10 @@ export interface RunReport {
   usage: { calls: number; inputTokens: number; outputTokens: number; costUsd: number };
   projects: { id: string; stage: string; summary: string }[];
   failures: string[];
+  /** A stream job's tasks that wait on work outside its streams (another stream's tasks, an approval). */
+  waiting: { project: string; stream: string; task: string; on: string[] }[];
+  /** A fan-out reconcile's tasks left for stream jobs (no commit of theirs to adopt), as `project/task`. */
+  left: string[];
 }
 
 export class InvalidSpecsError extends Error {
@@ -164,12 +175,15 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
   let stopAll = false;
   let actionsRun = 0;
   let plan: ReconcilePlan = planAgency(model, templates, only);
+  /** Run keys of the tasks a fan-out reconcile left for stream jobs. */
+  const left = new Set<string>();
 
   const run = async (action: Action, project: LoadedProject, at: AgencyModel, ctx: RunContext, landed?: () => Promise<boolean>): Promise<void> => {
     try {
       if (action.kind === "run-task") {
-        const r = await executeTask(ctx, at, project, action);
+        const r = await executeTask(ctx, at, project, action, { adoptOnly: !!opts.fanOut });
         if (r === "failed" || r === "blocked") failures.push(`${project.id}/${action.task}: ${r}`);
+        if (r === "left") left.add(runKey(action));
       } else if (action.kind === "propose-plan" || action.kind === "decompose-plan" || action.kind === "approve-plan") await executePlanning(ctx, at, project, action);
       else if (action.kind === "verify-stream") {
         if ((await executeVerifyStream(ctx, at, project, action)) === "blocked") failures.push(`${project.id}/${action.stream}: stream blocked`);
@@ -260,12 +274,19 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
     throw e;
   }
 
-  // Work the plan still wants, every piece of it already tried in this run: say so rather than exit 0.
+  // Work the plan still wants, already tried in this run: say so rather than exit 0. Work never started waits on
+  // something this run does not do (another stream's job, a task left for one): that is the healthy end of a
+  // fan-out job, reported as what it waits on.
   const stuck = plan.projects
     .filter((p) => !stoppedProjects.has(p.id))
     .flatMap((p) => p.actions)
-    .filter(inScope);
+    .filter((a) => inScope(a) && tried(a) && !left.has(runKey(a)));
   if (!stopAll && stuck.length && !failures.length) failures.push(`no progress on ${stuck.map((a) => a.id).join(", ")}: each was already tried in this run`);
+  const waiting = opts.streams?.length
+    ? streamWork(plan)
+        .filter((w) => opts.streams!.includes(w.stream))
+        .flatMap((w) => w.waiting.map((t) => ({ project: w.project, stream: w.stream, ...t })))
+    : [];
   if (!stopAll) await settleConditions(ctx, model, plan);
   for (const s of stores.values()) {
     try {
@@ -282,6 +303,8 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
     usage,
     projects: plan.projects.map((p) => ({ id: p.id, stage: p.stage, summary: p.summary })),
     failures,
+    waiting,
+    left: plan.projects.flatMap((p) => p.actions).filter((a) => left.has(runKey(a))).map((a) => `${a.project}/${a.task}`),
   };
 }
 

@@ -1,12 +1,13 @@
 // `ateams plan`: what `ateams run` would do next, with model tiers, reasons and costs. Needs no API key.
 import { renderMermaid } from "../../plan/render-mermaid.ts";
 import { renderTable } from "../../plan/render-table.ts";
+import { startableWork, streamMatrix } from "../../plan/stream-work.ts";
 import { systemPromptFor } from "../../plan/system-prompt.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
 import { loadAndPlan } from "../report.ts";
 
-export const PLAN_HELP = `Usage: ateams plan [--agency <dir>] [--project <id>]... [--json | --format table|json|mermaid] [--show-prompts] [--matrix]
+export const PLAN_HELP = `Usage: ateams plan [--agency <dir>] [--project <id>]... [--json | --format table|json|mermaid] [--show-prompts] [--matrix | --wave]
 
 Validates the agency, reads each project's recorded status, and prints exactly what
 \`ateams run\` would do next: each project's stage, every action with the agent and model
@@ -19,7 +20,10 @@ Options:
   --json              machine-readable plan (same as --format json)
   --format <f>        table (default), json, or mermaid (the stream/task graph)
   --show-prompts      also print the system message each model call would send
-  --matrix            print {"include":[{"project","stream"}…]}: streams with task work, for an Actions matrix
+  --matrix            print {"include":[{"project","stream"}…]} on one line: the streams whose task work can
+                      start now (not waiting on another stream's tasks or an approval), one Actions job each
+  --wave              print, on one line, the task work those jobs can start, as ["project/task@fingerprint"…]:
+                      \`ateams continue --wave\` compares it with what can start after the wave
   -h, --help          show this help
 
 Exit status: 0 planned, 1 invalid specs, 2 usage error.
@@ -32,6 +36,7 @@ export async function planCommand(argv: string[], io: CliIO): Promise<number> {
     json: { type: "boolean", default: false },
     format: { type: "string" },
     matrix: { type: "boolean", default: false },
+    wave: { type: "boolean", default: false },
     "show-prompts": { type: "boolean", default: false },
   });
   if (values.help) {
@@ -40,13 +45,15 @@ export async function planCommand(argv: string[], io: CliIO): Promise<number> {
   }
   const format = values.json ? "json" : (values.format ?? "table");
   if (!["table", "json", "mermaid"].includes(format)) throw new UsageError(`--format must be table, json or mermaid (got '${format}')`);
+  if (values.matrix && values.wave) throw new UsageError("--matrix and --wave are two outputs: ask for one at a time");
   const planned = await loadAndPlan(io, values.agency, values.project);
   if (!planned) return EXIT.invalid;
   const { model, templates, plan } = planned;
   if (values.matrix) {
-    // One line for $GITHUB_OUTPUT: the streams that have task work, for a matrix job per stream.
-    const include = plan.projects.flatMap((p) => [...new Set(p.actions.filter((a) => a.kind === "run-task").map((a) => a.stream!))].map((stream) => ({ project: p.id, stream })));
-    io.stdout(`${JSON.stringify({ include })}\n`);
+    // One line for $GITHUB_OUTPUT: a job per stream with work it can start, so no job waits on another's.
+    io.stdout(`${JSON.stringify(streamMatrix(plan))}\n`);
+  } else if (values.wave) {
+    io.stdout(`${JSON.stringify(startableWork(plan))}\n`);
   } else if (format === "json") {
     const withPrompts = values["show-prompts"]
       ? { ...plan, projects: plan.projects.map((p) => ({ ...p, actions: p.actions.map((a) => ({ ...a, systemPrompt: systemPromptFor(model, templates, a) ?? null })) })) }

@@ -14,7 +14,7 @@ import { writeJobSummary } from "../job-summary.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
 import { loadOrReport, reportDiagnostics } from "../report.ts";
 
-export const RUN_HELP = `Usage: ateams run [--agency <dir>] [--project <id>]... [--stream <id>]... [--forge local|github] [--concurrency <n>] [--json] [--verbose]
+export const RUN_HELP = `Usage: ateams run [--agency <dir>] [--project <id>]... [--stream <id>]... [--fan-out] [--forge local|github] [--concurrency <n>] [--json] [--verbose]
 
 Reconciles the agency: the PM plans projects that need it, Specialists work their tasks in
 parallel streams, Collaborators check and send work back, streams merge, the PM assembles.
@@ -29,9 +29,13 @@ vLLM, LiteLLM, llama.cpp), or per tier in agency.yaml (models.tiers[].baseUrl, a
 Options:
   --agency <dir>       the agency directory (default: ./agency), inside a git repository
   --project <id>       only this project (repeatable)
-  --stream <id>        only these streams' tasks and stream checks (repeatable): a fan-out job
+  --stream <id>        only these streams' tasks (repeatable): a fan-out job. Tasks that wait on another
+                       stream's work are reported (a ::notice:: in Actions), not run, and do not fail the job
+  --fan-out            the reconcile of a fan-out: adopt the tasks the stream jobs committed, leave the rest
+                       to them, and do everything else (plans, stream checks, merges, assembly, pull requests)
   --forge <f>          local (commits only) or github (take in comments and /commands, push, open and update
-                       pull requests); default: github inside GitHub Actions, local elsewhere
+                       pull requests); default: github inside GitHub Actions (which then needs GITHUB_TOKEN),
+                       local elsewhere and for --stream jobs
   --concurrency <n>    model calls in flight at once (default: agency budgets.concurrency, or 4)
   --json               print the run report as JSON on stdout
   --verbose            also print one line per model call
@@ -46,6 +50,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     ...COMMON_OPTIONS,
     project: { type: "string", multiple: true },
     stream: { type: "string", multiple: true },
+    "fan-out": { type: "boolean", default: false },
     forge: { type: "string" },
     concurrency: { type: "string" },
     json: { type: "boolean", default: false },
@@ -70,14 +75,21 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   }
   const progress = createProgress((l) => io.stderr(l), { tty: io.isTTY, verbose: values.verbose, annotate: io.env.GITHUB_ACTIONS === "true" });
   const github = githubSettingsFrom(io.env);
-  const forge = values.forge ?? (io.env.GITHUB_ACTIONS === "true" && github && !values.stream ? "github" : "local");
+  const inActions = io.env.GITHUB_ACTIONS === "true";
+  // In Actions the checkout is thrown away after the job: work that is not pushed is lost. A run there publishes,
+  // unless it says --forge local (a stream job, whose next step pushes its branch).
+  const forge = values.forge ?? (inActions && !values.stream ? "github" : "local");
   if (forge !== "local" && forge !== "github") throw new UsageError(`--forge must be local or github (got '${forge}')`);
-  if (forge === "github" && !github) throw new UsageError("--forge github needs GITHUB_TOKEN and GITHUB_REPOSITORY (owner/name), as GitHub Actions provides them");
+  if (forge === "github" && !github) {
+    const why = values.forge ? "--forge github" : "inside GitHub Actions, `ateams run` publishes and";
+    throw new UsageError(`${why} needs GITHUB_TOKEN (the action's \`token\` input, or \`env: GITHUB_TOKEN: \${{ github.token }}\`) and GITHUB_REPOSITORY (owner/name); nothing was run. To only commit in this checkout, pass --forge local`);
+  }
   try {
     const options = {
       agencyDir: resolve(io.cwd, values.agency),
       ...(values.project ? { projects: values.project } : {}),
       ...(values.stream ? { streams: values.stream } : {}),
+      ...(values["fan-out"] ? { fanOut: true } : {}),
       ...(concurrency ? { concurrency } : {}),
       env: io.env,
       progress,
@@ -86,12 +98,15 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     let prs: Map<string, string> | undefined;
     if (forge === "github") {
       const event = await actionsEvent(io.env);
-      const gh = await runGitHub({ ...options, github: github!, ...(event ? { event } : {}) });
+      const gh = await runGitHub({ ...options, github: github!, ...(event ? { event } : {}), ...(io.github ? { forge: io.github(github!) } : {}) });
       io.stderr(`github: ${gh.intake.events} event(s), ${gh.intake.commands} command(s); PRs ${gh.publish.created} opened, ${gh.publish.updated} updated; pushed ${gh.pushed.join(", ") || "nothing"}\n`);
       report = gh;
       prs = new Map([...gh.publish.prs].map(([head, n]) => [head, `${github!.serverUrl}/${github!.owner}/${github!.repo}/pull/${n}`]));
     } else report = await runAgency(options);
     await writeJobSummary(io.env, report, prs);
+    // A fan-out job whose work waits upstream ends well: say what it waits for, where Actions shows it.
+    for (const line of waitingLines(report)) io.stderr(inActions ? `::notice title=ateams: waiting on other streams::${line}\n` : `ateams: ${line}\n`);
+    if (report.left.length) io.stderr(`ateams: left for the stream jobs: ${report.left.join(", ")}\n`);
     if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else {
       for (const p of report.projects) io.stdout(`● ${p.id}  stage: ${p.stage}  ${p.summary}\n`);
@@ -111,4 +126,14 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     }
     throw e;
   }
+}
+
+/** One line per waiting stream: `launch-kit/site waits on other streams: landing-page on content/copy-edit; …`. */
+export function waitingLines(report: Pick<RunReport, "waiting">): string[] {
+  const byStream = new Map<string, string[]>();
+  for (const w of report.waiting) {
+    const key = `${w.project}/${w.stream}`;
+    byStream.set(key, [...(byStream.get(key) ?? []), `${w.task} on ${w.on.join(", ")}`]);
+  }
+  return [...byStream].map(([stream, tasks]) => `${stream} waits on other streams: ${tasks.join("; ")}`);
 }

@@ -136,7 +136,7 @@ describe("watchAgency", () => {
     let most = 0;
     let calls = 0;
     const gate: { release?: () => void } = {};
-    const report: RunReport = { exitCode: 0, actions: 0, usage: { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 }, projects: [], failures: [] };
+    const report: RunReport = { exitCode: 0, actions: 0, usage: { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 }, projects: [], failures: [], waiting: [], left: [] };
     const run = async () => {
       calls++;
       active++;

@@ -55,6 +55,8 @@ export class FakeRepo {
   readonly permissions = new Map<string, PermissionLevel>();
   /** Custom repository role names, by login (their level is in `permissions`). */
   readonly customRoles = new Map<string, string>();
+  /** repository_dispatch events sent, in order (each would start the workflows listening for its type). */
+  readonly dispatches: { eventType: string; payload: Record<string, unknown> }[] = [];
   private readonly users = new Map<string, UserJson>();
   private clock: number;
   private nextId = 1000;

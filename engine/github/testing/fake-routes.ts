@@ -1,5 +1,5 @@
 // Test-only: dispatches a checked request to the fake repository, plus the endpoints that are neither pulls nor issues
-// (reactions, permission levels, and the one GraphQL mutation the engine sends).
+// (reactions, permission levels, repository_dispatch, and the one GraphQL mutation the engine sends).
 import type { FakeRepo } from "./fake-repo.ts";
 import { bodyOf, notFound, type FakeReply, type FakeRequest } from "./fake-http.ts";
 import { routeIssues } from "./fake-routes-issues.ts";
@@ -59,6 +59,11 @@ export function routeFake(fake: FakeRepo, req: FakeRequest): FakeReply {
       return react(fake, req, "review-comment");
     case "repos/get-collaborator-permission-level":
       return permission(fake, req);
+    case "repos/create-dispatch-event": {
+      const body = bodyOf(req);
+      fake.dispatches.push({ eventType: String(body.event_type), payload: (body.client_payload ?? {}) as Record<string, unknown> });
+      return { status: 204 };
+    }
     default:
       throw new FakeRouteError(`the fake repository has no route for ${req.operationId}`);
   }
