@@ -1,6 +1,6 @@
 // One LanguageModel per tier, from agency.yaml and the environment; the same engine talks to OpenAI, Ollama,
 // vLLM, llama.cpp or LiteLLM by base URL and model name alone.
-import { createFileCache, createOpenAIModel, withCache, type CompletionResult, type LanguageModel } from "../llm/index.ts";
+import { createFileCache, createOpenAIModel, LlmRefusalError, LlmReplyTooLargeError, withCache, type CompletionResult, type LanguageModel } from "../llm/index.ts";
 import type { Agency, Tier } from "../spec/types.gen.ts";
 
 /** Told about every completed model call, with the tier that made it: the single place usage is metered. */
@@ -81,7 +81,14 @@ function reporting(inner: LanguageModel, tier: Tier, onCall: CallListener): Lang
     modelId: inner.modelId,
     ...(inner.baseURL ? { baseURL: inner.baseURL } : {}),
     async complete(req) {
-      const result = await inner.complete(req);
+      let result: CompletionResult;
+      try {
+        result = await inner.complete(req);
+      } catch (e) {
+        // A refused or oversized reply was still paid for.
+        if (e instanceof LlmRefusalError || e instanceof LlmReplyTooLargeError) onCall(tier, e.result);
+        throw e;
+      }
       onCall(tier, result);
       return result;
     },
