@@ -22,7 +22,7 @@ export interface OpenAIModelSettings {
   provider?: string;
   /** Per attempt, covering the whole answer including a streamed body. Default 120 s. */
   timeoutMs?: number;
-  /** Retries after the first attempt, for retryable errors only. Default 3. */
+  /** Retries after the first attempt, for retryable errors only. Default 2. */
   maxRetries?: number;
   /** Ask for SSE and assemble the chunks; same result either way. */
   stream?: boolean;
@@ -38,6 +38,8 @@ export interface OpenAIModelSettings {
    * reply-limits.ts) is refused. Default 65,536.
    */
   readLimitTokens?: number;
+  /** Sent as the output cap of a request that sets none (the tier's maxOutputTokens); also its read cap. */
+  maxOutputTokens?: number;
 }
 
 /**
@@ -134,11 +136,12 @@ export function createOpenAIModel(settings: OpenAIModelSettings): LanguageModel 
     ...(baseURL ? { baseURL } : {}),
     async complete(req: CompletionRequest): Promise<CompletionResult> {
       const started = performance.now();
-      const { body, warnings } = toChatBody(req, { model: settings.model, stream, maxTokensParam });
+      const capped = req.maxOutputTokens === undefined && settings.maxOutputTokens !== undefined ? { ...req, maxOutputTokens: settings.maxOutputTokens } : req;
+      const { body, warnings } = toChatBody(capped, { model: settings.model, stream, maxTokensParam });
       const retries: RetryEvent[] = [];
-      const maxOutputTokens = req.maxOutputTokens ?? settings.readLimitTokens ?? 65_536;
+      const maxOutputTokens = capped.maxOutputTokens ?? settings.readLimitTokens ?? 65_536;
       const answer = await withRetries(() => attempt(body, req.signal, maxOutputTokens), {
-        maxRetries: settings.maxRetries ?? 3,
+        maxRetries: settings.maxRetries ?? 2,
         ...(settings.retryBaseDelayMs !== undefined ? { baseDelayMs: settings.retryBaseDelayMs } : {}),
         ...(settings.sleep ? { sleep: settings.sleep } : {}),
         ...(settings.random ? { random: settings.random } : {}),

@@ -74,6 +74,14 @@ export interface AgentSettings {
 }
 export interface Models {
   /**
+   * Per attempt of a model call, the whole answer included: a server silent or slower than this is abandoned and the call retried. Default 120.
+   */
+  timeoutSeconds?: number;
+  /**
+   * Retries of a call after a timeout, a rate limit or a server error, with backoff. Default 2.
+   */
+  maxRetries?: number;
+  /**
    * Model tiers from cheapest to strongest; escalation moves one tier up this list.
    *
    * @minItems 1
@@ -96,7 +104,14 @@ export interface Tier {
    */
   apiKeyEnv?: string;
   contextWindow?: number;
+  /**
+   * Sent as max_tokens when a call sets no cap of its own; a reply longer than the cap allows is not read past it.
+   */
   maxOutputTokens?: number;
+  /**
+   * Per attempt of a call to this tier; defaults to models.timeoutSeconds.
+   */
+  timeoutSeconds?: number;
   price: Price;
 }
 /**
