@@ -22,7 +22,7 @@ export interface OpenAIModelSettings {
   provider?: string;
   /** Per attempt, covering the whole answer including a streamed body. Default 120 s. */
   timeoutMs?: number;
-  /** Retries after the first attempt, for retryable errors only. Default 2. */
+  /** Retries after the first attempt, for retryable errors only. Default 3. */
   maxRetries?: number;
   /** Ask for SSE and assemble the chunks; same result either way. */
   stream?: boolean;
@@ -141,7 +141,7 @@ export function createOpenAIModel(settings: OpenAIModelSettings): LanguageModel 
       const retries: RetryEvent[] = [];
       const maxOutputTokens = capped.maxOutputTokens ?? settings.readLimitTokens ?? 65_536;
       const answer = await withRetries(() => attempt(body, req.signal, maxOutputTokens), {
-        maxRetries: settings.maxRetries ?? 2,
+        maxRetries: settings.maxRetries ?? 3,
         ...(settings.retryBaseDelayMs !== undefined ? { baseDelayMs: settings.retryBaseDelayMs } : {}),
         ...(settings.sleep ? { sleep: settings.sleep } : {}),
         ...(settings.random ? { random: settings.random } : {}),

@@ -43,10 +43,10 @@ it("a silent server is given up on after models.timeoutSeconds per attempt, mode
   expect(Date.now() - t0).toBeLessThan(5_000);
 });
 
-it("a tier's own timeoutSeconds wins; the defaults are 120 s and 2 retries", () => {
-  expect(timing(agency({ timeoutSeconds: 30 }, { timeoutSeconds: 600 }), agency({}).models.tiers[0]!)).toEqual({ timeoutMs: 30_000, maxRetries: 2 });
+it("a tier's own timeoutSeconds wins; the defaults are 120 s and 3 retries", () => {
+  expect(timing(agency({ timeoutSeconds: 30 }, { timeoutSeconds: 600 }), agency({}).models.tiers[0]!)).toEqual({ timeoutMs: 30_000, maxRetries: 3 });
   const a = agency({ timeoutSeconds: 30, maxRetries: 0 }, { timeoutSeconds: 600 });
   expect(timing(a, a.models.tiers[0]!)).toEqual({ timeoutMs: 600_000, maxRetries: 0 });
   const d = agency({});
-  expect(timing(d, d.models.tiers[0]!)).toEqual({ timeoutMs: 120_000, maxRetries: 2 });
+  expect(timing(d, d.models.tiers[0]!)).toEqual({ timeoutMs: 120_000, maxRetries: 3 });
 });

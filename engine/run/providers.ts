@@ -40,7 +40,7 @@ export function missingProvider(agency: Agency, env: NodeJS.ProcessEnv): string 
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 120;
-const DEFAULT_RETRIES = 2;
+const DEFAULT_RETRIES = 3;
 
 export function createModelRegistry(agency: Agency, settings: ProviderSettings): ModelRegistry {
   const tiers = agency.models.tiers;

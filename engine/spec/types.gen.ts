@@ -78,7 +78,7 @@ export interface Models {
    */
   timeoutSeconds?: number;
   /**
-   * Retries of a call after a timeout, a rate limit or a server error, with backoff. Default 2.
+   * Retries of a call after a timeout, a rate limit or a server error, with backoff. Default 3.
    */
   maxRetries?: number;
   /**
