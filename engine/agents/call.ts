@@ -61,7 +61,7 @@ export async function callAgent<T>(deps: AgentDeps, req: AgentRequest): Promise<
     deps.budget.record(req.project.id, spend);
     acceptedTier = tier;
     deps.onCall?.({ project: req.project.id, agent: req.agent, tier, result });
-  });
+  }, () => deps.budget.check(req.project)); // every call, repairs and tool rounds too: one agent call may make many
   const out = await completeStructured<T>(ladder, {
     messages: [{ role: "system", content: req.system }, ...req.messages],
     name: req.reply,

@@ -2,6 +2,7 @@
 // the interface alone (structured replies, the tool loop, retries, cost, cache).
 export type * from "./types.ts";
 export * from "./errors.ts";
+export { LlmRefusalError, LlmReplyTooLargeError } from "./reply-errors.ts";
 export { createOpenAIModel, type OpenAIModelSettings } from "./openai-model.ts";
 export { completeStructured, type StructuredOptions, type StructuredRequest, type StructuredResult } from "./structured.ts";
 export { toStrictSchema } from "./strict-schema.ts";

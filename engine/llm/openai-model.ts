@@ -6,8 +6,11 @@ import { LlmAbortedError, LlmConfigError, LlmTimeoutError } from "./errors.ts";
 import { toLlmError } from "./openai-errors.ts";
 import { assembleChunks } from "./openai-stream.ts";
 import { fromChatCompletion, toChatBody, type ParsedCompletion } from "./openai-wire.ts";
+import { readLimits, readCapped, replyText } from "./reply-limits.ts";
+import { LlmRefusalError, LlmReplyTooLargeError } from "./reply-errors.ts";
 import { withRetries, type RetryEvent, type Sleep } from "./retry.ts";
 import type { CompletionRequest, CompletionResult, LanguageModel } from "./types.ts";
+import { BYTES_PER_TOKEN, plausibleUsage } from "./usage-estimate.ts";
 
 export interface OpenAIModelSettings {
   model: string;
@@ -30,6 +33,13 @@ export interface OpenAIModelSettings {
   random?: () => number;
   /** Base delay of the exponential backoff. Default 500 ms. */
   retryBaseDelayMs?: number;
+  /**
+   * Output tokens a reply may hold when the request sets no maxOutputTokens: what is read past it (as bytes, see
+   * reply-limits.ts) is refused. Default 65,536.
+   */
+  readLimitTokens?: number;
+  /** Sent as the output cap of a request that sets none (the tier's maxOutputTokens); also its read cap. */
+  maxOutputTokens?: number;
 }
 
 /**
@@ -80,7 +90,10 @@ export function createOpenAIModel(settings: OpenAIModelSettings): LanguageModel 
       timeout: timeoutMs,
     }));
 
-  async function attempt(body: ChatCompletionCreateParams, callerSignal: AbortSignal | undefined) {
+  type Answer = { completion: ChatCompletion; parsed: ParsedCompletion } | { tooLarge: { readBytes: number; limitBytes: number } };
+
+  async function attempt(body: ChatCompletionCreateParams, callerSignal: AbortSignal | undefined, maxOutputTokens: number): Promise<Answer> {
+    const limits = readLimits(maxOutputTokens);
     if (callerSignal?.aborted) throw new LlmAbortedError({ cause: callerSignal.reason });
     const controller = new AbortController();
     let timedOut = false;
@@ -95,11 +108,17 @@ export function createOpenAIModel(settings: OpenAIModelSettings): LanguageModel 
       let completion: ChatCompletion;
       if (body.stream) {
         const chunks = (await getClient().chat.completions.create(body, options)) as AsyncIterable<ChatCompletionChunk>;
-        completion = await assembleChunks(chunks);
+        const assembled = await assembleChunks(chunks, { maxBytes: limits.textBytes });
         // The SDK ends an aborted stream quietly instead of throwing, so a cut-off answer must be caught here.
         if (controller.signal.aborted) throw controller.signal.reason;
+        if (assembled.cut_at_bytes !== undefined) return { tooLarge: { readBytes: assembled.cut_at_bytes, limitBytes: limits.textBytes } };
+        completion = assembled;
       } else {
-        completion = (await getClient().chat.completions.create(body, options)) as ChatCompletion;
+        // The body is read here, not by the SDK, so that reading stops at the cap instead of holding all of it.
+        const response = await getClient().chat.completions.create(body, options).asResponse();
+        const text = await readCapped(response, limits.bodyBytes);
+        if (text === undefined) return { tooLarge: { readBytes: limits.bodyBytes, limitBytes: limits.bodyBytes } };
+        completion = JSON.parse(text) as ChatCompletion;
       }
       return { completion, parsed: fromChatCompletion(completion) };
     } catch (err) {
@@ -117,9 +136,11 @@ export function createOpenAIModel(settings: OpenAIModelSettings): LanguageModel 
     ...(baseURL ? { baseURL } : {}),
     async complete(req: CompletionRequest): Promise<CompletionResult> {
       const started = performance.now();
-      const { body, warnings } = toChatBody(req, { model: settings.model, stream, maxTokensParam });
+      const capped = req.maxOutputTokens === undefined && settings.maxOutputTokens !== undefined ? { ...req, maxOutputTokens: settings.maxOutputTokens } : req;
+      const { body, warnings } = toChatBody(capped, { model: settings.model, stream, maxTokensParam });
       const retries: RetryEvent[] = [];
-      const { completion, parsed } = await withRetries(() => attempt(body, req.signal), {
+      const maxOutputTokens = capped.maxOutputTokens ?? settings.readLimitTokens ?? 65_536;
+      const answer = await withRetries(() => attempt(body, req.signal, maxOutputTokens), {
         maxRetries: settings.maxRetries ?? 3,
         ...(settings.retryBaseDelayMs !== undefined ? { baseDelayMs: settings.retryBaseDelayMs } : {}),
         ...(settings.sleep ? { sleep: settings.sleep } : {}),
@@ -127,11 +148,33 @@ export function createOpenAIModel(settings: OpenAIModelSettings): LanguageModel 
         ...(req.signal ? { signal: req.signal } : {}),
         onRetry: (e) => retries.push(e),
       });
-      return toResult(parsed, {
-        warnings: [...warnings, ...parsed.warnings, ...retries.map(describeRetry)],
-        raw: { request: body, response: completion },
-        latencyMs: performance.now() - started,
-      });
+      const sent = { request: JSON.stringify(body), messagesText: req.messages.map((m) => m.content ?? "").join("\n"), messages: req.messages.length, maxOutputTokens };
+      const latencyMs = () => performance.now() - started;
+      if ("tooLarge" in answer) {
+        // What was read is all that can be counted; the error carries it so budgets still see it.
+        const estimate = plausibleUsage(undefined, { ...sent, reply: "" });
+        const usage = { inputTokens: estimate.usage.inputTokens, outputTokens: Math.ceil(answer.tooLarge.readBytes / BYTES_PER_TOKEN) };
+        const result: CompletionResult = {
+          content: "",
+          toolCalls: [],
+          usage,
+          finishReason: "length",
+          warnings: [...warnings, ...retries.map(describeRetry)],
+          raw: { request: body, response: null },
+          cached: false,
+          latencyMs: latencyMs(),
+        };
+        throw new LlmReplyTooLargeError(answer.tooLarge.limitBytes, maxOutputTokens, result);
+      }
+      const { completion, parsed } = answer;
+      const refusal = completion.choices[0]?.message.refusal;
+      const counted = plausibleUsage(completion.usage, { ...sent, reply: replyText(completion) });
+      const result = toResult(
+        { ...parsed, usage: counted.usage },
+        { warnings: [...warnings, ...parsed.warnings, ...counted.warnings, ...retries.map(describeRetry)], raw: { request: body, response: completion }, latencyMs: latencyMs() },
+      );
+      if (refusal || parsed.finishReason === "content_filter") throw new LlmRefusalError(refusal || "the reply was stopped by the provider's content filter", result);
+      return result;
     },
   };
 }

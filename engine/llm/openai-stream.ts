@@ -8,7 +8,15 @@ interface ToolCallSlot {
   arguments: string;
 }
 
-export async function assembleChunks(chunks: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletion> {
+/**
+ * `maxBytes` caps what is read of the reply's text (content, refusal, tool calls): past it, reading stops (which
+ * closes the stream) and the completion says `cut_at_bytes`, so a server that ignores max_tokens costs no more memory
+ * than the cap allows.
+ */
+export async function assembleChunks(chunks: AsyncIterable<ChatCompletionChunk>, opts: { maxBytes?: number } = {}): Promise<ChatCompletion & { cut_at_bytes?: number }> {
+  const maxBytes = opts.maxBytes ?? Infinity;
+  let bytes = 0;
+  let cut = false;
   let id = "";
   let model = "";
   let created = 0;
@@ -31,6 +39,12 @@ export async function assembleChunks(chunks: AsyncIterable<ChatCompletionChunk>)
     const delta = choice.delta ?? {};
     if (delta.content) content += delta.content;
     if (delta.refusal) refusal += delta.refusal;
+    bytes += Buffer.byteLength(delta.content ?? "") + Buffer.byteLength(delta.refusal ?? "");
+    for (const tc of delta.tool_calls ?? []) bytes += Buffer.byteLength(tc.function?.arguments ?? "") + Buffer.byteLength(tc.function?.name ?? "");
+    if (bytes > maxBytes) {
+      cut = true;
+      break;
+    }
     for (const tc of delta.tool_calls ?? []) {
       const slot = calls.get(tc.index) ?? { id: "", name: "", arguments: "" };
       if (tc.id) slot.id = tc.id;
@@ -70,5 +84,5 @@ export async function assembleChunks(chunks: AsyncIterable<ChatCompletionChunk>)
     ],
     ...(usage ? { usage } : {}),
   };
-  return Object.assign(completion, { streamed_chunks: chunkCount });
+  return Object.assign(completion, { streamed_chunks: chunkCount }, cut ? { cut_at_bytes: bytes } : {});
 }

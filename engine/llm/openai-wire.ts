@@ -66,10 +66,10 @@ export function fromChatCompletion(completion: ChatCompletion): ParsedCompletion
     else warnings.push(`ignored a '${call.type}' tool call: only function tools are supported`);
   }
   const usage = completion.usage;
-  if (!usage) warnings.push("server reported no token usage; counted as 0");
   return {
     content: message.content ?? "",
     toolCalls,
+    // As reported; openai-model.ts replaces counts that are missing or impossible (usage-estimate.ts).
     usage: { inputTokens: usage?.prompt_tokens ?? 0, outputTokens: usage?.completion_tokens ?? 0 },
     finishReason: finishReasonOf(choice.finish_reason, warnings),
     warnings,

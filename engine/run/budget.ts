@@ -1,4 +1,5 @@
-// Spend limits per run and per project. Checked before every model call, so a run stops cleanly at the limit.
+// Spend limits per run and per project. Checked before every model call (repairs and tool rounds included, see
+// agents/call.ts), so a run stops cleanly at the limit.
 import type { Agency, Project, Usage } from "../spec/types.gen.ts";
 
 export class BudgetExceededError extends Error {
@@ -54,9 +55,17 @@ export class Budget {
 }
 
 function add(a: Spend, b: Spend): void {
-  a.inputTokens += b.inputTokens;
-  a.outputTokens += b.outputTokens;
-  a.costUsd += b.costUsd;
+  a.inputTokens += countable(b.inputTokens);
+  a.outputTokens += countable(b.outputTokens);
+  a.costUsd += countable(b.costUsd);
+}
+
+/**
+ * Counts reach here already held to what the text could cost (llm/usage-estimate.ts); this is the last guard, for
+ * any other model: a negative or non-finite spend would lift the limit (or make it NaN, which no check exceeds).
+ */
+function countable(n: number): number {
+  return Number.isFinite(n) && n > 0 ? n : 0;
 }
 
 function over(s: Spend, limit: { maxTokens?: number; maxCostUsd?: number }): boolean {

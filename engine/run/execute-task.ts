@@ -14,7 +14,7 @@ import { outputKey, type AgencyModel, type LoadedProject } from "../spec/model.t
 import type { CollaboratorVerdict, SpecialistWorkReply } from "../spec/types.gen.ts";
 import { recordTaskDone, recordTaskEscalated, recordTaskFailed, setProjectCondition } from "../status/record.ts";
 import { trailers, type RunContext } from "./context.ts";
-import { toolsFor } from "../tools/registry.ts";
+import { refusedTools, toolsFor } from "../tools/registry.ts";
 import { ActionError } from "./outcome.ts";
 import { formatLogEntry, type LogRound } from "./work-log.ts";
 import { logPath, taskResources, upstreamFiles } from "./task-inputs.ts";
@@ -90,6 +90,9 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
   let collabSystem: string | undefined;
   const upstream = await upstreamFiles(ws, project, task);
   const tools = toolsFor(model, project, model.roles.get(task.role)!.spec, ws.repoRoot);
+  for (const r of refusedTools(model, project, model.roles.get(task.role)!.spec)) {
+    ctx.progress.emit({ kind: "info", project: project.id, action: task.id, text: `tool ${r.id} is not offered: ${r.reason}` });
+  }
   const resources = taskResources(ws, model, project, task);
   const human = (status.current.tasks?.[task.id]?.feedback ?? []).map((f) => ({ by: f.by, text: f.text }));
   const rounds: LogRound[] = [];

@@ -1,6 +1,6 @@
 // Errors → outcomes, in one place: which condition reason a failure records, whether the run goes on, and whether
 // the same inputs may be retried by a later run without a person asking. Switches on class, never on message text.
-import { LlmApiError, LlmConfigError, LlmTimeoutError, StructuredOutputError, ToolStepLimitError } from "../llm/index.ts";
+import { LlmApiError, LlmConfigError, LlmRefusalError, LlmReplyTooLargeError, LlmTimeoutError, StructuredOutputError, ToolStepLimitError } from "../llm/index.ts";
 import { GitStoreError } from "../forge/index.ts";
 import { BudgetExceededError } from "./budget.ts";
 
@@ -18,6 +18,9 @@ export function outcomeOf(e: unknown): Outcome {
   if (e instanceof BudgetExceededError) return { reason: "BudgetExceeded", message: e.message, fatal: e.scope === "run", transient: true, budget: e.scope };
   if (e instanceof StructuredOutputError) return { reason: "InvalidReply", message: `no valid reply after ${e.attempts} attempt(s): ${e.errors.slice(0, 3).join("; ")}`, fatal: false, transient: false };
   if (e instanceof ToolStepLimitError) return { reason: "ToolStepLimit", message: e.message, fatal: false, transient: false };
+  // The model's own answer, the same on every try: the work or the prompt must change, not the timing.
+  if (e instanceof LlmRefusalError) return { reason: "ModelRefused", message: e.message, fatal: false, transient: false };
+  if (e instanceof LlmReplyTooLargeError) return { reason: "ReplyTooLarge", message: e.message, fatal: false, transient: false };
   if (e instanceof LlmTimeoutError) return { reason: "ProviderTimeout", message: e.message, fatal: false, transient: true };
   if (e instanceof LlmConfigError) return { reason: "ProviderNotConfigured", message: e.message, fatal: true, transient: true };
   // git failing (a lock left by a killed process, a full disk) is the machine's problem, not the work's: stop the

@@ -1,6 +1,6 @@
 // One LanguageModel per tier, from agency.yaml and the environment; the same engine talks to OpenAI, Ollama,
 // vLLM, llama.cpp or LiteLLM by base URL and model name alone.
-import { createFileCache, createOpenAIModel, withCache, type CompletionResult, type LanguageModel } from "../llm/index.ts";
+import { createFileCache, createOpenAIModel, LlmRefusalError, LlmReplyTooLargeError, withCache, type CompletionResult, type LanguageModel } from "../llm/index.ts";
 import type { Agency, Tier } from "../spec/types.gen.ts";
 
 /** Told about every completed model call, with the tier that made it: the single place usage is metered. */
@@ -8,8 +8,11 @@ export type CallListener = (tier: Tier, result: CompletionResult) => void;
 
 export interface ModelRegistry {
   tier(id: string): Tier;
-  /** The escalation ladder starting at `tierId`: that tier, then every stronger one; each call reported. */
-  ladder(tierId: string, onCall?: CallListener): LanguageModel[];
+  /**
+   * The escalation ladder starting at `tierId`: that tier, then every stronger one; each call reported. `beforeCall`
+   * runs before every call (repairs and tool rounds too) and may throw to stop it: a budget check.
+   */
+  ladder(tierId: string, onCall?: CallListener, beforeCall?: () => void): LanguageModel[];
   model(tierId: string): LanguageModel;
 }
 
@@ -36,6 +39,9 @@ export function missingProvider(agency: Agency, env: NodeJS.ProcessEnv): string 
   ].join("\n");
 }
 
+const DEFAULT_TIMEOUT_SECONDS = 120;
+const DEFAULT_RETRIES = 3;
+
 export function createModelRegistry(agency: Agency, settings: ProviderSettings): ModelRegistry {
   const tiers = agency.models.tiers;
   const cache = settings.cacheDir ? createFileCache(settings.cacheDir) : undefined;
@@ -57,7 +63,8 @@ export function createModelRegistry(agency: Agency, settings: ProviderSettings):
             model: t.model,
             ...(baseURL ? { baseURL } : {}),
             ...(apiKey ? { apiKey } : {}),
-            ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
+            ...timing(agency, t, settings.timeoutMs),
+            ...(t.maxOutputTokens !== undefined ? { maxOutputTokens: t.maxOutputTokens } : {}),
             provider: baseURL ? new URL(baseURL).host : "openai",
           });
       m = cache ? withCache(raw, cache) : raw;
@@ -68,20 +75,34 @@ export function createModelRegistry(agency: Agency, settings: ProviderSettings):
   return {
     tier,
     model,
-    ladder(id, onCall) {
+    ladder(id, onCall, beforeCall) {
       const i = tiers.findIndex((t) => t.id === id);
-      return tiers.slice(Math.max(0, i)).map((t) => (onCall ? reporting(model(t.id), t, onCall) : model(t.id)));
+      return tiers.slice(Math.max(0, i)).map((t) => (onCall || beforeCall ? reporting(model(t.id), t, onCall ?? (() => {}), beforeCall) : model(t.id)));
     },
   };
 }
 
-function reporting(inner: LanguageModel, tier: Tier, onCall: CallListener): LanguageModel {
+/** A tier's per-attempt timeout and retries: the caller's override (tests), the tier's, the agency's, the default. */
+export function timing(agency: Agency, tier: Tier, overrideMs?: number): { timeoutMs: number; maxRetries: number } {
+  const seconds = tier.timeoutSeconds ?? agency.models.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  return { timeoutMs: overrideMs ?? Math.round(seconds * 1000), maxRetries: agency.models.maxRetries ?? DEFAULT_RETRIES };
+}
+
+function reporting(inner: LanguageModel, tier: Tier, onCall: CallListener, beforeCall?: () => void): LanguageModel {
   return {
     provider: inner.provider,
     modelId: inner.modelId,
     ...(inner.baseURL ? { baseURL: inner.baseURL } : {}),
     async complete(req) {
-      const result = await inner.complete(req);
+      beforeCall?.();
+      let result: CompletionResult;
+      try {
+        result = await inner.complete(req);
+      } catch (e) {
+        // A refused or oversized reply was still paid for.
+        if (e instanceof LlmRefusalError || e instanceof LlmReplyTooLargeError) onCall(tier, e.result);
+        throw e;
+      }
       onCall(tier, result);
       return result;
     },

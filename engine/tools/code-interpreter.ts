@@ -1,57 +1,58 @@
-// code-interpreter: runs JavaScript in a separate Node process under Node's permission model: it may read and write
-// only its scratch directory (so not the checkout, its .git/config, or /proc where the engine's environment and
-// keys are), start no processes or workers, and gets an empty environment, a time limit and a memory cap. The
-// model reads what it printed.
-import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// code-interpreter: runs JavaScript (and Python where python3 exists) in a closed sandbox (sandbox/): no network, no
+// host files, no host processes, no environment, and caps on time, memory, disk and output. The model reads what the
+// program printed. Where the sandbox cannot be closed the tool is not offered at all (registry.ts).
+import { DEFAULT_LIMITS, type SandboxLimits } from "./sandbox/sandbox-command.ts";
+import type { Isolation, Language } from "./sandbox/isolation.ts";
+import { runSandboxed, type SandboxRun } from "./sandbox/run-sandboxed.ts";
+import type { CodeInterpreterConfig } from "../spec/types.gen.ts";
 import type { AgentTool } from "./types.ts";
 
-const MAX_OUTPUT = 8_000;
+export type { CodeInterpreterConfig };
 
-export function codeInterpreterTool(opts: { timeoutMs?: number } = {}): AgentTool {
-  const timeoutMs = opts.timeoutMs ?? 10_000;
+export function limitsOf(config: CodeInterpreterConfig = {}): SandboxLimits {
   return {
+    ...DEFAULT_LIMITS,
+    ...(config.timeoutSeconds !== undefined ? { timeoutMs: Math.round(config.timeoutSeconds * 1000) } : {}),
+    ...(config.memoryMb !== undefined ? { memoryMb: config.memoryMb } : {}),
+    ...(config.diskMb !== undefined ? { diskMb: config.diskMb } : {}),
+  };
+}
+
+const DESCRIPTIONS: Record<Language, { name: string; description: string }> = {
+  javascript: {
+    name: "run_javascript",
+    description: "Run a JavaScript (ES module) program in a sandboxed Node.js process without network access and get what it printed. Use it to compute, check numbers, or test code samples.",
+  },
+  python: {
+    name: "run_python",
+    description: "Run a Python 3 program in a sandbox without network access and get what it printed. Use it to compute, check numbers, or test code samples.",
+  },
+};
+
+/** One tool per language the sandbox can run here; none when it cannot be closed. */
+export function codeInterpreterTools(isolation: Isolation, config: CodeInterpreterConfig = {}): AgentTool[] {
+  if (!isolation.available) return [];
+  const limits = limitsOf(config);
+  return [...isolation.interpreters.values()].map((interpreter) => ({
     spec: {
-      name: "run_javascript",
-      description: "Run a JavaScript (ES module) program in a sandboxed Node.js process and get what it printed. Use it to compute, check numbers, or test code samples.",
+      ...DESCRIPTIONS[interpreter.language],
       parameters: { type: "object", additionalProperties: false, required: ["code"], properties: { code: { type: "string", minLength: 1 } } },
     },
     async handler(args) {
-      const code = (args as { code: string }).code;
-      const dir = await mkdtemp(join(tmpdir(), "ateams-code-"));
-      try {
-        return await new Promise<string>((done) => {
-          const child = spawn(
-            process.execPath,
-            ["--permission", `--allow-fs-read=${dir}`, `--allow-fs-write=${dir}`, "--max-old-space-size=128", "--input-type=module", "-e", code],
-            { cwd: dir, env: { HOME: dir }, stdio: ["ignore", "pipe", "pipe"], detached: true },
-          );
-          let out = "";
-          const take = (b: Buffer) => {
-            if (out.length < MAX_OUTPUT) out += b.toString("utf8");
-          };
-          child.stdout.on("data", take);
-          child.stderr.on("data", take);
-          // The whole process group: nothing it may have started outlives the call.
-          const timer = setTimeout(() => {
-            try {
-              process.kill(-child.pid!, "SIGKILL");
-            } catch {
-              child.kill("SIGKILL");
-            }
-          }, timeoutMs);
-          child.on("close", (exit, signal) => {
-            clearTimeout(timer);
-            const text = out.length > MAX_OUTPUT ? `${out.slice(0, MAX_OUTPUT)}\n[output cut]` : out;
-            if (signal === "SIGKILL") done(`${text}\n[stopped after ${timeoutMs} ms]`);
-            else done(`${text}${exit ? `\n[exit code ${exit}]` : ""}` || "(no output)");
-          });
-        });
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      return describeRun(await runSandboxed(interpreter, (args as { code: string }).code, limits), limits);
     },
-  };
+  }));
+}
+
+/** What the model reads: the output, then why it ended if not by itself. */
+export function describeRun(run: SandboxRun, limits: SandboxLimits): string {
+  const notes: string[] = [];
+  if (run.truncated) notes.push(`[output cut at ${limits.outputChars} characters]`);
+  if (run.stopped === "time") notes.push(`[stopped after ${limits.timeoutMs} ms]`);
+  else if (run.stopped === "output") notes.push("[stopped: it printed too much]");
+  else if (run.signal) notes.push(`[killed by ${run.signal}]`);
+  else if (run.exitCode) notes.push(`[exit code ${run.exitCode}]`);
+  let text = run.output;
+  for (const note of notes) text += `${text && !text.endsWith("\n") ? "\n" : ""}${note}\n`;
+  return text || "(no output)";
 }

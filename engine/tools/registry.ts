@@ -1,29 +1,55 @@
 // The tools a Specialist is given: those its role lists, as the agency and project define them, that can run here.
 import type { AgencyModel, LoadedProject } from "../spec/model.ts";
 import type { Role, Tool } from "../spec/types.gen.ts";
-import { codeInterpreterTool } from "./code-interpreter.ts";
+import { codeInterpreterTools, type CodeInterpreterConfig } from "./code-interpreter.ts";
 import { repoFileTools } from "./repo-files.ts";
+import { sandboxIsolation, type Isolation } from "./sandbox/isolation.ts";
 import type { AgentTool } from "./types.ts";
 import { webSearchTool } from "./web-search.ts";
 
-/** Whether a defined tool can run here: prompts list only these, so no model is told of a tool it cannot call. */
+/**
+ * Whether a defined tool is complete enough to offer, from the specs alone (a web search needs an endpoint). Pure:
+ * task fingerprints are taken from prompts listing these, the same on every machine.
+ */
 export function offerable(t: Tool): boolean {
   const config = (t.config ?? {}) as { endpoint?: unknown };
   return t.kind === "data-retriever" || t.kind === "code-interpreter" || (t.kind === "web-search" && typeof config.endpoint === "string");
 }
 
-export function toolsFor(model: AgencyModel, project: LoadedProject, role: Role, repoRoot: string): AgentTool[] {
+/** Why a defined tool cannot run on this machine, or undefined when it can: the code sandbox must close here. */
+export function refusal(t: Tool, isolation: () => Isolation = sandboxIsolation): string | undefined {
+  if (!offerable(t)) return t.kind === "web-search" ? "no config.endpoint is set" : `the engine has no '${t.kind}' tool`;
+  if (t.kind !== "code-interpreter") return undefined;
+  const i = isolation();
+  return i.available ? undefined : `its sandbox cannot be closed on this machine: ${i.reason}`;
+}
+
+/** Whether a defined tool can run here: prompts sent to a model list only these, so none names a tool it cannot call. */
+export function canRun(t: Tool, isolation: () => Isolation = sandboxIsolation): boolean {
+  return refusal(t, isolation) === undefined;
+}
+
+export function toolsFor(model: AgencyModel, project: LoadedProject, role: Role, repoRoot: string, isolation: () => Isolation = sandboxIsolation): AgentTool[] {
   const defined = new Map<string, Tool>([...(model.spec.tools ?? []), ...(project.spec.tools ?? [])].map((t) => [t.id, t]));
   const tools: AgentTool[] = [];
   for (const id of role.tools ?? []) {
     const t = defined.get(id);
-    if (!t || !offerable(t)) continue;
-    const config = (t.config ?? {}) as { endpoint?: string; timeoutMs?: unknown };
+    if (!t || !canRun(t, isolation)) continue;
     if (t.kind === "data-retriever") tools.push(...repoFileTools(repoRoot, model.dir));
-    else if (t.kind === "code-interpreter") tools.push(codeInterpreterTool(typeof config.timeoutMs === "number" ? { timeoutMs: config.timeoutMs } : {}));
-    else tools.push(webSearchTool(config.endpoint!));
+    else if (t.kind === "code-interpreter") tools.push(...codeInterpreterTools(isolation(), (t.config ?? {}) as CodeInterpreterConfig));
+    else tools.push(webSearchTool((t.config as { endpoint: string }).endpoint));
   }
   // Two tools of one kind would offer the same function twice.
   const seen = new Set<string>();
   return tools.filter((t) => !seen.has(t.spec.name) && seen.add(t.spec.name));
+}
+
+/** The code interpreters a role lists that it will not get on this machine, with the reason, so a run can say why. */
+export function refusedTools(model: AgencyModel, project: LoadedProject, role: Role, isolation: () => Isolation = sandboxIsolation): { id: string; reason: string }[] {
+  const defined = new Map<string, Tool>([...(model.spec.tools ?? []), ...(project.spec.tools ?? [])].map((t) => [t.id, t]));
+  return (role.tools ?? []).flatMap((id) => {
+    const t = defined.get(id);
+    const reason = t?.kind === "code-interpreter" && refusal(t, isolation);
+    return reason ? [{ id, reason }] : [];
+  });
 }

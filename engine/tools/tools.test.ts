@@ -3,8 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { load, tempAgency } from "../../test/support/agency-fixture.ts";
-import { codeInterpreterTool } from "./code-interpreter.ts";
-import { offerable, toolsFor } from "./registry.ts";
+import { canRun, offerable, refusedTools, toolsFor } from "./registry.ts";
 import { repoFileTools } from "./repo-files.ts";
 import { webSearchTool } from "./web-search.ts";
 
@@ -37,32 +36,6 @@ describe("data-retriever", () => {
   });
 });
 
-describe("code-interpreter", () => {
-  it("runs JavaScript and returns what it printed, without the engine's secrets", async () => {
-    process.env.OPENAI_API_KEY_TEST_SECRET = "sk-do-not-leak";
-    const tool = codeInterpreterTool();
-    expect(await tool.handler({ code: "console.log(6 * 7)" }, call)).toBe("42\n");
-    expect(await tool.handler({ code: "console.log(String(process.env.OPENAI_API_KEY_TEST_SECRET))" }, call)).toBe("undefined\n");
-    expect(await tool.handler({ code: "throw new Error('boom')" }, call)).toMatch(/boom[\s\S]*\[exit code 1\]/);
-  });
-
-  it("cannot read the engine's files, its environment through /proc, or start processes", async () => {
-    const tool = codeInterpreterTool();
-    const probe = (expr: string) => `import fs from "node:fs"; try { ${expr}; console.log("ALLOWED") } catch (e) { console.log(e.code) }`;
-    expect(await tool.handler({ code: probe(`fs.readFileSync(${JSON.stringify(join(root, "agency", "resources", "pricing.md"))})`) }, call)).toBe("ERR_ACCESS_DENIED\n");
-    expect(await tool.handler({ code: probe("fs.readFileSync(`/proc/${process.ppid}/environ`)") }, call)).toBe("ERR_ACCESS_DENIED\n");
-    expect(await tool.handler({ code: `import cp from "node:child_process"; try { cp.execSync("id"); console.log("ALLOWED") } catch (e) { console.log(e.code) }` }, call)).toBe("ERR_ACCESS_DENIED\n");
-    expect(await tool.handler({ code: 'import fs from "node:fs"; fs.writeFileSync("scratch.txt", "ok"); console.log(fs.readFileSync("scratch.txt", "utf8"))' }, call)).toBe("ok\n");
-  });
-
-  it("stops a program that runs past its time limit", async () => {
-    const tool = codeInterpreterTool({ timeoutMs: 300 });
-    const t0 = Date.now();
-    expect(await tool.handler({ code: "for(;;){}" }, call)).toMatch(/\[stopped after 300 ms\]/);
-    expect(Date.now() - t0).toBeLessThan(5000);
-  });
-});
-
 describe("web-search", () => {
   it("asks a SearXNG-style endpoint for JSON and lists the results", async () => {
     let asked = "";
@@ -86,6 +59,15 @@ describe("which tools a role gets", () => {
       const model = await load(fx.agency);
       const researcher = model.roles.get("researcher")!.spec; // lists web-search, which has no endpoint in the fixture
       expect(toolsFor(model, model.projects.get("alpha")!, researcher, fx.root)).toEqual([]);
+      // A code interpreter whose sandbox cannot be closed here is not offered, and the run can say why.
+      const closedOff = () => ({ available: false as const, reason: "user namespaces are not available here" });
+      const code = { id: "code", kind: "code-interpreter" as const };
+      expect(offerable(code)).toBe(true);
+      expect(canRun(code, closedOff)).toBe(false);
+      const withCode = { ...researcher, tools: ["code"] };
+      const alpha = { ...model.projects.get("alpha")!, spec: { ...model.projects.get("alpha")!.spec, tools: [code] } };
+      expect(toolsFor(model, alpha, withCode, fx.root, closedOff)).toEqual([]);
+      expect(refusedTools(model, alpha, withCode, closedOff)).toEqual([{ id: "code", reason: "its sandbox cannot be closed on this machine: user namespaces are not available here" }]);
     } finally {
       await fx.cleanup();
     }
