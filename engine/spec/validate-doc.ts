@@ -101,8 +101,11 @@ function describe(e: ErrorObject, parsed: ParsedYaml): { segs: PathSegment[]; ke
       return at(path)(`${field} must have at least ${String(p.limit)} item${p.limit === 1 ? "" : "s"}`);
     case "maxItems":
       return at(path)(`${field} must have at most ${String(p.limit)} items`);
-    case "uniqueItems":
-      return at([...path, Number(p.i)])(`${field} has a duplicate item (items ${String(p.j)} and ${String(p.i)} are equal)`);
+    case "uniqueItems": {
+      // ajv names the pair in either order depending on how it searched; point at the repeat, the later one.
+      const [first, repeat] = [Number(p.i), Number(p.j)].sort((x, y) => x - y) as [number, number];
+      return at([...path, repeat])(`${field} has a duplicate item (items ${first} and ${repeat} are equal)`);
+    }
     case "minLength":
       return at(path)(p.limit === 1 ? `${field} must not be empty` : `${field} must be at least ${String(p.limit)} characters`);
     case "maxLength":
