@@ -1,5 +1,5 @@
 // Prints diagnostics for people (path:line:col) and, inside GitHub Actions, as annotations.
-import { formatAnnotation, formatDiagnostic, type Diagnostic } from "../spec/diagnostic.ts";
+import { countErrors, formatAnnotation, formatDiagnostic, type Diagnostic } from "../spec/diagnostic.ts";
 import { resolve } from "node:path";
 import { loadAgency, type LoadOptions, type LoadResult } from "../spec/load-agency.ts";
 import type { AgencyModel } from "../spec/model.ts";
@@ -8,12 +8,21 @@ import { planAgency } from "../plan/plan.ts";
 import { loadTemplates } from "../prompts/templates.ts";
 import { openWorkspace } from "../run/workspace.ts";
 
-export function reportDiagnostics(io: CliIO, diags: readonly Diagnostic[]): void {
+/**
+ * Lines printed at most; files are capped already (50 each), but an agency of thousands of broken files would still
+ * flood a terminal or an Actions log. `ateams validate --json` lists every diagnostic.
+ */
+export const MAX_REPORTED_DIAGNOSTICS = 200;
+
+export function reportDiagnostics(io: CliIO, diags: readonly Diagnostic[], max = MAX_REPORTED_DIAGNOSTICS): void {
   const annotate = io.env.GITHUB_ACTIONS === "true";
-  for (const d of diags) {
+  // Errors first, so a cut never hides the reason a command refused to work behind warnings.
+  const shown = diags.length <= max ? diags : [...diags.filter((d) => d.severity === "error"), ...diags.filter((d) => d.severity !== "error")].slice(0, max);
+  for (const d of shown) {
     io.stderr(`${formatDiagnostic(d, io.cwd)}\n`);
     if (annotate) io.stdout(`${formatAnnotation(d, io.cwd)}\n`);
   }
+  if (diags.length > shown.length) io.stderr(`… and ${diags.length - shown.length} more not shown (ateams validate --json lists them all)\n`);
 }
 
 /** Loads and reports; undefined means "invalid, already reported, exit 1". */
@@ -21,7 +30,7 @@ export async function loadOrReport(io: CliIO, agencyDir: string, opts: LoadOptio
   const result: LoadResult = await loadAgency(resolve(io.cwd, agencyDir), opts);
   if (!result.ok) {
     reportDiagnostics(io, result.diagnostics);
-    const errors = result.diagnostics.filter((d) => d.severity === "error").length;
+    const errors = countErrors(result.diagnostics);
     io.stderr(`${errors} error${errors === 1 ? "" : "s"} in ${agencyDir}; nothing was written\n`);
     return undefined;
   }

@@ -2,7 +2,8 @@
 import { basename } from "node:path";
 import { BUILTIN_COMMAND_NAMES } from "../commands/builtin.ts";
 import { RESERVED_STREAM_IDS } from "../forge/branch-name.ts";
-import { error, warning, type Diagnostic } from "./diagnostic.ts";
+import { settleDiagnostics, type PendingDiagnostic } from "./capped-diagnostics.ts";
+import type { Diagnostic } from "./diagnostic.ts";
 import type { AgencyModel, LoadedProject, Sources } from "./model.ts";
 import { locate, type PathSegment } from "./parse-yaml.ts";
 import { suggest } from "./suggest.ts";
@@ -17,15 +18,22 @@ export interface KnownIds {
 }
 
 export function crossCheck(model: AgencyModel, sources: Sources, known: KnownIds): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const report = (severity: "error" | "warning", file: string, path: PathSegment[], message: string, key = false) => {
+  // Found problems wait here and are located (and their spelling hints computed) only if shown: a role listing
+  // 60,000 unknown tools is one mistake, and locating each one made the check quadratic.
+  const pending: PendingDiagnostic[] = [];
+  type Message = string | (() => string);
+  const report = (severity: "error" | "warning", file: string, path: PathSegment[], message: Message, key = false) => {
     const parsed = sources.get(file);
-    const [line, col] = parsed ? locate(parsed, path, { key }) : [1, 1];
-    out.push(severity === "error" ? error(file, line, col, message) : warning(file, line, col, message));
+    pending.push({
+      severity,
+      file,
+      locate: () => (parsed ? locate(parsed, path, { key }) : [1, 1]),
+      message: typeof message === "string" ? () => message : message,
+    });
   };
-  const err = (file: string, path: PathSegment[], message: string, key = false) => report("error", file, path, message, key);
-  const unknown = (what: string, id: string, known: Iterable<string>) => {
-    const hint = suggest(id, known);
+  const err = (file: string, path: PathSegment[], message: Message, key = false) => report("error", file, path, message, key);
+  const unknown = (what: string, id: string, known: () => Iterable<string>) => () => {
+    const hint = suggest(id, known());
     return `unknown ${what} '${id}'${hint ? ` (did you mean '${hint}'?)` : ""}`;
   };
 
@@ -41,7 +49,7 @@ export function crossCheck(model: AgencyModel, sources: Sources, known: KnownIds
     err(af, ["models", "routing", "criteria", i, "id"], `duplicate routing criterion '${id}'`),
   );
   a.models.routing.thresholds.forEach((t, i) => {
-    if (!tierIds.has(t.tier)) err(af, ["models", "routing", "thresholds", i, "tier"], unknown("tier", t.tier, tierIds));
+    if (!tierIds.has(t.tier)) err(af, ["models", "routing", "thresholds", i, "tier"], unknown("tier", t.tier, () => tierIds));
   });
   duplicates(a.models.routing.thresholds.map((t) => String(t.minScore)), (i) =>
     err(af, ["models", "routing", "thresholds", i, "minScore"], "two thresholds share this minScore"),
@@ -51,7 +59,7 @@ export function crossCheck(model: AgencyModel, sources: Sources, known: KnownIds
   }
   for (const agent of ["projectManager", "collaborator", "learningManager"] as const) {
     const tier = a[agent]?.tier;
-    if (tier && !tierIds.has(tier)) err(af, [agent, "tier"], unknown("tier", tier, tierIds));
+    if (tier && !tierIds.has(tier)) err(af, [agent, "tier"], unknown("tier", tier, () => tierIds));
   }
   duplicates((a.tools ?? []).map((t) => t.id), (i, id) => err(af, ["tools", i, "id"], `duplicate tool id '${id}'`));
   duplicates((a.resources ?? []).map((r) => r.id), (i, id) => err(af, ["resources", i, "id"], `duplicate resource id '${id}'`));
@@ -64,10 +72,10 @@ export function crossCheck(model: AgencyModel, sources: Sources, known: KnownIds
     const fileId = basename(f).replace(/\.ya?ml$/, "");
     if (role.spec.id !== fileId) err(f, ["id"], `role id '${role.spec.id}' must match its file name '${fileId}'`);
     if (role.spec.preferredTier && !tierIds.has(role.spec.preferredTier)) {
-      err(f, ["preferredTier"], unknown("tier", role.spec.preferredTier, tierIds));
+      err(f, ["preferredTier"], unknown("tier", role.spec.preferredTier, () => tierIds));
     }
     (role.spec.tools ?? []).forEach((t, i) => {
-      if (!allTools.has(t)) err(f, ["tools", i], unknown("tool", t, allTools));
+      if (!allTools.has(t)) err(f, ["tools", i], unknown("tool", t, () => allTools));
     });
     const cmds = role.spec.commands ?? [];
     cmds.forEach((c, i) => {
@@ -81,7 +89,7 @@ export function crossCheck(model: AgencyModel, sources: Sources, known: KnownIds
   function checkProject(p: LoadedProject): void {
     const f = p.file;
     if (p.spec.id !== p.id) err(f, ["id"], `project id '${p.spec.id}' must match its directory name '${p.id}'`);
-    if (p.spec.director && !directorIds.has(p.spec.director)) err(f, ["director"], unknown("director", p.spec.director, directorIds));
+    if (p.spec.director && !directorIds.has(p.spec.director)) err(f, ["director"], unknown("director", p.spec.director, () => directorIds));
     duplicates((p.spec.tools ?? []).map((t) => t.id), (i, id) => err(f, ["tools", i, "id"], `duplicate tool id '${id}'`));
     duplicates((p.spec.resources ?? []).map((r) => r.id), (i, id) => err(f, ["resources", i, "id"], `duplicate resource id '${id}'`));
     duplicates((p.spec.humanSpecialists ?? []).map((h) => h.github.toLowerCase()), (i, h) =>
@@ -104,11 +112,12 @@ export function crossCheck(model: AgencyModel, sources: Sources, known: KnownIds
     if (plan.project !== p.id) err(f, ["project"], `plan belongs to project '${plan.project}', not '${p.id}'`);
     const optionIds = new Set(plan.options.map((o) => o.id));
     duplicates(plan.options.map((o) => o.id), (i, id) => err(f, ["options", i, "id"], `duplicate option id '${id}'`));
-    if (!optionIds.has(plan.recommended)) err(f, ["recommended"], `recommended ${unknown("option", plan.recommended, optionIds)}`);
-    if (plan.chosen && !optionIds.has(plan.chosen)) err(f, ["chosen"], `chosen ${unknown("option", plan.chosen, optionIds)}`);
+    if (!optionIds.has(plan.recommended)) err(f, ["recommended"], () => `recommended ${unknown("option", plan.recommended, () => optionIds)()}`);
+    const { chosen, basedOn } = plan;
+    if (chosen && !optionIds.has(chosen)) err(f, ["chosen"], () => `chosen ${unknown("option", chosen, () => optionIds)()}`);
     if (plan.approval && !plan.chosen) err(f, ["approval"], "approval is recorded but no option is chosen");
     const streams = plan.streams ?? [];
-    if (plan.basedOn && !optionIds.has(plan.basedOn)) err(f, ["basedOn"], `basedOn ${unknown("option", plan.basedOn, optionIds)}`);
+    if (basedOn && !optionIds.has(basedOn)) err(f, ["basedOn"], () => `basedOn ${unknown("option", basedOn, () => optionIds)()}`);
     if (streams.length && !plan.basedOn) err(f, ["streams"], "streams are given but basedOn does not say which option they decompose");
 
     const resources = new Set([...(a.resources ?? []), ...(p.spec.resources ?? [])].map((r) => r.id));
@@ -120,7 +129,7 @@ export function crossCheck(model: AgencyModel, sources: Sources, known: KnownIds
       const sp: PathSegment[] = ["streams", si];
       if (RESERVED_STREAM_IDS.includes(s.id)) err(f, [...sp, "id"], `stream id '${s.id}' is reserved for the project's ${s.id} branch`);
       if (s.collaborator?.tier && !tierIds.has(s.collaborator.tier)) {
-        err(f, [...sp, "collaborator", "tier"], unknown("tier", s.collaborator.tier, tierIds));
+        err(f, [...sp, "collaborator", "tier"], unknown("tier", s.collaborator.tier, () => tierIds));
       }
       (s.humanSpecialists ?? []).forEach((h, i) => {
         if (!humans.has(h.toLowerCase())) err(f, [...sp, "humanSpecialists", i], `'${h}' is not one of the project's humanSpecialists`);
@@ -131,13 +140,13 @@ export function crossCheck(model: AgencyModel, sources: Sources, known: KnownIds
         if (taskAt.has(t.id)) err(f, [...tp, "id"], `duplicate task id '${t.id}' (task ids are unique across the project)`);
         else taskAt.set(t.id, tp);
         deps.set(t.id, t.dependsOn ?? []);
-        if (!known.rolesUnreadable && !known.roleIds.has(t.role)) err(f, [...tp, "role"], unknown("role", t.role, known.roleIds));
-        if (t.tier && !tierIds.has(t.tier)) err(f, [...tp, "tier"], unknown("tier", t.tier, tierIds));
+        if (!known.rolesUnreadable && !known.roleIds.has(t.role)) err(f, [...tp, "role"], unknown("role", t.role, () => known.roleIds));
+        if (t.tier && !tierIds.has(t.tier)) err(f, [...tp, "tier"], unknown("tier", t.tier, () => tierIds));
         for (const c of Object.keys(t.scores ?? {})) {
-          if (!criteria.has(c)) err(f, [...tp, "scores", c], unknown("routing criterion", c, criteria), true);
+          if (!criteria.has(c)) err(f, [...tp, "scores", c], unknown("routing criterion", c, () => criteria), true);
         }
         (t.inputs ?? []).forEach((input, ii) => {
-          if (input.resource && !resources.has(input.resource)) err(f, [...tp, "inputs", ii, "resource"], unknown("resource", input.resource, resources));
+          if (input.resource && !resources.has(input.resource)) err(f, [...tp, "inputs", ii, "resource"], unknown("resource", input.resource, () => resources));
         });
         t.outputs.forEach((o, oi) => {
           const prior = outputs.get(o.path);
@@ -150,7 +159,7 @@ export function crossCheck(model: AgencyModel, sources: Sources, known: KnownIds
       ds.forEach((d, i) => {
         const tp = taskAt.get(id)!;
         if (d === id) err(f, [...tp, "dependsOn", i], `task '${id}' depends on itself`);
-        else if (!taskAt.has(d)) err(f, [...tp, "dependsOn", i], unknown("task", d, taskAt.keys()));
+        else if (!taskAt.has(d)) err(f, [...tp, "dependsOn", i], unknown("task", d, () => taskAt.keys()));
       });
     }
     const cycle = findCycle(deps);
@@ -158,11 +167,11 @@ export function crossCheck(model: AgencyModel, sources: Sources, known: KnownIds
       const first = cycle[0]!;
       const tp = taskAt.get(first)!;
       const next = cycle[1]!;
-      err(f, [...tp, "dependsOn", (deps.get(first) ?? []).indexOf(next)], `dependency cycle: ${cycle.join(" → ")}`);
+      err(f, [...tp, "dependsOn", (deps.get(first) ?? []).indexOf(next)], `dependency cycle: ${describeCycle(cycle)}`);
     }
   }
 
-  return out;
+  return settleDiagnostics(pending);
 }
 
 function duplicates(ids: readonly string[], onDuplicate: (index: number, id: string) => void): void {
@@ -173,30 +182,53 @@ function duplicates(ids: readonly string[], onDuplicate: (index: number, id: str
   });
 }
 
-/** First cycle found by DFS, as a closed walk `a → b → a`; self-loops and unknown ids are reported elsewhere. */
+/**
+ * First cycle found by DFS, as a closed walk `a → b → a`; self-loops and unknown ids are reported elsewhere.
+ * Iterative: a chain of thousands of tasks must not overflow the call stack.
+ */
 export function findCycle(deps: ReadonlyMap<string, readonly string[]>): string[] | undefined {
   const state = new Map<string, 1 | 2>();
-  const stack: string[] = [];
-  const visit = (id: string): string[] | undefined => {
-    state.set(id, 1);
-    stack.push(id);
-    for (const d of deps.get(id) ?? []) {
-      if (d === id || !deps.has(d)) continue;
-      if (state.get(d) === 1) return [...stack.slice(stack.indexOf(d)), d];
-      if (!state.has(d)) {
-        const c = visit(d);
-        if (c) return c;
+  /** Position of each task on the current path, so the cycle is cut out without a search. */
+  const onPath = new Map<string, number>();
+  const path: string[] = [];
+  const next: number[] = [];
+  for (const root of [...deps.keys()].sort()) {
+    if (state.has(root)) continue;
+    state.set(root, 1);
+    onPath.set(root, 0);
+    path.push(root);
+    next.push(0);
+    while (path.length) {
+      const top = path.length - 1;
+      const id = path[top]!;
+      const ds = deps.get(id) ?? [];
+      const i = next[top]!;
+      if (i === ds.length) {
+        path.pop();
+        next.pop();
+        onPath.delete(id);
+        state.set(id, 2);
+        continue;
       }
-    }
-    stack.pop();
-    state.set(id, 2);
-    return undefined;
-  };
-  for (const id of [...deps.keys()].sort()) {
-    if (!state.has(id)) {
-      const c = visit(id);
-      if (c) return c;
+      next[top] = i + 1;
+      const d = ds[i]!;
+      if (d === id || !deps.has(d)) continue;
+      if (state.get(d) === 1) return [...path.slice(onPath.get(d)!), d];
+      if (!state.has(d)) {
+        state.set(d, 1);
+        onPath.set(d, path.length);
+        path.push(d);
+        next.push(0);
+      }
     }
   }
   return undefined;
+}
+
+/** `a → b → … → a`, shortened in the middle when the cycle is long enough to flood a terminal. */
+export function describeCycle(cycle: readonly string[], max = 12): string {
+  if (cycle.length <= max) return cycle.join(" → ");
+  const head = cycle.slice(0, max / 2);
+  const tail = cycle.slice(-max / 2);
+  return `${head.join(" → ")} → … (${cycle.length - max} more) → ${tail.join(" → ")}`;
 }

@@ -8,6 +8,8 @@ export interface Diagnostic {
   col: number;
   severity: "error" | "warning";
   message: string;
+  /** On the line that closes a capped file ("N more errors … not shown"): how many errors it stands for. */
+  hiddenErrors?: number;
 }
 
 export function error(file: string, line: number, col: number, message: string): Diagnostic {
@@ -19,6 +21,10 @@ export function warning(file: string, line: number, col: number, message: string
 }
 
 export const hasErrors = (ds: readonly Diagnostic[]): boolean => ds.some((d) => d.severity === "error");
+
+/** Errors found, counting those a capped file only summed up. */
+export const countErrors = (ds: readonly Diagnostic[]): number =>
+  ds.reduce((n, d) => n + (d.severity !== "error" ? 0 : (d.hiddenErrors ?? 1)), 0);
 
 /** Paths are shown relative to the current directory, as compilers do, so editors can jump to them. */
 export function displayPath(file: string, cwd = process.cwd()): string {

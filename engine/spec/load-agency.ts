@@ -52,7 +52,7 @@ export async function loadAgency(agencyDir: string, opts: LoadOptions = {}): Pro
     }
     sources.set(file, parsed);
     for (const w of parsed.warnings) diags.push(w);
-    for (const d of capPerFile(problems)) diags.push(d);
+    for (const d of problems) diags.push(d);
     return { parsed, value: parsed.value as T, valid: problems.length === 0 };
   }
 
@@ -123,9 +123,6 @@ export async function loadAgency(agencyDir: string, opts: LoadOptions = {}): Pro
 
   if (!agency?.valid) return fail(diags);
 
-  const observe = opts.observeOutputs ?? observeOutputsOnDisk;
-  for (const { project } of planned) project.outputs = await observe(project);
-
   const lessons = new Map<string, string>();
   const memoryDir = join(dir, "memory", "roles");
   for (const name of (await listDir(memoryDir, diags, false)) ?? []) {
@@ -140,10 +137,14 @@ export async function loadAgency(agencyDir: string, opts: LoadOptions = {}): Pro
     for (const r of p.spec.resources ?? []) if (r.path) hashInput(inputFiles, resolve(root, r.path));
     for (const s of p.plan?.streams ?? []) for (const t of s.tasks) for (const i of t.inputs ?? []) if (i.file) hashInput(inputFiles, resolve(p.dir, i.file));
   }
-  const model: AgencyModel = deepFreeze({ dir, file: agencyFile, spec: agency.value, roles, projects, lessons, inputFiles });
+  const model: AgencyModel = { dir, file: agencyFile, spec: agency.value, roles, projects, lessons, inputFiles };
   for (const d of crossCheck(model, sources, { roleIds, projectIds, rolesUnreadable })) diags.push(d);
   if (hasErrors(diags)) return fail(diags);
-  return { ok: true, model, warnings: sortDiagnostics(diags) };
+  // Outputs are observed only once every check has passed: observers build branch names from project and stream
+  // ids, and an id that is not one (a folder named `Launch`, a reserved stream id) is a located error, not a throw.
+  const observe = opts.observeOutputs ?? observeOutputsOnDisk;
+  for (const { project } of planned) project.outputs = await observe(project);
+  return { ok: true, model: deepFreeze(model), warnings: sortDiagnostics(diags) };
 }
 
 /**
@@ -203,15 +204,6 @@ async function listDir(path: string, diags: Diagnostic[], required: boolean): Pr
     else diags.push(error(path, 1, 1, `cannot list directory (${code ?? String(e)})`));
     return undefined;
   }
-}
-
-/** A file with thousands of errors is one mistake repeated; show the first ones and count the rest. */
-const MAX_DIAGNOSTICS_PER_FILE = 50;
-function capPerFile(ds: Diagnostic[]): Diagnostic[] {
-  if (ds.length <= MAX_DIAGNOSTICS_PER_FILE) return ds;
-  const shown = ds.slice(0, MAX_DIAGNOSTICS_PER_FILE);
-  const last = shown[shown.length - 1]!;
-  return [...shown, error(last.file, last.line, last.col, `${ds.length - MAX_DIAGNOSTICS_PER_FILE} more errors in this file not shown`)];
 }
 
 /** Hashes the outputs the plan declares, so downstream fingerprints notice a human editing an upstream file. */

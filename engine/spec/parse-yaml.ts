@@ -1,5 +1,5 @@
 // Text → YAML document with source positions. Takes text and a path label, never touches the disk.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from "yaml";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from "yaml";
 import { error, warning as warningAt, type Diagnostic } from "./diagnostic.ts";
 
 export interface ParsedYaml {
@@ -46,7 +46,7 @@ function parseJsonFastPath(text: string, file: string): ParsedYaml | undefined {
 
 function positionedDocument(text: string): { doc: Document.Parsed; lines: LineCounter } {
   const lines = new LineCounter();
-  const doc = parseAllDocuments(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: false })[0] as Document.Parsed;
+  const doc = withoutStackTraces(() => parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false }))[0] as Document.Parsed;
   return { doc, lines };
 }
 
@@ -56,7 +56,11 @@ export function parseYaml(text: string, file: string): ParsedYaml | Diagnostic[]
   const lines = new LineCounter();
   let docs;
   try {
-    docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, strict: true });
+    // prettyErrors off: it quotes the offending line in every error, which costs the line's length per error
+    // (100,000 errors on one long line took seconds). Positions are computed below for the errors shown.
+    // uniqueKeys off: the parser compares each key with every earlier one (30,000 keys took a minute);
+    // duplicateKeys() below does the same check with an index.
+    docs = withoutStackTraces(() => parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, strict: true }));
   } catch (e) {
     return [error(file, 1, 1, `cannot parse YAML: ${describe(e)}`)];
   }
@@ -64,15 +68,19 @@ export function parseYaml(text: string, file: string): ParsedYaml | Diagnostic[]
   const first = docs[0];
   if (!first) return [error(file, 1, 1, "no YAML document found")];
   const problems: Diagnostic[] = [];
-  const errors = docs.flatMap((d) => d.errors);
+  const errors = [
+    ...docs.flatMap((d) => d.errors.map((e) => ({ offset: e.pos[0], message: e.message }))),
+    ...docs.flatMap((d) => duplicateKeys(d).map((offset) => ({ offset, message: "Map keys must be unique" }))),
+  ].sort((a, b) => a.offset - b.offset);
   for (const e of errors.slice(0, MAX_SYNTAX_ERRORS)) {
-    const [line, col] = e.linePos?.[0] ? [e.linePos[0].line, e.linePos[0].col] : [1, 1];
+    const { line, col } = positionOf(lines, e.offset);
     const message = /call stack/i.test(e.message) ? "nesting too deep" : firstLine(e.message);
     if (!problems.some((p) => p.line === line && p.col === col && p.message === message)) problems.push(error(file, line, col, message));
   }
   if (errors.length > MAX_SYNTAX_ERRORS) {
     const last = problems[problems.length - 1]!;
-    problems.push(error(file, last.line, last.col, `${errors.length - MAX_SYNTAX_ERRORS} more syntax errors not shown`));
+    const hiddenErrors = errors.length - MAX_SYNTAX_ERRORS;
+    problems.push({ ...error(file, last.line, last.col, `${hiddenErrors} more syntax errors not shown`), hiddenErrors });
   }
   if (problems.length) return problems;
   if (docs.length > 1) {
@@ -98,11 +106,59 @@ export function parseYaml(text: string, file: string): ParsedYaml | Diagnostic[]
     return [error(file, 1, 1, msg)];
   }
   if (value === null || value === undefined) return [error(file, 1, 1, "document is empty")];
-  const warnings = first.warnings.map((w) => {
-    const pos = w.linePos?.[0];
-    return warningAt(file, pos?.line ?? 1, pos?.col ?? 1, firstLine(w.message));
+  const warnings = first.warnings.slice(0, MAX_SYNTAX_ERRORS).map((w) => {
+    const { line, col } = positionOf(lines, w.pos[0]);
+    return warningAt(file, line, col, firstLine(w.message));
   });
+  if (first.warnings.length > MAX_SYNTAX_ERRORS) {
+    const last = warnings[warnings.length - 1]!;
+    warnings.push(warningAt(file, last.line, last.col, `${first.warnings.length - MAX_SYNTAX_ERRORS} more warnings not shown`));
+  }
   return { file, value, warnings, source: () => ({ doc: first, lines }) };
+}
+
+/**
+ * Offsets of mapping keys that repeat an earlier scalar key of the same mapping (what the parser's uniqueKeys
+ * reports), found with one index per mapping. Walks with an explicit stack: nesting depth is user input.
+ */
+function duplicateKeys(doc: Document.Parsed): number[] {
+  const found: number[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const keys = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (isScalar(key)) {
+          if (keys.has(key.value)) found.push(key.range?.[0] ?? 0);
+          else keys.add(key.value);
+        } else if (key) stack.push(key);
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    }
+  }
+  return found;
+}
+
+/**
+ * The parser makes an Error per syntax error, and capturing a stack trace is most of its cost: 100,000 stray `}`
+ * took seconds. Nothing reads those stacks (messages and offsets are all a diagnostic uses).
+ */
+function withoutStackTraces<T>(parse: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return parse();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+function positionOf(lines: LineCounter, offset: number | undefined): { line: number; col: number } {
+  return offset === undefined || offset < 0 ? { line: 1, col: 1 } : lines.linePos(offset);
 }
 
 function describe(e: unknown): string {
@@ -128,7 +184,7 @@ export function locate(parsed: ParsedYaml, path: readonly PathSegment[], opts: {
     const seg = path[i]!;
     const last = i === path.length - 1;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = pairsByKey(node).get(String(seg));
       if (!pair) break;
       if (last && opts.key && pair.key) {
         best = pair.key as Node;
@@ -146,4 +202,24 @@ export function locate(parsed: ParsedYaml, path: readonly PathSegment[], opts: {
   const offset = best?.range?.[0] ?? 0;
   const pos = lines.linePos(offset);
   return [pos.line, pos.col];
+}
+
+/**
+ * Each mapping's pairs by key, built on the first lookup in that mapping: a file with thousands of diagnostics
+ * locates each in time proportional to its depth, not to the size of the mapping. The first of duplicate keys wins,
+ * as the parser's value does.
+ */
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+function pairsByKey(map: YAMLMap): Map<string, Pair> {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items) {
+      if (!isPair(p) || !isScalar(p.key)) continue;
+      const key = String(p.key.value);
+      if (!index.has(key)) index.set(key, p);
+    }
+    pairIndex.set(map, index);
+  }
+  return index;
 }

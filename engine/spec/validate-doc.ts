@@ -1,5 +1,6 @@
 // ajv errors → located, human-worded diagnostics ("expertise must be an array").
-import { error, type Diagnostic } from "./diagnostic.ts";
+import { MAX_DIAGNOSTICS_PER_FILE, settleDiagnostics, type PendingDiagnostic } from "./capped-diagnostics.ts";
+import type { Diagnostic } from "./diagnostic.ts";
 import { locate, type ParsedYaml, type PathSegment } from "./parse-yaml.ts";
 import { schemaErrors, type ErrorObject, type SpecKind } from "./schemas.ts";
 import { suggest } from "./suggest.ts";
@@ -42,29 +43,38 @@ export function displayField(path: readonly PathSegment[]): string {
   return out || "document";
 }
 
-export function validateDoc(kind: SpecKind, parsed: ParsedYaml): Diagnostic[] {
-  const errs = schemaErrors(kind, parsed.value);
-  const out: Diagnostic[] = [];
+export function validateDoc(kind: SpecKind, parsed: ParsedYaml, limit = MAX_DIAGNOSTICS_PER_FILE): Diagnostic[] {
+  const pending: PendingDiagnostic[] = [];
   const seen = new Set<string>();
-  for (const e of errs) {
-    const d = toDiagnostic(e, parsed);
-    if (!d) continue;
-    const key = `${d.line}:${d.col}:${d.message}`;
+  for (const e of schemaErrors(kind, parsed.value)) {
+    // A key failing propertyNames is reported once, on the key, by the propertyNames case.
+    if (e.keyword === "pattern" && e.propertyName !== undefined) continue;
+    // The same failure reached through two branches of a schema is one problem.
+    const key = `${e.instancePath}\0${e.keyword}\0${JSON.stringify(e.params)}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(d);
+    pending.push(pendingDiagnostic(e, parsed));
   }
-  return out;
+  return settleDiagnostics(pending, limit);
 }
 
-function toDiagnostic(e: ErrorObject, parsed: ParsedYaml): Diagnostic | undefined {
+/** Worded and located only when shown: a file may carry tens of thousands of schema errors. */
+function pendingDiagnostic(e: ErrorObject, parsed: ParsedYaml): PendingDiagnostic {
+  let placed: { segs: PathSegment[]; key: boolean; message: string } | undefined;
+  const place = () => (placed ??= describe(e, parsed));
+  return {
+    severity: "error",
+    file: parsed.file,
+    locate: () => locate(parsed, place().segs, { key: place().key }),
+    message: () => place().message,
+  };
+}
+
+function describe(e: ErrorObject, parsed: ParsedYaml): { segs: PathSegment[]; key: boolean; message: string } {
   const path = pointerToPath(e.instancePath);
   const field = displayField(path);
   const p = e.params as Record<string, unknown>;
-  const at = (segs: PathSegment[], key = false) => {
-    const [line, col] = locate(parsed, segs, { key });
-    return (msg: string) => error(parsed.file, line, col, msg);
-  };
+  const at = (segs: PathSegment[], key = false) => (message: string) => ({ segs, key, message });
   switch (e.keyword) {
     case "type": {
       const types = String(p.type).split(",").map((t) => TYPE_WORDS[t] ?? t);
@@ -84,8 +94,6 @@ function toDiagnostic(e: ErrorObject, parsed: ParsedYaml): Diagnostic | undefine
     case "const":
       return at(path)(`${field} must be ${JSON.stringify(p.allowedValue)}`);
     case "pattern":
-      // A key failing propertyNames is reported once, on the key, by the propertyNames case.
-      if (e.propertyName !== undefined) return undefined;
       return at(path)(`${field} must ${PATTERN_WORDS[String(p.pattern)] ?? `match ${String(p.pattern)}`} (got ${excerpt(valueAt(parsed.value, path))})`);
     case "propertyNames":
       return at([...path, String(p.propertyName)], true)(`'${String(p.propertyName)}' is not a valid key in ${field}: it must be a lowercase id`);
@@ -93,8 +101,11 @@ function toDiagnostic(e: ErrorObject, parsed: ParsedYaml): Diagnostic | undefine
       return at(path)(`${field} must have at least ${String(p.limit)} item${p.limit === 1 ? "" : "s"}`);
     case "maxItems":
       return at(path)(`${field} must have at most ${String(p.limit)} items`);
-    case "uniqueItems":
-      return at([...path, Number(p.i)])(`${field} has a duplicate item (items ${String(p.j)} and ${String(p.i)} are equal)`);
+    case "uniqueItems": {
+      // ajv names the pair in either order depending on how it searched; point at the repeat, the later one.
+      const [first, repeat] = [Number(p.i), Number(p.j)].sort((x, y) => x - y) as [number, number];
+      return at([...path, repeat])(`${field} has a duplicate item (items ${first} and ${repeat} are equal)`);
+    }
     case "minLength":
       return at(path)(p.limit === 1 ? `${field} must not be empty` : `${field} must be at least ${String(p.limit)} characters`);
     case "maxLength":

@@ -1,6 +1,6 @@
 // `ateams validate`: load and check every spec file; report all problems at once.
 import { resolve } from "node:path";
-import { displayPath } from "../../spec/diagnostic.ts";
+import { countErrors, displayPath } from "../../spec/diagnostic.ts";
 import { loadAgency } from "../../spec/load-agency.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { EXIT, type CliIO } from "../io.ts";
@@ -36,7 +36,7 @@ export async function validateCommand(argv: string[], io: CliIO): Promise<number
   }
   reportDiagnostics(io, diagnostics);
   if (!result.ok) {
-    const n = diagnostics.filter((d) => d.severity === "error").length;
+    const n = countErrors(diagnostics);
     io.stderr(`${n} error${n === 1 ? "" : "s"} in ${values.agency}\n`);
     return EXIT.invalid;
   }

@@ -13,7 +13,7 @@ import { createProgress } from "../../run/progress.ts";
 import { missingProvider } from "../../run/providers.ts";
 import { InvalidSpecsError, runAgency, type RunOptions, type RunReport } from "../../run/run-agency.ts";
 import { openWorkspace, WorkspaceError } from "../../run/workspace.ts";
-import { displayPath, type Diagnostic } from "../../spec/diagnostic.ts";
+import { countErrors, displayPath, type Diagnostic } from "../../spec/diagnostic.ts";
 import { loadAgency } from "../../spec/load-agency.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { formatRunReport } from "../format-run.ts";
@@ -138,7 +138,7 @@ export async function watchAgency(opts: WatchOptions): Promise<void> {
     const result: WatchPass = { n, changed, ok: loaded.ok, diagnostics: loaded.ok ? loaded.warnings : loaded.diagnostics, plan: null, run: null, error: null };
     reportDiagnostics(io, result.diagnostics);
     if (!loaded.ok) {
-      const errors = loaded.diagnostics.filter((d) => d.severity === "error").length;
+      const errors = countErrors(loaded.diagnostics);
       io.stderr(`${errors} error${errors === 1 ? "" : "s"}; waiting for changes\n`);
       opts.onPass?.(result);
       return;
