@@ -14,6 +14,7 @@ import { emptyStatus } from "../status/record.ts";
 import { serializeStatus } from "../status/serialize.ts";
 import { schemaRefFor } from "../rewrite/schema-ref.ts";
 import type { Workspace } from "./workspace.ts";
+import { assertLoadable, statusProblems, UnloadableSpecError } from "./spec-guard.ts";
 
 interface Pending {
   message: string;
@@ -98,6 +99,13 @@ export class StatusStore {
     const json = JSON.stringify(next);
     const changed = json !== this.#json;
     if (!changed && files.length === 0) return;
+    // Refused before anything is written (journal, working tree, commit): a status or spec file the loader would
+    // reject would make every later command fail.
+    if (changed) {
+      const problems = statusProblems(next, serializeStatus(next, this.#schemaRef), this.#file);
+      if (problems.length) throw new UnloadableSpecError(this.#file, problems);
+    }
+    assertLoadable(files);
     // Journal first: a run killed before the commit leaves a list of what to commit next time.
     for (const f of files) this.#journal.add(f.path);
     this.#saveJournal();
