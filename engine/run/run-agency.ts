@@ -24,6 +24,7 @@ import type { Progress } from "./progress.ts";
 import { createModelRegistry, type ProviderSettings } from "./providers.ts";
 import { StatusStore } from "./status-store.ts";
 import { openWorkspace, type Workspace } from "./workspace.ts";
+import { acquireRepoLock, type RepoLock } from "../forge/index.ts";
 
 export interface RunOptions {
   agencyDir: string;
@@ -42,7 +43,14 @@ export interface RunOptions {
   timeoutMs?: number;
   /** See RunContext.deliverAssembly. */
   deliverAssembly?: "working" | "branch";
+  /** How long to wait for another run on this repository to finish before giving up (RepoLockedError). */
+  lockWaitMs?: number;
+  /** The caller holds the repository's lock already (runGitHub around its intake, reconcile and publish). */
+  holdsLock?: boolean;
 }
+
+/** A second run waits this long for the first to finish, then says who holds the repository. */
+export const DEFAULT_LOCK_WAIT_MS = 5_000;
 
 export interface RunReport {
   /** 0: everything runnable ran (the rest waits on people); 1: something failed, or a budget stopped the run. */
@@ -74,9 +82,13 @@ export async function runAgency(opts: RunOptions): Promise<RunReport> {
   const first = Promise.all([loadTemplates(), loadChecked(opts.agencyDir, async (p) => (await opening).observeOutputs(p))]);
   first.catch(() => undefined);
   const ws = await opening;
+  let lock: RepoLock | undefined;
   try {
+    // One run per repository at a time (repo-lock.ts): taken before anything is written, released when done.
+    if (!opts.holdsLock) lock = await acquireRepoLock(ws.store.gitDir, { waitMs: opts.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS, command: opts.streams?.length ? "run --stream" : "run" });
     return await reconcile(ws, opts, await first);
   } finally {
+    lock?.release();
     await ws.close(); // its long-lived git processes
   }
 }
