@@ -4,7 +4,7 @@ import OpenAI from "openai";
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { LlmAbortedError, LlmConfigError, LlmTimeoutError } from "./errors.ts";
 import { toLlmError } from "./openai-errors.ts";
-import { redact } from "../secrets/redact.ts";
+import { redact, redactDeep } from "../secrets/redact.ts";
 import { assembleChunks } from "./openai-stream.ts";
 import { fromChatCompletion, toChatBody, type ParsedCompletion } from "./openai-wire.ts";
 import { withRetries, type RetryEvent, type Sleep } from "./retry.ts";
@@ -168,7 +168,8 @@ function toResult(
     usage: { inputTokens: saneTokens(parsed.usage.inputTokens, "input", warnings), outputTokens: saneTokens(parsed.usage.outputTokens, "output", warnings) },
     finishReason: parsed.finishReason,
     warnings,
-    raw: extra.raw,
+    // Kept for the audit log and stored in the response cache: redacted like the content.
+    raw: { request: extra.raw.request, response: redactDeep(extra.raw.response) },
     cached: false,
     latencyMs: extra.latencyMs,
   };

@@ -16,6 +16,7 @@ import type { PmDecompositionReply, PmOptionsReply } from "../spec/types.gen.ts"
 import { addUsage, clearProjectCondition, setProjectCondition } from "../status/record.ts";
 import { trailers, type RunContext } from "./context.ts";
 import { planProblems } from "./plan-checks.ts";
+import { PlanRejectedError } from "./spec-guard.ts";
 import { accounted } from "./outcome.ts";
 import type { ChatMessage } from "../llm/index.ts";
 import { callAgent } from "../agents/call.ts";
@@ -98,6 +99,4 @@ export async function executePlanning(ctx: RunContext, model: AgencyModel, proje
   }
 }
 
-export class PlanRejectedError extends Error {
-  override name = "PlanRejectedError";
-}
+export { PlanRejectedError };

@@ -3,7 +3,7 @@
 import { LlmApiError, LlmConfigError, LlmTimeoutError, StructuredOutputError, ToolStepLimitError } from "../llm/index.ts";
 import { GitStoreError } from "../forge/index.ts";
 import { BudgetExceededError } from "./budget.ts";
-import { UnloadableSpecError } from "./spec-guard.ts";
+import { PlanRejectedError, UnloadableSpecError } from "./spec-guard.ts";
 
 export interface Outcome {
   reason: string;
@@ -20,6 +20,7 @@ export function outcomeOf(e: unknown): Outcome {
   if (e instanceof StructuredOutputError) return { reason: "InvalidReply", message: `no valid reply after ${e.attempts} attempt(s): ${e.errors.slice(0, 3).join("; ")}`, fatal: false, transient: false };
   // A reply that would have written a spec the loader rejects: nothing was written; the same inputs would fail again.
   if (e instanceof UnloadableSpecError) return { reason: "SpecRejected", message: e.message, fatal: false, transient: false };
+  if (e instanceof PlanRejectedError) return { reason: "InvalidReply", message: e.message, fatal: false, transient: false };
   if (e instanceof ToolStepLimitError) return { reason: "ToolStepLimit", message: e.message, fatal: false, transient: false };
   if (e instanceof LlmTimeoutError) return { reason: "ProviderTimeout", message: e.message, fatal: false, transient: true };
   if (e instanceof LlmConfigError) return { reason: "ProviderNotConfigured", message: e.message, fatal: true, transient: true };

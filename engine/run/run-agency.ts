@@ -147,7 +147,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
           usage.outputTokens += result.usage.outputTokens;
           usage.costUsd += (result.usage.inputTokens * tier.price.inputPerMTok + result.usage.outputTokens * tier.price.outputPerMTok) / 1e6;
         }
-        opts.progress.emit({ kind: "call", project, text: `${agent} → ${result.cached ? "cache" : tier.model}: ${result.usage.inputTokens}+${result.usage.outputTokens} tokens, ${result.latencyMs} ms` });
+        opts.progress.emit({ kind: "call", project, text: `${agent} → ${result.cached ? "cache" : tier.model}: ${result.usage.inputTokens}+${result.usage.outputTokens} tokens, ${result.latencyMs} ms${result.warnings.length ? ` (${result.warnings.join("; ")})` : ""}` });
       },
     },
     status(project: LoadedProject) {

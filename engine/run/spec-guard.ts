@@ -61,3 +61,8 @@ export function assertLoadable(files: readonly { path: string; content: string |
     if (problems.length) throw new UnloadableSpecError(f.path, problems);
   }
 }
+
+/** The PM's plan still failed the loader's checks after its repair turns: an invalid reply, nothing written. */
+export class PlanRejectedError extends Error {
+  override name = "PlanRejectedError";
+}
