@@ -108,49 +108,39 @@ const HOSTILE_PATHS = [
 ];
 
 describe("a hostile model server", () => {
-  it("output paths that escape (newlines, '..', absolute, .git, workflows, other projects' files): refused, repaired, nothing outside changes", async () => {
+  // One run per path: a plan is rejected as a whole, so each path must be the only thing wrong with its plan.
+  it.each(HOSTILE_PATHS)("the PM declares output path %j: refused as a repair turn, nothing outside the project changes", async (hostile) => {
     let decompositions = 0;
-    let scans = 0;
-    await start(
-      {
-        decomposition: () => {
-          if (decompositions++ > 0) return undefined; // the repair turn gets an honest plan
-          return {
-            newRoles: [],
-            streams: [
-              {
-                id: "research",
-                title: "Research",
-                goal: "Escape.",
-                successCriteria: ["none"],
-                tasks: HOSTILE_PATHS.map((path, i) => ({ id: `t${i}`, title: `T${i}`, role: "researcher", description: "Write it.", dependsOn: [], outputs: [{ path, description: "x" }], criteria: ["x"], scores: [] })),
-              },
-            ],
-          };
-        },
+    await start({
+      decomposition: (req) => {
+        if (decompositions++ > 0) return undefined; // the repair turn gets the honest plan
+        const honest = scriptedTeam().handler(req) as { json: { streams: { tasks: { outputs: { path: string }[] }[] }[] } };
+        honest.json.streams[0]!.tasks[0]!.outputs[0]!.path = hostile;
+        return honest.json;
       },
-      (req, kind) => {
-        // The Specialist of `scan` first answers with every hostile path besides its own file.
-        if (kind !== "specialist_work" || taskIdOf(req) !== "scan" || scans++ > 0) return undefined;
-        return { json: { files: [{ path: "scan.md", content: "# scan\n" }, ...HOSTILE_PATHS.map((path) => ({ path, content: "pwned\n" }))], summary: "Wrote everywhere.", actions: [], questions: [] } };
-      },
-    );
+    });
     const r = await run();
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(r.stdout).toContain("● pricing-study  stage: done");
-    // The hostile plan went back as a repair turn and the hostile files as revision feedback.
     expect(calls("pm_decomposition")).toHaveLength(2);
-    const repair = calls("pm_decomposition")[1]!.messages.at(-1)!.content as string;
-    expect(repair).toMatch(/relative path that stays inside its directory/);
-    expect(calls("specialist_work", "scan")).toHaveLength(2);
-    const feedback = JSON.stringify(calls("specialist_work", "scan")[1]!.messages);
-    expect(feedback).toMatch(/not a usable file path/);
-    // Nothing landed where the paths point.
+    expect(calls("pm_decomposition")[1]!.messages.at(-1)!.content).toMatch(/relative path that stays inside its directory/);
     const outputs = join(repo.agency, "projects", "pricing-study", "outputs", "research");
     for (const p of ["../../../../../.github/workflows/evil.yml", "../../../../../../../../escaped-from-repo.md", "../../../../../../evil.md"]) expect(existsSync(resolve(outputs, p)), p).toBe(false);
     expect(existsSync("/tmp/ateams-hostile-absolute.md")).toBe(false);
+    await expectContained(r);
+  }, 60_000);
+
+  it("the Specialist writes every escaping path besides its own file: sent back as revision feedback, nothing outside changes", async () => {
+    let scans = 0;
+    await start({}, (req, kind) => {
+      if (kind !== "specialist_work" || taskIdOf(req) !== "scan" || scans++ > 0) return undefined;
+      return { json: { files: [{ path: "scan.md", content: "# scan\n" }, ...HOSTILE_PATHS.map((path) => ({ path, content: "pwned\n" }))], summary: "Wrote everywhere.", actions: [], questions: [] } };
+    });
+    const r = await run();
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(calls("specialist_work", "scan")).toHaveLength(2);
+    expect(JSON.stringify(calls("specialist_work", "scan")[1]!.messages)).toMatch(/not a usable file path/);
     expect(existsSync(join(repo.root, ".github"))).toBe(false);
-    expect(repo.git("show", `HEAD:agency/agency.yaml`)).toBe(repo.git("show", `${base}:agency/agency.yaml`));
     await expectContained(r);
   }, 60_000);
 
