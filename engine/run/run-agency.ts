@@ -86,7 +86,10 @@ export async function runAgency(opts: RunOptions): Promise<RunReport> {
   try {
     // One run per repository at a time (repo-lock.ts): taken before anything is written, released when done.
     if (!opts.holdsLock) lock = await acquireRepoLock(ws.store.gitDir, { waitMs: opts.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS, command: opts.streams?.length ? "run --stream" : "run" });
-    return await reconcile(ws, opts, await first);
+    const [templates] = await first;
+    // Read again now that the repository is ours: the first read may predate the commits of a run that held the
+    // lock until a moment ago. Unchanged files come from the parse cache the first read filled, so this costs little.
+    return await reconcile(ws, opts, [templates, await loadChecked(opts.agencyDir, ws.observeOutputs)]);
   } finally {
     lock?.release();
     await ws.close(); // its long-lived git processes
