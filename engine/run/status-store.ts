@@ -15,6 +15,7 @@ import { serializeStatus } from "../status/serialize.ts";
 import { schemaRefFor } from "../rewrite/schema-ref.ts";
 import type { Workspace } from "./workspace.ts";
 import { assertLoadable, statusProblems, UnloadableSpecError } from "./spec-guard.ts";
+import { assertAllowedPaths, type AllowedPaths } from "../forge/safe-path.ts";
 
 interface Pending {
   message: string;
@@ -42,6 +43,7 @@ export class StatusStore {
   #wake: (() => void) | undefined;
   readonly #ws: Workspace;
   readonly #file: string;
+  readonly #allowed: AllowedPaths;
   readonly #schemaRef: string;
   readonly #journalFile: string;
   readonly #journal = new Set<string>();
@@ -52,6 +54,9 @@ export class StatusStore {
     this.#ws = ws;
     this.#journalFile = join(ws.repoRoot, ".ateams", "pending", `${project.id}.json`);
     this.#file = ws.repoPath(project.statusFile);
+    // What this store may write: its project's folder (plan, status, deliverable) and the agency's roles (a role the
+    // PM defines with its plan). Anything else is refused before it is written.
+    this.#allowed = { folders: [ws.repoPath(project.dir), ws.repoPath(join(dirname(dirname(project.dir)), "roles"))] };
     this.#schemaRef = schemaRefFor(project.statusFile, ws.repoRoot, "status");
     this.#status = project.status ?? emptyStatus(project.id);
     this.#json = JSON.stringify(this.#status);
@@ -105,6 +110,7 @@ export class StatusStore {
       const problems = statusProblems(next, serializeStatus(next, this.#schemaRef), this.#file);
       if (problems.length) throw new UnloadableSpecError(this.#file, problems);
     }
+    assertAllowedPaths(files.map((f) => f.path), this.#allowed);
     assertLoadable(files);
     // Journal first: a run killed before the commit leaves a list of what to commit next time.
     for (const f of files) this.#journal.add(f.path);
