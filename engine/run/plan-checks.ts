@@ -6,7 +6,15 @@ import type { Plan, Role } from "../spec/types.gen.ts";
 import { specTextProblems } from "./spec-guard.ts";
 import { join } from "node:path";
 
+/**
+ * Tasks one PM-written plan may have: status.yaml keeps about 1 KB per task and must stay within the loader's 1 MiB,
+ * so a plan past this would make its own status unloadable as it runs.
+ */
+export const MAX_PLAN_TASKS = 500;
+
 export function planProblems(model: AgencyModel, projectId: string, plan: Plan, planText: string, newRoles: { role: Role; text: string }[]): string[] {
+  const tasks = (plan.streams ?? []).reduce((n, s) => n + s.tasks.length, 0);
+  if (tasks > MAX_PLAN_TASKS) return [`the plan has ${tasks} tasks; at most ${MAX_PLAN_TASKS} fit one project (its status.yaml must stay under 1 MiB): merge tasks into fewer, larger ones`];
   const problems = specTextProblems("plan", planText, "plan.yaml");
   for (const r of newRoles) {
     problems.push(...specTextProblems("role", r.text, `roles/${r.role.id}.yaml`));

@@ -207,7 +207,7 @@ describe("a hostile model server", () => {
     expect(r.code).toBe(1);
     // The reply, then repair turns (the last identical one may come from the response cache), then a clear failure.
     expect(calls("pm_decomposition").length).toBeGreaterThanOrEqual(2);
-    expect(calls("pm_decomposition")[1]!.messages.at(-1)!.content).toMatch(/plan\.yaml would be \d+ bytes; the limit for a spec file is 1048576/);
+    expect(calls("pm_decomposition")[1]!.messages.at(-1)!.content).toMatch(/the plan has 10000 tasks; at most 500 fit one project/);
     expect(r.stdout).toMatch(/InvalidReply: the PM's plan failed validation 3 times/);
     const plan = repo.git("show", "HEAD:agency/projects/pricing-study/plan.yaml");
     expect(plan).not.toContain("task-0");
