@@ -16,6 +16,7 @@ import { schemaRefFor } from "../rewrite/schema-ref.ts";
 import type { Workspace } from "./workspace.ts";
 import { assertLoadable, statusProblems, UnloadableSpecError } from "./spec-guard.ts";
 import { assertAllowedPaths, type AllowedPaths } from "../forge/safe-path.ts";
+import { redact } from "../secrets/redact.ts";
 
 interface Pending {
   message: string;
@@ -100,6 +101,8 @@ export class StatusStore {
    * and no commit made, when neither the status nor the files change anything.
    */
   async update(change: (s: Status) => Status, message: string, trailers: Trailers, files: FileChange[] = []): Promise<void> {
+    // Redacted here, so the working tree holds exactly what the commit will (the writer redacts again, to no effect).
+    files = files.map((f) => (typeof f.content === "string" ? { ...f, content: redact(f.content) } : f));
     const next = change(this.#status);
     const json = JSON.stringify(next);
     const changed = json !== this.#json;
