@@ -8,6 +8,7 @@ import { statusCommand, STATUS_HELP } from "./commands/status.ts";
 import { validateCommand, VALIDATE_HELP } from "./commands/validate.ts";
 import { watchCommand, WATCH_HELP } from "./commands/watch.ts";
 import { EXIT, UsageError, type CliIO } from "./io.ts";
+import { addSecretsFromEnv, redact } from "../secrets/redact.ts";
 
 type Command = { run: (argv: string[], io: CliIO) => Promise<number>; help: string; summary: string };
 
@@ -35,7 +36,10 @@ Every command takes --agency <dir> (default ./agency) where it applies, and --he
 Exit status: 0 success, 1 invalid specs or failed work, 2 usage error.
 `;
 
-export async function main(argv: string[], io: CliIO): Promise<number> {
+export async function main(argv: string[], raw: CliIO): Promise<number> {
+  // Everything a command prints passes the redactor; the keys in this environment are known to it from the start.
+  addSecretsFromEnv(raw.env);
+  const io: CliIO = { ...raw, stdout: (t) => raw.stdout(redact(t)), stderr: (t) => raw.stderr(redact(t)) };
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     const topic = name === "help" ? rest[0] : undefined;

@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { GitRefMovedError, GitRefNotFoundError } from "./errors.ts";
 import { assertSafeRepoPaths } from "./safe-path.ts";
+import { redact } from "../secrets/redact.ts";
 import type { StoreContext } from "./store-context.ts";
 import { syncWorktree } from "./sync-worktree.ts";
 import { withTrailers, type Trailers } from "./trailers.ts";
@@ -44,6 +45,9 @@ const MAX_ATTEMPTS = 8;
 export async function commitFiles(ctx: StoreContext, input: CommitFilesInput): Promise<CommitResult> {
   const ref = await ctx.branchRef(input.branch);
   assertSafeRepoPaths(input.files.map((f) => f.path));
+  // The last net before git: no secret reaches a committed file. Callers redact first (the model boundary, the
+  // status serializer), so this changes nothing unless something slipped past them.
+  input = { ...input, files: input.files.map((f) => (typeof f.content === "string" ? { ...f, content: redact(f.content) } : f)) };
   const message = withTrailers(input.message, input.trailers ?? {});
   return ctx.withBranchLock(input.branch, async () => {
     let last: { expected: string | undefined; actual: string | undefined } | undefined;

@@ -3,6 +3,7 @@
 // `git var` (so configuration, environment and our fallback decide it exactly as for commit-tree); only the dates
 // are filled in per commit. What we do not reproduce (a non-UTF-8 i18n.commitEncoding, text git would re-encode)
 // still goes through commit-tree. commit.gpgSign needs nothing: commit-tree ignores it (it signs only with -S).
+import { redact } from "../secrets/redact.ts";
 import type { GitRunner } from "./git-runner.ts";
 import type { NewObject, ObjectWriter } from "./object-writer.ts";
 import type { RepoConfig } from "./repo-config.ts";
@@ -36,6 +37,8 @@ export function createCommitWriter(git: GitRunner, identityEnv: () => Promise<Re
   };
   const write = async (tree: string, parents: readonly string[], message: string, objects: readonly NewObject[] = []): Promise<string> => {
     const s = await settings();
+    // Every commit this engine writes (task, status, merge) is made here: no secret reaches a commit message.
+    message = redact(message);
     parents = [...new Set(parents)]; // commit-tree ignores a repeated parent
     // commit-tree -m keeps the text as given and completes its last line (an empty one stays empty).
     const body = message === "" || message.endsWith("\n") ? message : `${message}\n`;

@@ -31,6 +31,8 @@ export interface GitStore {
   readonly bare: boolean;
   /** Path of this worktree's `index.lock`; present while git writes the index, or left behind by a killed git. */
   readonly indexLockFile: string;
+  /** The repository's common git directory (shared by linked worktrees): where the run lock lives (repo-lock.ts). */
+  readonly gitDir: string;
   head(): Promise<HeadState>;
   commitFiles(input: CommitFilesInput): Promise<CommitResult>;
   mergeBranch(input: MergeBranchInput): Promise<MergeResult>;
@@ -95,6 +97,7 @@ export function gitStoreFrom(ctx: StoreContext): GitStore {
     dir: ctx.workTree ?? git.dir,
     bare: ctx.workTree === undefined,
     indexLockFile: ctx.indexLockFile,
+    gitDir: ctx.gitDir,
     async head() {
       const branch = (await ctx.headRef())?.replace(/^refs\/heads\//, "");
       return { branch, commit: await ctx.resolveCommit("HEAD") };

@@ -9,4 +9,5 @@ export { formatCommitMessage, parseCommitMessage, withTrailers, TRAILER_KEYS, Tr
 export * from "./branch-name.ts";
 export * from "./errors.ts";
 export { assertSafeRepoPath } from "./safe-path.ts";
+export { acquireRepoLock, RepoLockedError, type RepoLock } from "./repo-lock.ts";
 export { gitProcessesStarted } from "./git-runner.ts";

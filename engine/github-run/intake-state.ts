@@ -3,6 +3,8 @@
 // written in one commit on the working branch; a write that changes nothing makes no commit. The agency model
 // handed to dispatch and the planner is rebuilt from this state, so the second comment of a batch sees what the
 // first one did.
+import { joinInside } from "../forge/safe-path.ts";
+import { assertLoadable } from "../run/spec-guard.ts";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -67,7 +69,8 @@ export class IntakeState {
 
   /** Repository path of a role's lessons: agency/memory/roles/<role>.md, as the loader reads them. */
   memoryPath(role: string): string {
-    return this.#ws.repoPath(join(this.#base.dir, "memory", "roles", `${role}.md`));
+    // Through the path gate: the role comes from a comment (`/teach @role`).
+    return joinInside(this.#ws.repoPath(join(this.#base.dir, "memory", "roles")), `${role}.md`);
   }
 
   memoryText(path: string): string | undefined {
@@ -119,6 +122,8 @@ export class IntakeState {
   async commit(changes: StateChanges, message: string, trailers: Trailers): Promise<string | undefined> {
     const files = this.files(changes);
     if (!files.length) return undefined;
+    // Statuses and plans rewritten from comments are checked as the loader checks them, before the commit.
+    assertLoadable(files);
     const result = await this.#ws.commitWorking(files, message, trailers);
     for (const [id, status] of changes.statuses ?? []) this.#statuses.set(id, status);
     for (const [id, text] of changes.plans ?? []) this.#plans.set(id, { text, parsed: parse(text) as Plan });

@@ -50,7 +50,7 @@ function commitAll(message: string): void {
 
 /** A stream branch with one commit of work, as a Specialist's finished task leaves it. */
 async function workOn(stream: string, file: string): Promise<void> {
-  await ctx.ws.commitStream("alpha", stream, [{ path: `agency/projects/alpha/outputs/${stream}/${file}`, content: `# ${file}\n` }], `alpha: ${file}`, { "Ateams-Project": "alpha" });
+  await ctx.ws.commitStream("alpha", stream, [{ path: `agency/projects/alpha/outputs/${stream}/${file}`, content: `# ${file}\n` }], `alpha: ${file}`, { "Ateams-Project": "alpha" }, { folders: [`agency/projects/alpha/outputs/${stream}`] });
 }
 
 async function publish() {

@@ -10,7 +10,7 @@ import { loadTemplates } from "../prompts/templates.ts";
 import { Budget } from "../run/budget.ts";
 import type { Progress } from "../run/progress.ts";
 import { createModelRegistry } from "../run/providers.ts";
-import { InvalidSpecsError, runAgency, type RunOptions, type RunReport } from "../run/run-agency.ts";
+import { DEFAULT_LOCK_WAIT_MS, InvalidSpecsError, runAgency, type RunOptions, type RunReport } from "../run/run-agency.ts";
 import { StatusStore } from "../run/status-store.ts";
 import { openWorkspace, type Workspace } from "../run/workspace.ts";
 import { loadAgency } from "../spec/load-agency.ts";
@@ -25,7 +25,7 @@ import { runIntake, type IntakeReport } from "./intake-run.ts";
 import { preparePlanBranches } from "./plan-branch.ts";
 import { publishPullRequests, type PublishReport } from "./publish.ts";
 import { branchesToPush, fetchEngineBranches } from "./sync-remote.ts";
-import { parseBranchName } from "../forge/index.ts";
+import { acquireRepoLock, parseBranchName } from "../forge/index.ts";
 
 export interface GitHubRunOptions extends RunOptions {
   github: GitHubSettings;
@@ -43,8 +43,18 @@ export interface GitHubRunReport extends RunReport {
 }
 
 export async function runGitHub(opts: GitHubRunOptions): Promise<GitHubRunReport> {
-  const remote = opts.remote ?? "origin";
   const ws = await openWorkspace(opts.agencyDir);
+  // The whole job holds the repository's lock (intake, reconcile, publish); the reconcile inside knows it.
+  const lock = await acquireRepoLock(ws.store.gitDir, { waitMs: opts.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS, command: "run --forge github" });
+  try {
+    return await runGitHubLocked(ws, opts);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runGitHubLocked(ws: Workspace, opts: GitHubRunOptions): Promise<GitHubRunReport> {
+  const remote = opts.remote ?? "origin";
   const templates = await loadTemplates();
   const now = opts.now ?? (() => new Date().toISOString().replace(/\.\d{3}Z$/, "Z"));
   const forge = opts.forge ?? createGitHubClient({ token: opts.github.token, owner: opts.github.owner, repo: opts.github.repo, baseUrl: opts.github.apiUrl });
@@ -76,7 +86,7 @@ export async function runGitHub(opts: GitHubRunOptions): Promise<GitHubRunReport
     agents: { models: createModelRegistry(model.spec, { env: opts.env, cacheDir: join(ws.repoRoot, ".ateams", "cache"), ...(opts.createModel ? { create: opts.createModel } : {}) }), budget: new Budget(model.spec) },
   });
 
-  const report = await runAgency({ ...opts, deliverAssembly: "branch" });
+  const report = await runAgency({ ...opts, deliverAssembly: "branch", holdsLock: true });
 
   // Publish: push what changed, then make the pull requests say so. The plan-approval branches are prepared after
   // the reconcile, so a plan the PM proposed in this very run gets its PR now, not one run later.

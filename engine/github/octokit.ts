@@ -7,6 +7,7 @@
 import { Octokit } from "octokit";
 import { GitHubConfigError } from "./errors.ts";
 import { spacedGroup } from "./write-pacing.ts";
+import { redactDeep } from "../secrets/redact.ts";
 
 export interface GitHubClientOptions {
   token: string;
@@ -29,7 +30,7 @@ export function createOctokit(options: GitHubClientOptions): Octokit {
   const maxWait = options.rateLimit?.maxWaitSeconds ?? 60;
   const shouldWait = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < rateRetries && retryAfter <= maxWait;
   const pacing = options.writeIntervalMs === undefined ? {} : { write: spacedGroup(options.writeIntervalMs), notifications: spacedGroup(options.writeIntervalMs) };
-  return new Octokit({
+  const octokit = new Octokit({
     auth: options.token,
     baseUrl: options.baseUrl ?? "https://api.github.com",
     userAgent: options.userAgent ?? "ateams",
@@ -43,4 +44,13 @@ export function createOctokit(options: GitHubClientOptions): Octokit {
       ...pacing,
     },
   });
+  // Every PR title, body, comment and review this engine writes goes through here: no secret reaches GitHub.
+  octokit.hook.before("request", (request) => {
+    const params = request as unknown as Record<string, unknown>;
+    for (const key of Object.keys(params)) if (!REQUEST_FIELDS.has(key)) params[key] = redactDeep(params[key]);
+  });
+  return octokit;
 }
+
+/** What octokit itself puts in a request's options; everything else is a parameter we send. */
+const REQUEST_FIELDS = new Set(["method", "url", "baseUrl", "headers", "request", "mediaType"]);

@@ -4,6 +4,7 @@ import OpenAI from "openai";
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { LlmAbortedError, LlmConfigError, LlmTimeoutError } from "./errors.ts";
 import { toLlmError } from "./openai-errors.ts";
+import { redact, redactDeep } from "../secrets/redact.ts";
 import { assembleChunks } from "./openai-stream.ts";
 import { fromChatCompletion, toChatBody, type ParsedCompletion } from "./openai-wire.ts";
 import { readLimits, readCapped, replyText } from "./reply-limits.ts";
@@ -179,21 +180,39 @@ export function createOpenAIModel(settings: OpenAIModelSettings): LanguageModel 
   };
 }
 
+/** More than any model reads or writes in one call: a count above it is the server's error, not usage. */
+export const MAX_TOKENS_PER_CALL = 10_000_000;
+
+/** A token count as reported, or clamped into [0, MAX_TOKENS_PER_CALL] as a whole number with a warning. */
+export function saneTokens(n: number, kind: "input" | "output", warnings: string[]): number {
+  if (Number.isInteger(n) && n >= 0 && n <= MAX_TOKENS_PER_CALL) return n;
+  const clamped = Number.isFinite(n) ? Math.min(MAX_TOKENS_PER_CALL, Math.max(0, Math.round(n))) : 0;
+  warnings.push(`server reported ${String(n)} ${kind} tokens, which cannot be true; counted as ${clamped}`);
+  return clamped;
+}
+
 function describeRetry(e: RetryEvent): string {
   return `retry ${e.retry} after ${Math.round(e.delayMs)} ms: ${e.error.name}: ${e.error.message}`;
 }
 
+/**
+ * Where a provider's reply enters the engine, so it is made safe once for everything downstream (cache, plans,
+ * commits, status): secrets a server echoes are redacted from the text, and token counts a server reports are held
+ * to what can be true (whole, not negative, not absurd) with a warning when they were not.
+ */
 function toResult(
   parsed: ParsedCompletion,
   extra: { warnings: string[]; raw: CompletionResult["raw"]; latencyMs: number },
 ): CompletionResult {
+  const warnings = [...extra.warnings];
   return {
-    content: parsed.content,
-    toolCalls: parsed.toolCalls,
-    usage: parsed.usage,
+    content: redact(parsed.content),
+    toolCalls: parsed.toolCalls.map((c) => ({ ...c, arguments: redact(c.arguments) })),
+    usage: { inputTokens: saneTokens(parsed.usage.inputTokens, "input", warnings), outputTokens: saneTokens(parsed.usage.outputTokens, "output", warnings) },
     finishReason: parsed.finishReason,
-    warnings: extra.warnings,
-    raw: extra.raw,
+    warnings,
+    // Kept for the audit log and stored in the response cache: redacted like the content.
+    raw: { request: extra.raw.request, response: redactDeep(extra.raw.response) },
     cached: false,
     latencyMs: extra.latencyMs,
   };

@@ -17,6 +17,7 @@ import type { AgencyModel, LoadedProject } from "../spec/model.ts";
 import { addUsage, recordAssembly, setProjectCondition } from "../status/record.ts";
 import { trailers, type RunContext } from "./context.ts";
 import { assemblyBranch, formatBranchName } from "../forge/index.ts";
+import { joinInside } from "../forge/safe-path.ts";
 
 const assemblyBranchOf = (project: string) => formatBranchName(assemblyBranch(project));
 import { clip } from "./task-inputs.ts";
@@ -67,11 +68,12 @@ async function assembleWith(ctx: RunContext, model: AgencyModel, project: Loaded
     if (JSON.stringify(await streamFiles(ctx, project)) !== JSON.stringify(streams)) return assembleWith(ctx, model, project, action, usage);
   }
   const out = deliverablePath(project);
+  const outputsDir = ctx.ws.repoPath(join(project.dir, "outputs"));
   const summary = [`# ${project.spec.name}: summary for the Director`, "", reply.value.summary, ...(reply.value.openQuestions.length ? ["", "## Open questions", ...reply.value.openQuestions.map((q) => `- ${q}`)] : [])].join("\n");
   const at = ctx.now();
   const files = [
-    { path: ctx.ws.repoPath(join(project.dir, "outputs", out)), content: `${reply.value.deliverable.trimEnd()}\n` },
-    { path: ctx.ws.repoPath(join(project.dir, "outputs", "SUMMARY.md")), content: `${summary}\n` },
+    { path: joinInside(outputsDir, out), content: `${reply.value.deliverable.trimEnd()}\n` },
+    { path: joinInside(outputsDir, "SUMMARY.md"), content: `${summary}\n` },
   ];
   const message = `ateams: ${project.id} deliverable assembled\n\n${reply.value.summary.slice(0, 2000)}`;
   const tr = trailers({ project: project.id, kind: "assembly", model: reply.model, fingerprint: action.fingerprint! });

@@ -16,6 +16,8 @@ import type { PmDecompositionReply, PmOptionsReply } from "../spec/types.gen.ts"
 import { addUsage, clearProjectCondition, setProjectCondition } from "../status/record.ts";
 import { trailers, type RunContext } from "./context.ts";
 import { planProblems } from "./plan-checks.ts";
+import { PlanRejectedError } from "./spec-guard.ts";
+import { joinInside } from "../forge/safe-path.ts";
 import { accounted } from "./outcome.ts";
 import type { ChatMessage } from "../llm/index.ts";
 import { callAgent } from "../agents/call.ts";
@@ -60,7 +62,7 @@ export async function executePlanning(ctx: RunContext, model: AgencyModel, proje
         const roles = value.newRoles.map((r) => ({ role: roleFromReply(r), text: serializeRole(roleFromReply(r), roleRef) }));
         const problems = planProblems(model, project.id, next, text, roles);
         if (!problems.length) {
-          const roleFiles = roles.map((r) => ({ path: ctx.ws.repoPath(join(model.dir, "roles", `${r.role.id}.yaml`)), content: r.text }));
+          const roleFiles = roles.map((r) => ({ path: joinInside(ctx.ws.repoPath(join(model.dir, "roles")), `${r.role.id}.yaml`), content: r.text }));
           // Keep what the PM wrote before (options, comments, an approval) by re-serialising only from plan data.
           await commitPlan(text, roleFiles, `ateams: ${project.id} decomposed ${optionId} into ${next.streams!.length} streams`, "plan", undefined, usage);
           ctx.progress.emit({ kind: "done", project: project.id, action: action.kind, text: `${next.streams!.length} streams, ${next.streams!.reduce((n, s) => n + s.tasks.length, 0)} tasks${roles.length ? `, new roles: ${roles.map((r) => r.role.id).join(", ")}` : ""}` });
@@ -98,6 +100,4 @@ export async function executePlanning(ctx: RunContext, model: AgencyModel, proje
   }
 }
 
-export class PlanRejectedError extends Error {
-  override name = "PlanRejectedError";
-}
+export { PlanRejectedError };

@@ -19,6 +19,7 @@ import { ActionError } from "./outcome.ts";
 import { formatLogEntry, type LogRound } from "./work-log.ts";
 import { logPath, taskResources, upstreamFiles } from "./task-inputs.ts";
 import { readFileSync } from "node:fs";
+import { joinInside, pathProblem } from "../forge/safe-path.ts";
 import { join } from "node:path";
 
 /** `left`: no commit to adopt, and the task work is a stream job's (a fan-out reconcile); nothing was recorded. */
@@ -40,7 +41,11 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
   const status = ctx.status(project);
   const specialist = specialistIdOf(task);
   const branch = ws.streamBranchOf(project.id, stream.id);
-  const outputPath = (p: string) => ws.repoPath(join(project.dir, "outputs", stream.id, p));
+  // Checked before joining (safe-path.ts): a path the plan or the model names cannot leave the stream's folder.
+  const outputsDir = ws.repoPath(join(project.dir, "outputs", stream.id));
+  const outputPath = (p: string) => joinInside(outputsDir, p);
+  /** All this task may commit: its declared outputs and its Specialist's work log, nothing else. */
+  const allowed = { files: [...task.outputs.map((o) => outputPath(o.path)), ws.repoPath(logPath(project, stream.id, specialist))] };
   const record = (files: FileText[], usage: CallUsage | undefined, commit: string, revisions: number, modelId: string, tier: string) =>
     status.update(
       (s) =>
@@ -71,7 +76,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
     if (!current) {
       sha = (
         await withBranchLock(branch, () =>
-          ws.commitStream(project.id, stream.id, files.map((f) => ({ path: outputPath(f.path), content: f.content })), `${project.id}/${task.id}: ${task.title} (restored from ${prior.sha.slice(0, 8)})`, prior.trailers),
+          ws.commitStream(project.id, stream.id, files.map((f) => ({ path: outputPath(f.path), content: f.content })), `${project.id}/${task.id}: ${task.title} (restored from ${prior.sha.slice(0, 8)})`, prior.trailers, allowed),
         )
       ).sha;
     }
@@ -142,6 +147,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
             // What the work cost travels with it, so a run that adopts this commit (a fan-out job's) counts it.
             "Ateams-Usage": `${usage.calls} calls, ${usage.inputTokens} in, ${usage.outputTokens} out, $${usage.costUsd.toFixed(6)}`,
           },
+          allowed,
         );
       });
       await record(files, usage, commit.sha, round - 1, work.model, work.tier);
@@ -173,7 +179,9 @@ export function acceptFiles(declared: string[], work: SpecialistWorkReply): { fi
   const files: FileText[] = [];
   for (const f of work.files) {
     const path = f.path.replace(/^\.\//, "");
-    if (!declared.includes(path)) problems.push(`'${f.path}' is not one of the files this task writes (${declared.join(", ")}); write only those paths`);
+    const unsafe = pathProblem(path);
+    if (unsafe) problems.push(`${JSON.stringify(f.path)} is not a usable file path (${unsafe}); write only the paths this task declares (${declared.join(", ")})`);
+    else if (!declared.includes(path)) problems.push(`'${f.path}' is not one of the files this task writes (${declared.join(", ")}); write only those paths`);
     else if (files.some((x) => x.path === path)) problems.push(`'${path}' was given twice`);
     else files.push({ path, content: f.content });
   }

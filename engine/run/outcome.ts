@@ -1,8 +1,9 @@
 // Errors → outcomes, in one place: which condition reason a failure records, whether the run goes on, and whether
 // the same inputs may be retried by a later run without a person asking. Switches on class, never on message text.
 import { LlmApiError, LlmConfigError, LlmRefusalError, LlmReplyTooLargeError, LlmTimeoutError, StructuredOutputError, ToolStepLimitError } from "../llm/index.ts";
-import { GitStoreError } from "../forge/index.ts";
+import { GitStoreError, UnsafePathError } from "../forge/index.ts";
 import { BudgetExceededError } from "./budget.ts";
+import { PlanRejectedError, UnloadableSpecError } from "./spec-guard.ts";
 
 export interface Outcome {
   reason: string;
@@ -17,6 +18,9 @@ export interface Outcome {
 export function outcomeOf(e: unknown): Outcome {
   if (e instanceof BudgetExceededError) return { reason: "BudgetExceeded", message: e.message, fatal: e.scope === "run", transient: true, budget: e.scope };
   if (e instanceof StructuredOutputError) return { reason: "InvalidReply", message: `no valid reply after ${e.attempts} attempt(s): ${e.errors.slice(0, 3).join("; ")}`, fatal: false, transient: false };
+  // A reply that would have written a spec the loader rejects: nothing was written; the same inputs would fail again.
+  if (e instanceof UnloadableSpecError) return { reason: "SpecRejected", message: e.message, fatal: false, transient: false };
+  if (e instanceof PlanRejectedError) return { reason: "InvalidReply", message: e.message, fatal: false, transient: false };
   if (e instanceof ToolStepLimitError) return { reason: "ToolStepLimit", message: e.message, fatal: false, transient: false };
   // The model's own answer, the same on every try: the work or the prompt must change, not the timing.
   if (e instanceof LlmRefusalError) return { reason: "ModelRefused", message: e.message, fatal: false, transient: false };
@@ -25,6 +29,8 @@ export function outcomeOf(e: unknown): Outcome {
   if (e instanceof LlmConfigError) return { reason: "ProviderNotConfigured", message: e.message, fatal: true, transient: true };
   // git failing (a lock left by a killed process, a full disk) is the machine's problem, not the work's: stop the
   // run, pin nothing, and let the next run adopt whatever was committed.
+  // A path refused by the gate (safe-path.ts) is the action's fault, not git's: nothing was written, the run goes on.
+  if (e instanceof UnsafePathError) return { reason: "UnsafePath", message: e.message, fatal: false, transient: false };
   if (e instanceof GitStoreError) return { reason: "GitError", message: e.message.split("\n")[0]!, fatal: true, transient: true };
   if (e instanceof LlmApiError) {
     const auth = e.status === 401 || e.status === 403;

@@ -1,23 +1,23 @@
-// Checks a PM-written plan (and new roles) exactly as the loader would before anything is committed; the
-// problems go back to the PM as a repair turn.
+// Checks a PM-written plan (and new roles) exactly as the loader would before anything is committed (size limit,
+// schema, cross-file checks); the problems go back to the PM as a repair turn.
 import { crossCheck } from "../spec/cross-check.ts";
 import type { AgencyModel, LoadedRole } from "../spec/model.ts";
-import { parseYaml } from "../spec/parse-yaml.ts";
-import type { SpecKind } from "../spec/schemas.ts";
 import type { Plan, Role } from "../spec/types.gen.ts";
-import { validateDoc } from "../spec/validate-doc.ts";
+import { specTextProblems } from "./spec-guard.ts";
 import { join } from "node:path";
 
-function schemaProblems(kind: SpecKind, text: string, label: string): string[] {
-  const parsed = parseYaml(text, label);
-  if (Array.isArray(parsed)) return parsed.map((d) => `${label}: ${d.message}`);
-  return validateDoc(kind, parsed).map((d) => `${label}: ${d.message}`);
-}
+/**
+ * Tasks one PM-written plan may have: status.yaml keeps about 1 KB per task and must stay within the loader's 1 MiB,
+ * so a plan past this would make its own status unloadable as it runs.
+ */
+export const MAX_PLAN_TASKS = 500;
 
 export function planProblems(model: AgencyModel, projectId: string, plan: Plan, planText: string, newRoles: { role: Role; text: string }[]): string[] {
-  const problems = schemaProblems("plan", planText, "plan.yaml");
+  const tasks = (plan.streams ?? []).reduce((n, s) => n + s.tasks.length, 0);
+  if (tasks > MAX_PLAN_TASKS) return [`the plan has ${tasks} tasks; at most ${MAX_PLAN_TASKS} fit one project (its status.yaml must stay under 1 MiB): merge tasks into fewer, larger ones`];
+  const problems = specTextProblems("plan", planText, "plan.yaml");
   for (const r of newRoles) {
-    problems.push(...schemaProblems("role", r.text, `roles/${r.role.id}.yaml`));
+    problems.push(...specTextProblems("role", r.text, `roles/${r.role.id}.yaml`));
     if (model.roles.has(r.role.id)) problems.push(`new role '${r.role.id}' already exists: reuse it instead of redefining it`);
   }
   if (problems.length) return problems;

@@ -2,6 +2,7 @@
 // vLLM, llama.cpp or LiteLLM by base URL and model name alone.
 import { createFileCache, createOpenAIModel, LlmRefusalError, LlmReplyTooLargeError, withCache, type CompletionResult, type LanguageModel } from "../llm/index.ts";
 import type { Agency, Tier } from "../spec/types.gen.ts";
+import { addSecretsFromEnv } from "../secrets/redact.ts";
 
 /** Told about every completed model call, with the tier that made it: the single place usage is metered. */
 export type CallListener = (tier: Tier, result: CompletionResult) => void;
@@ -44,6 +45,8 @@ const DEFAULT_RETRIES = 3;
 
 export function createModelRegistry(agency: Agency, settings: ProviderSettings): ModelRegistry {
   const tiers = agency.models.tiers;
+  // Every key a tier may send is a secret from now on, whether or not a call is made with it.
+  addSecretsFromEnv(settings.env, tiers.flatMap((t) => (t.apiKeyEnv ? [t.apiKeyEnv] : [])));
   const cache = settings.cacheDir ? createFileCache(settings.cacheDir) : undefined;
   const models = new Map<string, LanguageModel>();
   const tier = (id: string): Tier => {

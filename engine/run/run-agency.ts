@@ -25,6 +25,7 @@ import type { Progress } from "./progress.ts";
 import { createModelRegistry, type ProviderSettings } from "./providers.ts";
 import { StatusStore } from "./status-store.ts";
 import { openWorkspace, type Workspace } from "./workspace.ts";
+import { acquireRepoLock, type RepoLock } from "../forge/index.ts";
 
 export interface RunOptions {
   agencyDir: string;
@@ -49,7 +50,14 @@ export interface RunOptions {
   timeoutMs?: number;
   /** See RunContext.deliverAssembly. */
   deliverAssembly?: "working" | "branch";
+  /** How long to wait for another run on this repository to finish before giving up (RepoLockedError). */
+  lockWaitMs?: number;
+  /** The caller holds the repository's lock already (runGitHub around its intake, reconcile and publish). */
+  holdsLock?: boolean;
 }
+
+/** A second run waits this long for the first to finish, then says who holds the repository. */
+export const DEFAULT_LOCK_WAIT_MS = 5_000;
 
 export interface RunReport {
   /** 0: everything runnable ran (the rest waits on people); 1: something failed, or a budget stopped the run. */
@@ -85,9 +93,16 @@ export async function runAgency(opts: RunOptions): Promise<RunReport> {
   const first = Promise.all([loadTemplates(), loadChecked(opts.agencyDir, async (p) => (await opening).observeOutputs(p))]);
   first.catch(() => undefined);
   const ws = await opening;
+  let lock: RepoLock | undefined;
   try {
-    return await reconcile(ws, opts, await first);
+    // One run per repository at a time (repo-lock.ts): taken before anything is written, released when done.
+    if (!opts.holdsLock) lock = await acquireRepoLock(ws.store.gitDir, { waitMs: opts.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS, command: opts.streams?.length ? "run --stream" : "run" });
+    const [templates] = await first;
+    // Read again now that the repository is ours: the first read may predate the commits of a run that held the
+    // lock until a moment ago. Unchanged files come from the parse cache the first read filled, so this costs little.
+    return await reconcile(ws, opts, [templates, await loadChecked(opts.agencyDir, ws.observeOutputs)]);
   } finally {
+    lock?.release();
     await ws.close(); // its long-lived git processes
   }
 }
@@ -146,7 +161,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
           usage.outputTokens += result.usage.outputTokens;
           usage.costUsd += (result.usage.inputTokens * tier.price.inputPerMTok + result.usage.outputTokens * tier.price.outputPerMTok) / 1e6;
         }
-        opts.progress.emit({ kind: "call", project, text: `${agent} → ${result.cached ? "cache" : tier.model}: ${result.usage.inputTokens}+${result.usage.outputTokens} tokens, ${result.latencyMs} ms` });
+        opts.progress.emit({ kind: "call", project, text: `${agent} → ${result.cached ? "cache" : tier.model}: ${result.usage.inputTokens}+${result.usage.outputTokens} tokens, ${result.latencyMs} ms${result.warnings.length ? ` (${result.warnings.join("; ")})` : ""}` });
       },
     },
     status(project: LoadedProject) {

@@ -95,3 +95,18 @@ it("a project nothing was recorded for gets no status.yaml from persist or flush
   expect(existsSync(file)).toBe(false);
   expect(repo.git("status", "--porcelain", "--", "agency")).toBe("");
 });
+
+it("refuses, before writing anything, a status or a spec file the loader would reject (issue 10: negative usage, a huge plan)", async () => {
+  const ws = await openWorkspace(repo.agency);
+  const store = new StatusStore(ws, (await load(repo.agency)).projects.get("alpha")!);
+  const head = repo.git("rev-parse", "HEAD");
+  await expect(store.update((s) => ({ ...s, usage: { calls: 1, inputTokens: -5, outputTokens: 0, costUsd: 0 } }), "ateams: bad usage", {})).rejects.toThrow(/loader would reject.*inputTokens/);
+  const planPath = "agency/projects/alpha/plan.yaml";
+  const huge = `${await readFile(join(repo.root, planPath), "utf8")}# ${"x".repeat(1024 * 1024)}\n`;
+  await expect(store.update((s) => s, "ateams: huge plan", {}, [{ path: planPath, content: huge }])).rejects.toThrow(/plan\.yaml would be \d+ bytes/);
+  await expect(store.update((s) => s, "ateams: broken plan", {}, [{ path: planPath, content: "streams: 3\n" }])).rejects.toThrow(/loader would reject/);
+  await store.flush();
+  expect(repo.git("rev-parse", "HEAD")).toBe(head);
+  expect(repo.git("status", "--porcelain", "--", "agency")).toBe("");
+  expect(existsSync(join(repo.agency, "projects", "alpha", "status.yaml"))).toBe(false);
+});

@@ -14,6 +14,9 @@ import { emptyStatus } from "../status/record.ts";
 import { serializeStatus } from "../status/serialize.ts";
 import { schemaRefFor } from "../rewrite/schema-ref.ts";
 import type { Workspace } from "./workspace.ts";
+import { assertLoadable, statusProblems, UnloadableSpecError } from "./spec-guard.ts";
+import { assertAllowedPaths, type AllowedPaths } from "../forge/safe-path.ts";
+import { redact } from "../secrets/redact.ts";
 
 interface Pending {
   message: string;
@@ -41,6 +44,7 @@ export class StatusStore {
   #wake: (() => void) | undefined;
   readonly #ws: Workspace;
   readonly #file: string;
+  readonly #allowed: AllowedPaths;
   readonly #schemaRef: string;
   readonly #journalFile: string;
   readonly #journal = new Set<string>();
@@ -51,6 +55,9 @@ export class StatusStore {
     this.#ws = ws;
     this.#journalFile = join(ws.repoRoot, ".ateams", "pending", `${project.id}.json`);
     this.#file = ws.repoPath(project.statusFile);
+    // What this store may write: its project's folder (plan, status, deliverable) and the agency's roles (a role the
+    // PM defines with its plan). Anything else is refused before it is written.
+    this.#allowed = { folders: [ws.repoPath(project.dir), ws.repoPath(join(dirname(dirname(project.dir)), "roles"))] };
     this.#schemaRef = schemaRefFor(project.statusFile, ws.repoRoot, "status");
     this.#status = project.status ?? emptyStatus(project.id);
     this.#json = JSON.stringify(this.#status);
@@ -94,10 +101,20 @@ export class StatusStore {
    * and no commit made, when neither the status nor the files change anything.
    */
   async update(change: (s: Status) => Status, message: string, trailers: Trailers, files: FileChange[] = []): Promise<void> {
+    // Redacted here, so the working tree holds exactly what the commit will (the writer redacts again, to no effect).
+    files = files.map((f) => (typeof f.content === "string" ? { ...f, content: redact(f.content) } : f));
     const next = change(this.#status);
     const json = JSON.stringify(next);
     const changed = json !== this.#json;
     if (!changed && files.length === 0) return;
+    // Refused before anything is written (journal, working tree, commit): a status or spec file the loader would
+    // reject would make every later command fail.
+    if (changed) {
+      const problems = statusProblems(next, serializeStatus(next, this.#schemaRef), this.#file);
+      if (problems.length) throw new UnloadableSpecError(this.#file, problems);
+    }
+    assertAllowedPaths(files.map((f) => f.path), this.#allowed);
+    assertLoadable(files);
     // Journal first: a run killed before the commit leaves a list of what to commit next time.
     for (const f of files) this.#journal.add(f.path);
     this.#saveJournal();

@@ -1,7 +1,8 @@
 // What a Specialist is handed for one task: its direct upstream outputs and named resources — never whole
 // histories, so a prompt stays the same size however long the project grows.
-import { readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { isInside, resolveInside } from "../forge/safe-path.ts";
 import type { FileText } from "../agents/specialist.ts";
 import type { AgencyModel, LoadedProject } from "../spec/model.ts";
 import type { Task } from "../spec/types.gen.ts";
@@ -34,13 +35,19 @@ export async function upstreamFiles(ws: Workspace, project: LoadedProject, task:
   return deps.filter((d): d is NonNullable<typeof d> => d !== undefined);
 }
 
-function readRepoText(root: string, path: string): string | null {
-  const file = resolve(root, path);
-  if (!file.startsWith(resolve(root))) return null; // a resource path must stay inside the repository
+/**
+ * A resource's text, or null when it is missing or not inside `root`: the path is checked as given (safe-path.ts,
+ * by path components, never by string prefix: `../repo-secret` is not inside `repo`), and again after symbolic links
+ * are followed, so a link committed inside the repository cannot hand a prompt a file from outside it.
+ */
+export function readRepoText(root: string, path: string): string | null {
   try {
-    return statSync(file).isFile() ? clip(readFileSync(file, "utf8")) : null;
+    const file = resolveInside(root, path);
+    const real = realpathSync(file);
+    if (!isInside(realpathSync(root), real)) return null;
+    return statSync(real).isFile() ? clip(readFileSync(real, "utf8")) : null;
   } catch {
-    return null;
+    return null; // unsafe, missing or unreadable: the prompt says there is no content
   }
 }
 

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { formatBranchName, openGitStore, streamBranch, type CommitResult, type FileChange, type GitStore, type MergeResult, type Trailers } from "../forge/index.ts";
+import { assertAllowedPaths, resolveInside, type AllowedPaths } from "../forge/safe-path.ts";
 import { gitBlobId, observeOutputsOnDisk } from "../spec/load-agency.ts";
 import { CommitGraph } from "./commit-graph.ts";
 import { MergeTrain } from "./merge-train.ts";
@@ -33,7 +34,11 @@ export interface Workspace {
   findTaskCommit(project: string, stream: string, task: string, fingerprint: string): Promise<TaskCommit | undefined>;
   /** `writeWorktree: false` when the caller already wrote the files (see GitStore.commitFiles). */
   commitWorking(files: FileChange[], message: string, trailers: Trailers, opts?: { writeWorktree?: boolean }): Promise<CommitResult>;
-  commitStream(project: string, stream: string, files: FileChange[], message: string, trailers: Trailers): Promise<CommitResult>;
+  /**
+   * A commit on the stream's branch, of `files` only if every one is in `allowed` (the task's declared outputs and
+   * its work log): the writer refuses anything else with UnsafePathError, before any object is written.
+   */
+  commitStream(project: string, stream: string, files: FileChange[], message: string, trailers: Trailers, allowed: AllowedPaths): Promise<CommitResult>;
   /** A commit on any other branch (created from the working branch): plan approval and assembly branches. */
   commitBranch(branch: string, files: FileChange[], message: string, trailers: Trailers): Promise<CommitResult>;
   mergeStream(project: string, stream: string, message: string, trailers: Trailers): Promise<MergeResult>;
@@ -194,7 +199,7 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
       return head !== undefined && graph.isAncestor(sha, head);
     },
     async readOutput(project, stream, path) {
-      const file = join(project.dir, "outputs", stream, path);
+      const file = resolveInside(join(project.dir, "outputs", stream), path);
       const tip = await pendingTip(branchOf(project.id, stream));
       if (tip) return store.readFile(tip, repoPath(file));
       try {
@@ -209,7 +214,8 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
       return taskCommits.find(await tipOf(branch), task, fingerprint);
     },
     commitWorking: (files, message, trailers, opts) => committed(workingBranch, () => store.commitFiles({ branch: workingBranch, files, message, trailers, ...(opts ?? {}) })),
-    async commitStream(project, stream, files, message, trailers) {
+    async commitStream(project, stream, files, message, trailers, allowed) {
+      assertAllowedPaths(files.map((f) => f.path), allowed);
       // A stream already merged restarts from the working branch (a fast-forward of its ref), so new work builds on
       // what people changed since, not on the stream's old tip.
       const branch = branchOf(project, stream);

@@ -13,6 +13,9 @@ const addFormats = addFormatsImport as unknown as (ajv: Ajv2020) => Ajv2020;
 
 const SCHEMAS = { agency: agencySchema, role: roleSchema, project: projectSchema, plan: planSchema, status: statusSchema };
 
+/** The one pattern for paths a spec names (engine/forge/safe-path.ts checks the same in code). */
+export const RELATIVE_PATH_PATTERN: string = agencySchema.$defs.relativePath.pattern;
+
 let validators: Record<SpecKind, ValidateFunction> | undefined;
 
 function compileAll(): Record<SpecKind, ValidateFunction> {

@@ -347,6 +347,9 @@ export interface Plan {
    * The option the streams below decompose; a different chosen option needs a new decomposition.
    */
   basedOn?: string;
+  /**
+   * @maxItems 50
+   */
   streams?: Stream[];
 }
 export interface PlanOption {
@@ -378,6 +381,7 @@ export interface Stream {
   humanSpecialists?: string[];
   /**
    * @minItems 1
+   * @maxItems 100
    */
   tasks: [Task, ...Task[]];
 }

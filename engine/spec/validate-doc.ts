@@ -2,7 +2,7 @@
 import { MAX_DIAGNOSTICS_PER_FILE, settleDiagnostics, type PendingDiagnostic } from "./capped-diagnostics.ts";
 import type { Diagnostic } from "./diagnostic.ts";
 import { locate, type ParsedYaml, type PathSegment } from "./parse-yaml.ts";
-import { schemaErrors, type ErrorObject, type SpecKind } from "./schemas.ts";
+import { RELATIVE_PATH_PATTERN, schemaErrors, type ErrorObject, type SpecKind } from "./schemas.ts";
 import { suggest } from "./suggest.ts";
 
 const PATTERN_WORDS: Record<string, string> = {
@@ -11,7 +11,7 @@ const PATTERN_WORDS: Record<string, string> = {
   "^https?://": "be an http(s) URL",
   "^[A-Z_][A-Z0-9_]*$": "be an environment variable name",
   "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(\\[bot\\])?$": "be a GitHub handle without the @",
-  "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\\\u0000]+$": "be a relative path that stays inside its directory (no leading /, no ..)",
+  [RELATIVE_PATH_PATTERN]: "be a relative path that stays inside its directory (no leading /, no '.', '..' or '.git' segment, no backslash or control character)",
   "^[0-9a-f]{16,64}$": "be a hex digest",
   "^[0-9a-f]{7,40}$": "be a git commit id",
   "^[A-Z][A-Za-z0-9]*$": "be a CamelCase reason",

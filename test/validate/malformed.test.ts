@@ -329,6 +329,19 @@ const CASES: Case[] = [
     message: "streams[0].tasks[0].outputs[0].path must be a relative path that stays inside its directory",
   },
   {
+    // Issue 10: a newline hid the `..` from the old pattern, and join() then collapsed it onto agency.yaml.
+    name: "schema: output path with a newline before '..'",
+    mutate: put("projects/alpha/plan.yaml", text(PLAN, { 29: '        outputs: [{ path: "x\\n/../../../../../agency.yaml" }]' })),
+    at: `${P}:29:27`,
+    message: "streams[0].tasks[0].outputs[0].path must be a relative path that stays inside its directory",
+  },
+  {
+    name: "schema: output path into .git",
+    mutate: put("projects/alpha/plan.yaml", text(PLAN, { 29: "        outputs: [{ path: sub/.git/hooks/pre-commit }]" })),
+    at: `${P}:29:27`,
+    message: "streams[0].tasks[0].outputs[0].path must be a relative path that stays inside its directory",
+  },
+  {
     name: "schema: wrong type deep in the plan (streams[1].tasks[0].criteria)",
     mutate: put("projects/alpha/plan.yaml", text(PLAN, { 43: "        criteria: Under 800 words" })),
     at: `${P}:43:19`,

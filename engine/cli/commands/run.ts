@@ -9,12 +9,13 @@ import { InvalidSpecsError, runAgency, type RunReport } from "../../run/run-agen
 import { githubSettingsFrom } from "../../github-run/context.ts";
 import { actionsEvent, runGitHub } from "../../github-run/run-github.ts";
 import { WorkspaceError } from "../../run/workspace.ts";
+import { RepoLockedError } from "../../forge/index.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { writeJobSummary } from "../job-summary.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
 import { loadOrReport, reportDiagnostics } from "../report.ts";
 
-export const RUN_HELP = `Usage: ateams run [--agency <dir>] [--project <id>]... [--stream <id>]... [--fan-out] [--forge local|github] [--concurrency <n>] [--json] [--verbose]
+export const RUN_HELP = `Usage: ateams run [--agency <dir>] [--project <id>]... [--stream <id>]... [--fan-out] [--forge local|github] [--concurrency <n>] [--lock-wait <s>] [--json] [--verbose]
 
 Reconciles the agency: the PM plans projects that need it, Specialists work their tasks in
 parallel streams, Collaborators check and send work back, streams merge, the PM assembles.
@@ -37,6 +38,8 @@ Options:
                        pull requests); default: github inside GitHub Actions (which then needs GITHUB_TOKEN),
                        local elsewhere and for --stream jobs
   --concurrency <n>    model calls in flight at once (default: agency budgets.concurrency, or 4)
+  --lock-wait <s>      one run per repository at a time: how long to wait for another run to finish before
+                       exiting 1 with its owner named (default 5; the lock is .git/ateams.lock)
   --json               print the run report as JSON on stdout
   --verbose            also print one line per model call
   -h, --help           show this help
@@ -53,6 +56,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     "fan-out": { type: "boolean", default: false },
     forge: { type: "string" },
     concurrency: { type: "string" },
+    "lock-wait": { type: "string" },
     json: { type: "boolean", default: false },
     verbose: { type: "boolean", default: false },
   });
@@ -61,6 +65,8 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  const lockWait = values["lock-wait"] === undefined ? undefined : Number(values["lock-wait"]);
+  if (lockWait !== undefined && !(Number.isFinite(lockWait) && lockWait >= 0)) throw new UsageError(`--lock-wait must be a number of seconds, 0 or more (got '${values["lock-wait"]}')`);
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new UsageError(`--concurrency must be a positive integer (got '${values.concurrency}')`);
   const model = await loadOrReport(io, values.agency);
   if (!model) return EXIT.invalid;
@@ -91,6 +97,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       ...(values.stream ? { streams: values.stream } : {}),
       ...(values["fan-out"] ? { fanOut: true } : {}),
       ...(concurrency ? { concurrency } : {}),
+      ...(lockWait !== undefined ? { lockWaitMs: lockWait * 1000 } : {}),
       env: io.env,
       progress,
     };
@@ -118,6 +125,10 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   } catch (e) {
     if (e instanceof InvalidSpecsError) {
       reportDiagnostics(io, e.diagnostics);
+      return EXIT.invalid;
+    }
+    if (e instanceof RepoLockedError) {
+      io.stderr(`ateams: ${e.message}\n`);
       return EXIT.invalid;
     }
     if (e instanceof WorkspaceError) {
