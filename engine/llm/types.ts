@@ -74,4 +74,9 @@ export interface LanguageModel {
   /** Where the provider is reached, when that matters for identity (the cache key); absent for in-process models. */
   readonly baseURL?: string;
   complete(req: CompletionRequest): Promise<CompletionResult>;
+  /**
+   * The reply to `req` was rejected (it broke the schema or the caller's rules): a model that remembers replies (the
+   * response cache) must not serve it again. Models that remember nothing leave this out.
+   */
+  forget?(req: CompletionRequest): Promise<void>;
 }

@@ -85,5 +85,6 @@ function reporting(inner: LanguageModel, tier: Tier, onCall: CallListener): Lang
       onCall(tier, result);
       return result;
     },
+    ...(inner.forget ? { forget: (req) => inner.forget!(req) } : {}),
   };
 }
