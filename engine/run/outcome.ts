@@ -16,7 +16,8 @@ export interface Outcome {
 
 export function outcomeOf(e: unknown): Outcome {
   if (e instanceof BudgetExceededError) return { reason: "BudgetExceeded", message: e.message, fatal: e.scope === "run", transient: true, budget: e.scope };
-  if (e instanceof StructuredOutputError) return { reason: "InvalidReply", message: `no valid reply after ${e.attempts} attempt(s): ${e.errors.slice(0, 3).join("; ")}`, fatal: false, transient: false };
+  // Every rule the last reply still broke, so a person reading the condition knows what the model could not do.
+  if (e instanceof StructuredOutputError) return { reason: "InvalidReply", message: `no valid reply after ${e.attempts} attempt(s): ${e.errors.join("; ")}`, fatal: false, transient: false };
   if (e instanceof ToolStepLimitError) return { reason: "ToolStepLimit", message: e.message, fatal: false, transient: false };
   if (e instanceof LlmTimeoutError) return { reason: "ProviderTimeout", message: e.message, fatal: false, transient: true };
   if (e instanceof LlmConfigError) return { reason: "ProviderNotConfigured", message: e.message, fatal: true, transient: true };

@@ -604,6 +604,10 @@ export interface PmTask {
   description: string;
   dependsOn: string[];
   /**
+   * Ids of the project's and the agency's resources handed to this task (upstream tasks go in dependsOn).
+   */
+  inputs: string[];
+  /**
    * @minItems 1
    */
   outputs: [PmOutput, ...PmOutput[]];
@@ -612,11 +616,18 @@ export interface PmTask {
    */
   criteria: [string, ...string[]];
   /**
+   * Pins the task to a model tier, bypassing routing; null lets the scores decide.
+   */
+  tier: string | null;
+  /**
    * One 1-5 rating per routing criterion.
    */
   scores: PmScore[];
 }
 export interface PmOutput {
+  /**
+   * Relative to the stream's output folder: plain names joined by /, none starting with a dot.
+   */
   path: string;
   description: string;
 }

@@ -277,7 +277,7 @@ describe("budgets and concurrency", () => {
   ])("independent streams run in parallel up to --concurrency ($concurrency)", async ({ concurrency, overlap }) => {
     const LATENCY = 100;
     const two = () => {
-      const task = (id: string, role: string) => ({ id, title: id, role, description: `Do ${id}.`, dependsOn: [], outputs: [{ path: `${id}.md`, description: id }], criteria: ["Done"], scores: [] });
+      const task = (id: string, role: string) => ({ id, title: id, role, description: `Do ${id}.`, dependsOn: [], inputs: [], outputs: [{ path: `${id}.md`, description: id }], criteria: ["Done"], tier: null, scores: [] });
       return {
         newRoles: [],
         streams: [

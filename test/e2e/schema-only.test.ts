@@ -54,6 +54,14 @@ describe.each<InstanceMode>(["minimal", "odd"])("a schema-only model (%s instanc
     const deliverable = await readFile(join(repo.agency, "projects", "pricing-study", "outputs", "pricing-recommendation.md"), "utf8");
     expect(deliverable.trim().length).toBeGreaterThan(0);
 
+    if (mode === "odd") {
+      // The PM handed resources to tasks (the odd instance fills every bounded list), and they reached a Specialist.
+      const plan = await readFile(join(repo.agency, "projects", "pricing-study", "plan.yaml"), "utf8");
+      expect(plan).toMatch(/resource: style-guide/);
+      const toSpecialists = server.chatRequests.filter((r) => r.response_format?.json_schema?.name === "specialist_work").map((r) => JSON.stringify(r.messages));
+      expect(toSpecialists.some((m) => m.includes("## Resources") && m.includes("style-guide"))).toBe(true);
+    }
+
     const calls = server.chatRequests.length;
     const commits = commitCount();
     const second = await run();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { replySchema, type ReplyName } from "../../engine/agents/reply-schemas.ts";
+import { pmDecompositionSchema, pmOptionsSchema, replySchema, specialistWorkSchema, type ReplyName } from "../../engine/agents/reply-schemas.ts";
 import { validatorFor } from "../../engine/llm/json-validator.ts";
 import { fromPattern, mulberry32, schemaInstance } from "./schema-instance.ts";
 
@@ -16,6 +16,20 @@ describe("schemaInstance", () => {
       }
     });
   }
+
+  it.each(["minimal", "odd"] as const)("makes valid %s instances of the specialised schemas", (mode) => {
+    const schemas = {
+      options: pmOptionsSchema(5),
+      decomposition: pmDecompositionSchema({ criteria: ["reasoning", "quality"], roles: ["writer", "analyst"], resources: ["style-guide"], tiers: ["fast", "strong"] }),
+      work: specialistWorkSchema(["a.md", "notes/b.csv"]),
+    };
+    for (const [name, schema] of Object.entries(schemas)) {
+      for (let seed = 1; seed <= 10; seed++) {
+        const validate = validatorFor(schema, name);
+        expect(validate(schemaInstance(schema, { mode, seed })), JSON.stringify(validate.errors)).toBe(true);
+      }
+    }
+  });
 
   it("keeps to the bounds in each mode", () => {
     const schema = {
@@ -42,7 +56,7 @@ describe("schemaInstance", () => {
 });
 
 describe("fromPattern", () => {
-  const patterns = ["^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "^option-[0-9]+$", "^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$", "\\S", "^(?:ab|c){2,3}x?$", "^[^/\\\\]+$"];
+  const patterns = ["^\\S[\\s\\S]*$", "^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "^option-[0-9]+$", "^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$", "\\S", "^(?:ab|c){2,3}x?$", "^[^/\\\\]+$"];
   it.each(patterns)("generates strings matching %s in both modes", (p) => {
     const rng = mulberry32(3);
     for (let k = 0; k < 50; k++) {

@@ -2,10 +2,12 @@
 // vLLM, Ollama) guarantees for a model that understood nothing of the prompt. Two modes:
 // - "minimal": required properties only, arrays at minItems, the shortest string a pattern allows, numbers at their
 //   minimum;
-// - "odd": every property, arrays at maxItems (or minItems when unbounded: "unbounded" has no maximum to reach),
+// - "odd": every property, arrays at maxItems (when unbounded: one more item than minItems for objects, minItems
+//   for plain values),
 //   random strings matching their patterns, unicode and markup in free text, numbers at their maximum.
-// In both, an enum inside an array takes the value at the item's position (cycling), so that the items of one array
-// differ where the schema allows it, as a model's would; anyOf takes its first branch. Seeded: same schema, same value.
+// In both, an enum inside an array (or inside an array's item object) takes the value at the item's position
+// (cycling), so that the items of one array differ where the schema allows it, as a model's would; anyOf takes its
+// first branch. Seeded: same schema, same value.
 // Only the keywords a strict reply schema uses are understood; anything else throws, so a schema outside that subset
 // is noticed rather than silently half-honoured.
 
@@ -54,7 +56,7 @@ export function schemaInstance(schema: unknown, opts: InstanceOptions): unknown 
     const type = Array.isArray(s.type) ? s.type[0] : s.type;
     switch (type) {
       case "object":
-        return object(s, at);
+        return object(s, at, index);
       case "array":
         return array(s, at);
       case "string":
@@ -67,17 +69,18 @@ export function schemaInstance(schema: unknown, opts: InstanceOptions): unknown 
       case "null":
         return null;
       default:
-        if (s.properties) return object(s, at);
+        if (s.properties) return object(s, at, index);
         throw new Error(`schema-instance: no type at ${at}`);
     }
   };
 
-  const object = (s: Schema, at: string): Record<string, unknown> => {
+  // The properties of an array's item take the item's position: option-1, option-2 for an id enum in options[0], [1].
+  const object = (s: Schema, at: string, index: number): Record<string, unknown> => {
     const props = (s.properties ?? {}) as Record<string, Schema>;
     const required = new Set((s.required ?? []) as string[]);
     const out: Record<string, unknown> = {};
     for (const [name, sub] of Object.entries(props)) {
-      if (opts.mode === "odd" || required.has(name)) out[name] = gen(sub, `${at}/${name}`, 0);
+      if (opts.mode === "odd" || required.has(name)) out[name] = gen(sub, `${at}/${name}`, index);
     }
     // A map (additionalProperties: {schema}) with no named properties: "odd" adds a few keys.
     const extra = s.additionalProperties;
@@ -91,7 +94,10 @@ export function schemaInstance(schema: unknown, opts: InstanceOptions): unknown 
     const min = (s.minItems as number | undefined) ?? 0;
     const max = s.maxItems as number | undefined;
     const prefix = (s.prefixItems ?? []) as Schema[];
-    const length = opts.mode === "minimal" ? Math.max(min, 0) : Math.max(min, Math.min(max ?? min, ODD_CAP));
+    // "odd" fills a bounded array; an unbounded one of objects gets one item more than it must have (several streams,
+    // several tasks), one of plain values stays at its minimum (a list of references must not invent any).
+    const objects = (s.items as Schema | undefined)?.type === "object";
+    const length = opts.mode === "minimal" ? Math.max(min, 0) : max !== undefined ? Math.max(min, Math.min(max, ODD_CAP)) : objects ? min + 1 : min;
     const out: unknown[] = [];
     for (let i = 0; i < length; i++) {
       const sub = prefix[i] ?? (s.items as Schema | undefined);
@@ -197,6 +203,19 @@ function shortestAlt(alts: Node[][]): Node[] {
   return alts.reduce((best, a) => (size(a) < size(best) ? a : best));
 }
 
+/** Every code point not in `ranges` (for \S, \D, \W inside a class). */
+function complement(ranges: [number, number][]): [number, number][] {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  let next = 0;
+  for (const [lo, hi] of sorted) {
+    if (lo > next) out.push([next, lo - 1]);
+    next = Math.max(next, hi + 1);
+  }
+  if (next <= 0x10ffff) out.push([next, 0x10ffff]);
+  return out;
+}
+
 function inSet(set: CharSet, c: number): boolean {
   const hit = set.ranges.some(([lo, hi]) => c >= lo && c <= hi);
   return set.negated ? !hit : hit;
@@ -262,8 +281,7 @@ function parsePattern(src: string, at: string): Node[] {
         const named = escapeSet(src[i]!);
         if (named) {
           i++;
-          if (named.negated) fail("negated escape inside a class");
-          set.ranges.push(...named.ranges);
+          set.ranges.push(...(named.negated ? complement(named.ranges) : named.ranges));
           continue;
         }
         lo = readEscape();
