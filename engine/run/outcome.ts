@@ -1,6 +1,6 @@
 // Errors → outcomes, in one place: which condition reason a failure records, whether the run goes on, and whether
 // the same inputs may be retried by a later run without a person asking. Switches on class, never on message text.
-import { LlmApiError, LlmConfigError, LlmTimeoutError, StructuredOutputError, ToolStepLimitError } from "../llm/index.ts";
+import { EndpointUnavailableError, LlmApiError, LlmConfigError, LlmTimeoutError, StructuredOutputError, ToolStepLimitError } from "../llm/index.ts";
 import { GitStoreError } from "../forge/index.ts";
 import { BudgetExceededError } from "./budget.ts";
 
@@ -12,6 +12,8 @@ export interface Outcome {
   /** A later run may retry the same inputs on its own (the provider was down, not the work wrong). */
   transient: boolean;
   budget?: "run" | "project";
+  /** The model endpoint is down: one run-level condition naming it, nothing recorded against the action. */
+  outage?: string;
 }
 
 export function outcomeOf(e: unknown): Outcome {
@@ -19,6 +21,7 @@ export function outcomeOf(e: unknown): Outcome {
   // Every rule the last reply still broke, so a person reading the condition knows what the model could not do.
   if (e instanceof StructuredOutputError) return { reason: "InvalidReply", message: `no valid reply after ${e.attempts} attempt(s): ${e.errors.join("; ")}`, fatal: false, transient: false };
   if (e instanceof ToolStepLimitError) return { reason: "ToolStepLimit", message: e.message, fatal: false, transient: false };
+  if (e instanceof EndpointUnavailableError) return { reason: "EndpointUnavailable", message: e.message, fatal: true, transient: true, outage: e.url };
   if (e instanceof LlmTimeoutError) return { reason: "ProviderTimeout", message: e.message, fatal: false, transient: true };
   if (e instanceof LlmConfigError) return { reason: "ProviderNotConfigured", message: e.message, fatal: true, transient: true };
   // git failing (a lock left by a killed process, a full disk) is the machine's problem, not the work's: stop the

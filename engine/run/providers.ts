@@ -1,6 +1,6 @@
 // One LanguageModel per tier, from agency.yaml and the environment; the same engine talks to OpenAI, Ollama,
 // vLLM, llama.cpp or LiteLLM by base URL and model name alone.
-import { createFileCache, createOpenAIModel, withCache, type CompletionResult, type LanguageModel } from "../llm/index.ts";
+import { createFileCache, createOpenAIModel, EndpointUnavailableError, LlmApiError, withCache, type CompletionResult, type LanguageModel } from "../llm/index.ts";
 import type { Agency, Tier } from "../spec/types.gen.ts";
 
 /** Told about every completed model call, with the tier that made it: the single place usage is metered. */
@@ -60,7 +60,8 @@ export function createModelRegistry(agency: Agency, settings: ProviderSettings):
             ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
             provider: baseURL ? new URL(baseURL).host : "openai",
           });
-      m = cache ? withCache(raw, cache) : raw;
+      const reached = outagesNamed(raw, baseURL ?? "https://api.openai.com/v1");
+      m = cache ? withCache(reached, cache) : reached;
       models.set(id, m);
     }
     return m;
@@ -84,6 +85,23 @@ function reporting(inner: LanguageModel, tier: Tier, onCall: CallListener): Lang
       const result = await inner.complete(req);
       onCall(tier, result);
       return result;
+    },
+    ...(inner.forget ? { forget: (req) => inner.forget!(req) } : {}),
+  };
+}
+
+/** A retryable API error that survived the model's own retries is the endpoint being down: say which endpoint. */
+function outagesNamed(inner: LanguageModel, url: string): LanguageModel {
+  return {
+    provider: inner.provider,
+    modelId: inner.modelId,
+    ...(inner.baseURL ? { baseURL: inner.baseURL } : {}),
+    async complete(req) {
+      try {
+        return await inner.complete(req);
+      } catch (e) {
+        throw e instanceof LlmApiError && e.isRetryable ? new EndpointUnavailableError(url, e) : e;
+      }
     },
     ...(inner.forget ? { forget: (req) => inner.forget!(req) } : {}),
   };

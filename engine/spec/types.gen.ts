@@ -416,10 +416,16 @@ export interface Status {
   };
   assembly?: AssemblyStatus;
   usage?: Usage;
+  /**
+   * Failed project-level actions (propose-plan, decompose-plan, verify-stream/<stream>, assemble) by key, while they are retried with backoff or Stalled; removed when the action succeeds or a person retries it.
+   */
+  actions?: {
+    [k: string]: ActionFailure;
+  };
   cursor?: Cursor;
 }
 export interface Condition {
-  type: "Ready" | "Progressing" | "AwaitingApproval" | "Blocked" | "Failed";
+  type: "Ready" | "Progressing" | "AwaitingApproval" | "Blocked" | "Failed" | "Stalled";
   status: "True" | "False" | "Unknown";
   reason: string;
   message?: string;
@@ -490,6 +496,14 @@ export interface TaskStatus {
    */
   escalations?: number;
   attempts?: number;
+  /**
+   * Failed attempts in a row with failedFingerprint's inputs; at the bound the task is Stalled.
+   */
+  failures?: number;
+  /**
+   * No run retries the failed task before this time (backoff).
+   */
+  retryAfter?: string;
   revisions?: number;
   outputs?: RecordedOutput[];
   usage?: Usage;
@@ -526,6 +540,17 @@ export interface AssemblyStatus {
    * The Director's /revise on the assembly PR; part of the assembly fingerprint, so the PM assembles again.
    */
   feedback?: Feedback[];
+}
+export interface ActionFailure {
+  /**
+   * Digest of what the action was given; other inputs start afresh.
+   */
+  inputs: string;
+  failures: number;
+  reason: string;
+  message?: string;
+  at: string;
+  retryAfter?: string;
 }
 /**
  * Where event polling left off. `since` is the earliest of the per-source times; those and `seen` let the next poll skip exactly what was already read.
