@@ -9,6 +9,7 @@ import type { Status } from "../../engine/spec/types.gen.ts";
 import { requestRetry, RETRY_POLICY } from "../../engine/status/retry.ts";
 import { serializeStatus } from "../../engine/status/serialize.ts";
 import { REPO_ROOT } from "../support/agency-fixture.ts";
+import { runCli } from "../support/run-cli.ts";
 import { createFakeOpenAIServer, type FakeOpenAIServer } from "../support/fake-openai-server.ts";
 import { tempRepoWithAgency, type TempRepo } from "../support/git-repo.ts";
 import { schemaOnlyModel } from "../support/schema-only-model.ts";
@@ -96,4 +97,20 @@ describe("a failed action under an hourly schedule", () => {
     expect(done.actions).toBeUndefined();
     expect(done.conditions?.find((c) => c.type === "Stalled")).toBeUndefined();
   }, 120_000);
+});
+
+describe("an endpoint that is down", () => {
+  it("stops the run with one line naming the URL and a non-zero exit, and commits nothing", async () => {
+    // A port that was just listening and is closed now: connection refused, on every retry.
+    server = createFakeOpenAIServer();
+    const url = await server.start();
+    await server.stop();
+    const before = commits();
+    const r = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env: { OPENAI_BASE_URL: url, OPENAI_API_KEY: "x" } });
+    expect(r.code).toBe(1);
+    expect(r.stdout.split("\n").filter((l) => l.includes(url))).toEqual([expect.stringMatching(new RegExp(`model server ${url.replace(/[.]/g, "\\.")} unavailable: .*nothing was recorded`))]);
+    expect(r.stdout).not.toMatch(/propose-plan.*failed|InternalError/);
+    expect(commits()).toBe(before);
+    expect(repo.git("status", "--porcelain")).toBe("");
+  }, 60_000);
 });
