@@ -28,6 +28,11 @@ export interface ResponseFormat {
   /** Schema name shown to the model; letters, digits, `_` and `-` only. */
   name: string;
   schema: JSONSchema;
+  /**
+   * How the server is asked: `json_schema` (the default) constrains the reply to the schema; `json_object` only to
+   * JSON, for servers that reject `json_schema` — the schema then travels in the prompt (json-object-fallback.ts).
+   */
+  mode?: "json_schema" | "json_object";
 }
 
 export interface CompletionRequest {

@@ -1,6 +1,8 @@
 // One LanguageModel per tier, from agency.yaml and the environment; the same engine talks to OpenAI, Ollama,
 // vLLM, llama.cpp or LiteLLM by base URL and model name alone.
+import { readFileSync, writeFileSync } from "node:fs";
 import { createFileCache, createOpenAIModel, EndpointUnavailableError, LlmApiError, withCache, type CompletionResult, type LanguageModel } from "../llm/index.ts";
+import { processFormatMemory, withJsonObjectFallback, type FormatMemory } from "../llm/json-object-fallback.ts";
 import type { Agency, Tier } from "../spec/types.gen.ts";
 
 /** Told about every completed model call, with the tier that made it: the single place usage is metered. */
@@ -18,6 +20,11 @@ export interface ProviderSettings {
   /** Response cache directory (content-addressed); undefined disables the cache. */
   cacheDir?: string;
   timeoutMs?: number;
+  /**
+   * Where what was learned about endpoints (which reject `json_schema`) is kept across runs, e.g.
+   * .ateams/response-formats.json; the process remembers it either way.
+   */
+  formatsFile?: string;
   /** Override for tests: how a tier becomes a model. */
   create?: (tier: Tier, baseURL: string | undefined, apiKey: string | undefined) => LanguageModel;
 }
@@ -36,8 +43,36 @@ export function missingProvider(agency: Agency, env: NodeJS.ProcessEnv): string 
   ].join("\n");
 }
 
+/** What this process has learned about endpoints, shared by every run in it (a long-lived `watch`). */
+const learnedInProcess = processFormatMemory();
+
+function formatMemory(file: string | undefined): FormatMemory {
+  if (!file) return learnedInProcess;
+  let known: string[] = [];
+  try {
+    const parsed = JSON.parse(readFileSync(file, "utf8")) as { rejectsJsonSchema?: unknown };
+    if (Array.isArray(parsed.rejectsJsonSchema)) known = parsed.rejectsJsonSchema.filter((k): k is string => typeof k === "string");
+  } catch {
+    // none yet, or not ours: learned again at the first 400
+  }
+  for (const k of known) learnedInProcess.remember(k);
+  return {
+    rejectsJsonSchema: (key) => learnedInProcess.rejectsJsonSchema(key),
+    remember(key) {
+      learnedInProcess.remember(key);
+      known = [...new Set([...known, key])].sort();
+      try {
+        writeFileSync(file, `${JSON.stringify({ rejectsJsonSchema: known }, null, 2)}\n`);
+      } catch {
+        // the process still knows; the next run learns it again
+      }
+    },
+  };
+}
+
 export function createModelRegistry(agency: Agency, settings: ProviderSettings): ModelRegistry {
   const tiers = agency.models.tiers;
+  const formats = formatMemory(settings.formatsFile);
   const cache = settings.cacheDir ? createFileCache(settings.cacheDir) : undefined;
   const models = new Map<string, LanguageModel>();
   const tier = (id: string): Tier => {
@@ -60,7 +95,7 @@ export function createModelRegistry(agency: Agency, settings: ProviderSettings):
             ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
             provider: baseURL ? new URL(baseURL).host : "openai",
           });
-      const reached = outagesNamed(raw, baseURL ?? "https://api.openai.com/v1");
+      const reached = outagesNamed(withJsonObjectFallback(raw, formats), baseURL ?? "https://api.openai.com/v1");
       m = cache ? withCache(reached, cache) : reached;
       models.set(id, m);
     }

@@ -121,6 +121,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
   const models = createModelRegistry(model.spec, {
     env: opts.env,
     cacheDir: join(ws.repoRoot, ".ateams", "cache"),
+    formatsFile: join(ws.repoRoot, ".ateams", "response-formats.json"),
     ...(opts.createModel ? { create: opts.createModel } : {}),
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   });
@@ -141,7 +142,9 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
           usage.outputTokens += result.usage.outputTokens;
           usage.costUsd += (result.usage.inputTokens * tier.price.inputPerMTok + result.usage.outputTokens * tier.price.outputPerMTok) / 1e6;
         }
-        opts.progress.emit({ kind: "call", project, text: `${agent} → ${result.cached ? "cache" : tier.model}: ${result.usage.inputTokens}+${result.usage.outputTokens} tokens, ${result.latencyMs} ms` });
+        // --verbose: what the call cost, and anything the provider made us work around (e.g. json_object mode).
+        const notes = result.cached ? [] : result.warnings.filter((w) => w.includes("response_format"));
+        opts.progress.emit({ kind: "call", project, text: `${agent} → ${result.cached ? "cache" : tier.model}: ${result.usage.inputTokens}+${result.usage.outputTokens} tokens, ${result.latencyMs} ms${notes.length ? ` (${notes.join("; ")})` : ""}` });
       },
     },
     status(project: LoadedProject) {
