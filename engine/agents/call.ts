@@ -1,5 +1,5 @@
 // One structured model call on behalf of an agent: budget check, escalation ladder, metering, typed reply.
-import { completeStructured, type ChatMessage, type CompletionResult } from "../llm/index.ts";
+import { completeStructured, type ChatMessage, type CompletionResult, type JSONSchema } from "../llm/index.ts";
 import type { Tier } from "../spec/types.gen.ts";
 import type { Project } from "../spec/types.gen.ts";
 import type { Budget } from "../run/budget.ts";
@@ -28,6 +28,8 @@ export interface AgentReply<T> {
   model: string;
   tier: string;
   escalations: number;
+  /** Repair turns the reply needed. */
+  repairs: number;
 }
 
 export interface AgentRequest {
@@ -37,6 +39,10 @@ export interface AgentRequest {
   system: string;
   messages: ChatMessage[];
   reply: ReplyName;
+  /** The reply's schema specialised for this request (reply-schemas.ts); the generic one when absent. */
+  schema?: JSONSchema;
+  /** What the schema cannot say (reply-checks.ts): every problem goes back in one repair turn. */
+  check?: (value: never) => string[];
   /** Usage is added here even when the call fails, so budgets see every token paid for. */
   usage?: CallUsage;
   /** Tools the agent may call before it answers, and how many tool rounds it may take. */
@@ -47,14 +53,15 @@ export function emptyUsage(): CallUsage {
   return { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
 }
 
-export async function callAgent<T>(deps: AgentDeps, req: AgentRequest): Promise<AgentReply<T>> {
+export async function callAgent<T>(deps: AgentDeps, req: AgentRequest & { check?: (value: T) => string[] }): Promise<AgentReply<T>> {
   deps.budget.check(req.project);
   const usage = req.usage ?? emptyUsage();
   let acceptedTier: Tier | undefined;
   const ladder = deps.models.ladder(req.tier, (tier, result) => {
     const cost = result.cached ? 0 : (result.usage.inputTokens * tier.price.inputPerMTok + result.usage.outputTokens * tier.price.outputPerMTok) / 1e6;
     const spend = result.cached ? { inputTokens: 0, outputTokens: 0, costUsd: 0 } : { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens, costUsd: cost };
-    usage.calls += 1;
+    // A reply served from the cache is not a call: nothing was asked or paid for.
+    if (!result.cached) usage.calls += 1;
     usage.inputTokens += spend.inputTokens;
     usage.outputTokens += spend.outputTokens;
     usage.costUsd += spend.costUsd;
@@ -65,10 +72,11 @@ export async function callAgent<T>(deps: AgentDeps, req: AgentRequest): Promise<
   const out = await completeStructured<T>(ladder, {
     messages: [{ role: "system", content: req.system }, ...req.messages],
     name: req.reply,
-    schema: replySchema(req.reply),
+    schema: req.schema ?? replySchema(req.reply),
+    ...(req.check ? { check: req.check as (value: unknown) => string[] } : {}),
     ...(req.tools?.list.length && req.tools.maxSteps > 0
       ? { tools: { specs: req.tools.list.map((t) => t.spec), handlers: Object.fromEntries(req.tools.list.map((t) => [t.spec.name, t.handler])), maxSteps: req.tools.maxSteps } }
       : {}),
   });
-  return { value: out.value, usage, model: out.model.modelId, tier: acceptedTier?.id ?? req.tier, escalations: out.escalations };
+  return { value: out.value, usage, model: out.model.modelId, tier: acceptedTier?.id ?? req.tier, escalations: out.escalations, repairs: out.repairs };
 }

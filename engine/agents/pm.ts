@@ -2,7 +2,11 @@
 import type { Templates } from "../prompts/templates.ts";
 import type { Agency, PlanOption, PmAssemblyReply, PmBlockerReply, PmDecompositionReply, PmOptionsReply, Project, Stream, Task } from "../spec/types.gen.ts";
 import { callAgent, type AgentDeps, type AgentReply, type CallUsage } from "./call.ts";
+import { decompositionProblems, optionsProblems } from "./reply-checks.ts";
+import { pmDecompositionSchema, pmOptionsSchema } from "./reply-schemas.ts";
+import type { JSONSchema } from "../llm/index.ts";
 import type { FileText } from "./specialist.ts";
+import { MAX_OPTIONS } from "./reply-schemas.ts";
 
 interface PmBase {
   project: Project;
@@ -11,8 +15,8 @@ interface PmBase {
   usage: CallUsage;
 }
 
-const ask = <T>(deps: AgentDeps, base: PmBase, user: string, reply: "pm_options" | "pm_decomposition" | "pm_blocker" | "pm_assembly") =>
-  callAgent<T>(deps, { project: base.project, agent: "pm", tier: base.tier, system: base.system, messages: [{ role: "user", content: user }], reply, usage: base.usage });
+const ask = <T>(deps: AgentDeps, base: PmBase, user: string, reply: "pm_options" | "pm_decomposition" | "pm_blocker" | "pm_assembly", constrain?: { schema: JSONSchema; check: (value: T) => string[] }) =>
+  callAgent<T>(deps, { project: base.project, agent: "pm", tier: base.tier, system: base.system, messages: [{ role: "user", content: user }], reply, usage: base.usage, ...constrain });
 
 /** What the Director said about an earlier proposal or assembly (/revise): the PM's next attempt answers it. */
 export interface DirectorFeedback {
@@ -23,21 +27,49 @@ export interface DirectorFeedback {
 export function proposeOptions(deps: AgentDeps, templates: Templates, base: PmBase, feedback: readonly DirectorFeedback[] = []): Promise<AgentReply<PmOptionsReply>> {
   const b = base.project.budget;
   const budget = b ? [b.maxCostUsd !== undefined ? `$${b.maxCostUsd}` : null, b.maxTokens !== undefined ? `${b.maxTokens} tokens` : null].filter(Boolean).join(" and ") : null;
-  return ask(deps, base, templates.render("pm.propose", { minOptions: 2, budget, feedback }), "pm_options");
+  return ask<PmOptionsReply>(deps, base, templates.render("pm.propose", { minOptions: 2, maxOptions: MAX_OPTIONS, budget, feedback }), "pm_options", { schema: pmOptionsSchema(MAX_OPTIONS), check: optionsProblems });
 }
 
-export function decompose(deps: AgentDeps, templates: Templates, base: PmBase & { agency: Agency; option: PlanOption; roleIds: string[] }): Promise<AgentReply<PmDecompositionReply>> {
-  return ask(
-    deps,
-    base,
-    templates.render("pm.decompose", {
-      option: base.option,
-      roleIds: base.roleIds,
-      criteria: base.agency.models.routing.criteria,
-      deliverable: base.project.deliverable?.path ?? null,
-    }),
-    "pm_decomposition",
-  );
+export interface DecomposeInput {
+  agency: Agency;
+  option: PlanOption;
+  roleIds: string[];
+  /**
+   * The plan-wide rules the reply must also meet, checked on the plan it would make (unknown dependsOn, cycles, the
+   * plan schema): the executor knows the plan; every problem joins the reply's own in the one repair turn.
+   */
+  planProblems?: (reply: PmDecompositionReply) => string[];
+}
+
+/** Resources a task may be handed: the project's own, then the agency's. */
+export function resourceIds(agency: Agency, project: Project): string[] {
+  return [...new Set([...(project.resources ?? []), ...(agency.resources ?? [])].map((r) => r.id))];
+}
+
+export function decompose(deps: AgentDeps, templates: Templates, base: PmBase & DecomposeInput): Promise<AgentReply<PmDecompositionReply>> {
+  const scope = {
+    criteria: base.agency.models.routing.criteria.map((c) => c.id),
+    roles: base.roleIds,
+    resources: resourceIds(base.agency, base.project),
+    tiers: base.agency.models.tiers.map((t) => t.id),
+  };
+  const check = (reply: PmDecompositionReply) => {
+    const own = decompositionProblems(reply, base.roleIds);
+    // A reply already wrong in itself is not worth checking as a plan: its plan problems would repeat these.
+    return own.length ? own : (base.planProblems?.(reply) ?? []);
+  };
+  return ask<PmDecompositionReply>(deps, base, decomposeMessage(templates, base), "pm_decomposition", { schema: pmDecompositionSchema(scope), check });
+}
+
+export function decomposeMessage(templates: Templates, base: PmBase & DecomposeInput): string {
+  return templates.render("pm.decompose", {
+    option: base.option,
+    roleIds: base.roleIds,
+    criteria: base.agency.models.routing.criteria,
+    resources: [...(base.project.resources ?? []), ...(base.agency.resources ?? [])].map((r) => ({ id: r.id, description: r.description ?? null })),
+    tiers: base.agency.models.tiers.map((t) => t.id),
+    deliverable: base.project.deliverable?.path ?? null,
+  });
 }
 
 export function resolveBlocker(deps: AgentDeps, templates: Templates, base: PmBase & { stream: Stream; task: Task; blocker: string }): Promise<AgentReply<PmBlockerReply>> {

@@ -1,4 +1,8 @@
-// The JSON Schemas of agent replies, from schemas/replies/, made strict for `response_format: json_schema`.
+// The JSON Schemas of agent replies, from schemas/replies/, made strict for `response_format: json_schema`, and
+// specialised per request from the loaded agency and the action: whatever the engine would reject afterwards and a
+// schema can say (the routing criteria, roles, resources and tiers that exist; the files a task writes; the option
+// ids a reply may use) is said in the schema, so a server that constrains decoding to it cannot get it wrong. What a
+// schema cannot say (unique ids, references to ids declared in the same reply) is checked in reply-checks.ts.
 import pmAssembly from "../../schemas/replies/pm-assembly.schema.json" with { type: "json" };
 import pmBlocker from "../../schemas/replies/pm-blocker.schema.json" with { type: "json" };
 import pmDecomposition from "../../schemas/replies/pm-decomposition.schema.json" with { type: "json" };
@@ -20,6 +24,9 @@ const RAW: Record<ReplyName, object> = {
   answer,
 };
 
+/** The most options the PM may propose; their ids are option-1 … option-N. */
+export const MAX_OPTIONS = 5;
+
 const cache = new Map<ReplyName, JSONSchema>();
 
 /** Without $schema/$id (providers reject or ignore them), strict: every property required, objects closed. */
@@ -31,4 +38,78 @@ export function replySchema(name: ReplyName): JSONSchema {
     cache.set(name, s);
   }
   return s;
+}
+
+type Node = { [k: string]: unknown };
+const at = (node: unknown, ...path: string[]): Node => path.reduce((n, k) => (n as Node)[k] as Node, node as Node);
+
+/**
+ * The same specialised schema object for the same scope, so the validator compiled for it (json-validator.ts keys
+ * on the object) is reused across requests. Bounded: an agency has few distinct scopes per process.
+ */
+const specialised = new Map<string, JSONSchema>();
+function memo(key: string, make: () => JSONSchema): JSONSchema {
+  let s = specialised.get(key);
+  if (!s) {
+    if (specialised.size > 500) specialised.clear();
+    s = make();
+    specialised.set(key, s);
+  }
+  return s;
+}
+
+/** Option ids are option-1 … option-N and the recommendation is one of them: both enums. */
+export function pmOptionsSchema(maxOptions = MAX_OPTIONS): JSONSchema {
+  return memo(`pm_options:${maxOptions}`, () => {
+    const s = structuredClone(replySchema("pm_options"));
+    const ids = Array.from({ length: maxOptions }, (_, i) => `option-${i + 1}`);
+    const options = at(s, "properties", "options");
+    options.maxItems = maxOptions;
+    at(options, "items", "properties").id = { type: "string", enum: ids };
+    at(s, "properties").recommended = { type: "string", enum: ids };
+    return s;
+  });
+}
+
+export interface DecompositionScope {
+  /** Routing criteria ids, in the agency's order. */
+  criteria: readonly string[];
+  /** Roles that exist now; a new role is declared in the same reply (newRoles) and checked afterwards. */
+  roles: readonly string[];
+  /** Resource ids a task may be handed: the project's and the agency's. */
+  resources: readonly string[];
+  tiers: readonly string[];
+}
+
+const ID_PATTERN = "^[a-z][a-z0-9]*(-[a-z0-9]+)*$";
+
+export function pmDecompositionSchema(scope: DecompositionScope): JSONSchema {
+  return memo(`pm_decomposition:${JSON.stringify(scope)}`, () => {
+    const s = structuredClone(replySchema("pm_decomposition"));
+    const task = at(s, "properties", "streams", "items", "properties", "tasks", "items", "properties");
+    // An existing role by name, or the id of one declared in newRoles (an enum cannot hold those: checked after).
+    task.role = scope.roles.length ? { anyOf: [{ type: "string", enum: [...scope.roles] }, { type: "string", pattern: ID_PATTERN }] } : { type: "string", pattern: ID_PATTERN };
+    const inputs = at(task, "inputs");
+    if (scope.resources.length) {
+      inputs.items = { type: "string", enum: [...scope.resources] };
+      inputs.maxItems = scope.resources.length;
+    } else inputs.maxItems = 0;
+    task.tier = { type: ["string", "null"], enum: [null, ...scope.tiers] };
+    const scores = at(task, "scores");
+    at(scores, "items", "properties").criterion = { type: "string", enum: [...scope.criteria] };
+    scores.maxItems = scope.criteria.length;
+    return s;
+  });
+}
+
+/** Exactly the task's output files: each path one of them, as many files as outputs. */
+export function specialistWorkSchema(outputs: readonly string[]): JSONSchema {
+  return memo(`specialist_work:${JSON.stringify(outputs)}`, () => {
+    const s = structuredClone(replySchema("specialist_work"));
+    const files = at(s, "properties", "files");
+    files.minItems = outputs.length;
+    files.maxItems = outputs.length;
+    at(files, "items", "properties").path = { type: "string", enum: [...outputs], description: "One of the output paths the task asked for; each exactly once." };
+    return s;
+  });
 }

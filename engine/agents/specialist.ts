@@ -5,6 +5,8 @@ import type { AgentTool } from "../tools/types.ts";
 import type { Templates } from "../prompts/templates.ts";
 import type { Project, SpecialistWorkReply, Task } from "../spec/types.gen.ts";
 import { callAgent, type AgentDeps, type AgentReply, type CallUsage } from "./call.ts";
+import { acceptFiles } from "./reply-checks.ts";
+import { specialistWorkSchema } from "./reply-schemas.ts";
 
 export interface FileText {
   path: string;
@@ -40,6 +42,7 @@ export function specialistTaskMessage(templates: Templates, input: Omit<Speciali
 
 export async function doTask(deps: AgentDeps, templates: Templates, input: SpecialistInput): Promise<AgentReply<SpecialistWorkReply>> {
   const messages: ChatMessage[] = [{ role: "user", content: specialistTaskMessage(templates, input) }];
+  const declared = input.task.outputs.map((o) => o.path);
   return callAgent<SpecialistWorkReply>(deps, {
     project: input.project,
     agent: input.specialist,
@@ -47,6 +50,9 @@ export async function doTask(deps: AgentDeps, templates: Templates, input: Speci
     system: input.system,
     messages,
     reply: "specialist_work",
+    // The schema names the task's files; that each comes once and is not blank is checked with the reply.
+    schema: specialistWorkSchema(declared),
+    check: (work: SpecialistWorkReply) => acceptFiles(declared, work).problems,
     usage: input.usage,
     ...(input.tools ? { tools: input.tools } : {}),
   });

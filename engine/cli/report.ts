@@ -49,5 +49,6 @@ export async function loadAndPlan(io: CliIO, agencyDir: string, projects: string
   const unknown = (projects ?? []).filter((p) => !model.projects.has(p));
   if (unknown.length) throw new UsageError(`unknown project '${unknown[0]}' (have: ${[...model.projects.keys()].join(", ")})`);
   const templates = await loadTemplates();
-  return { model, templates, plan: planAgency(model, templates, projects), ws };
+  // The clock says whether a failed action's backoff is over, so `plan` and `status` show what `run` would do now.
+  return { model, templates, plan: planAgency(model, templates, projects, new Date().toISOString()), ws };
 }

@@ -95,7 +95,7 @@ async function runGitHubLocked(ws: Workspace, opts: GitHubRunOptions): Promise<G
   const only = ctx.projects;
   await preparePlanBranches(fresh, model, only);
   const pushed = await pushAll(fresh, remote);
-  const planned = planAgency(model, templates, opts.projects);
+  const planned = planAgency(model, templates, opts.projects, now());
   const publish = await publishPullRequests({ ...ctx, ws: fresh }, model, planned);
   if (await recordPullRequests(fresh, model, publish, now(), { serverUrl: ctx.serverUrl, owner: ctx.owner, repo: ctx.repo }, only, templates)) pushed.push(...(await pushAll(fresh, remote)));
   return { ...report, intake, publish, pushed };

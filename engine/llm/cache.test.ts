@@ -65,8 +65,20 @@ describe("withCache", () => {
     expect(await cache.get(key)).toMatchObject({ content: "answer #1" });
   });
 
+  it("forgets a rejected reply: the same call is then asked afresh, by this run or the next", async () => {
+    const cached = withCache(model, createFileCache(dir));
+    const first = await cached.complete(req("hello"));
+    await cached.forget!(req("hello"));
+    const again = await withCache(model, createFileCache(dir)).complete(req("hello"));
+    expect(server.chatRequests).toHaveLength(2);
+    expect(first.content).toBe("answer #0");
+    expect(again).toMatchObject({ cached: false, content: "answer #1" });
+    // The fresh answer is kept as any other.
+    expect(await withCache(model, createFileCache(dir)).complete(req("hello"))).toMatchObject({ cached: true, content: "answer #1" });
+  });
+
   it("keeps the paid answer when the cache cannot be written", async () => {
-    const broken = { get: async () => undefined, set: async () => Promise.reject(new Error("disk full")) };
+    const broken = { get: async () => undefined, set: async () => Promise.reject(new Error("disk full")), delete: async () => undefined };
     const r = await withCache(model, broken).complete(req("hello"));
     expect(r.content).toBe("answer #0");
     expect(r.warnings).toEqual(["response not cached: disk full"]);

@@ -1,5 +1,7 @@
 // A content-addressed cache of model replies on disk, so a run that is interrupted and re-run never pays for the
-// same call twice. The key covers everything that shapes the reply; the signal and timeouts do not.
+// same call twice. The key covers everything that shapes the reply; the signal and timeouts do not. A reply is
+// stored when it arrives (an interrupted run keeps it) and deleted when its caller rejects it (LanguageModel.forget),
+// so the cache only ever replays replies that were accepted or not yet judged.
 import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -10,6 +12,7 @@ export const DEFAULT_CACHE_DIR = ".ateams/cache";
 export interface ResponseCache {
   get(key: string): Promise<CompletionResult | undefined>;
   set(key: string, result: CompletionResult): Promise<void>;
+  delete(key: string): Promise<void>;
 }
 
 /** JSON with object keys sorted at every depth, so equal values always hash equally. */
@@ -84,6 +87,9 @@ export function createFileCache(dir: string = DEFAULT_CACHE_DIR): ResponseCache 
         throw err;
       }
     },
+    async delete(key) {
+      rmSync(pathFor(key), { force: true });
+    },
   };
 }
 
@@ -106,6 +112,10 @@ export function withCache(model: LanguageModel, cache: ResponseCache): LanguageM
         return { ...result, warnings: [...result.warnings, `response not cached: ${(err as Error).message}`] };
       }
       return result;
+    },
+    async forget(req) {
+      await cache.delete(cacheKey(model, req));
+      await model.forget?.(req);
     },
   };
 }

@@ -98,3 +98,17 @@ export class ToolStepLimitError extends LlmError {
     this.calls = init.calls;
   }
 }
+
+/**
+ * The endpoint itself is down: no connection, or 5xx / 429 still after the model's own retries. Not the action's
+ * fault, and every other call to the same URL would fail alike: the run stops with one condition naming the URL
+ * and records nothing against the actions that were cut short.
+ */
+export class EndpointUnavailableError extends LlmError {
+  readonly url: string;
+
+  constructor(url: string, cause: LlmError) {
+    super(`model server ${url} is unavailable: ${cause.message}`, { cause, isRetryable: true });
+    this.url = url;
+  }
+}

@@ -20,7 +20,8 @@ export function toChatBody(req: CompletionRequest, opts: WireOptions): { body: C
     // ChatMessage is the wire shape already, so it passes through unchanged.
     messages: req.messages as ChatCompletionCreateParams["messages"],
   };
-  if (req.responseFormat) {
+  if (req.responseFormat?.mode === "json_object") body.response_format = { type: "json_object" };
+  else if (req.responseFormat) {
     body.response_format = {
       type: "json_schema",
       json_schema: { name: req.responseFormat.name, schema: req.responseFormat.schema, strict: true },

@@ -96,6 +96,32 @@ describe("completeStructured", () => {
     expect(e.isRetryable).toBe(false);
   });
 
+  it("checks the caller's rules on a schema-valid reply, quoting every one broken in a single repair turn", async () => {
+    server.handler = replySequence({ json: { accepted: false, feedback: "dup" } }, { json: good });
+    const check = (v: unknown) => {
+      const f = (v as Verdict).feedback;
+      return f === "dup" ? [`feedback '${f}' repeats an earlier one`, "a rejected draft needs at least two points"] : [];
+    };
+    const r = await completeStructured<Verdict>([small, large], { messages, name: "verdict", schema, check });
+    expect(r.value).toEqual(good);
+    expect(r).toMatchObject({ attempts: 2, repairs: 1, escalations: 0 });
+    const text = String(server.chatRequests[1]!.messages.at(-1)!.content);
+    expect(text).toContain("- feedback 'dup' repeats an earlier one\n- a rejected draft needs at least two points");
+  });
+
+  it("names every rule still broken when the ladder is exhausted, and forgets each rejected reply", async () => {
+    server.handler = () => ({ json: { accepted: false, feedback: "dup" } });
+    const forgotten: unknown[] = [];
+    const remembering = (m: LanguageModel): LanguageModel => ({ provider: m.provider, modelId: m.modelId, complete: (q) => m.complete(q), forget: async (q) => void forgotten.push(q.messages.length) });
+    const check = () => ["rule one is broken", "rule two is broken"];
+    const err = (await completeStructured([remembering(small), remembering(large)], { messages, name: "verdict", schema, check }).catch((e: unknown) => e)) as StructuredOutputError;
+    expect(err).toBeInstanceOf(StructuredOutputError);
+    expect(err.errors).toEqual(["rule one is broken", "rule two is broken"]);
+    expect(err.attempts).toBe(4);
+    // Both replies of each rung were rejected: the first (2 messages) and the repair (4 messages), on each model.
+    expect(forgotten).toEqual([2, 4, 2, 4]);
+  });
+
   it("accepts JSON wrapped in a markdown fence, as local models often send it", async () => {
     server.handler = () => ({ content: "```json\n" + JSON.stringify(good) + "\n```" });
     expect((await ask([small])).value).toEqual(good);

@@ -1,10 +1,13 @@
-// Structured replies that can be trusted: every reply is parsed and validated against the same schema that was sent;
-// a bad reply gets a bounded repair turn on the same model, then the next (stronger) model on the ladder is tried.
+// Structured replies that can be trusted: every reply is parsed and validated against the same schema that was sent,
+// then against the caller's own rules (what a schema cannot say: unique ids, known references). A reply that breaks
+// either gets one repair turn quoting every broken rule, on the same model, then the next (stronger) model on the
+// ladder is tried from the start; then StructuredOutputError names each rule still broken. A rejected reply is
+// forgotten by the response cache, so no later run is served it again.
 // API errors are not escalated: the model already retried them, and a stronger model would not fix a bad key.
 import { LlmConfigError, StructuredOutputError } from "./errors.ts";
 import { parseAndValidate, validatorFor } from "./json-validator.ts";
 import { runTool, type ToolHandler } from "./tool-loop.ts";
-import type { ChatMessage, CompletionResult, JSONSchema, LanguageModel, ToolSpec } from "./types.ts";
+import type { ChatMessage, CompletionRequest, CompletionResult, JSONSchema, LanguageModel, ToolSpec } from "./types.ts";
 
 export interface StructuredRequest {
   messages: ChatMessage[];
@@ -20,6 +23,11 @@ export interface StructuredRequest {
    * at most `maxSteps` tool rounds are run in all (then the tools are withdrawn, so the model must answer).
    */
   tools?: { specs: ToolSpec[]; handlers: Record<string, ToolHandler>; maxSteps: number };
+  /**
+   * The rules the schema cannot carry, checked on a schema-valid value: each problem found is one sentence quoting
+   * the offending value, and all of them go back to the model in one repair turn. Empty: accepted.
+   */
+  check?: (value: unknown) => string[];
 }
 
 export interface StructuredOptions {
@@ -36,6 +44,8 @@ export interface StructuredResult<T> {
   attempts: number;
   /** How many rungs up the ladder the accepted reply came from (0 = the first model). */
   escalations: number;
+  /** Repair turns sent, across the ladder. */
+  repairs: number;
   calls: CompletionResult[];
 }
 
@@ -67,6 +77,7 @@ export async function completeStructured<T>(
   try {
     const calls: CompletionResult[] = [];
     let toolRounds = 0;
+    let repairs = 0;
     let lastErrors: string[] = [];
     let lastContent = "";
 
@@ -75,16 +86,18 @@ export async function completeStructured<T>(
       const messages = [...req.messages];
       for (let turn = 0; turn <= repairAttempts; turn++) {
         let result: CompletionResult;
+        let sent: CompletionRequest;
         for (;;) {
           const offer = req.tools && toolRounds < req.tools.maxSteps ? req.tools : undefined;
-          result = await model.complete({
-            messages,
+          sent = {
+            messages: [...messages],
             responseFormat: { name: req.name, schema: req.schema },
             ...(offer ? { tools: offer.specs } : {}),
             ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
             ...(req.maxOutputTokens !== undefined ? { maxOutputTokens: req.maxOutputTokens } : {}),
             ...(req.signal ? { signal: req.signal } : {}),
-          });
+          };
+          result = await model.complete(sent);
           calls.push(result);
           if (!offer || result.toolCalls.length === 0) break;
           // A tool round: run what was asked, in order, and let the model continue with the results.
@@ -98,13 +111,18 @@ export async function completeStructured<T>(
             messages.push({ role: "tool", tool_call_id: call.id, content: await runTool(call, { tools: offer.specs, handlers: offer.handlers, ...(req.signal ? { signal: req.signal } : {}) }) });
           }
         }
-        const check = checkReply(result, validate());
+        const check = checkReply(result, validate(), req.check);
         if (check.ok) {
-          return { value: check.value as T, result, model, attempts: calls.length, escalations: rung, calls };
+          return { value: check.value as T, result, model, attempts: calls.length, escalations: rung, repairs, calls };
         }
+        // Never again from the cache: the next run asks afresh instead of replaying a reply known to be bad.
+        await model.forget?.(sent);
         lastErrors = check.errors;
         lastContent = result.content;
-        messages.push({ role: "assistant", content: result.content }, { role: "user", content: repairPrompt(req.name, check) });
+        if (turn < repairAttempts) {
+          repairs++;
+          messages.push({ role: "assistant", content: result.content }, { role: "user", content: repairPrompt(req.name, check) });
+        }
       }
     }
     throw new StructuredOutputError({ schemaName: req.name, errors: lastErrors, lastContent, attempts: calls.length, calls });
@@ -115,7 +133,7 @@ export async function completeStructured<T>(
 
 type Check = { ok: true; value: unknown } | { ok: false; errors: string[]; truncated: boolean };
 
-function checkReply(result: CompletionResult, validate: Parameters<typeof parseAndValidate>[1]): Check {
+function checkReply(result: CompletionResult, validate: Parameters<typeof parseAndValidate>[1], rules: StructuredRequest["check"]): Check {
   // A cut-off reply can still parse by luck (e.g. a truncated number); never accept it.
   if (result.finishReason === "length") {
     return { ok: false, truncated: true, errors: ["the reply was cut off at the output token limit"] };
@@ -124,7 +142,9 @@ function checkReply(result: CompletionResult, validate: Parameters<typeof parseA
     return { ok: false, truncated: false, errors: ["the reply was stopped by the content filter"] };
   }
   const parsed = parseAndValidate(result.content, validate);
-  return parsed.ok ? parsed : { ok: false, truncated: false, errors: parsed.errors };
+  if (!parsed.ok) return { ok: false, truncated: false, errors: parsed.errors };
+  const broken = rules?.(parsed.value) ?? [];
+  return broken.length ? { ok: false, truncated: false, errors: broken } : parsed;
 }
 
 function repairPrompt(name: string, check: { errors: string[]; truncated: boolean }): string {

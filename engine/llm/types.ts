@@ -28,6 +28,11 @@ export interface ResponseFormat {
   /** Schema name shown to the model; letters, digits, `_` and `-` only. */
   name: string;
   schema: JSONSchema;
+  /**
+   * How the server is asked: `json_schema` (the default) constrains the reply to the schema; `json_object` only to
+   * JSON, for servers that reject `json_schema` — the schema then travels in the prompt (json-object-fallback.ts).
+   */
+  mode?: "json_schema" | "json_object";
 }
 
 export interface CompletionRequest {
@@ -74,4 +79,9 @@ export interface LanguageModel {
   /** Where the provider is reached, when that matters for identity (the cache key); absent for in-process models. */
   readonly baseURL?: string;
   complete(req: CompletionRequest): Promise<CompletionResult>;
+  /**
+   * The reply to `req` was rejected (it broke the schema or the caller's rules): a model that remembers replies (the
+   * response cache) must not serve it again. Models that remember nothing leave this out.
+   */
+  forget?(req: CompletionRequest): Promise<void>;
 }

@@ -16,8 +16,8 @@ beforeEach(async () => {
 afterEach(() => fx.cleanup());
 
 const file = (...p: string[]) => join(fx.agency, "projects", ...p);
-async function planOf(project: string): Promise<ProjectPlan> {
-  return planAgency(await load(fx.agency), templates, [project]).projects[0]!;
+async function planOf(project: string, now?: string): Promise<ProjectPlan> {
+  return planAgency(await load(fx.agency), templates, [project], now).projects[0]!;
 }
 const kinds = (p: ProjectPlan) => p.actions.map((a) => `${a.kind}${a.task ? `:${a.task}` : a.stream ? `:${a.stream}` : ""}`);
 async function patchYaml(path: string, change: (doc: Record<string, any>) => void): Promise<void> {
@@ -153,19 +153,34 @@ describe("project stages", () => {
     expect(p.summary).toContain("Which market first?");
   });
 
-  it("a task that failed with unchanged inputs blocks itself and its downstream only", async () => {
+  it("a task that failed with unchanged inputs waits out its backoff, then is retried, and blocks itself and its downstream once Stalled", async () => {
     await settle(fx.agency, templates);
     await edit(file("alpha", "plan.yaml"), "List competitors.", "List competitors by segment.");
     const fresh = await planOf("alpha");
     const fp = fresh.actions.find((a) => a.task === "competitors" && a.kind === "run-task")!.fingerprint;
     await patchYaml(file("alpha", "status.yaml"), (d) => {
       d.tasks.competitors.failedFingerprint = fp;
+      d.tasks.competitors.failures = 1;
+      d.tasks.competitors.retryAfter = "2026-12-01T10:05:00Z";
       d.tasks.competitors.conditions = [{ type: "Failed", status: "True", reason: "SchemaViolation", message: "reply broke the schema twice" }];
     });
-    const p = await planOf("alpha");
+    // Within the backoff: it and what depends on it wait.
+    const waiting = await planOf("alpha", "2026-12-01T10:01:00Z");
+    expect(waiting.blocked.map((b) => b.task).sort()).toEqual(["competitors", "draft", "polish"]);
+    expect(waiting.blocked.find((b) => b.task === "competitors")!.reason).toMatch(/reply broke the schema twice.*retried after 2026-12-01T10:05:00Z/);
+    expect(kinds(waiting)).toEqual([]);
+    // After it: retried, and the plan says so.
+    const due = await planOf("alpha", "2026-12-01T10:05:00Z");
+    expect(due.actions.find((a) => a.kind === "run-task" && a.task === "competitors")!.reason).toMatch(/^retry 2 of 3 after SchemaViolation: reply broke the schema twice/);
+    // At the bound: Stalled, whatever the time.
+    await patchYaml(file("alpha", "status.yaml"), (d) => {
+      d.tasks.competitors.failures = 3;
+      delete d.tasks.competitors.retryAfter;
+    });
+    const p = await planOf("alpha", "2027-01-01T00:00:00Z");
     expect(p.stage).toBe("blocked");
     expect(p.blocked.map((b) => b.task).sort()).toEqual(["competitors", "draft", "polish"]);
-    expect(p.blocked.find((b) => b.task === "competitors")!.reason).toContain("reply broke the schema twice");
+    expect(p.blocked.find((b) => b.task === "competitors")!.reason).toMatch(/^stalled after 3 failed attempts .*reply broke the schema twice.*ateams retry alpha competitors/);
     expect(kinds(p)).toEqual([]);
   });
 

@@ -8,12 +8,14 @@ import { digest } from "./digest.ts";
 import { addEstimates, assumptions, estimate, tokensOf, ZERO, type Estimate } from "./estimate.ts";
 import { fingerprintTasks, staleReasons, type TaskFingerprint } from "./fingerprint.ts";
 import { planFeedbackPending } from "./plan-feedback.ts";
+import { actionInputs } from "./action-inputs.ts";
+import { actionKey, actionRetryGate, taskRetryGate } from "../status/retry.ts";
 import { agentTier } from "./route.ts";
 import type { Action, ActionKind, BlockedTask, ProjectPlan, Stage } from "./types.ts";
 
 const TASK_MESSAGE_OVERHEAD = 300;
 
-export function planProject(model: AgencyModel, project: LoadedProject, templates: Templates): ProjectPlan {
+export function planProject(model: AgencyModel, project: LoadedProject, templates: Templates, now?: string): ProjectPlan {
   const agency = model.spec;
   const oversight = oversightOf(model, project);
   const plan = project.plan;
@@ -57,9 +59,27 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
   if (block) return done("blocked", `blocked: ${block.message ?? block.reason}`);
 
   const pmCall = (kind: ActionKind, reason: string, after: string[] = [], output = guess.planOutputTokens) =>
-    add(kind, { agent: "pm", tier: pm.id, model: pm.model, reason, after, estimate: estimate(pm, pmPrompt() + TASK_MESSAGE_OVERHEAD, output) });
+    add(kind, { agent: "pm", tier: pm.id, model: pm.model, reason: retryReason(kind, null, null, reason), after, estimate: estimate(pm, pmPrompt() + TASK_MESSAGE_OVERHEAD, output) });
+  // A project-level action that failed: retried after its backoff, and not at all once Stalled (status/retry.ts).
+  const held: string[] = [];
+  const gateOf = (kind: ActionKind, stream: string | null, fingerprint: string | null) =>
+    actionRetryGate(status, actionKey(kind, stream), actionInputs(project, kind, fingerprint), now);
+  const holds = (kind: ActionKind, stream: string | null, fingerprint: string | null): boolean => {
+    const g = gateOf(kind, stream, fingerprint);
+    const key = actionKey(kind, stream);
+    if (g.state === "stalled") held.push(`${key} stalled after ${g.failures} failed attempts (${g.reason}); change its inputs, or ateams retry ${project.id}`);
+    else if (g.state === "waiting") held.push(`${key} failed (${g.reason}); retried after ${g.until}`);
+    else return false;
+    return true;
+  };
+  function retryReason(kind: ActionKind, stream: string | null, fingerprint: string | null, reason: string): string {
+    const g = gateOf(kind, stream, fingerprint);
+    return g.state === "due" ? `retry ${g.attempt} of ${g.of} after ${g.reason}; ${reason}` : reason;
+  }
+  const heldStage = (otherwise: Stage): Stage => (held.some((h) => h.includes(" stalled after ")) ? "blocked" : otherwise);
 
   if (!plan) {
+    if (holds("propose-plan", null, null)) return done(heldStage("needs-plan"), held.join("; "));
     const propose = pmCall("propose-plan", "no plan.yaml yet: the PM proposes approaches from the objectives");
     const decompose = pmCall("decompose-plan", "break the recommended option into streams and tasks", [propose.id]);
     gate(decompose.id, "the recommended option");
@@ -68,6 +88,7 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
 
   // /revise on the plan PR: the PM proposes again with the feedback, and work waits for the new plan's approval.
   if (planFeedbackPending(status)) {
+    if (holds("propose-plan", null, null)) return done(heldStage("needs-plan"), held.join("; "));
     const propose = pmCall("propose-plan", "the Director asked for changes");
     const decompose = pmCall("decompose-plan", "break the recommended option into streams and tasks", [propose.id]);
     gate(decompose.id, "the recommended option");
@@ -79,6 +100,7 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
   const decomposed = (plan.streams?.length ?? 0) > 0 && plan.basedOn === target;
   let decomposeId: string | undefined;
   if (!decomposed) {
+    if (holds("decompose-plan", null, null)) return done(heldStage("needs-plan"), held.join("; "));
     decomposeId = pmCall(
       "decompose-plan",
       plan.streams?.length ? `the plan's streams decompose ${plan.basedOn}, but ${target} is ${chosen ? "chosen" : "recommended"}` : `break ${target} into streams and tasks`,
@@ -111,14 +133,20 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
       isBlocked.set(id, `waits on ${blockedDep}, which is blocked`);
       continue;
     }
-    if (rec?.failedFingerprint === fp.fingerprint && rec.fingerprint !== fp.fingerprint) {
-      const failed = activeCondition(rec.conditions, "Failed");
-      isBlocked.set(id, `failed with these inputs${failed?.message ? `: ${failed.message}` : ""}; change them or /retry`);
+    // Failed with these inputs: retried after its backoff, up to the bound; then Stalled until a person retries it.
+    const retry = taskRetryGate(rec, fp.fingerprint, now);
+    if (retry.state === "stalled") {
+      isBlocked.set(id, `stalled after ${retry.failures} failed attempts with these inputs (${retry.reason}); change them, or ateams retry ${project.id} ${id} / /retry`);
+      continue;
+    }
+    if (retry.state === "waiting") {
+      isBlocked.set(id, `failed (${retry.reason}); retried after ${retry.until}`);
       continue;
     }
     const missing = fp.task.outputs.filter((o) => !project.outputs.has(outputKey(fp.stream.id, o.path))).map((o) => o.path);
     let reason: string | undefined;
-    if (!rec?.fingerprint) reason = "new task";
+    if (retry.state === "due") reason = `retry ${retry.attempt} of ${retry.of} after ${retry.reason}`;
+    else if (!rec?.fingerprint) reason = "new task";
     else if (rec.fingerprint !== fp.fingerprint) reason = staleReasons(fp.parts, rec.inputs).join("; ");
     else if (missing.length) reason = `output missing: ${missing.join(", ")}`;
     if (reason) {
@@ -139,7 +167,9 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
     if (stream.tasks.some((t) => isBlocked.has(t.id)) || activeCondition(rec?.conditions, "Blocked")) continue;
     const taskActions = stream.tasks.filter((t) => willRun.has(t.id)).map((t) => `verify-task:${project.id}/${t.id}`);
     let after = taskActions;
-    if (rec?.verified?.fingerprint !== fp || taskActions.length) {
+    const verifying = rec?.verified?.fingerprint !== fp || taskActions.length > 0;
+    if (verifying && !taskActions.length && holds("verify-stream", stream.id, fp)) continue;
+    if (verifying) {
       const collab = agentTier(agency, "collaborator", stream.collaborator?.tier);
       const outputs = stream.tasks.reduce((n, t) => n + outputTokens(project, stream, t.id, prints, guess.outputTokensPerFile), 0);
       const prompt = tokensOf(templates.render("collaborator.system", collaboratorView(model, project, stream)));
@@ -150,7 +180,7 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
           tier: collab.id,
           model: collab.model,
           fingerprint: fp,
-          reason: taskActions.length ? `${taskActions.length} task(s) of this stream change` : "stream not yet verified",
+          reason: retryReason("verify-stream", stream.id, fp, taskActions.length ? `${taskActions.length} task(s) of this stream change` : "stream not yet verified"),
           after: taskActions,
           estimate: estimate(collab, prompt + outputs + TASK_MESSAGE_OVERHEAD, guess.verdictOutputTokens),
         }).id,
@@ -165,28 +195,35 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
 
   // Assembly, once every stream is (or is about to be) accepted without waiting on a person.
   const assemblyFp = assemblyFingerprint(project, prints, templates);
-  const streamsReady = allAccepted || (blocked.length === 0 && !actions.some((a) => a.kind === "await-review"));
-  if (streamsReady && status?.assembly?.fingerprint !== assemblyFp) {
+  const streamsReady = allAccepted || (blocked.length === 0 && held.length === 0 && !actions.some((a) => a.kind === "await-review"));
+  if (streamsReady && status?.assembly?.fingerprint !== assemblyFp && !holds("assemble", null, assemblyFp)) {
     const all = streams.flatMap((s) => s.tasks.map((t) => outputTokens(project, s, t.id, prints, guess.outputTokensPerFile)));
     add("assemble", {
       agent: "pm",
       tier: pm.id,
       model: pm.model,
       fingerprint: assemblyFp,
-      reason: !status?.assembly
-        ? "all streams accepted: assemble the deliverable"
-        : newerFeedback(status.assembly)
-          ? "the Director asked for changes to the deliverable"
-          : "stream outputs changed since the last assembly",
+      reason: retryReason(
+        "assemble",
+        null,
+        assemblyFp,
+        !status?.assembly
+          ? "all streams accepted: assemble the deliverable"
+          : newerFeedback(status.assembly)
+            ? "the Director asked for changes to the deliverable"
+            : "stream outputs changed since the last assembly",
+      ),
       after: mergeIds,
       estimate: estimate(pm, pmPrompt() + all.reduce((a, b) => a + b, 0) + TASK_MESSAGE_OVERHEAD, guess.assemblyOutputTokens),
     });
   }
 
   const kinds = new Set(actions.map((a) => a.kind));
-  if (kinds.has("run-task")) return done("running", `${willRun.size} of ${prints.size} tasks to run${blocked.length ? `, ${blocked.length} blocked` : ""}`);
-  if (kinds.has("verify-stream") || kinds.has("merge-stream") || kinds.has("await-review")) return done("in-review", "streams awaiting verification or review");
+  const heldNote = held.length ? `; ${held.join("; ")}` : "";
+  if (kinds.has("run-task")) return done("running", `${willRun.size} of ${prints.size} tasks to run${blocked.length ? `, ${blocked.length} blocked` : ""}${heldNote}`);
+  if (kinds.has("verify-stream") || kinds.has("merge-stream") || kinds.has("await-review")) return done("in-review", `streams awaiting verification or review${heldNote}`);
   if (kinds.has("assemble")) return done("assembly", "all streams accepted: assembling the deliverable");
+  if (held.length) return done(heldStage(allAccepted ? "assembly" : "in-review"), held.join("; "));
   if (blocked.length) return done("blocked", `${blocked.length} task(s) blocked`);
   return done("done", `all ${prints.size} tasks done and the deliverable assembled`);
 

@@ -23,8 +23,8 @@ const decomposition: PmDecompositionReply = {
       goal: "g",
       successCriteria: ["ok"],
       tasks: [
-        { id: "t1", title: "T1", role: "writer", description: "d", dependsOn: [], outputs: [{ path: "a.md", description: "" }], criteria: ["c"], scores: [{ criterion: "reasoning", score: 4 }] },
-        { id: "t2", title: "T2", role: "writer", description: "d", dependsOn: ["t1"], outputs: [{ path: "b.md", description: "B" }], criteria: ["c"], scores: [] },
+        { id: "t1", title: "T1", role: "writer", description: "d", dependsOn: [], inputs: [], outputs: [{ path: "a.md", description: "" }], criteria: ["c"], tier: null, scores: [{ criterion: "reasoning", score: 4 }] },
+        { id: "t2", title: "T2", role: "writer", description: "d", dependsOn: ["t1"], inputs: ["style-guide", "style-guide"], outputs: [{ path: "b.md", description: "B" }], criteria: ["c"], tier: "strong", scores: [] },
       ],
     },
   ],
@@ -42,6 +42,9 @@ describe("plan.yaml rewriters", () => {
     expect(value.basedOn).toBe("option-2");
     expect(value.streams[0].tasks[0]).toEqual({ id: "t1", title: "T1", role: "writer", description: "d", outputs: [{ path: "a.md" }], criteria: ["c"], scores: { reasoning: 4 } });
     expect(value.streams[0].tasks[1].dependsOn).toEqual(["t1"]);
+    // Resources the PM hands a task, once each, and a pinned tier.
+    expect(value.streams[0].tasks[1].inputs).toEqual([{ resource: "style-guide" }]);
+    expect(value.streams[0].tasks[1].tier).toBe("strong");
     expect(value.chosen).toBeUndefined();
   });
 

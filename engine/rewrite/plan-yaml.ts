@@ -28,8 +28,10 @@ export function withDecomposition(plan: Plan, option: string, reply: PmDecomposi
       role: t.role,
       description: t.description,
       ...(t.dependsOn.length ? { dependsOn: t.dependsOn } : {}),
+      ...(t.inputs.length ? { inputs: [...new Set(t.inputs)].map((resource) => ({ resource })) } : {}),
       outputs: t.outputs.map((o) => ({ path: o.path, ...(o.description ? { description: o.description } : {}) })),
       criteria: t.criteria,
+      ...(t.tier ? { tier: t.tier } : {}),
       ...(t.scores.length ? { scores: Object.fromEntries(t.scores.map((x) => [x.criterion, x.score])) } : {}),
     })) as Stream["tasks"],
   }));

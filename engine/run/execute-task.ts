@@ -11,7 +11,8 @@ import { collaboratorView, pmView, specialistIdOf, specialistView } from "../pro
 import { replanTaskInText } from "../rewrite/plan-yaml.ts";
 import { gitBlobId } from "../spec/load-agency.ts";
 import { outputKey, type AgencyModel, type LoadedProject } from "../spec/model.ts";
-import type { CollaboratorVerdict, SpecialistWorkReply } from "../spec/types.gen.ts";
+import type { CollaboratorVerdict } from "../spec/types.gen.ts";
+import { acceptFiles } from "../agents/reply-checks.ts";
 import { recordTaskDone, recordTaskEscalated, recordTaskFailed, setProjectCondition } from "../status/record.ts";
 import { trailers, type RunContext } from "./context.ts";
 import { refusedTools, toolsFor } from "../tools/registry.ts";
@@ -120,15 +121,11 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
       usage,
       tools: { list: tools, maxSteps: model.spec.budgets?.maxToolSteps ?? 8 },
     });
-    const { files, problems } = acceptFiles(task.outputs.map((o) => o.path), work.value);
-    let verdict: CollaboratorVerdict;
-    if (problems.length) {
-      verdict = { verdict: "revise", checks: [], feedback: problems, blocker: null };
-    } else {
-      verdict = (
-        await verifyTask(deps, templates, { project: project.spec, tier: collab.id, system: (collabSystem ??= templates.render("collaborator.system", collaboratorView(model, project, stream))), specialist, task, files, questions: work.value.questions, round, maxRounds: maxRounds + 1, usage })
-      ).value;
-    }
+    // The reply was checked against the declared outputs before it was accepted (agents/reply-checks.ts).
+    const { files } = acceptFiles(task.outputs.map((o) => o.path), work.value);
+    const verdict: CollaboratorVerdict = (
+      await verifyTask(deps, templates, { project: project.spec, tier: collab.id, system: (collabSystem ??= templates.render("collaborator.system", collaboratorView(model, project, stream))), specialist, task, files, questions: work.value.questions, round, maxRounds: maxRounds + 1, usage })
+    ).value;
     rounds.push({ round, model: work.model, work: work.value, verdict });
 
     if (verdict.verdict === "pass") {
@@ -171,24 +168,6 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
   await status.update((s) => recordTaskFailed(s, task.id, { fingerprint: fp.fingerprint, reason: "RevisionsExhausted", message, at: ctx.now(), usage }), `ateams: ${project.id}/${task.id} failed`, trailers({ project: project.id, kind: "status", task: task.id }));
   ctx.progress.emit({ kind: "failed", project: project.id, action: task.id, text: message });
   return "failed";
-}
-
-/** Only the declared outputs may be written, each exactly once; anything else goes back as feedback. */
-export function acceptFiles(declared: string[], work: SpecialistWorkReply): { files: FileText[]; problems: string[] } {
-  const problems: string[] = [];
-  const files: FileText[] = [];
-  for (const f of work.files) {
-    const path = f.path.replace(/^\.\//, "");
-    const unsafe = pathProblem(path);
-    if (unsafe) problems.push(`${JSON.stringify(f.path)} is not a usable file path (${unsafe}); write only the paths this task declares (${declared.join(", ")})`);
-    else if (!declared.includes(path)) problems.push(`'${f.path}' is not one of the files this task writes (${declared.join(", ")}); write only those paths`);
-    else if (files.some((x) => x.path === path)) problems.push(`'${path}' was given twice`);
-    else files.push({ path, content: f.content });
-  }
-  const missing = declared.filter((d) => !files.some((f) => f.path === d));
-  if (missing.length) problems.push(`missing file(s): ${missing.join(", ")} — deliver the complete content of each`);
-  for (const f of files) if (!f.content.trim()) problems.push(`'${f.path}' is empty`);
-  return { files, problems };
 }
 
 async function appendLog(ctx: RunContext, project: LoadedProject, stream: string, specialist: string, entry: string) {

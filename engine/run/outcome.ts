@@ -1,6 +1,6 @@
 // Errors → outcomes, in one place: which condition reason a failure records, whether the run goes on, and whether
 // the same inputs may be retried by a later run without a person asking. Switches on class, never on message text.
-import { LlmApiError, LlmConfigError, LlmRefusalError, LlmReplyTooLargeError, LlmTimeoutError, StructuredOutputError, ToolStepLimitError } from "../llm/index.ts";
+import { EndpointUnavailableError, LlmApiError, LlmConfigError, LlmRefusalError, LlmReplyTooLargeError, LlmTimeoutError, StructuredOutputError, ToolStepLimitError } from "../llm/index.ts";
 import { GitStoreError, UnsafePathError } from "../forge/index.ts";
 import { BudgetExceededError } from "./budget.ts";
 import { PlanRejectedError, UnloadableSpecError } from "./spec-guard.ts";
@@ -13,11 +13,14 @@ export interface Outcome {
   /** A later run may retry the same inputs on its own (the provider was down, not the work wrong). */
   transient: boolean;
   budget?: "run" | "project";
+  /** The model endpoint is down: one run-level condition naming it, nothing recorded against the action. */
+  outage?: string;
 }
 
 export function outcomeOf(e: unknown): Outcome {
   if (e instanceof BudgetExceededError) return { reason: "BudgetExceeded", message: e.message, fatal: e.scope === "run", transient: true, budget: e.scope };
-  if (e instanceof StructuredOutputError) return { reason: "InvalidReply", message: `no valid reply after ${e.attempts} attempt(s): ${e.errors.slice(0, 3).join("; ")}`, fatal: false, transient: false };
+  // Every rule the last reply still broke, so a person reading the condition knows what the model could not do.
+  if (e instanceof StructuredOutputError) return { reason: "InvalidReply", message: `no valid reply after ${e.attempts} attempt(s): ${e.errors.join("; ")}`, fatal: false, transient: false };
   // A reply that would have written a spec the loader rejects: nothing was written; the same inputs would fail again.
   if (e instanceof UnloadableSpecError) return { reason: "SpecRejected", message: e.message, fatal: false, transient: false };
   if (e instanceof PlanRejectedError) return { reason: "InvalidReply", message: e.message, fatal: false, transient: false };
@@ -25,6 +28,7 @@ export function outcomeOf(e: unknown): Outcome {
   // The model's own answer, the same on every try: the work or the prompt must change, not the timing.
   if (e instanceof LlmRefusalError) return { reason: "ModelRefused", message: e.message, fatal: false, transient: false };
   if (e instanceof LlmReplyTooLargeError) return { reason: "ReplyTooLarge", message: e.message, fatal: false, transient: false };
+  if (e instanceof EndpointUnavailableError) return { reason: "EndpointUnavailable", message: e.message, fatal: true, transient: true, outage: e.url };
   if (e instanceof LlmTimeoutError) return { reason: "ProviderTimeout", message: e.message, fatal: false, transient: true };
   if (e instanceof LlmConfigError) return { reason: "ProviderNotConfigured", message: e.message, fatal: true, transient: true };
   // git failing (a lock left by a killed process, a full disk) is the machine's problem, not the work's: stop the

@@ -1,6 +1,8 @@
 // One LanguageModel per tier, from agency.yaml and the environment; the same engine talks to OpenAI, Ollama,
 // vLLM, llama.cpp or LiteLLM by base URL and model name alone.
-import { createFileCache, createOpenAIModel, LlmRefusalError, LlmReplyTooLargeError, withCache, type CompletionResult, type LanguageModel } from "../llm/index.ts";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createFileCache, createOpenAIModel, EndpointUnavailableError, LlmApiError, LlmRefusalError, LlmReplyTooLargeError, withCache, type CompletionResult, type LanguageModel } from "../llm/index.ts";
+import { processFormatMemory, withJsonObjectFallback, type FormatMemory } from "../llm/json-object-fallback.ts";
 import type { Agency, Tier } from "../spec/types.gen.ts";
 import { addSecretsFromEnv } from "../secrets/redact.ts";
 
@@ -22,6 +24,11 @@ export interface ProviderSettings {
   /** Response cache directory (content-addressed); undefined disables the cache. */
   cacheDir?: string;
   timeoutMs?: number;
+  /**
+   * Where what was learned about endpoints (which reject `json_schema`) is kept across runs, e.g.
+   * .ateams/response-formats.json; the process remembers it either way.
+   */
+  formatsFile?: string;
   /** Override for tests: how a tier becomes a model. */
   create?: (tier: Tier, baseURL: string | undefined, apiKey: string | undefined) => LanguageModel;
 }
@@ -43,10 +50,38 @@ export function missingProvider(agency: Agency, env: NodeJS.ProcessEnv): string 
 const DEFAULT_TIMEOUT_SECONDS = 120;
 const DEFAULT_RETRIES = 3;
 
+/** What this process has learned about endpoints, shared by every run in it (a long-lived `watch`). */
+const learnedInProcess = processFormatMemory();
+
+function formatMemory(file: string | undefined): FormatMemory {
+  if (!file) return learnedInProcess;
+  let known: string[] = [];
+  try {
+    const parsed = JSON.parse(readFileSync(file, "utf8")) as { rejectsJsonSchema?: unknown };
+    if (Array.isArray(parsed.rejectsJsonSchema)) known = parsed.rejectsJsonSchema.filter((k): k is string => typeof k === "string");
+  } catch {
+    // none yet, or not ours: learned again at the first 400
+  }
+  for (const k of known) learnedInProcess.remember(k);
+  return {
+    rejectsJsonSchema: (key) => learnedInProcess.rejectsJsonSchema(key),
+    remember(key) {
+      learnedInProcess.remember(key);
+      known = [...new Set([...known, key])].sort();
+      try {
+        writeFileSync(file, `${JSON.stringify({ rejectsJsonSchema: known }, null, 2)}\n`);
+      } catch {
+        // the process still knows; the next run learns it again
+      }
+    },
+  };
+}
+
 export function createModelRegistry(agency: Agency, settings: ProviderSettings): ModelRegistry {
   const tiers = agency.models.tiers;
   // Every key a tier may send is a secret from now on, whether or not a call is made with it.
   addSecretsFromEnv(settings.env, tiers.flatMap((t) => (t.apiKeyEnv ? [t.apiKeyEnv] : [])));
+  const formats = formatMemory(settings.formatsFile);
   const cache = settings.cacheDir ? createFileCache(settings.cacheDir) : undefined;
   const models = new Map<string, LanguageModel>();
   const tier = (id: string): Tier => {
@@ -70,7 +105,8 @@ export function createModelRegistry(agency: Agency, settings: ProviderSettings):
             ...(t.maxOutputTokens !== undefined ? { maxOutputTokens: t.maxOutputTokens } : {}),
             provider: baseURL ? new URL(baseURL).host : "openai",
           });
-      m = cache ? withCache(raw, cache) : raw;
+      const reached = outagesNamed(withJsonObjectFallback(raw, formats), baseURL ?? "https://api.openai.com/v1");
+      m = cache ? withCache(reached, cache) : reached;
       models.set(id, m);
     }
     return m;
@@ -109,5 +145,23 @@ function reporting(inner: LanguageModel, tier: Tier, onCall: CallListener, befor
       onCall(tier, result);
       return result;
     },
+    ...(inner.forget ? { forget: (req) => inner.forget!(req) } : {}),
+  };
+}
+
+/** A retryable API error that survived the model's own retries is the endpoint being down: say which endpoint. */
+function outagesNamed(inner: LanguageModel, url: string): LanguageModel {
+  return {
+    provider: inner.provider,
+    modelId: inner.modelId,
+    ...(inner.baseURL ? { baseURL: inner.baseURL } : {}),
+    async complete(req) {
+      try {
+        return await inner.complete(req);
+      } catch (e) {
+        throw e instanceof LlmApiError && e.isRetryable ? new EndpointUnavailableError(url, e) : e;
+      }
+    },
+    ...(inner.forget ? { forget: (req) => inner.forget!(req) } : {}),
   };
 }

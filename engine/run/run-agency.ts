@@ -10,6 +10,8 @@ import type { Diagnostic } from "../spec/diagnostic.ts";
 import { loadAgency } from "../spec/load-agency.ts";
 import type { AgencyModel, LoadedProject, OutputObserver } from "../spec/model.ts";
 import { addUsage, clearProjectCondition, recordTaskAttemptFailed, recordTaskFailed, setCondition, setProjectCondition } from "../status/record.ts";
+import { actionKey, clearActionFailure, recordActionFailed } from "../status/retry.ts";
+import { actionInputs } from "../plan/action-inputs.ts";
 import { acceptMergedStreams } from "./accept-merged.ts";
 import { Budget } from "./budget.ts";
 import { trailers, type RunContext } from "./context.ts";
@@ -84,6 +86,9 @@ export class InvalidSpecsError extends Error {
 /** After the first task starts: its calls (and those of the tasks starting with it) are sent by then. */
 const WARM_AFTER_MS = 100;
 
+/** Project-level actions whose failures are retried with backoff and a bound (status/retry.ts). */
+const RETRIED = new Set<Action["kind"]>(["propose-plan", "decompose-plan", "verify-stream", "assemble"]);
+
 const EXECUTABLE = new Set<Action["kind"]>(["propose-plan", "decompose-plan", "approve-plan", "run-task", "verify-stream", "merge-stream", "assemble"]);
 
 export async function runAgency(opts: RunOptions): Promise<RunReport> {
@@ -142,6 +147,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
   const models = createModelRegistry(model.spec, {
     env: opts.env,
     cacheDir: join(ws.repoRoot, ".ateams", "cache"),
+    formatsFile: join(ws.repoRoot, ".ateams", "response-formats.json"),
     ...(opts.createModel ? { create: opts.createModel } : {}),
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   });
@@ -155,13 +161,16 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
       models,
       budget,
       onCall: ({ project, agent, tier, result }) => {
-        usage.calls++;
+        // A reply from the response cache is not a model call: nothing was asked or paid for.
         if (!result.cached) {
+          usage.calls++;
           usage.inputTokens += result.usage.inputTokens;
           usage.outputTokens += result.usage.outputTokens;
           usage.costUsd += (result.usage.inputTokens * tier.price.inputPerMTok + result.usage.outputTokens * tier.price.outputPerMTok) / 1e6;
         }
-        opts.progress.emit({ kind: "call", project, text: `${agent} → ${result.cached ? "cache" : tier.model}: ${result.usage.inputTokens}+${result.usage.outputTokens} tokens, ${result.latencyMs} ms${result.warnings.length ? ` (${result.warnings.join("; ")})` : ""}` });
+        // --verbose: what the call cost, and anything the provider made us work around (json_object mode, usage estimated).
+        const notes = result.cached ? [] : result.warnings;
+        opts.progress.emit({ kind: "call", project, text: `${agent} → ${result.cached ? "cache" : tier.model}: ${result.usage.inputTokens}+${result.usage.outputTokens} tokens, ${result.latencyMs} ms${notes.length ? ` (${notes.join("; ")})` : ""}` });
       },
     },
     status(project: LoadedProject) {
@@ -189,7 +198,8 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
   const stoppedProjects = new Set<string>();
   let stopAll = false;
   let actionsRun = 0;
-  let plan: ReconcilePlan = planAgency(model, templates, only);
+  // The run's clock decides whether a failed action's backoff is over (status/retry.ts).
+  let plan: ReconcilePlan = planAgency(model, templates, only, ctx.now());
   /** Run keys of the tasks a fan-out reconcile left for stream jobs. */
   const left = new Set<string>();
 
@@ -208,9 +218,18 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
       else if (action.kind === "assemble") {
         if ((await executeAssembly(ctx, at, project, action, landed)) === "not-merged") failures.push(`${project.id}: assembly not recorded, a stream did not merge`);
       }
+      // Done without an error: a failure it was being retried for is over (joins the action's own status commit).
+      if (RETRIED.has(action.kind)) await ctx.status(project).update((s) => clearActionFailure(s, actionKey(action.kind, action.stream)), `ateams: ${project.id} ${action.id} recovered`, trailers({ project: project.id, kind: "status" }));
     } catch (e) {
       try {
         await recordFailure(ctx, project, action, e, (o) => {
+          if (o.outage) {
+            // The endpoint, not the action: said once for the run, whatever number of actions it cut short.
+            const line = `model server ${o.outage} unavailable: ${o.message.replace(/^model server \S+ is unavailable: /, "")}; nothing was recorded, the next run tries again`;
+            if (!failures.includes(line)) failures.push(line);
+            stopAll = true;
+            return;
+          }
           failures.push(`${project.id} ${action.id}: ${o.reason}: ${o.message}`);
           if (o.fatal) stopAll = true;
           if (o.budget === "project") stoppedProjects.add(project.id);
@@ -278,7 +297,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
       },
       replan: async () => {
         model = await load();
-        plan = planAgency(model, templates, only);
+        plan = planAgency(model, templates, only, ctx.now());
       },
     });
   } catch (e) {
@@ -339,6 +358,7 @@ async function recordFailure(ctx: RunContext, project: LoadedProject, action: Ac
     o = { reason: "InternalError", message: e instanceof Error ? e.message : String(e), fatal: false, transient: false };
   }
   note(o);
+  if (o.outage) return; // the run's one condition says it all; the actions cut short are simply tried again
   const at = ctx.now();
   const status = ctx.status(project);
   const tr = trailers({ project: project.id, kind: "status", ...(action.task ? { task: action.task } : {}) });
@@ -362,7 +382,9 @@ async function recordFailure(ctx: RunContext, project: LoadedProject, action: Ac
     );
   } else {
     await status.update((s) => {
-      const next = setProjectCondition(s, { type: "Ready", status: "False", reason: o.reason, message: `${action.kind}: ${o.message}` }, at);
+      let next = setProjectCondition(s, { type: "Ready", status: "False", reason: o.reason, message: `${action.kind}: ${o.message}` }, at);
+      // Counted against the action's inputs: retried by later runs after a backoff, Stalled at the bound.
+      if (!o.transient && RETRIED.has(action.kind)) next = recordActionFailed(next, actionKey(action.kind, action.stream), { inputs: actionInputs(project, action.kind, action.fingerprint), reason: o.reason, message: o.message, at });
       return usage ? { ...next, usage: addUsage(next.usage, usage) } : next;
     }, `ateams: ${project.id} ${action.kind} failed`, tr);
   }

@@ -452,10 +452,16 @@ export interface Status {
   };
   assembly?: AssemblyStatus;
   usage?: Usage;
+  /**
+   * Failed project-level actions (propose-plan, decompose-plan, verify-stream/<stream>, assemble) by key, while they are retried with backoff or Stalled; removed when the action succeeds or a person retries it.
+   */
+  actions?: {
+    [k: string]: ActionFailure;
+  };
   cursor?: Cursor;
 }
 export interface Condition {
-  type: "Ready" | "Progressing" | "AwaitingApproval" | "Blocked" | "Failed";
+  type: "Ready" | "Progressing" | "AwaitingApproval" | "Blocked" | "Failed" | "Stalled";
   status: "True" | "False" | "Unknown";
   reason: string;
   message?: string;
@@ -526,6 +532,14 @@ export interface TaskStatus {
    */
   escalations?: number;
   attempts?: number;
+  /**
+   * Failed attempts in a row with failedFingerprint's inputs; at the bound the task is Stalled.
+   */
+  failures?: number;
+  /**
+   * No run retries the failed task before this time (backoff).
+   */
+  retryAfter?: string;
   revisions?: number;
   outputs?: RecordedOutput[];
   usage?: Usage;
@@ -562,6 +576,17 @@ export interface AssemblyStatus {
    * The Director's /revise on the assembly PR; part of the assembly fingerprint, so the PM assembles again.
    */
   feedback?: Feedback[];
+}
+export interface ActionFailure {
+  /**
+   * Digest of what the action was given; other inputs start afresh.
+   */
+  inputs: string;
+  failures: number;
+  reason: string;
+  message?: string;
+  at: string;
+  retryAfter?: string;
 }
 /**
  * Where event polling left off. `since` is the earliest of the per-source times; those and `seen` let the next poll skip exactly what was already read.
@@ -640,6 +665,10 @@ export interface PmTask {
   description: string;
   dependsOn: string[];
   /**
+   * Ids of the project's and the agency's resources handed to this task (upstream tasks go in dependsOn).
+   */
+  inputs: string[];
+  /**
    * @minItems 1
    */
   outputs: [PmOutput, ...PmOutput[]];
@@ -648,11 +677,18 @@ export interface PmTask {
    */
   criteria: [string, ...string[]];
   /**
+   * Pins the task to a model tier, bypassing routing; null lets the scores decide.
+   */
+  tier: string | null;
+  /**
    * One 1-5 rating per routing criterion.
    */
   scores: PmScore[];
 }
 export interface PmOutput {
+  /**
+   * Relative to the stream's output folder: plain names joined by /, none starting with a dot.
+   */
   path: string;
   description: string;
 }

@@ -1,5 +1,6 @@
 // Pure rewriters of status.yaml's content: (status, event) → new status. The engine is the only writer.
 import type { Condition, Status, TaskStatus, Usage } from "../spec/types.gen.ts";
+import { withTaskFailure } from "./retry.ts";
 
 export function emptyStatus(project: string): Status {
   return { project };
@@ -39,7 +40,7 @@ export interface TaskDone {
 
 export function recordTaskDone(status: Status, taskId: string, done: TaskDone): Status {
   const prior: TaskStatus = status.tasks?.[taskId] ?? {};
-  const { failedFingerprint: _cleared, ...rest } = prior;
+  const { failedFingerprint: _cleared, failures: _n, retryAfter: _r, ...rest } = prior;
   const next: TaskStatus = {
     ...rest,
     fingerprint: done.fingerprint,
@@ -54,7 +55,7 @@ export function recordTaskDone(status: Status, taskId: string, done: TaskDone): 
     ...(done.usage ? { usage: addUsage(prior.usage, done.usage) } : {}),
     // Success clears Failed/Progressing: only conditions that still say something are kept.
     conditions: setCondition(
-      (prior.conditions ?? []).filter((c) => c.type !== "Failed" && c.type !== "Progressing"),
+      (prior.conditions ?? []).filter((c) => c.type !== "Failed" && c.type !== "Progressing" && c.type !== "Stalled"),
       { type: "Ready", status: "True", reason: "Succeeded" },
       done.at,
     ),
@@ -62,11 +63,11 @@ export function recordTaskDone(status: Status, taskId: string, done: TaskDone): 
   return { ...status, tasks: { ...status.tasks, [taskId]: next }, ...(done.usage ? { usage: addUsage(status.usage, done.usage) } : {}) };
 }
 
+/** A failure with these inputs: counted towards the retry bound, with its backoff (retry.ts). */
 export function recordTaskFailed(status: Status, taskId: string, failure: { fingerprint: string; reason: string; message: string; at: string; usage?: Usage }): Status {
-  const prior: TaskStatus = status.tasks?.[taskId] ?? {};
+  const prior: TaskStatus = withTaskFailure(status.tasks?.[taskId] ?? {}, failure.fingerprint, failure.at);
   const next: TaskStatus = {
     ...prior,
-    failedFingerprint: failure.fingerprint,
     attempts: (prior.attempts ?? 0) + 1,
     ...(failure.usage ? { usage: addUsage(prior.usage, failure.usage) } : {}),
     conditions: setCondition(

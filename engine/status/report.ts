@@ -247,6 +247,7 @@ function attention(project: LoadedProject, plan: ProjectPlan, streams: StreamRep
     // A Blocked project is the Director's question (DirectorInput), a stream that cannot merge, or a budget stop.
     if (c.type === "Blocked" && c.status === "True") add(entry("blocked", c.message ?? c.reason));
     if ((c.type === "Failed" && c.status === "True") || (c.type === "Ready" && c.status === "False")) add(entry("failed", `${c.reason}${c.message ? `: ${c.message}` : ""}`));
+    if (c.type === "Stalled" && c.status === "True") add(entry("failed", `stalled: ${c.message ?? c.reason}`, { hint: `ateams retry ${project.id}` }));
   }
   if (plan.stage === "awaiting-approval" && project.plan) {
     const p = project.plan;
@@ -270,7 +271,7 @@ function attention(project: LoadedProject, plan: ProjectPlan, streams: StreamRep
 const PENDING: ConditionView = { type: "Pending", status: "Unknown", reason: "NotStarted", message: null, since: null };
 
 /** The condition that says the most: a failure or block outranks progress, which outranks readiness. */
-const RANK: Record<Condition["type"], number> = { Failed: 0, Blocked: 1, AwaitingApproval: 2, Progressing: 3, Ready: 4 };
+const RANK: Record<Condition["type"], number> = { Stalled: 0, Failed: 1, Blocked: 2, AwaitingApproval: 3, Progressing: 4, Ready: 5 };
 
 export function primary(conditions: readonly ConditionView[]): ConditionView | undefined {
   const active = conditions.filter((c) => c.type === "Ready" || c.status === "True");

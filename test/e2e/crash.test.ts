@@ -24,8 +24,10 @@ function fiveTaskPlan() {
     role,
     description: `Do the ${id} part.`,
     dependsOn,
+    inputs: [],
     outputs: [{ path: `${id}.md`, description: `The ${id} notes` }],
     criteria: ["Sourced"],
+    tier: null,
     scores: [],
   });
   return {

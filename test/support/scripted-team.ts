@@ -67,8 +67,8 @@ export function scriptedTeam(script: TeamScript = {}): { handler: (req: FakeChat
                 goal: "Collect the facts the recommendation rests on.",
                 successCriteria: ["Every figure has a source"],
                 tasks: [
-                  { id: "scan", title: "Market scan", role: roleA, description: "Scan the market.", dependsOn: [], outputs: [{ path: "scan.md", description: "Findings" }], criteria: ["Three sources"], scores: [{ criterion: "reasoning", score: 2 }] },
-                  { id: "compare", title: "Compare", role: roleA, description: "Compare the options found.", dependsOn: ["scan"], outputs: [{ path: "compare.md", description: "Comparison" }], criteria: ["A table"], scores: [] },
+                  { id: "scan", title: "Market scan", role: roleA, description: "Scan the market.", dependsOn: [], inputs: [], outputs: [{ path: "scan.md", description: "Findings" }], criteria: ["Three sources"], tier: null, scores: [{ criterion: "reasoning", score: 2 }] },
+                  { id: "compare", title: "Compare", role: roleA, description: "Compare the options found.", dependsOn: ["scan"], inputs: [], outputs: [{ path: "compare.md", description: "Comparison" }], criteria: ["A table"], tier: null, scores: [] },
                 ],
               },
               {
@@ -76,7 +76,7 @@ export function scriptedTeam(script: TeamScript = {}): { handler: (req: FakeChat
                 title: "Report",
                 goal: "Write the recommendation.",
                 successCriteria: ["Readable by the Director"],
-                tasks: [{ id: "write-up", title: "Write-up", role: roleB, description: "Write the recommendation.", dependsOn: ["compare"], outputs: [{ path: "recommendation.md", description: "The recommendation" }], criteria: ["Under 800 words"], scores: [{ criterion: "quality", score: 4 }] }],
+                tasks: [{ id: "write-up", title: "Write-up", role: roleB, description: "Write the recommendation.", dependsOn: ["compare"], inputs: [], outputs: [{ path: "recommendation.md", description: "The recommendation" }], criteria: ["Under 800 words"], tier: null, scores: [{ criterion: "quality", score: 4 }] }],
               },
             ],
           },

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import type { Status } from "../spec/types.gen.ts";
+import { recordTaskDone, recordTaskFailed } from "./record.ts";
+import { actionRetryGate, clearActionFailure, failedTargets, recordActionFailed, requestRetry, retryAfter, RETRY_POLICY, taskRetryGate } from "./retry.ts";
+
+const AT = "2026-12-01T10:00:00Z";
+const later = (min: number) => new Date(Date.parse(AT) + min * 60_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+const fail = (s: Status, fp = "a".repeat(16), at = AT) => recordTaskFailed(s, "t", { fingerprint: fp, reason: "InvalidReply", message: "bad", at });
+
+describe("task retries", () => {
+  it("backs off after each failure with the same inputs and stalls at the bound", () => {
+    let s: Status = { project: "p" };
+    s = fail(s);
+    expect(s.tasks!.t).toMatchObject({ failures: 1, retryAfter: later(5) });
+    expect(taskRetryGate(s.tasks!.t, "a".repeat(16), later(1))).toMatchObject({ state: "waiting", until: later(5) });
+    expect(taskRetryGate(s.tasks!.t, "a".repeat(16), later(5))).toMatchObject({ state: "due", attempt: 2, of: 3 });
+    s = fail(s, "a".repeat(16), later(5));
+    expect(s.tasks!.t).toMatchObject({ failures: 2, retryAfter: later(25) });
+    s = fail(s, "a".repeat(16), later(30));
+    expect(s.tasks!.t!.failures).toBe(RETRY_POLICY.maxAttempts);
+    expect(s.tasks!.t!.retryAfter).toBeUndefined();
+    expect(s.tasks!.t!.conditions?.find((c) => c.type === "Stalled")).toMatchObject({ status: "True", reason: "RetriesExhausted" });
+    expect(taskRetryGate(s.tasks!.t, "a".repeat(16), later(10_000))).toMatchObject({ state: "stalled", failures: 3 });
+    // Other inputs start afresh.
+    expect(taskRetryGate(s.tasks!.t, "b".repeat(16), later(1))).toEqual({ state: "clear" });
+    expect(fail(s, "b".repeat(16)).tasks!.t!.failures).toBe(1);
+  });
+
+  it("clears on success and on a person's retry", () => {
+    const stalled = fail(fail(fail({ project: "p" })));
+    const done = recordTaskDone(stalled, "t", { fingerprint: "a".repeat(16), parts: {}, tier: "fast", model: "m", outputs: [], at: AT });
+    expect(done.tasks!.t).not.toHaveProperty("failures");
+    expect(done.tasks!.t!.conditions?.map((c) => c.type)).toEqual(["Ready"]);
+    const retried = requestRetry(stalled, { task: "t" });
+    expect(retried.tasks!.t).not.toHaveProperty("failedFingerprint");
+    expect((retried.tasks!.t!.conditions ?? []).filter((c) => c.type === "Failed" || c.type === "Stalled")).toEqual([]);
+    expect(taskRetryGate(retried.tasks!.t, "a".repeat(16), AT)).toEqual({ state: "clear" });
+  });
+});
+
+describe("project-level action retries", () => {
+  it("count per inputs, stall the project at the bound, and clear on success or retry", () => {
+    const f = { inputs: "c".repeat(16), reason: "InvalidReply", message: "dup ids" };
+    let s: Status = { project: "p" };
+    s = recordActionFailed(s, "propose-plan", { ...f, at: AT });
+    expect(actionRetryGate(s, "propose-plan", f.inputs, later(1))).toMatchObject({ state: "waiting" });
+    expect(actionRetryGate(s, "propose-plan", "d".repeat(16), later(1))).toEqual({ state: "clear" });
+    s = recordActionFailed(s, "propose-plan", { ...f, at: later(5) });
+    s = recordActionFailed(s, "propose-plan", { ...f, at: later(30) });
+    expect(actionRetryGate(s, "propose-plan", f.inputs, later(9999))).toMatchObject({ state: "stalled", failures: 3 });
+    expect(s.conditions?.find((c) => c.type === "Stalled")?.message).toMatch(/propose-plan failed 3 times .*ateams retry p/);
+    expect(failedTargets(s)).toEqual({ tasks: [], actions: ["propose-plan"] });
+    for (const cleared of [clearActionFailure(s, "propose-plan"), requestRetry(s, { all: true })]) {
+      expect(cleared.actions).toBeUndefined();
+      expect(cleared.conditions?.find((c) => c.type === "Stalled")).toBeUndefined();
+    }
+  });
+
+  it("spaces retries 5 minutes, then 20", () => {
+    expect(retryAfter(AT, 1)).toBe(later(5));
+    expect(retryAfter(AT, 2)).toBe(later(20));
+  });
+});
