@@ -41,8 +41,9 @@ Options:
   --verbose            also print one line per model call
   -h, --help           show this help
 
-Exit status: 0 all runnable work done (the rest waits on people), 1 invalid specs, a failed
-task or a budget stop, 2 usage error.
+Exit status: 0 all runnable work done (the rest waits on people, or on other jobs of a fan-out),
+1 invalid specs, a failed task or a budget stop, 2 usage error (also: in GitHub Actions without
+GITHUB_TOKEN and without --forge local).
 `;
 
 export async function runCommand(argv: string[], io: CliIO): Promise<number> {
@@ -60,6 +61,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     io.stdout(RUN_HELP);
     return EXIT.ok;
   }
+  if (values["fan-out"] && values.stream) throw new UsageError("--fan-out is the reconcile that adopts the --stream jobs' work: give one or the other");
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new UsageError(`--concurrency must be a positive integer (got '${values.concurrency}')`);
   const model = await loadOrReport(io, values.agency);
