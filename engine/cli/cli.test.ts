@@ -25,7 +25,7 @@ describe("ateams CLI", () => {
   });
 
   it("usage errors exit 2 with a hint", async () => {
-    for (const argv of [["frobnicate"], ["plan", "--bogus"], ["plan", "--format", "xml"], ["validate", "extra"], ["plan", "--project", "nope"]]) {
+    for (const argv of [["frobnicate"], ["plan", "--bogus"], ["plan", "--format", "xml"], ["validate", "extra"], ["plan", "--project", "nope"], ["run", "--fan-out", "--stream", "docs"], ["continue"]]) {
       const r = await cli(...argv);
       expect(r.code, argv.join(" ")).toBe(2);
       expect(r.stderr).toMatch(/^ateams: .+\nRun 'ateams .*--help' for usage\.\n$/);

@@ -308,13 +308,22 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
     throw e;
   }
 
-  // Work the plan still wants, already tried in this run: say so rather than exit 0. Work never started waits on
-  // something this run does not do (another stream's job, a task left for one): that is the healthy end of a
-  // fan-out job, reported as what it waits on.
+  // Work the plan still wants and this run could do: say so rather than exit 0. Work that waits on another job's
+  // (another stream's tasks in a --stream job, a task a --fan-out reconcile left for its stream job) is the healthy
+  // end of a fan-out job, reported as what it waits on instead.
+  const pending = new Map(plan.projects.flatMap((p) => p.actions.map((a) => [a.id, a] as const)));
+  const elsewhere = (a: Action): boolean =>
+    a.after.some((id) => {
+      // A task's check is done by the task's own run.
+      const d = pending.get(id.startsWith("verify-task:") ? `run-task:${id.slice("verify-task:".length)}` : id) ?? pending.get(id);
+      if (!d) return false;
+      if (left.has(runKey(d)) || (EXECUTABLE.has(d.kind) && !inScope(d))) return true;
+      return !tried(d) && elsewhere(d);
+    });
   const stuck = plan.projects
     .filter((p) => !stoppedProjects.has(p.id))
     .flatMap((p) => p.actions)
-    .filter((a) => inScope(a) && tried(a) && !left.has(runKey(a)));
+    .filter((a) => inScope(a) && !left.has(runKey(a)) && (tried(a) || !elsewhere(a)));
   if (!stopAll && stuck.length && !failures.length) failures.push(`no progress on ${stuck.map((a) => a.id).join(", ")}: each was already tried in this run`);
   const waiting = opts.streams?.length
     ? streamWork(plan)

@@ -44,8 +44,9 @@ Options:
   --verbose            also print one line per model call
   -h, --help           show this help
 
-Exit status: 0 all runnable work done (the rest waits on people), 1 invalid specs, a failed
-task or a budget stop, 2 usage error.
+Exit status: 0 all runnable work done (the rest waits on people, or on other jobs of a fan-out),
+1 invalid specs, a failed task or a budget stop, 2 usage error (also: in GitHub Actions without
+GITHUB_TOKEN and without --forge local).
 `;
 
 export async function runCommand(argv: string[], io: CliIO): Promise<number> {
@@ -64,6 +65,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     io.stdout(RUN_HELP);
     return EXIT.ok;
   }
+  if (values["fan-out"] && values.stream) throw new UsageError("--fan-out is the reconcile that adopts the --stream jobs' work: give one or the other");
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   const lockWait = values["lock-wait"] === undefined ? undefined : Number(values["lock-wait"]);
   if (lockWait !== undefined && !(Number.isFinite(lockWait) && lockWait >= 0)) throw new UsageError(`--lock-wait must be a number of seconds, 0 or more (got '${values["lock-wait"]}')`);
