@@ -3,7 +3,7 @@
 // and of disk, the host's files, an orphan after the engine is killed with SIGKILL, and the same for Python.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createSocket } from "node:dgram";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { connect, createServer as createTcpServer, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -223,6 +223,31 @@ print(json.dumps(r))`);
     expect(out).not.toContain("ALLOWED");
     expect(reached).toBe(0);
     expect(await tool("python", { timeoutSeconds: 0.3 })("while True: pass")).toMatch(/\[stopped after 300 ms\]/);
+  });
+});
+
+describe.skipIf(!isolation.available || !isolation.interpreters.has("python"))("a fork bomb", () => {
+  it("is capped at 64 processes (for a user other than root, whom the kernel exempts), and none outlives the call", async () => {
+    const python = isolation.available ? isolation.interpreters.get("python")! : undefined;
+    const exe = python!.argv(limitsOf())[0]!;
+    const running = () => readdirSync("/proc").filter((p) => /^\d+$/.test(p) && cmdline(Number(p)).startsWith(exe)).length;
+    const before = running();
+    const out = await tool("python", { timeoutSeconds: 3 })(`
+import os, time
+n = 0
+try:
+    for _ in range(500):
+        if os.fork() == 0:
+            time.sleep(60); os._exit(0)
+        n += 1
+except OSError:
+    pass
+print(n, flush=True)
+time.sleep(60)`);
+    const forked = Number(out.split("\n")[0]);
+    if (process.getuid!() !== 0) expect(forked).toBeLessThan(64);
+    expect(out).toMatch(/\[stopped after 3000 ms\]/);
+    expect(running()).toBe(before);
   });
 });
 
