@@ -39,6 +39,12 @@ export async function prepareToolsFor(model: AgencyModel, project: LoadedProject
   if ((role.tools ?? []).some((id) => kinds.get(id) === "code-interpreter")) await prepareSandbox();
 }
 
+/** Whether any role may get a code interpreter in any project: a run then probes the sandbox early, off its path. */
+export function mayUseSandbox(model: AgencyModel): boolean {
+  const code = new Set([...(model.spec.tools ?? []), ...[...model.projects.values()].flatMap((p) => p.spec.tools ?? [])].filter((t) => t.kind === "code-interpreter").map((t) => t.id));
+  return [...model.roles.values()].some((r) => (r.spec.tools ?? []).some((id) => code.has(id)));
+}
+
 export function toolsFor(model: AgencyModel, project: LoadedProject, role: Role, repoRoot: string, isolation: () => Isolation = sandboxIsolation): AgentTool[] {
   const defined = new Map<string, Tool>([...(model.spec.tools ?? []), ...(project.spec.tools ?? [])].map((t) => [t.id, t]));
   const tools: AgentTool[] = [];
