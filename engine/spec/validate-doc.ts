@@ -111,6 +111,9 @@ function toDiagnostic(e: ErrorObject, parsed: ParsedYaml): Diagnostic | undefine
     }
     case "format":
       return at(path)(`${field} must be a valid ${String(p.format)}${p.format === "date-time" ? " (RFC 3339, e.g. 2026-01-31T09:00:00Z)" : ""}`);
+    case "if":
+      // "must match 'then' schema" only wraps the errors of the `then` branch, which are reported themselves.
+      return undefined;
     default:
       return at(path)(`${field} ${e.message ?? "is invalid"}`);
   }
