@@ -15,7 +15,7 @@ import type { CollaboratorVerdict } from "../spec/types.gen.ts";
 import { acceptFiles } from "../agents/reply-checks.ts";
 import { recordTaskDone, recordTaskEscalated, recordTaskFailed, setProjectCondition } from "../status/record.ts";
 import { trailers, type RunContext } from "./context.ts";
-import { refusedTools, toolsFor } from "../tools/registry.ts";
+import { prepareToolsFor, refusedTools, toolsFor } from "../tools/registry.ts";
 import { ActionError } from "./outcome.ts";
 import { formatLogEntry, type LogRound } from "./work-log.ts";
 import { logPath, taskResources, upstreamFiles } from "./task-inputs.ts";
@@ -95,6 +95,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
   // Rendered when first needed: the Specialist's call goes out first.
   let collabSystem: string | undefined;
   const upstream = await upstreamFiles(ws, project, task);
+  await prepareToolsFor(model, project, model.roles.get(task.role)!.spec);
   const tools = toolsFor(model, project, model.roles.get(task.role)!.spec, ws.repoRoot);
   for (const r of refusedTools(model, project, model.roles.get(task.role)!.spec)) {
     ctx.progress.emit({ kind: "info", project: project.id, action: task.id, text: `tool ${r.id} is not offered: ${r.reason}` });

@@ -12,6 +12,8 @@ import type { AgencyModel, LoadedProject, OutputObserver } from "../spec/model.t
 import { addUsage, clearProjectCondition, recordTaskAttemptFailed, recordTaskFailed, setCondition, setProjectCondition } from "../status/record.ts";
 import { actionKey, clearActionFailure, recordActionFailed } from "../status/retry.ts";
 import { actionInputs } from "../plan/action-inputs.ts";
+import { mayUseSandbox } from "../tools/registry.ts";
+import { prepareSandbox } from "../tools/sandbox/isolation.ts";
 import { acceptMergedStreams } from "./accept-merged.ts";
 import { Budget } from "./budget.ts";
 import { trailers, type RunContext } from "./context.ts";
@@ -136,7 +138,11 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
     emit(e) {
       if (!warmed && e.kind === "start") {
         warmed = true;
-        setTimeout(() => void ws.warm(streamBranches), WARM_AFTER_MS).unref();
+        setTimeout(() => {
+          void ws.warm(streamBranches);
+          // The code sandbox's probe (a few processes) too, so no task that may use it waits for it.
+          if (mayUseSandbox(model)) void prepareSandbox();
+        }, WARM_AFTER_MS).unref();
       }
       opts.progress.emit(e);
     },

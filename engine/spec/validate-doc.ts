@@ -122,6 +122,9 @@ function describe(e: ErrorObject, parsed: ParsedYaml): { segs: PathSegment[]; ke
     }
     case "format":
       return at(path)(`${field} must be a valid ${String(p.format)}${p.format === "date-time" ? " (RFC 3339, e.g. 2026-01-31T09:00:00Z)" : ""}`);
+    case "if":
+      // "must match 'then' schema" only wraps the errors of the `then` branch, which are reported themselves.
+      return undefined;
     default:
       return at(path)(`${field} ${e.message ?? "is invalid"}`);
   }

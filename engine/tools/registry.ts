@@ -3,7 +3,7 @@ import type { AgencyModel, LoadedProject } from "../spec/model.ts";
 import type { Role, Tool } from "../spec/types.gen.ts";
 import { codeInterpreterTools, type CodeInterpreterConfig } from "./code-interpreter.ts";
 import { repoFileTools } from "./repo-files.ts";
-import { sandboxIsolation, type Isolation } from "./sandbox/isolation.ts";
+import { prepareSandbox, sandboxIsolation, type Isolation } from "./sandbox/isolation.ts";
 import type { AgentTool } from "./types.ts";
 import { webSearchTool } from "./web-search.ts";
 
@@ -27,6 +27,22 @@ export function refusal(t: Tool, isolation: () => Isolation = sandboxIsolation):
 /** Whether a defined tool can run here: prompts sent to a model list only these, so none names a tool it cannot call. */
 export function canRun(t: Tool, isolation: () => Isolation = sandboxIsolation): boolean {
   return refusal(t, isolation) === undefined;
+}
+
+/**
+ * Runs what deciding a role's tools needs before the decision is asked for synchronously (by toolsFor and by the
+ * prompt that lists them): the sandbox probe, without blocking a run's other calls, and only for a role that lists
+ * a code interpreter.
+ */
+export async function prepareToolsFor(model: AgencyModel, project: LoadedProject, role: Role): Promise<void> {
+  const kinds = new Map([...(model.spec.tools ?? []), ...(project.spec.tools ?? [])].map((t) => [t.id, t.kind]));
+  if ((role.tools ?? []).some((id) => kinds.get(id) === "code-interpreter")) await prepareSandbox();
+}
+
+/** Whether any role may get a code interpreter in any project: a run then probes the sandbox early, off its path. */
+export function mayUseSandbox(model: AgencyModel): boolean {
+  const code = new Set([...(model.spec.tools ?? []), ...[...model.projects.values()].flatMap((p) => p.spec.tools ?? [])].filter((t) => t.kind === "code-interpreter").map((t) => t.id));
+  return [...model.roles.values()].some((r) => (r.spec.tools ?? []).some((id) => code.has(id)));
 }
 
 export function toolsFor(model: AgencyModel, project: LoadedProject, role: Role, repoRoot: string, isolation: () => Isolation = sandboxIsolation): AgentTool[] {

@@ -2,7 +2,9 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { load, tempAgency } from "../../test/support/agency-fixture.ts";
+import { edit, load, tempAgency } from "../../test/support/agency-fixture.ts";
+import { loadAgency } from "../spec/load-agency.ts";
+import { limitsOf } from "./code-interpreter.ts";
 import { canRun, offerable, refusedTools, toolsFor } from "./registry.ts";
 import { repoFileTools } from "./repo-files.ts";
 import { webSearchTool } from "./web-search.ts";
@@ -68,6 +70,25 @@ describe("which tools a role gets", () => {
       const alpha = { ...model.projects.get("alpha")!, spec: { ...model.projects.get("alpha")!.spec, tools: [code] } };
       expect(toolsFor(model, alpha, withCode, fx.root, closedOff)).toEqual([]);
       expect(refusedTools(model, alpha, withCode, closedOff)).toEqual([{ id: "code", reason: "its sandbox cannot be closed on this machine: user namespaces are not available here" }]);
+    } finally {
+      await fx.cleanup();
+    }
+  });
+});
+
+describe("a code interpreter's settings", () => {
+  it("are named as the example names them (timeoutSeconds, memoryMb, diskMb); another name is a located error", async () => {
+    expect(limitsOf({ timeoutSeconds: 30, memoryMb: 512, diskMb: 16 })).toEqual({ timeoutMs: 30_000, memoryMb: 512, diskMb: 16, outputChars: 8_000 });
+    expect(limitsOf()).toEqual({ timeoutMs: 10_000, memoryMb: 256, diskMb: 64, outputChars: 8_000 });
+    const fx = await tempAgency("mini");
+    try {
+      const file = join(fx.agency, "agency.yaml");
+      await edit(file, "  - { id: web-search, kind: web-search }", "  - { id: web-search, kind: web-search }\n  - { id: code, kind: code-interpreter, config: { timeoutMs: 30000 } }");
+      const r = await loadAgency(fx.agency);
+      if (r.ok) throw new Error("a misnamed setting was accepted");
+      expect(r.diagnostics.map((d) => [d.line, d.message])).toEqual([[23, "unknown property 'timeoutMs' in tools[1].config"]]);
+      await edit(file, "config: { timeoutMs: 30000 }", "config: { timeoutSeconds: 30, memoryMb: 128 }");
+      expect((await loadAgency(fx.agency)).ok).toBe(true);
     } finally {
       await fx.cleanup();
     }

@@ -2,6 +2,7 @@
 // its answers (real HTTP both ways). A server that reports no usage must still be stopped by a dollar budget; one
 // that ignores max_tokens and claims a trillion tokens must cost no more than what was read, and a 50 MB deliverable
 // must end in a clear error and a report, with status.yaml still valid.
+import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -53,6 +54,18 @@ afterEach(async () => {
 });
 
 const run = () => runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env });
+
+/** The real CLI in its own process: how it ends (a hang would end in "unsettled top-level await") shows only there. */
+function runBin(argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, "engine/cli/bin.ts"), ...argv], { cwd: repo.root, env: { PATH: process.env.PATH ?? "", HOME: repo.root, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (b: Buffer) => (stdout += b));
+    child.stderr.on("data", (b: Buffer) => (stderr += b));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
 const status = async (): Promise<Status> => parse(await readFile(join(repo.agency, "projects", "pricing-study", "status.yaml"), "utf8")) as Status;
 
 it("a server that reports no usage is still held to the run's dollar budget", async () => {
@@ -81,7 +94,7 @@ it("a server that ignores max_tokens and claims a trillion tokens: a 50 MB deliv
     const message = c.choices[0]!.message;
     return JSON.stringify({ ...c, usage, choices: [{ ...c.choices[0], message: { ...message, content: message.content + " ".repeat(50 * 1024 * 1024) } }] });
   };
-  const r = await run();
+  const r = await runBin(["run", "--project", "pricing-study"]);
   expect(r.stderr).not.toMatch(/internal error|unsettled/);
   expect(r.code).toBe(1);
   expect(r.stdout).toMatch(/ReplyTooLarge: the server's reply passed \d+ bytes, more than 16384 output tokens can hold: it ignored max_tokens/);

@@ -37,7 +37,7 @@ for f in null zero random urandom; do
   mount --bind "/dev/$f" "dev/$f"
 done
 if [ -f /etc/ld.so.cache ]; then touch etc/ld.so.cache && ro_bind /etc/ld.so.cache etc/ld.so.cache; fi
-mount -o remount,ro,nosuid,nodev /tmp
+mount -o remount,bind,ro,nosuid,nodev /tmp
 mount -t tmpfs -o "size=$disk,nr_inodes=4096,mode=755,nosuid,nodev" ateams-scratch scratch
 
 # umount reads /proc/self/mountinfo: a /proc of this namespace is there while the old root goes, then goes too.

@@ -25,6 +25,9 @@ export interface SandboxLimits {
   outputChars: number;
 }
 
+/** Processes and threads together: Node alone runs about a dozen threads. */
+const MAX_PROCESSES = 64;
+
 export const DEFAULT_LIMITS: SandboxLimits = { timeoutMs: 10_000, memoryMb: 256, diskMb: 64, outputChars: 8_000 };
 
 /** Everything it needs is on standard input: no environment of the engine's, so no key, reaches the program. */
@@ -35,6 +38,9 @@ export function sandboxCommand(interpreter: Interpreter, limits: SandboxLimits):
   const rlimits = [
     `--data=${interpreter.baseDataBytes + limits.memoryMb * mb}`,
     `--fsize=${limits.diskMb * mb}`,
+    // Counted per user namespace (Linux 5.14+), so this caps the sandbox's own processes and threads; the kernel
+    // exempts real root, for whom the time cap (which ends the whole pid namespace) is what stops a fork bomb.
+    `--nproc=${MAX_PROCESSES}`,
     "--nofile=256",
     "--core=0",
   ];
