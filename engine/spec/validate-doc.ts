@@ -49,6 +49,8 @@ export function validateDoc(kind: SpecKind, parsed: ParsedYaml, limit = MAX_DIAG
   for (const e of schemaErrors(kind, parsed.value)) {
     // A key failing propertyNames is reported once, on the key, by the propertyNames case.
     if (e.keyword === "pattern" && e.propertyName !== undefined) continue;
+    // "must match 'then' schema" only wraps the errors of the `then` branch, which are reported themselves.
+    if (e.keyword === "if") continue;
     // The same failure reached through two branches of a schema is one problem.
     const key = `${e.instancePath}\0${e.keyword}\0${JSON.stringify(e.params)}`;
     if (seen.has(key)) continue;
@@ -122,9 +124,6 @@ function describe(e: ErrorObject, parsed: ParsedYaml): { segs: PathSegment[]; ke
     }
     case "format":
       return at(path)(`${field} must be a valid ${String(p.format)}${p.format === "date-time" ? " (RFC 3339, e.g. 2026-01-31T09:00:00Z)" : ""}`);
-    case "if":
-      // "must match 'then' schema" only wraps the errors of the `then` branch, which are reported themselves.
-      return undefined;
     default:
       return at(path)(`${field} ${e.message ?? "is invalid"}`);
   }
