@@ -54,10 +54,10 @@ describe("plan.yaml rewriters", () => {
 
   it("re-plans one task in place", () => {
     const text = serializePlan(withDecomposition(planFromOptions("alpha", options), "option-2", decomposition));
-    const out = parse(replanTaskInText(text, "t2", "new d", ["new c"]));
+    const out = parse(replanTaskInText(text, "t2", { description: "new d", criteria: ["new c"] }));
     expect(out.streams[0].tasks[1]).toMatchObject({ description: "new d", criteria: ["new c"] });
     expect(out.streams[0].tasks[0].description).toBe("d");
-    expect(() => replanTaskInText(text, "nope", "x", [])).toThrow(/nope/);
+    expect(() => replanTaskInText(text, "nope", { description: "x" })).toThrow(/nope/);
   });
 });
 

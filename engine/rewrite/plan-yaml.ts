@@ -66,15 +66,16 @@ function setTopLevel(text: string, key: string, rendered: string): string {
   return `${text.replace(/\n*$/, "\n")}${rendered}\n`;
 }
 
-/** Replaces one task's description and criteria in plan.yaml text (the PM re-planning a blocked task). */
-export function replanTaskInText(text: string, taskId: string, description: string, criteria: string[]): string {
+/** Replaces one task's role, description or criteria in plan.yaml text (the PM resolving a blocked task). */
+export function replanTaskInText(text: string, taskId: string, change: { description?: string; criteria?: string[]; role?: string }): string {
   const doc = parseDocument(text);
   const streams = doc.get("streams") as { items: { get(k: string): { items: { get(k: string): unknown; set(k: string, v: unknown): void }[] } }[] } | undefined;
   for (const stream of streams?.items ?? []) {
     for (const task of stream.get("tasks")?.items ?? []) {
       if (task.get("id") === taskId) {
-        task.set("description", description);
-        task.set("criteria", doc.createNode(criteria));
+        if (change.role !== undefined) task.set("role", change.role);
+        if (change.description !== undefined) task.set("description", change.description);
+        if (change.criteria !== undefined) task.set("criteria", doc.createNode(change.criteria));
         return doc.toString({ flowCollectionPadding: false, lineWidth: 0 });
       }
     }

@@ -11,8 +11,9 @@ import { collaboratorView, pmView, specialistIdOf, specialistView } from "../pro
 import { replanTaskInText } from "../rewrite/plan-yaml.ts";
 import { gitBlobId } from "../spec/load-agency.ts";
 import { outputKey, type AgencyModel, type LoadedProject } from "../spec/model.ts";
-import type { CollaboratorVerdict, SpecialistWorkReply } from "../spec/types.gen.ts";
-import { recordTaskDone, recordTaskEscalated, recordTaskFailed, setProjectCondition } from "../status/record.ts";
+import type { CollaboratorVerdict, PmBlockerReply, SpecialistWorkReply, Status } from "../spec/types.gen.ts";
+import { askDirector, blockerKey, decideBlocker, recordBlocker } from "../status/blockers.ts";
+import { recordTaskDone, recordTaskEscalated, recordTaskFailed } from "../status/record.ts";
 import { trailers, type RunContext } from "./context.ts";
 import { toolsFor } from "../tools/registry.ts";
 import { ActionError } from "./outcome.ts";
@@ -181,39 +182,61 @@ async function appendLog(ctx: RunContext, project: LoadedProject, stream: string
   return { path, content: `${existing.trimEnd()}\n\n${entry}` };
 }
 
+/**
+ * The blocked path: the PM is consulted for every new blocker (blockers.ts decides) and rephrases the task, gives it
+ * to another role, or asks the Director; a question blocks the project until `ateams answer` or `/answer`.
+ */
 async function handleBlocker(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, blocker: string, usage: CallUsage): Promise<TaskResult> {
   const status = ctx.status(project);
   const stream = project.plan!.streams!.find((s) => s.id === action.stream)!;
   const task = stream.tasks.find((t) => t.id === action.task)!;
-  const attempts = status.current.tasks?.[task.id]?.attempts ?? 0;
+  const records = status.current.tasks?.[task.id]?.blockers ?? [];
+  const key = blockerKey(blocker, action.fingerprint!);
+  const decision = decideBlocker(records, key);
   const pm = agentTier(model.spec, "projectManager");
+  const at = ctx.now();
+  const tr = (kind: string) => trailers({ project: project.id, kind, task: task.id });
   ctx.progress.emit({ kind: "blocked", project: project.id, action: task.id, text: `Collaborator: ${blocker}` });
-  const reply = attempts < 2
-    ? (await resolveBlocker(ctx.deps, ctx.templates, { project: project.spec, tier: pm.id, system: ctx.templates.render("pm.system", pmView(model, project)), usage, stream, task, blocker })).value
-    : { resolution: "ask-director" as const, description: null, criteria: null, question: `Task ${task.id} stays blocked after re-planning: ${blocker}` };
-  if (reply.resolution === "replan-task" && reply.description && reply.criteria?.length) {
-    const text = replanTaskInText(readFileSync(project.planFile, "utf8"), task.id, reply.description, reply.criteria);
+  const reply: PmBlockerReply =
+    decision.kind === "consult-pm"
+      ? (
+          await resolveBlocker(ctx.deps, ctx.templates, {
+            project: project.spec,
+            tier: pm.id,
+            system: ctx.templates.render("pm.system", pmView(model, project)),
+            usage,
+            stream,
+            task,
+            blocker,
+            roles: [...model.roles.keys()].filter((r) => r !== task.role),
+            earlier: records.map((r) => ({ blocker: r.blocker, resolution: r.resolution, answer: r.answer?.text ?? null })),
+          })
+        ).value
+      : { resolution: "ask-director", description: null, criteria: null, role: null, question: `Task ${task.id} is blocked (${decision.why}): ${blocker}` };
+  const failed = (s: Status, reason: string, message: string) => recordTaskFailed(s, task.id, { fingerprint: action.fingerprint!, reason, message, at, usage });
+
+  const role = reply.resolution === "reassign-role" && reply.role && reply.role !== task.role && model.roles.has(reply.role) ? reply.role : undefined;
+  const rephrased = reply.description && reply.criteria?.length ? { description: reply.description, criteria: reply.criteria } : undefined;
+  if (role || (reply.resolution === "replan-task" && rephrased)) {
+    const resolution = role ? "reassign-role" : "replan-task";
+    const text = replanTaskInText(readFileSync(project.planFile, "utf8"), task.id, { ...rephrased, ...(role ? { role } : {}) });
+    const what = role ? `gave the task to ${role}` : "rephrased the task";
     await status.update(
-      (s) => recordTaskFailed(s, task.id, { fingerprint: action.fingerprint!, reason: "Replanned", message: `blocked (${blocker}); the PM re-planned the task`, at: ctx.now(), usage }),
-      `ateams: ${project.id}/${task.id} re-planned by the PM`,
-      trailers({ project: project.id, kind: "replan", task: task.id }),
+      (s) => recordBlocker(failed(s, "Replanned", `blocked (${blocker}); the PM ${what}`), task.id, { key, blocker, at, resolution, ...(role ? { role } : {}) }),
+      `ateams: ${project.id}/${task.id} blocked; the PM ${what}`,
+      tr("replan"),
       [{ path: ctx.ws.repoPath(project.planFile), content: text }],
     );
-    ctx.progress.emit({ kind: "info", project: project.id, action: task.id, text: "the PM re-planned the task" });
+    ctx.progress.emit({ kind: "info", project: project.id, action: task.id, text: `the PM ${what}` });
     return "replanned";
   }
-  const question = reply.question ?? blocker;
+  const question = reply.question?.trim() || blocker;
   await status.update(
-    (s) =>
-      setProjectCondition(
-        recordTaskFailed(s, task.id, { fingerprint: action.fingerprint!, reason: "Blocked", message: blocker, at: ctx.now(), usage }),
-        { type: "Blocked", status: "True", reason: "DirectorInput", message: question },
-        ctx.now(),
-      ),
-    `ateams: ${project.id} blocked, question for the Director`,
-    trailers({ project: project.id, kind: "status", task: task.id }),
+    (s) => askDirector(failed(s, "Blocked", blocker), task.id, { key, blocker, at, resolution: "ask-director", question }, at),
+    `ateams: ${project.id}/${task.id} blocked, question for the Director`,
+    tr("status"),
   );
-  ctx.progress.emit({ kind: "blocked", project: project.id, action: task.id, text: `question for the Director: ${question}` });
+  ctx.progress.emit({ kind: "blocked", project: project.id, action: task.id, text: `question for the Director: ${question} (answer with \`ateams answer ${project.id} <answer>\` or /answer)` });
   return "blocked";
 }
 
