@@ -94,12 +94,16 @@ async function acceptStreamNow(project: string, stream: string, es: EffectState,
     case "refused":
       return { state: es, refused: r.message };
     case "already":
-      return { state: es };
+      return { state: es, reply: r.message };
     case "conflict":
       return { state: es, failed: `merging ${r.branch} into ${env.run.ws.workingBranch} conflicts in ${r.paths.join(", ")}; the stream needs rework (\`/revise\`) or a manual merge` };
     case "accepted":
       if (r.merged.status === "merged") env.state.forgetFiles();
-      return { state: { ...es, status: r.status }, commits: r.merged.status === "merged" ? 1 : 0 };
+      return {
+        state: { ...es, status: r.status },
+        commits: r.merged.status === "merged" ? 1 : 0,
+        reply: `Accepted ${stream}: ${r.merged.status === "merged" ? `merged ${r.branch} into ${env.run.ws.workingBranch}` : `${r.branch} was already part of ${env.run.ws.workingBranch}`}.`,
+      };
   }
 }
 

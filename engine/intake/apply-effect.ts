@@ -89,13 +89,13 @@ export function applyEffect(state: EffectState, effect: CommandEffect, env: Effe
       return withStatus(setProjectCondition(s, { type: "Blocked", status: "True", reason: "Cancelled", message: "cancelled by the Director; /unblock to resume" }, env.at));
     case "approve-plan": {
       if (!state.planText) return { state, refused: "the project has no plan yet" };
-      const plan = parse(state.planText) as { recommended?: string; chosen?: string; options?: { id: string }[] };
+      const plan = parse(state.planText) as { recommended?: string; chosen?: string; basedOn?: string; options?: { id: string }[] };
       const option = effect.option ?? plan.recommended ?? "";
       if (!plan.options?.some((o) => o.id === option)) return { state, refused: `unknown option '${option}'` };
       if (plan.chosen === option) return { state, reply: `${option} is already approved.` };
       return {
         state: { ...state, planText: approveInText(state.planText, option, env.by, env.at), status: clearProjectCondition(s, "AwaitingApproval") },
-        reply: `Approved ${option}.`,
+        reply: `Approved ${option}.${plan.basedOn !== option ? ` The next run has the PM decompose ${option} into streams and tasks.` : ""}`,
       };
     }
     case "teach": {
