@@ -3,8 +3,7 @@
 // parseCommands → authorize (the local user is the Director, local-director.ts) → dispatch → applyCommands, which
 // records what changed in one commit on the current branch. Only the reading and the acknowledgement differ: here
 // the outcome is printed (or given as JSON) and the exit status says whether it was done.
-import { resolve } from "node:path";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { AgentDeps } from "../../agents/call.ts";
 import { authorize } from "../../commands/authorize.ts";
 import type { CommandContext } from "../../commands/effect.ts";
@@ -17,6 +16,7 @@ import { IntakeState } from "../../intake/intake-state.ts";
 import { loadTemplates } from "../../prompts/templates.ts";
 import { Budget } from "../../run/budget.ts";
 import { createModelRegistry } from "../../run/providers.ts";
+import { ensureSelfIgnoringDir } from "../../run/run-agency.ts";
 import { openWorkspace, WorkspaceError, type Workspace } from "../../run/workspace.ts";
 import { COMMON_OPTIONS, parse, type Options } from "../args.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
@@ -130,9 +130,11 @@ async function apply(verb: Verb, twin: ReturnType<Verb["twin"]>, v: { by?: strin
   const templates = await loadTemplates();
   const state = new IntakeState(ws, model);
   const effects = effectsOf({ state, registry }, ctx, commands);
-  const agents: AgentDeps | undefined = effects.some((e) => e.effect.type === "ask")
-    ? { models: createModelRegistry(model.spec, { env: io.env, cacheDir: join(ws.repoRoot, ".ateams", "cache") }), budget: new Budget(model.spec) }
-    : undefined;
+  let agents: AgentDeps | undefined;
+  if (effects.some((e) => e.effect.type === "ask")) {
+    await ensureSelfIgnoringDir(join(ws.repoRoot, ".ateams"));
+    agents = { models: createModelRegistry(model.spec, { env: io.env, cacheDir: join(ws.repoRoot, ".ateams", "cache") }), budget: new Budget(model.spec) };
+  }
   const applied = await applyCommands({ ws, templates, state, registry, progress: { emit: () => undefined }, ...(agents ? { agents } : {}) }, ctx, effects);
   const outcome = applied.outcomes[0]!;
   const effect = effects[0]!.effect;
