@@ -93,6 +93,7 @@ describe("the blocked path", () => {
     expect(s.conditions).toContainEqual(expect.objectContaining({ type: "Blocked", status: "True", reason: "DirectorInput", message: "write-up: Which market should we prioritise?" }));
     const shown = await runCli(["status", "--project", P], { cwd: repo.root });
     expect(shown.stdout).toContain("Which market should we prioritise?");
+    expect(shown.stdout).toContain(`ateams answer ${P} write-up <answer>`);
 
     // Nothing to do until the Director answers; a run makes no call and no commit.
     const count = commits();
