@@ -3,7 +3,7 @@
 // what needs git or a model) → one commit on the working branch. A PR comment (github-run/process-event.ts) and a
 // command typed in a terminal (cli/commands/director.ts) differ only in how they are read and acknowledged.
 import type { AgentDeps } from "../agents/call.ts";
-import { assertNever } from "../commands/assert-never.ts";
+import { assertNever } from "../spec/assert-never.ts";
 import { dispatch } from "../commands/dispatch.ts";
 import type { CommandContext, CommandEffect, FeedbackEffect } from "../commands/effect.ts";
 import { mergeFeedback } from "../commands/feedback.ts";

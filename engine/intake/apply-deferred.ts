@@ -6,7 +6,7 @@
 import type { AgentDeps } from "../agents/call.ts";
 import type { CommandContext, CommandEffect, FeedbackEffect } from "../commands/effect.ts";
 import { applyFeedback } from "../commands/feedback.ts";
-import { assertNever } from "../commands/assert-never.ts";
+import { assertNever } from "../spec/assert-never.ts";
 import { assemblyBranch, formatBranchName } from "../forge/branch-name.ts";
 import type { EffectState } from "./apply-effect.ts";
 import { LlmError } from "../llm/index.ts";

@@ -5,7 +5,7 @@ import { approveInText } from "../rewrite/plan-yaml.ts";
 import { applyFeedback } from "../commands/feedback.ts";
 import type { CommandEffect } from "../commands/effect.ts";
 import type { Condition, Status } from "../spec/types.gen.ts";
-import { assertNever } from "../commands/assert-never.ts";
+import { assertNever } from "../spec/assert-never.ts";
 import { answerQuestion, openQuestions } from "../status/blockers.ts";
 import { clearProjectCondition, setCondition, setProjectCondition } from "../status/record.ts";
 import { projectFailed, requestRetry, taskFailed } from "../status/retry.ts";

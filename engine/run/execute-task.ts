@@ -7,7 +7,8 @@ import { resolveBlocker } from "../agents/pm.ts";
 import { fingerprintTasks } from "../plan/fingerprint.ts";
 import { agentTier, escalate } from "../plan/route.ts";
 import type { Action } from "../plan/types.ts";
-import { collaboratorView, pmView, specialistIdOf, specialistView } from "../prompts/views.ts";
+import { specialistSystem } from "../prompts/specialist-prompt.ts";
+import { collaboratorView, pmView, specialistIdOf } from "../prompts/views.ts";
 import { replanTaskInText } from "../rewrite/plan-yaml.ts";
 import { gitBlobId } from "../spec/load-agency.ts";
 import { outputKey, type AgencyModel, type LoadedProject } from "../spec/model.ts";
@@ -18,7 +19,7 @@ import { trailers, type RunContext } from "./context.ts";
 import { toolsFor } from "../tools/registry.ts";
 import { ActionError } from "./outcome.ts";
 import { formatLogEntry, type LogRound } from "./work-log.ts";
-import { logPath, taskResources, upstreamFiles } from "./task-inputs.ts";
+import { logPath, taskInputs } from "./task-inputs.ts";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -84,10 +85,9 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
   const collab = agentTier(model.spec, "collaborator", stream.collaborator?.tier);
   // Rendered when first needed: the Specialist's call goes out first.
   let collabSystem: string | undefined;
-  const upstream = await upstreamFiles(ws, project, task);
+  const { upstream, resources, feedback: human } = await taskInputs(ws, model, project, task, status.current);
   const tools = toolsFor(model, project, model.roles.get(task.role)!.spec, ws.repoRoot);
-  const resources = taskResources(ws, model, project, task);
-  const human = (status.current.tasks?.[task.id]?.feedback ?? []).map((f) => ({ by: f.by, text: f.text }));
+  const system = specialistSystem(templates, model, project, stream, task);
   const rounds: LogRound[] = [];
   const started = Date.now();
   let previous: FileText[] = [];
@@ -99,7 +99,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
       project: project.spec,
       specialist,
       tier: routing.tier,
-      system: templates.render("specialist.system", specialistView(model, project, stream, task, true)),
+      system,
       task,
       upstream,
       resources,

@@ -1,7 +1,7 @@
 // `ateams plan`: what `ateams run` would do next, with model tiers, reasons and costs. Needs no API key.
 import { renderMermaid } from "../../plan/render-mermaid.ts";
 import { renderTable } from "../../plan/render-table.ts";
-import { systemPromptFor } from "../../plan/system-prompt.ts";
+import { promptsFor } from "../show-prompts.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
 import { loadAndPlan } from "../report.ts";
@@ -18,7 +18,10 @@ Options:
   --project <id>      only this project (repeatable)
   --json              machine-readable plan (same as --format json)
   --format <f>        table (default), json, or mermaid (the stream/task graph)
-  --show-prompts      also print the system message each model call would send
+  --show-prompts      also print what each model call would send, exactly as \`ateams run\` renders it:
+                      the system message (a Specialist's with its role's lessons) and, for a task,
+                      its message with upstream outputs, resources and recorded feedback
+                      (JSON: systemPrompt and userPrompt on each action)
   --matrix            print {"include":[{"project","stream"}…]}: streams with task work, for an Actions matrix
   -h, --help          show this help
 
@@ -42,26 +45,31 @@ export async function planCommand(argv: string[], io: CliIO): Promise<number> {
   if (!["table", "json", "mermaid"].includes(format)) throw new UsageError(`--format must be table, json or mermaid (got '${format}')`);
   const planned = await loadAndPlan(io, values.agency, values.project);
   if (!planned) return EXIT.invalid;
-  const { model, templates, plan } = planned;
-  if (values.matrix) {
-    // One line for $GITHUB_OUTPUT: the streams that have task work, for a matrix job per stream.
-    const include = plan.projects.flatMap((p) => [...new Set(p.actions.filter((a) => a.kind === "run-task").map((a) => a.stream!))].map((stream) => ({ project: p.id, stream })));
-    io.stdout(`${JSON.stringify({ include })}\n`);
-  } else if (format === "json") {
-    const withPrompts = values["show-prompts"]
-      ? { ...plan, projects: plan.projects.map((p) => ({ ...p, actions: p.actions.map((a) => ({ ...a, systemPrompt: systemPromptFor(model, templates, a) ?? null })) })) }
-      : plan;
-    io.stdout(`${JSON.stringify(withPrompts, null, 2)}\n`);
-  } else if (format === "mermaid") {
-    io.stdout(renderMermaid(model, plan));
-  } else {
-    io.stdout(renderTable(plan));
-    if (values["show-prompts"]) {
-      for (const a of plan.projects.flatMap((p) => p.actions)) {
-        const prompt = systemPromptFor(model, templates, a);
-        if (prompt) io.stdout(`\n──── ${a.id} (${a.agent}, ${a.model}) ────\n${prompt}`);
+  const { model, templates, plan, ws } = planned;
+  try {
+    if (values.matrix) {
+      // One line for $GITHUB_OUTPUT: the streams that have task work, for a matrix job per stream.
+      const include = plan.projects.flatMap((p) => [...new Set(p.actions.filter((a) => a.kind === "run-task").map((a) => a.stream!))].map((stream) => ({ project: p.id, stream })));
+      io.stdout(`${JSON.stringify({ include })}\n`);
+    } else if (format === "json") {
+      const withPrompts = values["show-prompts"]
+        ? { ...plan, projects: await Promise.all(plan.projects.map(async (p) => ({ ...p, actions: await Promise.all(p.actions.map(async (a) => ({ ...a, ...(await promptsFor(model, templates, ws, a)) }))) }))) }
+        : plan;
+      io.stdout(`${JSON.stringify(withPrompts, null, 2)}\n`);
+    } else if (format === "mermaid") {
+      io.stdout(renderMermaid(model, plan));
+    } else {
+      io.stdout(renderTable(plan));
+      if (values["show-prompts"]) {
+        for (const a of plan.projects.flatMap((p) => p.actions)) {
+          const { systemPrompt, userPrompt } = await promptsFor(model, templates, ws, a);
+          if (systemPrompt) io.stdout(`\n──── ${a.id} (${a.agent}, ${a.model}) ────\n${systemPrompt}`);
+          if (userPrompt) io.stdout(`\n──── ${a.id}: task message ────\n${userPrompt}`);
+        }
       }
     }
+  } finally {
+    await ws?.close();
   }
   return EXIT.ok;
 }
