@@ -8,6 +8,7 @@ import { tempRepoWithAgency, type TempRepo } from "../../../test/support/git-rep
 import { runCli } from "../../../test/support/run-cli.ts";
 import type { Status } from "../../spec/types.gen.ts";
 import { serializeStatus } from "../../status/serialize.ts";
+import { VERBS } from "./director-verbs.ts";
 
 let repo: TempRepo;
 beforeEach(async () => void (repo = await tempRepoWithAgency(join(FIXTURES, "mini"))));
@@ -182,5 +183,47 @@ describe("ateams approve <project> --stream <id>, the twin of /approve on the st
     const still = await cli("approve", "alpha", "--stream", "research");
     expect(still.code).toBe(1);
     expect(still.stderr).toContain("not ready for review yet");
+  });
+});
+
+describe("the Director's other commands on the command line", () => {
+  it("each says in --help which PR comment it is the twin of; usage errors exit 2", async () => {
+    for (const verb of VERBS) {
+      const r = await cli(verb.name, "--help");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`(/${verb.name})`);
+      expect(r.stdout).toContain("--json");
+    }
+    for (const argv of [["retry"], ["answer"], ["teach"], ["ask", "alpha"], ["unblock", "alpha", "extra"], ["revise", "alpha", "x", "--plan", "--assembly"], ["retry", "alpha", "--stream", "nope"], ["cancel", "--stream", "docs", "alpha"]]) {
+      const r = await cli(...argv);
+      expect(r.code, `${argv.join(" ")}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(/^ateams: .+\nRun 'ateams \S+ --help' for usage\.\n$/);
+    }
+  });
+
+  it("a text that holds a second command is refused whole, as the comment's lines would each command", async () => {
+    const before = commits();
+    const r = await cli("revise", "alpha", "draft", "Shorter.\n/approve");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("a line of it starts with /approve");
+    expect(commits()).toBe(before);
+  });
+
+  it("--json says what was refused and why; nothing is committed", async () => {
+    const before = commits();
+    const r = await cli("retry", "alpha", "--json");
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({ command: "/retry", project: "alpha", by: "octocat", at: expect.any(String), effect: "retry", outcome: "rejected", reply: null, reason: "nothing has failed here", commit: null });
+    expect(commits()).toBe(before);
+  });
+
+  it("the local Director is git's user.name when it names one of the agency's directors", async () => {
+    await edit(join(repo.agency, "agency.yaml"), "    github: octocat\n", "    github: octocat\n  - id: mona\n    name: Mona Lisa\n    github: monalisa\n");
+    repo.git("commit", "-qam", "a second director");
+    repo.git("config", "user.name", "Mona Lisa");
+    const r = await cli("block", "alpha", "Waiting", "for", "legal.", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ by: "monalisa", outcome: "done" });
+    expect((await readStatus()).conditions).toContainEqual(expect.objectContaining({ type: "Blocked", reason: "BlockedByDirector", message: "Waiting for legal." }));
   });
 });
