@@ -1,5 +1,5 @@
 // Pure rewriters of plan.yaml: (content or reply) → new YAML text. Edits keep the file's comments and layout.
-import { parseDocument, stringify } from "yaml";
+import { isMap, isScalar, isSeq, parseDocument, stringify, type YAMLMap } from "yaml";
 import type { Plan, PmDecompositionReply, PmOptionsReply, Stream } from "../spec/types.gen.ts";
 
 export const PLAN_HEADER = (project: string, schemaRef = "../../../schemas/plan.schema.json") =>
@@ -79,6 +79,40 @@ export function replanTaskInText(text: string, taskId: string, change: { descrip
         return doc.toString({ flowCollectionPadding: false, lineWidth: 0 });
       }
     }
+  }
+  throw new Error(`task '${taskId}' not found in plan`);
+}
+
+/** A task split off a blocked one: done first, in the same stream, its outputs handed to the blocked task. */
+export interface SplitTask {
+  id: string;
+  title: string;
+  role: string;
+  description: string;
+  outputs: { path: string; description: string }[];
+  criteria: string[];
+}
+
+/**
+ * Inserts `added` before task `taskId` in its stream, depending on what that task depended on, and makes `taskId`
+ * depend on it too (the PM splitting a blocked task). Comments and the rest of the file are kept.
+ */
+export function splitTaskInText(text: string, taskId: string, added: SplitTask): string {
+  const doc = parseDocument(text);
+  const streams = doc.get("streams");
+  for (const stream of isSeq(streams) ? streams.items : []) {
+    const tasks = isMap(stream) ? stream.get("tasks") : undefined;
+    if (!isSeq(tasks)) continue;
+    const at = tasks.items.findIndex((t) => isMap(t) && t.get("id") === taskId);
+    if (at === -1) continue;
+    const blocked = tasks.items[at] as YAMLMap;
+    const prior = blocked.get("dependsOn");
+    const before = isSeq(prior) ? prior.items.map((i) => String(isScalar(i) ? i.value : i)) : [];
+    tasks.items.splice(at, 0, doc.createNode({ ...added, ...(before.length ? { dependsOn: before } : {}) }));
+    const deps = doc.createNode([...before, added.id]);
+    deps.flow = true;
+    blocked.set("dependsOn", deps);
+    return doc.toString({ flowCollectionPadding: false, lineWidth: 0 });
   }
   throw new Error(`task '${taskId}' not found in plan`);
 }

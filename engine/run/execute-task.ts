@@ -9,10 +9,13 @@ import { agentTier, escalate } from "../plan/route.ts";
 import type { Action } from "../plan/types.ts";
 import { specialistSystem } from "../prompts/specialist-prompt.ts";
 import { collaboratorView, pmView, specialistIdOf } from "../prompts/views.ts";
-import { replanTaskInText } from "../rewrite/plan-yaml.ts";
+import { replanTaskInText, splitTaskInText } from "../rewrite/plan-yaml.ts";
+import { assertNever } from "../spec/assert-never.ts";
+import { planProblems } from "./plan-checks.ts";
+import { parse } from "yaml";
 import { gitBlobId } from "../spec/load-agency.ts";
 import { outputKey, type AgencyModel, type LoadedProject } from "../spec/model.ts";
-import type { CollaboratorVerdict, PmBlockerReply, SpecialistWorkReply, Status } from "../spec/types.gen.ts";
+import type { BlockerRecord, CollaboratorVerdict, Plan, PmBlockerReply, SpecialistWorkReply, Status, Task } from "../spec/types.gen.ts";
 import { askDirector, blockerKey, decideBlocker, recordBlocker } from "../status/blockers.ts";
 import { recordTaskDone, recordTaskEscalated, recordTaskFailed } from "../status/record.ts";
 import { trailers, type RunContext } from "./context.ts";
@@ -212,25 +215,22 @@ async function handleBlocker(ctx: RunContext, model: AgencyModel, project: Loade
             earlier: records.map((r) => ({ blocker: r.blocker, resolution: r.resolution, answer: r.answer?.text ?? null })),
           })
         ).value
-      : { resolution: "ask-director", description: null, criteria: null, role: null, question: `Task ${task.id} is blocked (${decision.why}): ${blocker}` };
+      : { resolution: "ask-director", description: null, criteria: null, role: null, newTask: null, question: `Task ${task.id} is blocked (${decision.why}): ${blocker}` };
   const failed = (s: Status, reason: string, message: string) => recordTaskFailed(s, task.id, { fingerprint: action.fingerprint!, reason, message, at, usage });
 
-  const role = reply.resolution === "reassign-role" && reply.role && reply.role !== task.role && model.roles.has(reply.role) ? reply.role : undefined;
-  const rephrased = reply.description && reply.criteria?.length ? { description: reply.description, criteria: reply.criteria } : undefined;
-  if (role || (reply.resolution === "replan-task" && rephrased)) {
-    const resolution = role ? "reassign-role" : "replan-task";
-    const text = replanTaskInText(readFileSync(project.planFile, "utf8"), task.id, { ...rephrased, ...(role ? { role } : {}) });
-    const what = role ? `gave the task to ${role}` : "rephrased the task";
+  const change = planChange(model, project, task, reply);
+  if (change && "text" in change) {
     await status.update(
-      (s) => recordBlocker(failed(s, "Replanned", `blocked (${blocker}); the PM ${what}`), task.id, { key, blocker, at, resolution, ...(role ? { role } : {}) }),
-      `ateams: ${project.id}/${task.id} blocked; the PM ${what}`,
+      (s) => recordBlocker(failed(s, "Replanned", `blocked (${blocker}); the PM ${change.what}`), task.id, { key, blocker, at, ...change.record }),
+      `ateams: ${project.id}/${task.id} blocked; the PM ${change.what}`,
       tr("replan"),
-      [{ path: ctx.ws.repoPath(project.planFile), content: text }],
+      [{ path: ctx.ws.repoPath(project.planFile), content: change.text }],
     );
-    ctx.progress.emit({ kind: "info", project: project.id, action: task.id, text: `the PM ${what}` });
+    ctx.progress.emit({ kind: "info", project: project.id, action: task.id, text: `the PM ${change.what}` });
     return "replanned";
   }
-  const question = reply.question?.trim() || blocker;
+  // The PM asked, or its re-plan would not make a valid plan: then the Director decides, told why.
+  const question = change ? `The PM's ${reply.resolution} for ${task.id} would not make a valid plan (${change.problems.join("; ")}); the blocker: ${blocker}` : reply.question?.trim() || blocker;
   await status.update(
     (s) => askDirector(failed(s, "Blocked", blocker), task.id, { key, blocker, at, resolution: "ask-director", question }, at),
     `ateams: ${project.id}/${task.id} blocked, question for the Director`,
@@ -238,6 +238,54 @@ async function handleBlocker(ctx: RunContext, model: AgencyModel, project: Loade
   );
   ctx.progress.emit({ kind: "blocked", project: project.id, action: task.id, text: `question for the Director: ${question} (answer with \`ateams answer ${project.id} <answer>\` or /answer)` });
   return "blocked";
+}
+
+type PlanChange = { text: string; what: string; record: Pick<BlockerRecord, "resolution" | "role" | "task"> } | { problems: string[] };
+
+/**
+ * plan.yaml as the PM's resolution rewrites it, checked exactly as the loader would check it; undefined when the
+ * resolution asks the Director (or says nothing usable).
+ */
+function planChange(model: AgencyModel, project: LoadedProject, task: Task, reply: PmBlockerReply): PlanChange | undefined {
+  const rephrased = reply.description?.trim() && reply.criteria?.length ? { description: reply.description, criteria: reply.criteria } : undefined;
+  const source = readFileSync(project.planFile, "utf8");
+  let text: string;
+  let what: string;
+  let record: Pick<BlockerRecord, "resolution" | "role" | "task">;
+  switch (reply.resolution) {
+    case "replan-task":
+      if (!rephrased) return undefined;
+      text = replanTaskInText(source, task.id, rephrased);
+      what = "rephrased the task";
+      record = { resolution: "replan-task" };
+      break;
+    case "reassign-role":
+      if (!reply.role || reply.role === task.role) return undefined;
+      text = replanTaskInText(source, task.id, { ...rephrased, role: reply.role });
+      what = `gave the task to ${reply.role}`;
+      record = { resolution: "reassign-role", role: reply.role };
+      break;
+    case "split-task": {
+      const added = reply.newTask;
+      if (!added) return undefined;
+      text = splitTaskInText(rephrased ? replanTaskInText(source, task.id, rephrased) : source, task.id, added);
+      what = `split off ${added.id} (${added.role}) to be done first`;
+      record = { resolution: "split-task", task: added.id };
+      break;
+    }
+    case "ask-director":
+      return undefined;
+    default:
+      return assertNever(reply.resolution);
+  }
+  let plan: Plan;
+  try {
+    plan = parse(text) as Plan;
+  } catch (e) {
+    return { problems: [e instanceof Error ? e.message : String(e)] };
+  }
+  const problems = planProblems(model, project.id, plan, text, []);
+  return problems.length ? { problems } : { text, what, record };
 }
 
 const branchLocks = new Map<string, Promise<unknown>>();

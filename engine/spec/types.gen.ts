@@ -542,11 +542,15 @@ export interface BlockerRecord {
   /**
    * What the PM did about it.
    */
-  resolution: "replan-task" | "reassign-role" | "ask-director";
+  resolution: "replan-task" | "reassign-role" | "split-task" | "ask-director";
   /**
    * reassign-role: the role the task went to.
    */
   role?: string;
+  /**
+   * split-task: the task added to be done first.
+   */
+  task?: string;
   /**
    * ask-director: what the Director was asked.
    */
@@ -696,22 +700,45 @@ export interface PmNewRoleExpectations {
   output: [string, ...string[]];
 }
 /**
- * The PM's resolution of a blocked task: re-plan it, give it to another specialist role, or ask the Director. Strict-mode compatible.
+ * The PM's resolution of a blocked task: rephrase it, give it to another specialist role, split off a task to do first, or ask the Director. Strict-mode compatible.
  */
 export interface PmBlockerReply {
-  resolution: "replan-task" | "reassign-role" | "ask-director";
+  resolution: "replan-task" | "reassign-role" | "split-task" | "ask-director";
   /**
-   * The task's new instructions (replan-task; optional with reassign-role).
+   * The task's new instructions (replan-task; optional otherwise).
    */
   description: string | null;
   /**
-   * The task's new criteria (replan-task; optional with reassign-role).
+   * The task's new criteria (replan-task; optional otherwise).
    */
   criteria: string[] | null;
   /**
    * The existing role that takes the task over (reassign-role).
    */
   role: string | null;
+  /**
+   * split-task: the part of the work to do first, as a new task of the same stream (any existing role); the blocked task then builds on its outputs.
+   */
+  newTask: {
+    /**
+     * A new task id, unique in the project: lowercase letters, digits and dashes.
+     */
+    id: string;
+    title: string;
+    /**
+     * An existing role.
+     */
+    role: string;
+    description: string;
+    outputs: {
+      /**
+       * Relative to the stream's outputs; not a file another task writes.
+       */
+      path: string;
+      description: string;
+    }[];
+    criteria: string[];
+  } | null;
   /**
    * What the Director must decide (ask-director).
    */

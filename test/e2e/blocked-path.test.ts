@@ -42,7 +42,7 @@ describe("the blocked path", () => {
     let blocking = false;
     const { run, calls } = await start({
       blocker: (task, message) => (blocking && task === "scan" && !message.includes("REPHRASED") ? "The task asks for three sources, but only two vendors publish prices." : undefined),
-      pmBlocker: () => ({ resolution: "replan-task", description: "Scan the market. REPHRASED: two published price lists and one review site.", criteria: ["Two price lists and a review site"], role: null, question: null }),
+      pmBlocker: () => ({ resolution: "replan-task", description: "Scan the market. REPHRASED: two published price lists and one review site.", criteria: ["Two price lists and a review site"], role: null, newTask: null, question: null }),
     });
     expect((await run()).code).toBe(0);
     // Two edits of the researcher role, each rerunning scan: the old `attempts < 2` rule counted these reruns.
@@ -121,7 +121,7 @@ describe("the blocked path", () => {
   it("blocker → the PM gives the task to another role → pass", async () => {
     const { run, calls } = await start({
       blocker: (task, message) => (task === "compare" && message.includes("[researcher]") ? "Comparing needs a spreadsheet model, not desk research." : undefined),
-      pmBlocker: () => ({ resolution: "reassign-role", description: null, criteria: null, role: "analyst", question: null }),
+      pmBlocker: () => ({ resolution: "reassign-role", description: null, criteria: null, role: "analyst", newTask: null, question: null }),
     });
     const r = await run();
     expect(r.code, r.stderr + r.stdout).toBe(0);
@@ -130,6 +130,59 @@ describe("the blocked path", () => {
     const plan = parse(await readFile(project("plan.yaml"), "utf8"));
     expect(plan.streams[0].tasks[1]).toMatchObject({ id: "compare", role: "analyst" });
     expect((await status()).tasks!.compare!.blockers).toEqual([expect.objectContaining({ resolution: "reassign-role", role: "analyst" })]);
+  });
+
+  it("blocker → the PM splits off a task to do first (another role) → it runs, then the blocked task with its outputs → pass", async () => {
+    let split = false;
+    const compareSaw: string[] = [];
+    const { run, calls } = await start({
+      before: (req, kind) => {
+        const user = req.messages.filter((m) => m.role === "user").map((m) => String(m.content)).join("\n");
+        if (kind === "specialist_work" && user.startsWith("# Task compare:")) compareSaw.push(user);
+        return undefined;
+      },
+      blocker: (task) => (task === "compare" && !split ? "There is no price table to compare yet." : undefined),
+      pmBlocker: () => {
+        split = true;
+        return {
+          resolution: "split-task",
+          description: null,
+          criteria: null,
+          role: null,
+          newTask: { id: "price-table", title: "Price table", role: "analyst", description: "Tabulate the published prices.", outputs: [{ path: "prices.md", description: "The table" }], criteria: ["One row per tool"] },
+          question: null,
+        };
+      },
+    });
+    const r = await run();
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toContain(`● ${P}  stage: done`);
+    expect(calls("pm_blocker")).toBe(1);
+    const plan = parse(await readFile(project("plan.yaml"), "utf8"));
+    expect(plan.streams[0].tasks.map((t: { id: string }) => t.id)).toEqual(["scan", "price-table", "compare"]);
+    expect(plan.streams[0].tasks[1]).toMatchObject({ role: "analyst", dependsOn: ["scan"] });
+    expect(plan.streams[0].tasks[2].dependsOn).toEqual(["scan", "price-table"]);
+    expect(compareSaw.at(-1)).toContain("### From price-table");
+    expect((await status()).tasks!.compare!.blockers).toEqual([expect.objectContaining({ resolution: "split-task", task: "price-table" })]);
+  });
+
+  it("a split the plan cannot take (a task id already used) is not written: the Director is asked, told why", async () => {
+    const { run } = await start({
+      blocker: (task) => (task === "compare" ? "There is no price table to compare yet." : undefined),
+      pmBlocker: () => ({
+        resolution: "split-task",
+        description: null,
+        criteria: null,
+        role: null,
+        newTask: { id: "scan", title: "Again", role: "analyst", description: "d", outputs: [{ path: "x.md", description: "x" }], criteria: ["c"] },
+        question: null,
+      }),
+    });
+    expect((await run()).code).toBe(1);
+    const plan = parse(await readFile(project("plan.yaml"), "utf8"));
+    expect(plan.streams[0].tasks.map((t: { id: string }) => t.id)).toEqual(["scan", "compare"]);
+    const question = (await status()).tasks!.compare!.blockers![0]!.question!;
+    expect(question).toMatch(/^The PM's split-task for compare would not make a valid plan \(plan\.yaml: .+\); the blocker: There is no price table to compare yet\.$/);
   });
 
   it("after `ateams retry` and `ateams unblock`, the same blocker on the same inputs goes to the Director, not to the PM again", async () => {

@@ -113,7 +113,7 @@ export function scriptedTeam(script: TeamScript = {}): { handler: (req: FakeChat
       case "pm_assembly":
         return { json: { deliverable: `# Deliverable\n\nAssembled from ${(user.match(/^## /gm) ?? []).length} files.\n`, summary: "Everything the Director asked for is in the deliverable.", openQuestions: [] } };
       case "pm_blocker":
-        return { json: script.pmBlocker?.(user) ?? { resolution: "ask-director", description: null, criteria: null, role: null, question: "Which market should we prioritise?" } };
+        return { json: script.pmBlocker?.(user) ?? { resolution: "ask-director", description: null, criteria: null, role: null, newTask: null, question: "Which market should we prioritise?" } };
       default:
         return { content: "ok" };
     }
