@@ -16,7 +16,7 @@ import { parse } from "yaml";
 import { gitBlobId } from "../spec/load-agency.ts";
 import { outputKey, type AgencyModel, type LoadedProject } from "../spec/model.ts";
 import type { BlockerRecord, CollaboratorVerdict, Plan, PmBlockerReply, SpecialistWorkReply, Status, Task } from "../spec/types.gen.ts";
-import { askDirector, blockerKey, decideBlocker, recordBlocker } from "../status/blockers.ts";
+import { askDirector, blockerKey, closeQuestions, decideBlocker, recordBlocker } from "../status/blockers.ts";
 import { recordTaskDone, recordTaskEscalated, recordTaskFailed } from "../status/record.ts";
 import { trailers, type RunContext } from "./context.ts";
 import { toolsFor } from "../tools/registry.ts";
@@ -48,7 +48,8 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
   const record = (files: FileText[], usage: CallUsage | undefined, commit: string, revisions: number, modelId: string, tier: string) =>
     status.update(
       (s) =>
-        recordTaskDone(s, task.id, {
+        // A question this task asked is moot once it is done (the Director edited it instead of answering).
+        closeQuestions(recordTaskDone(s, task.id, {
           fingerprint: fp.fingerprint,
           parts: fp.parts,
           tier,
@@ -58,7 +59,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
           commit,
           revisions,
           at: ctx.now(),
-        }),
+        })),
       `ateams: ${project.id}/${task.id} done`,
       trailers({ project: project.id, kind: "status", stream: stream.id, task: task.id, fingerprint: fp.fingerprint }),
     );

@@ -44,12 +44,24 @@ export function askDirector(status: Status, taskId: string, record: BlockerRecor
   return setProjectCondition(recordBlocker(status, taskId, record), c, at);
 }
 
-/** Tasks with a question to the Director still unanswered, in status order. */
-export function openQuestions(status: Status): { task: string; question: string }[] {
+/**
+ * Tasks with a question to the Director still open, in status order: unanswered, and the task still failed on it.
+ * With `fingerprintOf` (the task's inputs now), a question whose task has changed since it asked is not open: the
+ * Director edited the task instead of answering, and the task runs with the edit.
+ */
+export function openQuestions(status: Status, fingerprintOf?: (task: string) => string | undefined): { task: string; question: string }[] {
   return Object.entries(status.tasks ?? {}).flatMap(([task, t]) => {
     const last = t.blockers?.at(-1);
-    return last?.resolution === "ask-director" && !last.answer && last.question ? [{ task, question: last.question }] : [];
+    if (last?.resolution !== "ask-director" || last.answer || !last.question || !t.failedFingerprint) return [];
+    if (fingerprintOf && fingerprintOf(task) !== t.failedFingerprint) return [];
+    return [{ task, question: last.question }];
   });
+}
+
+/** A task done: a question it asked is moot, and the project is unblocked once no question is left open. */
+export function closeQuestions(status: Status): Status {
+  const asked = status.conditions?.some((c) => c.type === "Blocked" && c.reason === DIRECTOR_INPUT);
+  return asked && !openQuestions(status).length ? clearProjectCondition(status, "Blocked", DIRECTOR_INPUT) : status;
 }
 
 /**

@@ -185,7 +185,7 @@ describe("the blocked path", () => {
     expect(question).toMatch(/^The PM's split-task for compare would not make a valid plan \(plan\.yaml: .+\); the blocker: There is no price table to compare yet\.$/);
   });
 
-  it("after `ateams retry` and `ateams unblock`, the same blocker on the same inputs goes to the Director, not to the PM again", async () => {
+  it("after `ateams retry`, the same blocker on the same inputs goes to the Director, not to the PM again", async () => {
     const { run, calls } = await start({ blocker: (task) => (task === "scan" ? "No vendor publishes prices." : undefined) });
     expect((await run()).code).toBe(1);
     expect(calls("pm_blocker")).toBe(1);
@@ -201,9 +201,8 @@ describe("the blocked path", () => {
     expect(s.tasks!.scan).toMatchObject({ retryRequestedAt: expect.any(String) });
     expect(s.tasks!.scan!.attempts).toBeUndefined();
     expect(s.tasks!.scan!.failedFingerprint).toBeUndefined();
-    // Retrying is not answering: the project waits on the question until it is answered or unblocked.
-    expect(JSON.parse((await runCli(["plan", "--json", "--project", P], { cwd: repo.root })).stdout).projects[0].stage).toBe("blocked");
-    expect((await runCli(["unblock", P], { cwd: repo.root })).code).toBe(0);
+    // Retried, the task runs again although the question is unanswered.
+    expect(JSON.parse((await runCli(["plan", "--json", "--project", P], { cwd: repo.root })).stdout).projects[0].stage).toBe("running");
 
     expect((await run()).code).toBe(1);
     expect(calls("pm_blocker")).toBe(1);
@@ -212,5 +211,20 @@ describe("the blocked path", () => {
       expect.objectContaining({ resolution: "ask-director", question: "Task scan is blocked (the same blocker on the same inputs, after the PM's ask-director): No vendor publishes prices." }),
     ]);
     expect(s.conditions).toContainEqual(expect.objectContaining({ type: "Blocked", reason: "DirectorInput" }));
+  });
+
+  it("blocker → the PM asks the Director → the Director edits the task in plan.yaml instead of answering → it runs again and passes", async () => {
+    const { run, calls } = await start({ blocker: (task, message) => (task === "write-up" && !message.includes("EU first") ? "No market chosen." : undefined) });
+    expect((await run()).code).toBe(1);
+    expect(calls("pm_blocker")).toBe(1);
+    await edit(project("plan.yaml"), "description: Write the recommendation.", "description: Write the recommendation, EU first.");
+    repo.git("commit", "-qam", "the Director says EU first in the task itself");
+    const planned = JSON.parse((await runCli(["plan", "--json", "--project", P], { cwd: repo.root })).stdout).projects[0];
+    expect(planned.stage).toBe("running");
+    expect(planned.actions.map((a: { id: string }) => a.id)).toContain(`run-task:${P}/write-up`);
+    const r = await run();
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toContain(`● ${P}  stage: done`);
+    expect((await status()).conditions?.find((c) => c.type === "Blocked")).toBeUndefined();
   });
 });
