@@ -227,3 +227,13 @@ describe("the Director's other commands on the command line", () => {
     expect((await readStatus()).conditions).toContainEqual(expect.objectContaining({ type: "Blocked", reason: "BlockedByDirector", message: "Waiting for legal." }));
   });
 });
+
+describe("ateams ask without a model endpoint", () => {
+  it("fails with the reason and commits nothing", async () => {
+    const before = commits();
+    const r = await cli("ask", "alpha", "writer", "Which tone do you use?");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^ateams: \/ask failed: @writer could not answer: .+\n$/);
+    expect(commits()).toBe(before);
+  });
+});
