@@ -1,7 +1,8 @@
 // One event, start to finish: drop what is not the agency's business, find where it was written, let intake
-// authorize the author (and put 👀 on their commands), read each command into an effect, apply the effects in order
-// to the project's status, plan and role memory, commit everything the event changed in one commit on the working
-// branch, then acknowledge (🚀, or 😕 with the reason, and a reply where there is something to say).
+// authorize the author (and put 👀 on their commands), then hand the commands to the one command pipeline
+// (intake/apply-commands.ts, which `ateams <command>` in a terminal uses too): each read into an effect, applied in
+// order to the project's status, plan and role memory, and everything the event changed committed at once on the
+// working branch. Then acknowledge (🚀, or 😕 with the reason, and a reply where there is something to say).
 //
 // A comment whose changes are already committed (its URL is in an `Ateams-Source` trailer on the working branch) is
 // skipped before anything is sent to GitHub: polling and re-run workflows deliver the same comment again. The
