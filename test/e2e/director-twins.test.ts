@@ -25,7 +25,7 @@ import { tempRepoWithAgency, type TempRepo } from "../support/git-repo.ts";
 import { runCli } from "../support/run-cli.ts";
 
 type Obj = Record<string, any>;
-type Place = "plan" | "research" | "docs" | "issue";
+type Place = "plan" | "research" | "docs" | "assembly" | "issue";
 
 let server: FakeOpenAIServer;
 beforeAll(async () => {
@@ -81,6 +81,14 @@ const STATES: Record<string, (repo: TempRepo) => Promise<void>> = {
     await writeStatus(repo, s);
     commitAll(repo, "docs blocked");
   },
+  assembledOnBranch: async (repo) => {
+    await settle(repo.agency);
+    commitAll(repo, "settled");
+    repo.git("switch", "-q", "-c", "ateams/alpha/assembly");
+    await writeFile(alpha(repo, "outputs", "deliverable.md"), "# Deliverable\n");
+    commitAll(repo, "assembled");
+    repo.git("switch", "-q", "main");
+  },
   researchAwaitingReview: async (repo) => {
     await edit(alpha(repo, "project.yaml"), "successCriteria:", "oversight: review-streams\nsuccessCriteria:");
     await settle(repo.agency);
@@ -109,6 +117,8 @@ interface Twin {
 const TWINS: Twin[] = [
   { state: "planAwaitingApproval", cli: ["approve", "alpha", "option-2"], on: "plan", comment: "/approve option-2", outcome: "done" },
   { state: "researchAwaitingReview", cli: ["approve", "alpha", "--stream", "research"], on: "research", comment: "/approve", outcome: "done" },
+  { state: "assembledOnBranch", cli: ["approve", "alpha", "--assembly"], on: "assembly", comment: "/approve", outcome: "done" },
+  { state: "settled", cli: ["revise", "alpha", "Shorter summary.", "--assembly"], on: "assembly", comment: "/revise Shorter summary.", outcome: "done" },
   { state: "draftFailed", cli: ["retry", "alpha", "draft"], on: "issue", comment: "/retry draft", outcome: "done" },
   { state: "draftFailed", cli: ["retry", "alpha", "--stream", "docs"], on: "docs", comment: "/retry", outcome: "done" },
   { state: "settled", cli: ["retry", "alpha"], on: "issue", comment: "/retry", outcome: "rejected" },
@@ -181,7 +191,13 @@ async function fromComment(twin: Twin): Promise<Result> {
       pr.labels.push(h.fake.ensureLabel("ateams"), h.fake.ensureLabel("project:alpha"));
       return pr.number;
     };
-    const numbers: Record<Place, number> = { plan: open("ateams/alpha/plan"), research: open("ateams/alpha/research"), docs: open("ateams/alpha/docs"), issue: h.fake.openIssue() };
+    const numbers: Record<Place, number> = {
+      plan: open("ateams/alpha/plan"),
+      research: open("ateams/alpha/research"),
+      docs: open("ateams/alpha/docs"),
+      assembly: open("ateams/alpha/assembly"),
+      issue: h.fake.openIssue(),
+    };
     h.fake.labelsOf(numbers.issue)!.push(h.fake.ensureLabel("project:alpha"));
     const issue = numbers[twin.on];
     const c = h.fake.comment(issue, { author: "octocat", body: twin.comment });
