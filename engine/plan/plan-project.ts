@@ -3,7 +3,7 @@ import type { AgencyModel, LoadedProject } from "../spec/model.ts";
 import { outputKey } from "../spec/model.ts";
 import type { Condition, Stream } from "../spec/types.gen.ts";
 import type { Templates } from "../prompts/templates.ts";
-import { DIRECTOR_INPUT, openQuestions } from "../status/blockers.ts";
+import { DIRECTOR_INPUT, directorInputMoot } from "../status/blockers.ts";
 import { collaboratorView, oversightOf, pmView, specialistIdOf, projectView } from "../prompts/views.ts";
 import { digest } from "./digest.ts";
 import { addEstimates, assumptions, estimate, tokensOf, ZERO, type Estimate } from "./estimate.ts";
@@ -60,7 +60,7 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
   /** The Director edited (or retried) every task that asked instead of answering: those tasks run again. */
   function questionsMoot(): boolean {
     const prints = fingerprintTasks(model, project, templates);
-    return openQuestions(status!, (task) => prints.get(task)?.fingerprint).length === 0;
+    return directorInputMoot(status!, (task) => prints.get(task)?.fingerprint);
   }
 
   const pmCall = (kind: ActionKind, reason: string, after: string[] = [], output = guess.planOutputTokens) =>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { BlockerRecord } from "../spec/types.gen.ts";
-import { blockerKey, decideBlocker, MAX_PM_RESOLUTIONS } from "./blockers.ts";
+import type { Status } from "../spec/types.gen.ts";
+import { blockerKey, decideBlocker, directorInputMoot, MAX_PM_RESOLUTIONS } from "./blockers.ts";
 
 const rec = (key: string, resolution: BlockerRecord["resolution"], answered = false): BlockerRecord => ({
   key,
@@ -28,5 +29,19 @@ describe("which blockers go to the PM", () => {
     expect(decideBlocker(replans, "new")).toEqual({ kind: "ask-director", why: `still blocked after ${MAX_PM_RESOLUTIONS} re-plans by the PM` });
     expect(decideBlocker([...replans, rec("q", "ask-director", true)], "new")).toEqual({ kind: "consult-pm" });
     expect(decideBlocker([...replans.slice(1), rec("q", "ask-director")], "new")).toEqual({ kind: "consult-pm" });
+  });
+});
+
+describe("a question to the Director", () => {
+  const asked = (failedFingerprint?: string): Status => ({
+    project: "p",
+    conditions: [{ type: "Blocked", status: "True", reason: "DirectorInput", message: "t: which?" }],
+    tasks: { t: { ...(failedFingerprint ? { failedFingerprint } : {}), blockers: [{ ...rec("k", "ask-director"), question: "which?" }] } },
+  });
+  it("holds while the task that asked is unchanged; an edit or a retry makes it moot; a block with no question on record holds", () => {
+    expect(directorInputMoot(asked("f1"), () => "f1")).toBe(false);
+    expect(directorInputMoot(asked("f1"), () => "f2")).toBe(true);
+    expect(directorInputMoot(asked(), () => "f1")).toBe(true);
+    expect(directorInputMoot({ project: "p", conditions: asked().conditions! }, () => "f1")).toBe(false);
   });
 });

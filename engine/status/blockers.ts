@@ -58,6 +58,19 @@ export function openQuestions(status: Status, fingerprintOf?: (task: string) => 
   });
 }
 
+/**
+ * Whether the project's DirectorInput block no longer holds: every question the engine asked (and that was not
+ * answered) is moot, its task edited or retried since. A block with no question on record (written by hand, or by
+ * an older engine) holds until it is answered or unblocked.
+ */
+export function directorInputMoot(status: Status, fingerprintOf: (task: string) => string | undefined): boolean {
+  const asked = Object.values(status.tasks ?? {}).some((t) => {
+    const last = t.blockers?.at(-1);
+    return last?.resolution === "ask-director" && !last.answer;
+  });
+  return asked && openQuestions(status, fingerprintOf).length === 0;
+}
+
 /** A task done: a question it asked is moot, and the project is unblocked once no question is left open. */
 export function closeQuestions(status: Status): Status {
   const asked = status.conditions?.some((c) => c.type === "Blocked" && c.reason === DIRECTOR_INPUT);
