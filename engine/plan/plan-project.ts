@@ -55,7 +55,10 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
   });
 
   const block = activeCondition(status?.conditions, "Blocked");
-  if (block && !(block.reason === DIRECTOR_INPUT && questionsMoot())) return done("blocked", `blocked: ${block.message ?? block.reason}`);
+  if (block && block.reason === DIRECTOR_INPUT && !questionsMoot()) {
+    return done("blocked", `waiting for the Director's answer: ${block.message ?? block.reason} (\`ateams answer ${project.id} …\` or /answer)`);
+  }
+  if (block && block.reason !== DIRECTOR_INPUT) return done("blocked", `blocked: ${block.message ?? block.reason}`);
 
   /** The Director edited (or retried) every task that asked instead of answering: those tasks run again. */
   function questionsMoot(): boolean {

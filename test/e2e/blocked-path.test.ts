@@ -87,7 +87,7 @@ describe("the blocked path", () => {
     });
     const first = await run();
     expect(first.code).toBe(1);
-    expect(first.stdout).toContain(`● ${P}  stage: blocked`);
+    expect(first.stdout).toContain(`● ${P}  stage: blocked  waiting for the Director's answer: write-up: Which market should we prioritise? (\`ateams answer ${P} …\` or /answer)`);
     expect(calls("pm_blocker")).toBe(1);
     let s = await status();
     expect(s.conditions).toContainEqual(expect.objectContaining({ type: "Blocked", status: "True", reason: "DirectorInput", message: "write-up: Which market should we prioritise?" }));
