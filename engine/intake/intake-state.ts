@@ -1,9 +1,9 @@
 // What intake reads and writes while it works through a batch of events (or one command typed in a terminal): each
 // project's status.yaml and plan.yaml and the roles' lesson files, as they stand after the events applied so far.
 // One event's changes are written in one commit on the working branch; a write that changes nothing makes no
-// commit. status.yaml itself is written by its one owner, the project's StatusStore, handed the new status. The agency model
-// handed to dispatch and the planner is rebuilt from this state, so the second comment of a batch sees what the
-// first one did.
+// commit. status.yaml itself is written by its one owner, the project's StatusStore, handed the new status.
+// The agency model handed to dispatch and the planner is rebuilt from this state, so the second comment of a batch
+// sees what the first one did.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -33,6 +33,8 @@ export class IntakeState {
   readonly #ws: Workspace;
   readonly #base: AgencyModel;
   readonly #stores = new Map<string, StatusStore>();
+  /** Projects whose status an event here has changed: the model shows those, the rest as loaded. */
+  readonly #changed = new Set<string>();
   readonly #plans = new Map<string, { text: string | undefined; parsed?: Plan }>();
   readonly #memory = new Map<string, string | undefined>();
   #model: AgencyModel | undefined;
@@ -86,7 +88,7 @@ export class IntakeState {
     const base = this.#base;
     const projects = new Map<string, LoadedProject>();
     for (const [id, p] of base.projects) {
-      const status = this.#stores.get(id)?.current;
+      const status = this.#changed.has(id) ? this.#stores.get(id)!.current : undefined;
       const plan = this.#plans.get(id)?.parsed;
       projects.set(id, status || plan ? { ...p, ...(status ? { status } : {}), ...(plan ? { plan } : {}) } : p);
     }
@@ -118,6 +120,7 @@ export class IntakeState {
     const statuses = [...(changes.statuses ?? [])].map(([id, status]) => [this.#store(id), status] as const);
     const result = await StatusStore.commitTogether(this.#ws, statuses, this.#files(changes), message, trailers);
     if (!result) return undefined;
+    for (const id of changes.statuses?.keys() ?? []) this.#changed.add(id);
     for (const [id, text] of changes.plans ?? []) this.#plans.set(id, { text, parsed: parse(text) as Plan });
     for (const [path, text] of changes.memory ?? []) if (text !== undefined) this.#memory.set(path, text);
     this.#model = undefined;

@@ -12,7 +12,6 @@ import { collaboratorView, pmView, specialistIdOf } from "../prompts/views.ts";
 import { replanTaskInText, splitTaskInText } from "../rewrite/plan-yaml.ts";
 import { assertNever } from "../spec/assert-never.ts";
 import { planProblems } from "./plan-checks.ts";
-import { parse } from "yaml";
 import { gitBlobId } from "../spec/load-agency.ts";
 import { outputKey, type AgencyModel, type LoadedProject } from "../spec/model.ts";
 import type { BlockerRecord, CollaboratorVerdict, Plan, PmBlockerReply, SpecialistWorkReply, Status, Task } from "../spec/types.gen.ts";
@@ -25,6 +24,7 @@ import { formatLogEntry, type LogRound } from "./work-log.ts";
 import { logPath, taskInputs } from "./task-inputs.ts";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 
 export type TaskResult = "done" | "adopted" | "escalated" | "failed" | "replanned" | "blocked";
 
@@ -188,7 +188,8 @@ async function appendLog(ctx: RunContext, project: LoadedProject, stream: string
 
 /**
  * The blocked path: the PM is consulted for every new blocker (blockers.ts decides) and rephrases the task, gives it
- * to another role, or asks the Director; a question blocks the project until `ateams answer` or `/answer`.
+ * to another role, splits off a task to do first, or asks the Director; a question blocks the project until it is
+ * answered (`ateams answer`, `/answer`) or the task is edited or retried.
  */
 async function handleBlocker(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, blocker: string, usage: CallUsage): Promise<TaskResult> {
   const status = ctx.status(project);
