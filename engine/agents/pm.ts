@@ -72,8 +72,20 @@ export function decomposeMessage(templates: Templates, base: PmBase & DecomposeI
   });
 }
 
-export function resolveBlocker(deps: AgentDeps, templates: Templates, base: PmBase & { stream: Stream; task: Task; blocker: string }): Promise<AgentReply<PmBlockerReply>> {
-  return ask(deps, base, templates.render("pm.blocker", { stream: base.stream, task: base.task, blocker: base.blocker }), "pm_blocker");
+/** A blocker the task met before, so the PM does not repeat a resolution that did not hold. */
+export interface EarlierBlocker {
+  blocker: string;
+  resolution: string;
+  answer: string | null;
+}
+
+export function resolveBlocker(
+  deps: AgentDeps,
+  templates: Templates,
+  base: PmBase & { stream: Stream; task: Task; blocker: string; roles: readonly string[]; earlier: readonly EarlierBlocker[] },
+): Promise<AgentReply<PmBlockerReply>> {
+  const view = { stream: base.stream, task: base.task, blocker: base.blocker, roles: base.roles, earlier: base.earlier };
+  return ask(deps, base, templates.render("pm.blocker", view), "pm_blocker");
 }
 
 export function assemble(

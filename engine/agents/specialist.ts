@@ -2,6 +2,7 @@
 // feedback), and a structured reply holding the complete files.
 import type { ChatMessage } from "../llm/index.ts";
 import type { AgentTool } from "../tools/types.ts";
+import { specialistTaskMessage } from "../prompts/specialist-prompt.ts";
 import type { Templates } from "../prompts/templates.ts";
 import type { Project, SpecialistWorkReply, Task } from "../spec/types.gen.ts";
 import { callAgent, type AgentDeps, type AgentReply, type CallUsage } from "./call.ts";
@@ -30,18 +31,9 @@ export interface SpecialistInput {
   tools?: { list: AgentTool[]; maxSteps: number };
 }
 
-export function specialistTaskMessage(templates: Templates, input: Omit<SpecialistInput, "project" | "specialist" | "tier" | "system" | "usage" | "tools">): string {
-  return templates.render("specialist.task", {
-    task: { ...input.task, outputs: input.task.outputs.map((o) => ({ path: o.path, description: o.description ?? null })) },
-    upstream: input.upstream,
-    resources: input.resources,
-    feedback: input.feedback,
-    previous: input.previous,
-  });
-}
-
 export async function doTask(deps: AgentDeps, templates: Templates, input: SpecialistInput): Promise<AgentReply<SpecialistWorkReply>> {
-  const messages: ChatMessage[] = [{ role: "user", content: specialistTaskMessage(templates, input) }];
+  // Rendered by the function `ateams plan --show-prompts` prints with (prompts/specialist-prompt.ts).
+  const messages: ChatMessage[] = [{ role: "user", content: specialistTaskMessage(templates, input.task, input) }];
   const declared = input.task.outputs.map((o) => o.path);
   return callAgent<SpecialistWorkReply>(deps, {
     project: input.project,

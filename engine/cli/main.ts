@@ -1,5 +1,6 @@
 // Entry point: dispatches to a command and maps outcomes to exit codes in one place.
-import { approveCommand, APPROVE_HELP } from "./commands/approve.ts";
+import { directorCommand, directorHelp } from "./commands/director-command.ts";
+import { VERBS } from "./commands/director-verbs.ts";
 import { continueCommand, CONTINUE_HELP } from "./commands/continue.ts";
 import { initCommand, INIT_HELP } from "./commands/init.ts";
 import { planCommand, PLAN_HELP } from "./commands/plan.ts";
@@ -17,7 +18,8 @@ export const COMMANDS: Record<string, Command> = {
   plan: { run: planCommand, help: PLAN_HELP, summary: "show what `run` would do next: stages, actions, tiers, costs" },
   run: { run: runCommand, help: RUN_HELP, summary: "reconcile: plan, run the agents, commit every finished step" },
   status: { run: statusCommand, help: STATUS_HELP, summary: "where each project, stream and task stands, and what waits on a person" },
-  approve: { run: approveCommand, help: APPROVE_HELP, summary: "record the Director's choice of plan option, or accept a stream" },
+  // The Director's commands, each the twin of a PR comment.
+  ...Object.fromEntries(VERBS.map((v) => [v.name, { run: (argv: string[], io: CliIO) => directorCommand(v, argv, io), help: directorHelp(v), summary: v.summary }])),
   watch: { run: watchCommand, help: WATCH_HELP, summary: "re-validate and re-plan on every change (--apply: also run)" },
   init: { run: initCommand, help: INIT_HELP, summary: "scaffold a new agency repository" },
   continue: { run: continueCommand, help: CONTINUE_HELP, summary: "in Actions: start the pipeline's next wave when new stream work can start" },

@@ -51,6 +51,14 @@ export function dispatch(command: ParsedCommand, ctx: CommandContext, model: Age
       if (!ref) return reject(`Project ${p} has no task '${word ?? args.split(/\s+/)[0]}'${taskList(plan)}.`);
       return { type, project: p, task: ref.task.id };
     }
+    case "/answer": {
+      if (!args) return reject("/answer needs the answer: `/answer [task] <answer>`.");
+      const word = leadingWord(args);
+      const ref = word ? taskById(plan, word) : undefined;
+      const text = ref ? args.trim().replace(/^\[?[A-Za-z0-9-]+\]?:?\s*/, "") : args;
+      if (!text) return reject(`/answer ${ref!.task.id} needs the answer.`);
+      return { type: "answer", project: p, ...(ref ? { task: ref.task.id } : {}), text, by: ctx.author, at: ctx.at, source: ctx.url };
+    }
     case "/block":
       if (!args) return reject("/block needs a reason: `/block <reason>`.");
       return { type: "block", project: p, ...(stream ? { stream } : {}), reason: args };

@@ -45,6 +45,8 @@ export type CommandEffect =
   /** Without `task`: every failed task of `stream`, or of the project when no stream is given. */
   | { type: "retry"; project: string; task?: string; stream?: string }
   | { type: "escalate"; project: string; task?: string; stream?: string }
+  /** The Director's answer to the PM's question about a blocked task (without `task`: the one question open). */
+  | { type: "answer"; project: string; task?: string; text: string; by: string; at: string; source: string }
   | { type: "block"; project: string; stream?: string; reason: string }
   | { type: "unblock"; project: string; stream?: string }
   | { type: "cancel"; project: string }

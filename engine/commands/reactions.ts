@@ -8,8 +8,11 @@ export type Reaction = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" |
 export type CommandOutcome =
   /** Authorized and about to be applied. */
   | { kind: "received" }
-  /** Applied; `reply` carries an answer such as /status or /help. */
-  | { kind: "done"; reply?: string }
+  /**
+   * Applied; `reply` carries an answer such as /status or /help. `note` says in a line what was done: a terminal
+   * prints it, while GitHub acknowledges with 🚀 alone.
+   */
+  | { kind: "done"; reply?: string; note?: string }
   /** Dispatch refused it (a `reject` effect). */
   | { kind: "rejected"; command: string; reason: string }
   /** Applying it went wrong (a merge conflict, a closed PR…). */

@@ -5,6 +5,7 @@ import type { CommandContext } from "../commands/effect.ts";
 import { parseBranchName } from "../forge/branch-name.ts";
 import type { AgencyEvent, GitHubForge } from "../github/index.ts";
 import type { AgencyModel } from "../spec/model.ts";
+import { assertNever } from "../spec/assert-never.ts";
 
 export type CommentPlace =
   /** The event carries nothing a person wrote (a push, a closed PR, a dispatch, a schedule). */
@@ -36,8 +37,14 @@ export async function commentPlace(forge: GitHubForge, event: AgencyEvent, model
         file: event.path,
         ...(event.line !== null ? { line: event.line } : {}),
       });
-    default:
+    case "push":
+    case "pull_request_closed":
+    case "workflow_dispatch":
+    case "schedule":
+    case "ignored":
       return { kind: "none" };
+    default:
+      return assertNever(event);
   }
 }
 

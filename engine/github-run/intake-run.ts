@@ -8,7 +8,7 @@ import { commandRegistry } from "../commands/registry.ts";
 import { cachedPermissionLookup, pollSince, type AgencyEvent } from "../github/index.ts";
 import type { AgencyModel } from "../spec/model.ts";
 import type { GitHubRunContext } from "./context.ts";
-import { IntakeState } from "./intake-state.ts";
+import { IntakeState } from "../intake/intake-state.ts";
 import { cursorFrom, withCursor } from "./poll-cursor.ts";
 import { processEvent, type EventRun } from "./process-event.ts";
 

@@ -8,6 +8,7 @@ import { reactionsFor } from "../commands/reactions.ts";
 import { applyAcknowledgement, type CommandComment } from "./acknowledge.ts";
 import { concernsAgency } from "./concerns-agency.ts";
 import type { Actor, AgencyEvent } from "./event-types.ts";
+import { assertNever } from "../spec/assert-never.ts";
 import type { GitHubForge } from "./types.ts";
 
 export interface IntakeOptions {
@@ -34,8 +35,14 @@ function writing(event: AgencyEvent): { author: Actor; body: string } | undefine
     case "pull_request_review":
     case "pull_request_review_comment":
       return { author: event.author, body: event.body };
-    default:
+    case "push":
+    case "pull_request_closed":
+    case "workflow_dispatch":
+    case "schedule":
+    case "ignored":
       return undefined;
+    default:
+      return assertNever(event);
   }
 }
 

@@ -18,10 +18,40 @@ const PLAN = "# comment kept\nproject: alpha\noptions:\n  - id: option-1\n  - id
 describe("applying command effects", () => {
   it("/retry clears the failure of the failed tasks only, and refuses when nothing failed", () => {
     const r = applyEffect(state(failed), { type: "retry", project: "alpha", stream: "docs" }, env, streams);
-    expect(r.state.status.tasks!.draft).toEqual({ fingerprint: "a".repeat(64), conditions: [{ type: "Ready", status: "True", reason: "Succeeded" }] });
+    // Flux's requestedAt handshake: the request is recorded, the failure and the attempt count are cleared.
+    expect(r.state.status.tasks!.draft).toEqual({ fingerprint: "a".repeat(64), retryRequestedAt: env.at, conditions: [{ type: "Ready", status: "True", reason: "Succeeded" }] });
     expect(r.state.status.tasks!.polish).toBe(failed.tasks!.polish);
     expect(r.reply).toBe("Retrying `draft`.");
     expect(applyEffect(r.state, { type: "retry", project: "alpha" }, env, streams).refused).toBe("nothing has failed here");
+  });
+
+  it("/retry on the project retries a failed planning step, and clears a Stalled condition too", () => {
+    const s: Status = { project: "alpha", conditions: [{ type: "Ready", status: "False", reason: "InvalidReply", message: "decompose-plan: bad" }] };
+    const r = applyEffect(state(s), { type: "retry", project: "alpha" }, env, streams);
+    expect(r.state.status).toEqual({ project: "alpha", retryRequestedAt: env.at });
+    const stalled: Status = { project: "alpha", tasks: { draft: { attempts: 3, conditions: [{ type: "Stalled" as never, status: "True", reason: "RetriesExhausted" }] } } };
+    expect(applyEffect(state(stalled), { type: "retry", project: "alpha", task: "draft" }, env, streams).state.status.tasks!.draft).toEqual({ retryRequestedAt: env.at });
+    const waiting: Status = { project: "alpha", conditions: [{ type: "Ready", status: "False", reason: "PlanAwaitingApproval" }] };
+    expect(applyEffect(state(waiting), { type: "retry", project: "alpha" }, env, streams).refused).toBe("nothing has failed here");
+  });
+
+  it("/answer answers the one open question: feedback for the task, failure cleared, project unblocked", () => {
+    const blocker = { key: "d".repeat(16), blocker: "which market?", at: env.at, resolution: "ask-director" as const, question: "EU or US?" };
+    const s: Status = {
+      project: "alpha",
+      conditions: [{ type: "Blocked", status: "True", reason: "DirectorInput", message: "draft: EU or US?" }],
+      tasks: { draft: { failedFingerprint: "b".repeat(64), blockers: [blocker], conditions: [{ type: "Failed", status: "True", reason: "Blocked" }] } },
+    };
+    const e = { type: "answer" as const, project: "alpha", text: "EU first", by: "octocat", at: env.at, source: "local:1" };
+    const r = applyEffect(state(s), e, env, streams);
+    expect(r.reply).toBe("Answered `draft`: it resumes with your answer.");
+    expect(r.state.status.conditions).toBeUndefined();
+    expect(r.state.status.tasks!.draft).toEqual({
+      blockers: [{ ...blocker, answer: { by: "octocat", at: env.at, source: "local:1", text: "EU first" } }],
+      feedback: [{ by: "octocat", at: env.at, source: "local:1", text: 'Answer to the question "EU or US?": EU first' }],
+    });
+    expect(applyEffect(r.state, e, env, streams).refused).toBe("no question waits for an answer in project alpha");
+    expect(applyEffect(state(s), { ...e, task: "polish" }, env, streams).refused).toBe("task polish has no open question; open: `draft` (EU or US?)");
   });
 
   it("/escalate climbs one tier and clears the failure", () => {

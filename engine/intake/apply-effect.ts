@@ -4,8 +4,11 @@ import { parse } from "yaml";
 import { approveInText } from "../rewrite/plan-yaml.ts";
 import { applyFeedback } from "../commands/feedback.ts";
 import type { CommandEffect } from "../commands/effect.ts";
-import type { Condition, Status, TaskStatus } from "../spec/types.gen.ts";
+import type { Condition, Status } from "../spec/types.gen.ts";
+import { assertNever } from "../spec/assert-never.ts";
+import { answerQuestion, openQuestions } from "../status/blockers.ts";
 import { clearProjectCondition, setCondition, setProjectCondition } from "../status/record.ts";
+import { projectFailed, requestRetry, taskFailed } from "../status/retry.ts";
 
 export interface EffectState {
   status: Status;
@@ -35,18 +38,10 @@ export interface EffectEnv {
   helpReply(): string;
 }
 
-const isFailed = (t: TaskStatus | undefined) => Boolean(t?.failedFingerprint) || Boolean(t?.conditions?.some((c) => c.type === "Failed" && c.status === "True"));
-
-function clearFailure(t: TaskStatus): TaskStatus {
-  const { failedFingerprint: _f, ...rest } = t;
-  const conditions = (t.conditions ?? []).filter((c) => c.type !== "Failed");
-  return conditions.length ? { ...rest, conditions } : (({ conditions: _c, ...r }) => r)(rest as TaskStatus);
-}
-
 function tasksFor(status: Status, streamTasks: (stream: string) => string[], e: { task?: string; stream?: string }, onlyFailed: boolean): string[] {
   if (e.task) return [e.task];
   const pool = e.stream ? streamTasks(e.stream) : Object.keys(status.tasks ?? {});
-  return pool.filter((id) => !onlyFailed || isFailed(status.tasks?.[id]));
+  return pool.filter((id) => !onlyFailed || taskFailed(status.tasks?.[id]));
 }
 
 export function applyEffect(state: EffectState, effect: CommandEffect, env: EffectEnv, streamTasks: (stream: string) => string[]): EffectResult {
@@ -57,17 +52,18 @@ export function applyEffect(state: EffectState, effect: CommandEffect, env: Effe
       return withStatus(applyFeedback(s, effect));
     case "retry": {
       const ids = tasksFor(s, streamTasks, effect, true);
-      if (!ids.length) return { state, refused: "nothing has failed here" };
-      let next = s;
-      for (const id of ids) next = { ...next, tasks: { ...next.tasks, [id]: clearFailure(next.tasks?.[id] ?? {}) } };
-      return withStatus(next, `Retrying ${ids.map((id) => `\`${id}\``).join(", ")}.`);
+      // Without a task: the project's own failed action (planning, assembly) is retried too.
+      const project = !effect.task && !effect.stream && projectFailed(s);
+      if (!ids.length && !project) return { state, refused: effect.task ? `task ${effect.task} has not failed` : "nothing has failed here" };
+      const next = requestRetry(s, { tasks: ids, project }, env.at);
+      return withStatus(next, `Retrying ${[...ids.map((id) => `\`${id}\``), ...(project ? ["the project's failed step"] : [])].join(", ")}.`);
     }
     case "escalate": {
       const ids = tasksFor(s, streamTasks, effect, !effect.task);
       if (!ids.length) return { state, refused: "name a task, or use it where a task has failed" };
-      let next = s;
+      let next = requestRetry(s, { tasks: ids, project: false }, env.at);
       for (const id of ids) {
-        const t = clearFailure(next.tasks?.[id] ?? {});
+        const t = next.tasks![id]!;
         next = { ...next, tasks: { ...next.tasks, [id]: { ...t, escalations: (t.escalations ?? 0) + 1 } } };
       }
       return withStatus(next, `Escalating ${ids.map((id) => `\`${id}\``).join(", ")} one model tier.`);
@@ -93,13 +89,13 @@ export function applyEffect(state: EffectState, effect: CommandEffect, env: Effe
       return withStatus(setProjectCondition(s, { type: "Blocked", status: "True", reason: "Cancelled", message: "cancelled by the Director; /unblock to resume" }, env.at));
     case "approve-plan": {
       if (!state.planText) return { state, refused: "the project has no plan yet" };
-      const plan = parse(state.planText) as { recommended?: string; chosen?: string; options?: { id: string }[] };
+      const plan = parse(state.planText) as { recommended?: string; chosen?: string; basedOn?: string; options?: { id: string }[] };
       const option = effect.option ?? plan.recommended ?? "";
       if (!plan.options?.some((o) => o.id === option)) return { state, refused: `unknown option '${option}'` };
       if (plan.chosen === option) return { state, reply: `${option} is already approved.` };
       return {
         state: { ...state, planText: approveInText(state.planText, option, env.by, env.at), status: clearProjectCondition(s, "AwaitingApproval") },
-        reply: `Approved ${option}.`,
+        reply: `Approved ${option}.${plan.basedOn !== option ? ` The next run has the PM decompose ${option} into streams and tasks.` : ""}`,
       };
     }
     case "teach": {
@@ -113,9 +109,26 @@ export function applyEffect(state: EffectState, effect: CommandEffect, env: Effe
       return { state, reply: env.statusReply(effect.project) };
     case "help":
       return { state, reply: env.helpReply() };
+    case "answer": {
+      const open = openQuestions(s);
+      if (!open.length) return { state, refused: `no question waits for an answer in project ${effect.project}` };
+      const list = open.map((q) => `\`${q.task}\` (${q.question})`).join("; ");
+      const task = effect.task ?? (open.length === 1 ? open[0]!.task : undefined);
+      if (!task) return { state, refused: `${open.length} questions wait; say which task you answer: \`/answer <task> <answer>\`: ${list}` };
+      if (!open.some((q) => q.task === task)) return { state, refused: `task ${task} has no open question; open: ${list}` };
+      const next = answerQuestion(s, task, { by: effect.by, at: effect.at, source: effect.source, text: effect.text });
+      return next === s ? { state } : withStatus(next, `Answered \`${task}\`: it resumes with your answer.`);
+    }
     case "reject":
       return { state, refused: effect.reason };
-    default:
+    case "accept-stream":
+    case "accept-assembly":
+    case "revise-plan":
+    case "revise-assembly":
+    case "custom":
+    case "ask":
       return { state, deferred: true };
+    default:
+      return assertNever(effect);
   }
 }

@@ -3,6 +3,7 @@ import type { AgencyModel, LoadedProject } from "../spec/model.ts";
 import { outputKey } from "../spec/model.ts";
 import type { Condition, Stream } from "../spec/types.gen.ts";
 import type { Templates } from "../prompts/templates.ts";
+import { DIRECTOR_INPUT, directorInputMoot } from "../status/blockers.ts";
 import { collaboratorView, oversightOf, pmView, specialistIdOf, projectView } from "../prompts/views.ts";
 import { digest } from "./digest.ts";
 import { addEstimates, assumptions, estimate, tokensOf, ZERO, type Estimate } from "./estimate.ts";
@@ -56,7 +57,16 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
   });
 
   const block = activeCondition(status?.conditions, "Blocked");
-  if (block) return done("blocked", `blocked: ${block.message ?? block.reason}`);
+  if (block && block.reason === DIRECTOR_INPUT && !questionsMoot()) {
+    return done("blocked", `waiting for the Director's answer: ${block.message ?? block.reason} (\`ateams answer ${project.id} …\` or /answer)`);
+  }
+  if (block && block.reason !== DIRECTOR_INPUT) return done("blocked", `blocked: ${block.message ?? block.reason}`);
+
+  /** The Director edited (or retried) every task that asked instead of answering: those tasks run again. */
+  function questionsMoot(): boolean {
+    const prints = fingerprintTasks(model, project, templates);
+    return directorInputMoot(status!, (task) => prints.get(task)?.fingerprint);
+  }
 
   const pmCall = (kind: ActionKind, reason: string, after: string[] = [], output = guess.planOutputTokens) =>
     add(kind, { agent: "pm", tier: pm.id, model: pm.model, reason: retryReason(kind, null, null, reason), after, estimate: estimate(pm, pmPrompt() + TASK_MESSAGE_OVERHEAD, output) });

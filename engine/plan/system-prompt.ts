@@ -1,7 +1,10 @@
-// The system message an action would send, for `ateams plan --show-prompts`.
+// The system message an action would send, for `ateams plan --show-prompts`: rendered by the functions the run
+// renders with (a Specialist's comes with the lessons taught to its role, as the run sends it).
 import type { AgencyModel } from "../spec/model.ts";
 import type { Templates } from "../prompts/templates.ts";
-import { collaboratorView, pmView, specialistView } from "../prompts/views.ts";
+import { specialistSystem } from "../prompts/specialist-prompt.ts";
+import { collaboratorView, pmView } from "../prompts/views.ts";
+import { assertNever } from "../spec/assert-never.ts";
 import type { Action } from "./types.ts";
 
 export function systemPromptFor(model: AgencyModel, templates: Templates, action: Action): string | undefined {
@@ -14,12 +17,17 @@ export function systemPromptFor(model: AgencyModel, templates: Templates, action
       return templates.render("pm.system", pmView(model, project));
     case "run-task": {
       const task = stream?.tasks.find((t) => t.id === action.task);
-      return stream && task ? templates.render("specialist.system", specialistView(model, project, stream, task)) : undefined;
+      return stream && task ? specialistSystem(templates, model, project, stream, task) : undefined;
     }
     case "verify-task":
     case "verify-stream":
       return stream ? templates.render("collaborator.system", collaboratorView(model, project, stream)) : undefined;
-    default:
+    case "approve-plan":
+    case "await-approval":
+    case "merge-stream":
+    case "await-review":
       return undefined;
+    default:
+      return assertNever(action.kind);
   }
 }

@@ -3,7 +3,7 @@ import { parse } from "yaml";
 import { validateDoc } from "../spec/validate-doc.ts";
 import { parseYaml } from "../spec/parse-yaml.ts";
 import type { PmDecompositionReply, PmOptionsReply } from "../spec/types.gen.ts";
-import { approveInText, planFromOptions, replanTaskInText, serializePlan, withDecomposition } from "./plan-yaml.ts";
+import { approveInText, planFromOptions, replanTaskInText, serializePlan, splitTaskInText, withDecomposition } from "./plan-yaml.ts";
 
 const options: PmOptionsReply = {
   summary: "s",
@@ -57,10 +57,22 @@ describe("plan.yaml rewriters", () => {
 
   it("re-plans one task in place", () => {
     const text = serializePlan(withDecomposition(planFromOptions("alpha", options), "option-2", decomposition));
-    const out = parse(replanTaskInText(text, "t2", "new d", ["new c"]));
+    const out = parse(replanTaskInText(text, "t2", { description: "new d", criteria: ["new c"] }));
     expect(out.streams[0].tasks[1]).toMatchObject({ description: "new d", criteria: ["new c"] });
     expect(out.streams[0].tasks[0].description).toBe("d");
-    expect(() => replanTaskInText(text, "nope", "x", [])).toThrow(/nope/);
+    expect(() => replanTaskInText(text, "nope", { description: "x" })).toThrow(/nope/);
+  });
+
+  it("splits a task: the new one goes first in its stream, with the old one's dependencies, and the old one depends on it", () => {
+    const text = serializePlan(withDecomposition(planFromOptions("alpha", options), "option-2", decomposition));
+    const added = { id: "t0", title: "Prep", role: "r", description: "prep", outputs: [{ path: "prep.md", description: "p" }], criteria: ["c"] };
+    const out = parse(splitTaskInText(`# kept\n${text}`, "t2", added));
+    const tasks = out.streams[0].tasks;
+    expect(tasks.map((t: { id: string }) => t.id)).toEqual(["t1", "t0", "t2"]);
+    expect(tasks[1]).toEqual({ ...added, dependsOn: ["t1"] });
+    expect(tasks[2].dependsOn).toEqual(["t1", "t0"]);
+    expect(splitTaskInText(`# kept\n${text}`, "t2", added)).toMatch(/^# kept\n/);
+    expect(() => splitTaskInText(text, "nope", added)).toThrow(/nope/);
   });
 });
 

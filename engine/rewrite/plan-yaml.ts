@@ -1,5 +1,5 @@
 // Pure rewriters of plan.yaml: (content or reply) → new YAML text. Edits keep the file's comments and layout.
-import { parseDocument, stringify } from "yaml";
+import { isMap, isScalar, isSeq, parseDocument, stringify, type YAMLMap } from "yaml";
 import type { Plan, PmDecompositionReply, PmOptionsReply, Stream } from "../spec/types.gen.ts";
 
 export const PLAN_HEADER = (project: string, schemaRef = "../../../schemas/plan.schema.json") =>
@@ -68,18 +68,53 @@ function setTopLevel(text: string, key: string, rendered: string): string {
   return `${text.replace(/\n*$/, "\n")}${rendered}\n`;
 }
 
-/** Replaces one task's description and criteria in plan.yaml text (the PM re-planning a blocked task). */
-export function replanTaskInText(text: string, taskId: string, description: string, criteria: string[]): string {
+/** Replaces one task's role, description or criteria in plan.yaml text (the PM resolving a blocked task). */
+export function replanTaskInText(text: string, taskId: string, change: { description?: string; criteria?: string[]; role?: string }): string {
   const doc = parseDocument(text);
   const streams = doc.get("streams") as { items: { get(k: string): { items: { get(k: string): unknown; set(k: string, v: unknown): void }[] } }[] } | undefined;
   for (const stream of streams?.items ?? []) {
     for (const task of stream.get("tasks")?.items ?? []) {
       if (task.get("id") === taskId) {
-        task.set("description", description);
-        task.set("criteria", doc.createNode(criteria));
+        if (change.role !== undefined) task.set("role", change.role);
+        if (change.description !== undefined) task.set("description", change.description);
+        if (change.criteria !== undefined) task.set("criteria", doc.createNode(change.criteria));
         return doc.toString({ flowCollectionPadding: false, lineWidth: 0 });
       }
     }
+  }
+  throw new Error(`task '${taskId}' not found in plan`);
+}
+
+/** A task split off a blocked one: done first, in the same stream, its outputs handed to the blocked task. */
+export interface SplitTask {
+  id: string;
+  title: string;
+  role: string;
+  description: string;
+  outputs: { path: string; description: string }[];
+  criteria: string[];
+}
+
+/**
+ * Inserts `added` before task `taskId` in its stream, depending on what that task depended on, and makes `taskId`
+ * depend on it too (the PM splitting a blocked task). Comments and the rest of the file are kept.
+ */
+export function splitTaskInText(text: string, taskId: string, added: SplitTask): string {
+  const doc = parseDocument(text);
+  const streams = doc.get("streams");
+  for (const stream of isSeq(streams) ? streams.items : []) {
+    const tasks = isMap(stream) ? stream.get("tasks") : undefined;
+    if (!isSeq(tasks)) continue;
+    const at = tasks.items.findIndex((t) => isMap(t) && t.get("id") === taskId);
+    if (at === -1) continue;
+    const blocked = tasks.items[at] as YAMLMap;
+    const prior = blocked.get("dependsOn");
+    const before = isSeq(prior) ? prior.items.map((i) => String(isScalar(i) ? i.value : i)) : [];
+    tasks.items.splice(at, 0, doc.createNode({ ...added, ...(before.length ? { dependsOn: before } : {}) }));
+    const deps = doc.createNode([...before, added.id]);
+    deps.flow = true;
+    blocked.set("dependsOn", deps);
+    return doc.toString({ flowCollectionPadding: false, lineWidth: 0 });
   }
   throw new Error(`task '${taskId}' not found in plan`);
 }

@@ -7,21 +7,26 @@ import { resolveBlocker } from "../agents/pm.ts";
 import { fingerprintTasks } from "../plan/fingerprint.ts";
 import { agentTier, escalate } from "../plan/route.ts";
 import type { Action } from "../plan/types.ts";
-import { collaboratorView, pmView, specialistIdOf, specialistView } from "../prompts/views.ts";
-import { replanTaskInText } from "../rewrite/plan-yaml.ts";
+import { specialistSystem } from "../prompts/specialist-prompt.ts";
+import { collaboratorView, pmView, specialistIdOf } from "../prompts/views.ts";
+import { replanTaskInText, splitTaskInText } from "../rewrite/plan-yaml.ts";
+import { assertNever } from "../spec/assert-never.ts";
+import { planProblems } from "./plan-checks.ts";
 import { gitBlobId } from "../spec/load-agency.ts";
 import { outputKey, type AgencyModel, type LoadedProject } from "../spec/model.ts";
-import type { CollaboratorVerdict } from "../spec/types.gen.ts";
+import type { BlockerRecord, CollaboratorVerdict, Plan, PmBlockerReply, Status, Task } from "../spec/types.gen.ts";
+import { askDirector, blockerKey, closeQuestions, decideBlocker, recordBlocker } from "../status/blockers.ts";
+import { recordTaskDone, recordTaskEscalated, recordTaskFailed } from "../status/record.ts";
 import { acceptFiles } from "../agents/reply-checks.ts";
-import { recordTaskDone, recordTaskEscalated, recordTaskFailed, setProjectCondition } from "../status/record.ts";
 import { trailers, type RunContext } from "./context.ts";
 import { prepareToolsFor, refusedTools, toolsFor } from "../tools/registry.ts";
 import { ActionError } from "./outcome.ts";
 import { formatLogEntry, type LogRound } from "./work-log.ts";
-import { logPath, taskResources, upstreamFiles } from "./task-inputs.ts";
+import { logPath, taskInputs } from "./task-inputs.ts";
 import { readFileSync } from "node:fs";
 import { joinInside, pathProblem } from "../forge/safe-path.ts";
 import { join } from "node:path";
+import { parse } from "yaml";
 
 /** `left`: no commit to adopt, and the task work is a stream job's (a fan-out reconcile); nothing was recorded. */
 export type TaskResult = "done" | "adopted" | "escalated" | "failed" | "replanned" | "blocked" | "left";
@@ -50,7 +55,8 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
   const record = (files: FileText[], usage: CallUsage | undefined, commit: string, revisions: number, modelId: string, tier: string) =>
     status.update(
       (s) =>
-        recordTaskDone(s, task.id, {
+        // A question this task asked is moot once it is done (the Director edited it instead of answering).
+        closeQuestions(recordTaskDone(s, task.id, {
           fingerprint: fp.fingerprint,
           parts: fp.parts,
           tier,
@@ -60,7 +66,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
           commit,
           revisions,
           at: ctx.now(),
-        }),
+        })),
       `ateams: ${project.id}/${task.id} done`,
       trailers({ project: project.id, kind: "status", stream: stream.id, task: task.id, fingerprint: fp.fingerprint }),
     );
@@ -94,14 +100,13 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
   const collab = agentTier(model.spec, "collaborator", stream.collaborator?.tier);
   // Rendered when first needed: the Specialist's call goes out first.
   let collabSystem: string | undefined;
-  const upstream = await upstreamFiles(ws, project, task);
+  const { upstream, resources, feedback: human } = await taskInputs(ws, model, project, task, status.current);
   await prepareToolsFor(model, project, model.roles.get(task.role)!.spec);
   const tools = toolsFor(model, project, model.roles.get(task.role)!.spec, ws.repoRoot);
   for (const r of refusedTools(model, project, model.roles.get(task.role)!.spec)) {
     ctx.progress.emit({ kind: "info", project: project.id, action: task.id, text: `tool ${r.id} is not offered: ${r.reason}` });
   }
-  const resources = taskResources(ws, model, project, task);
-  const human = (status.current.tasks?.[task.id]?.feedback ?? []).map((f) => ({ by: f.by, text: f.text }));
+  const system = specialistSystem(templates, model, project, stream, task);
   const rounds: LogRound[] = [];
   const started = Date.now();
   let previous: FileText[] = [];
@@ -113,7 +118,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
       project: project.spec,
       specialist,
       tier: routing.tier,
-      system: templates.render("specialist.system", specialistView(model, project, stream, task, true)),
+      system,
       task,
       upstream,
       resources,
@@ -177,40 +182,108 @@ async function appendLog(ctx: RunContext, project: LoadedProject, stream: string
   return { path, content: `${existing.trimEnd()}\n\n${entry}` };
 }
 
+/**
+ * The blocked path: the PM is consulted for every new blocker (blockers.ts decides) and rephrases the task, gives it
+ * to another role, splits off a task to do first, or asks the Director; a question blocks the project until it is
+ * answered (`ateams answer`, `/answer`) or the task is edited or retried.
+ */
 async function handleBlocker(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, blocker: string, usage: CallUsage): Promise<TaskResult> {
   const status = ctx.status(project);
   const stream = project.plan!.streams!.find((s) => s.id === action.stream)!;
   const task = stream.tasks.find((t) => t.id === action.task)!;
-  const attempts = status.current.tasks?.[task.id]?.attempts ?? 0;
+  const records = status.current.tasks?.[task.id]?.blockers ?? [];
+  const key = blockerKey(blocker, action.fingerprint!);
+  const decision = decideBlocker(records, key);
   const pm = agentTier(model.spec, "projectManager");
+  const at = ctx.now();
+  const tr = (kind: string) => trailers({ project: project.id, kind, task: task.id });
   ctx.progress.emit({ kind: "blocked", project: project.id, action: task.id, text: `Collaborator: ${blocker}` });
-  const reply = attempts < 2
-    ? (await resolveBlocker(ctx.deps, ctx.templates, { project: project.spec, tier: pm.id, system: ctx.templates.render("pm.system", pmView(model, project)), usage, stream, task, blocker })).value
-    : { resolution: "ask-director" as const, description: null, criteria: null, question: `Task ${task.id} stays blocked after re-planning: ${blocker}` };
-  if (reply.resolution === "replan-task" && reply.description && reply.criteria?.length) {
-    const text = replanTaskInText(readFileSync(project.planFile, "utf8"), task.id, reply.description, reply.criteria);
+  const reply: PmBlockerReply =
+    decision.kind === "consult-pm"
+      ? (
+          await resolveBlocker(ctx.deps, ctx.templates, {
+            project: project.spec,
+            tier: pm.id,
+            system: ctx.templates.render("pm.system", pmView(model, project)),
+            usage,
+            stream,
+            task,
+            blocker,
+            roles: [...model.roles.keys()].filter((r) => r !== task.role),
+            earlier: records.map((r) => ({ blocker: r.blocker, resolution: r.resolution, answer: r.answer?.text ?? null })),
+          })
+        ).value
+      : { resolution: "ask-director", description: null, criteria: null, role: null, newTask: null, question: `Task ${task.id} is blocked (${decision.why}): ${blocker}` };
+  const failed = (s: Status, reason: string, message: string) => recordTaskFailed(s, task.id, { fingerprint: action.fingerprint!, reason, message, at, usage });
+
+  const change = planChange(model, project, task, reply);
+  if (change && "text" in change) {
     await status.update(
-      (s) => recordTaskFailed(s, task.id, { fingerprint: action.fingerprint!, reason: "Replanned", message: `blocked (${blocker}); the PM re-planned the task`, at: ctx.now(), usage }),
-      `ateams: ${project.id}/${task.id} re-planned by the PM`,
-      trailers({ project: project.id, kind: "replan", task: task.id }),
-      [{ path: ctx.ws.repoPath(project.planFile), content: text }],
+      (s) => recordBlocker(failed(s, "Replanned", `blocked (${blocker}); the PM ${change.what}`), task.id, { key, blocker, at, ...change.record }),
+      `ateams: ${project.id}/${task.id} blocked; the PM ${change.what}`,
+      tr("replan"),
+      [{ path: ctx.ws.repoPath(project.planFile), content: change.text }],
     );
-    ctx.progress.emit({ kind: "info", project: project.id, action: task.id, text: "the PM re-planned the task" });
+    ctx.progress.emit({ kind: "info", project: project.id, action: task.id, text: `the PM ${change.what}` });
     return "replanned";
   }
-  const question = reply.question ?? blocker;
+  // The PM asked, or its re-plan would not make a valid plan: then the Director decides, told why.
+  const question = change ? `The PM's ${reply.resolution} for ${task.id} would not make a valid plan (${change.problems.join("; ")}); the blocker: ${blocker}` : reply.question?.trim() || blocker;
   await status.update(
-    (s) =>
-      setProjectCondition(
-        recordTaskFailed(s, task.id, { fingerprint: action.fingerprint!, reason: "Blocked", message: blocker, at: ctx.now(), usage }),
-        { type: "Blocked", status: "True", reason: "DirectorInput", message: question },
-        ctx.now(),
-      ),
-    `ateams: ${project.id} blocked, question for the Director`,
-    trailers({ project: project.id, kind: "status", task: task.id }),
+    (s) => askDirector(failed(s, "Blocked", blocker), task.id, { key, blocker, at, resolution: "ask-director", question }, at),
+    `ateams: ${project.id}/${task.id} blocked, question for the Director`,
+    tr("status"),
   );
-  ctx.progress.emit({ kind: "blocked", project: project.id, action: task.id, text: `question for the Director: ${question}` });
+  ctx.progress.emit({ kind: "blocked", project: project.id, action: task.id, text: `question for the Director: ${question} (answer with \`ateams answer ${project.id} <answer>\` or /answer)` });
   return "blocked";
+}
+
+type PlanChange = { text: string; what: string; record: Pick<BlockerRecord, "resolution" | "role" | "task"> } | { problems: string[] };
+
+/**
+ * plan.yaml as the PM's resolution rewrites it, checked exactly as the loader would check it; undefined when the
+ * resolution asks the Director (or says nothing usable).
+ */
+function planChange(model: AgencyModel, project: LoadedProject, task: Task, reply: PmBlockerReply): PlanChange | undefined {
+  const rephrased = reply.description?.trim() && reply.criteria?.length ? { description: reply.description, criteria: reply.criteria } : undefined;
+  const source = readFileSync(project.planFile, "utf8");
+  let text: string;
+  let what: string;
+  let record: Pick<BlockerRecord, "resolution" | "role" | "task">;
+  switch (reply.resolution) {
+    case "replan-task":
+      if (!rephrased) return undefined;
+      text = replanTaskInText(source, task.id, rephrased);
+      what = "rephrased the task";
+      record = { resolution: "replan-task" };
+      break;
+    case "reassign-role":
+      if (!reply.role || reply.role === task.role) return undefined;
+      text = replanTaskInText(source, task.id, { ...rephrased, role: reply.role });
+      what = `gave the task to ${reply.role}`;
+      record = { resolution: "reassign-role", role: reply.role };
+      break;
+    case "split-task": {
+      const added = reply.newTask;
+      if (!added) return undefined;
+      text = splitTaskInText(rephrased ? replanTaskInText(source, task.id, rephrased) : source, task.id, added);
+      what = `split off ${added.id} (${added.role}) to be done first`;
+      record = { resolution: "split-task", task: added.id };
+      break;
+    }
+    case "ask-director":
+      return undefined;
+    default:
+      return assertNever(reply.resolution);
+  }
+  let plan: Plan;
+  try {
+    plan = parse(text) as Plan;
+  } catch (e) {
+    return { problems: [e instanceof Error ? e.message : String(e)] };
+  }
+  const problems = planProblems(model, project.id, plan, text, []);
+  return problems.length ? { problems } : { text, what, record };
 }
 
 const branchLocks = new Map<string, Promise<unknown>>();

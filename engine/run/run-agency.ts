@@ -358,7 +358,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
 }
 
 /** .ateams/ holds the response cache: ignored by git without touching the user's .gitignore. */
-async function ensureSelfIgnoringDir(dir: string): Promise<void> {
+export async function ensureSelfIgnoringDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, ".gitignore"), "*\n", { flag: "w" });
 }

@@ -1,4 +1,5 @@
-// The one writer of each project's status.yaml during a run. An update is applied in memory; status.yaml is written
+// The one writer of each project's status.yaml: the reconcile loop, intake of people's commands (from PR comments and
+// from the terminal alike) and the record of pull requests all hand it their updates. An update is applied in memory; status.yaml is written
 // to the working tree when the next plan is about to read it (persist) and before each commit, so updates arriving
 // together cost one write, not one each. Then it is committed: updates that queue up while a commit is in flight go
 // into the next commit together, so parallel streams finishing at the same moment cost one commit, not one each.
@@ -7,7 +8,7 @@
 // response cache).
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { FileChange, Trailers } from "../forge/index.ts";
+import type { CommitResult, FileChange, Trailers } from "../forge/index.ts";
 import type { LoadedProject } from "../spec/model.ts";
 import type { Status } from "../spec/types.gen.ts";
 import { emptyStatus } from "../status/record.ts";
@@ -204,6 +205,30 @@ export class StatusStore {
     } catch (e) {
       this.#error ??= e;
     }
+  }
+
+  /**
+   * Several projects' new statuses and other files (plan.yaml, lessons) in one commit made now, as intake records
+   * one event: undefined, and no commit, when nothing differs. Each store takes its status once it is committed.
+   * Only for stores with nothing queued (intake's own), so no status is written twice.
+   */
+  static async commitTogether(ws: Workspace, statuses: ReadonlyArray<readonly [StatusStore, Status]>, files: readonly FileChange[], message: string, trailers: Trailers): Promise<CommitResult | undefined> {
+    const changes = statuses.flatMap(([store, next]) => {
+      if (store.#pending) throw new Error(`status of ${store.#file} has a commit queued; flush it first`);
+      const json = JSON.stringify(next);
+      return json === store.#json ? [] : [{ store, next, json, text: serializeStatus(next, store.#schemaRef) }];
+    });
+    const all = [...files, ...changes.filter((c) => c.text !== c.store.#written).map((c) => ({ path: c.store.#file, content: c.text }))];
+    if (!all.length) return undefined;
+    // Statuses and plans rewritten from comments are checked as the loader checks them, before the commit.
+    assertLoadable(all);
+    const result = await ws.commitWorking(all, message, trailers);
+    for (const c of changes) {
+      c.store.#status = c.next;
+      c.store.#json = c.json;
+      c.store.#written = c.text;
+    }
+    return result;
   }
 
   /** Waits for every queued commit; rejects with the first commit error. */

@@ -4,8 +4,9 @@ import { readFileSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { isInside, resolveInside } from "../forge/safe-path.ts";
 import type { FileText } from "../agents/specialist.ts";
+import type { SpecialistInputs } from "../prompts/specialist-prompt.ts";
 import type { AgencyModel, LoadedProject } from "../spec/model.ts";
-import type { Task } from "../spec/types.gen.ts";
+import type { Status, Task } from "../spec/types.gen.ts";
 import type { Workspace } from "./workspace.ts";
 
 /** Per file handed to a model; longer files are cut with a note, so one huge upstream output cannot blow the context. */
@@ -13,6 +14,15 @@ export const MAX_INPUT_CHARS = 24_000;
 
 export function clip(text: string): string {
   return text.length <= MAX_INPUT_CHARS ? text : `${text.slice(0, MAX_INPUT_CHARS)}\n\n[… ${text.length - MAX_INPUT_CHARS} more characters not shown]`;
+}
+
+/**
+ * What a task's first round is given: its direct upstream outputs, its resources and the feedback people recorded
+ * on it. `ateams run` sends it and `ateams plan --show-prompts` prints it, read the same way.
+ */
+export async function taskInputs(ws: Workspace, model: AgencyModel, project: LoadedProject, task: Task, status: Status | undefined): Promise<SpecialistInputs> {
+  const feedback = (status?.tasks?.[task.id]?.feedback ?? []).map((f) => ({ by: f.by, text: f.text }));
+  return { upstream: await upstreamFiles(ws, project, task), resources: taskResources(ws, model, project, task), feedback, previous: [] };
 }
 
 export async function upstreamFiles(ws: Workspace, project: LoadedProject, task: Task) {

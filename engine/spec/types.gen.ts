@@ -443,6 +443,10 @@ export interface Status {
   $schema?: string;
   project: string;
   conditions?: Conditions;
+  /**
+   * When a person last asked for the project's failed planning or assembly to be retried (`ateams retry`, `/retry`).
+   */
+  retryRequestedAt?: string;
   plan?: PlanStatus;
   streams?: {
     [k: string]: StreamStatus;
@@ -540,12 +544,20 @@ export interface TaskStatus {
    * No run retries the failed task before this time (backoff).
    */
   retryAfter?: string;
+  /**
+   * When a person last asked for this task to be retried (`ateams retry`, `/retry`): its failure and attempt count were cleared then (Flux's requestedAt handshake).
+   */
+  retryRequestedAt?: string;
   revisions?: number;
   outputs?: RecordedOutput[];
   usage?: Usage;
   commit?: string;
   completedAt?: string;
   feedback?: Feedback[];
+  /**
+   * Each blocker the Collaborator reported, once: the PM is consulted for every new one (keyed by the blocker's text and the task's fingerprint), never again for one it already resolved.
+   */
+  blockers?: BlockerRecord[];
   conditions?: Conditions;
 }
 /**
@@ -566,6 +578,46 @@ export interface Usage {
   inputTokens?: number;
   outputTokens?: number;
   costUsd?: number;
+}
+export interface BlockerRecord {
+  /**
+   * Digest of the blocker's text and the task's fingerprint when it was reported.
+   */
+  key: string;
+  /**
+   * What the Collaborator said blocks the task.
+   */
+  blocker: string;
+  at: string;
+  /**
+   * What the PM did about it.
+   */
+  resolution: "replan-task" | "reassign-role" | "split-task" | "ask-director";
+  /**
+   * reassign-role: the role the task went to.
+   */
+  role?: string;
+  /**
+   * split-task: the task added to be done first.
+   */
+  task?: string;
+  /**
+   * ask-director: what the Director was asked.
+   */
+  question?: string;
+  answer?: Feedback1;
+}
+/**
+ * The Director's answer (`ateams answer`, `/answer`); the task resumes with it.
+ */
+export interface Feedback1 {
+  by: string;
+  at: string;
+  /**
+   * Where it came from: a PR comment URL, a review, the Collaborator.
+   */
+  source?: string;
+  text: string;
 }
 export interface AssemblyStatus {
   fingerprint: string;
@@ -720,18 +772,45 @@ export interface PmNewRoleExpectations {
   output: [string, ...string[]];
 }
 /**
- * The PM's resolution of a blocked task: re-plan it, or ask the Director. Strict-mode compatible.
+ * The PM's resolution of a blocked task: rephrase it, give it to another specialist role, split off a task to do first, or ask the Director. Strict-mode compatible.
  */
 export interface PmBlockerReply {
-  resolution: "replan-task" | "ask-director";
+  resolution: "replan-task" | "reassign-role" | "split-task" | "ask-director";
   /**
-   * The task's new instructions (replan-task).
+   * The task's new instructions (replan-task; optional otherwise).
    */
   description: string | null;
   /**
-   * The task's new criteria (replan-task).
+   * The task's new criteria (replan-task; optional otherwise).
    */
   criteria: string[] | null;
+  /**
+   * The existing role that takes the task over (reassign-role).
+   */
+  role: string | null;
+  /**
+   * split-task: the part of the work to do first, as a new task of the same stream (any existing role); the blocked task then builds on its outputs.
+   */
+  newTask: {
+    /**
+     * A new task id, unique in the project: lowercase letters, digits and dashes.
+     */
+    id: string;
+    title: string;
+    /**
+     * An existing role.
+     */
+    role: string;
+    description: string;
+    outputs: {
+      /**
+       * Relative to the stream's outputs; not a file another task writes.
+       */
+      path: string;
+      description: string;
+    }[];
+    criteria: string[];
+  } | null;
   /**
    * What the Director must decide (ask-director).
    */

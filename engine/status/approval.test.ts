@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ZERO } from "../plan/estimate.ts";
 import type { Action, ProjectPlan } from "../plan/types.ts";
-import type { Agency, Plan, Project } from "../spec/types.gen.ts";
-import { chooseOption, directorHandle, streamReview } from "./approval.ts";
+import type { Agency, Project } from "../spec/types.gen.ts";
+import { directorHandle, streamReview } from "./approval.ts";
 import { primary } from "./report.ts";
 
 const project = (over: Partial<ProjectPlan> = {}): ProjectPlan => ({ id: "p", stage: "in-review", summary: "streams awaiting verification or review", oversight: "review-streams", actions: [], blocked: [], estimate: ZERO, ...over });
@@ -48,14 +48,7 @@ describe("streamReview", () => {
   });
 });
 
-describe("chooseOption and directorHandle", () => {
-  const plan: Plan = { project: "p", options: [{ id: "o1", title: "", approach: "", pros: [], cons: [], estimate: { costUsd: 1 } }, { id: "o2", title: "", approach: "", pros: [], cons: [], estimate: { costUsd: 2 } }], recommended: "o2" };
-  it("defaults to the recommendation and knows a recorded approval", () => {
-    expect(chooseOption(plan, undefined)).toEqual({ ok: true, option: "o2", already: false });
-    expect(chooseOption({ ...plan, chosen: "o2", approval: { by: "a", at: "t" } }, "o2")).toEqual({ ok: true, option: "o2", already: true });
-    expect(chooseOption({ ...plan, chosen: "o2", approval: { by: "a", at: "t" } }, "o1")).toEqual({ ok: true, option: "o1", already: false });
-    expect(chooseOption(plan, "o3")).toEqual({ ok: false, message: "unknown option 'o3' (the plan's options: o1, o2)" });
-  });
+describe("directorHandle", () => {
   it("finds the project's director, else the agency's first", () => {
     const agency = { directors: [{ id: "boss", github: "octocat" }, { id: "cto", github: "hubot" }] } as unknown as Agency;
     expect(directorHandle(agency, { director: "cto" } as Project)).toBe("hubot");

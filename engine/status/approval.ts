@@ -1,22 +1,12 @@
-// The Director's two decisions, as pure checks: which plan option an approval records (and whether it is already
-// recorded), and whether a stream may be accepted by a person right now. The CLI writes; this only decides.
+// Who the Director is, and whether a stream may be accepted by a person right now, as pure checks. Recording an
+// approval is the command pipeline's (intake/apply-effect.ts); this only decides.
 import type { ProjectPlan } from "../plan/types.ts";
-import type { Agency, Plan, Project, Status } from "../spec/types.gen.ts";
+import type { Agency, Project, Status } from "../spec/types.gen.ts";
 
 /** The GitHub handle of the project's director: project.director (an id), else the agency's first director. */
 export function directorHandle(agency: Agency, project: Project): string {
   const id = project.director ?? agency.directors[0].id;
   return agency.directors.find((d) => d.id === id)?.github ?? id;
-}
-
-export type OptionChoice = { ok: true; option: string; already: boolean } | { ok: false; message: string };
-
-/** The option to approve (default: the PM's recommendation); `already` when plan.yaml records exactly that approval. */
-export function chooseOption(plan: Plan, requested: string | undefined): OptionChoice {
-  const option = requested ?? plan.recommended;
-  const ids = plan.options.map((o) => o.id);
-  if (!ids.includes(option)) return { ok: false, message: `unknown option '${option}' (the plan's options: ${ids.join(", ")})` };
-  return { ok: true, option, already: plan.chosen === option && plan.approval !== undefined };
 }
 
 export type ReviewDecision =

@@ -245,8 +245,8 @@ function attention(project: LoadedProject, plan: ProjectPlan, streams: StreamRep
   const entry = (kind: Attention["kind"], message: string, more: Partial<Attention> = {}): Attention => ({ kind, stream: null, task: null, message, hint: null, ...more });
   for (const c of project.status?.conditions ?? []) {
     // A Blocked project is the Director's question (DirectorInput), a stream that cannot merge, or a budget stop.
-    if (c.type === "Blocked" && c.status === "True") add(entry("blocked", c.message ?? c.reason));
-    if ((c.type === "Failed" && c.status === "True") || (c.type === "Ready" && c.status === "False")) add(entry("failed", `${c.reason}${c.message ? `: ${c.message}` : ""}`));
+    if (c.type === "Blocked" && c.status === "True") add(entry("blocked", c.message ?? c.reason, { hint: blockedHint(project.id, c) }));
+    if ((c.type === "Failed" && c.status === "True") || (c.type === "Ready" && c.status === "False")) add(entry("failed", `${c.reason}${c.message ? `: ${c.message}` : ""}`, { hint: `ateams retry ${project.id}` }));
     if (c.type === "Stalled" && c.status === "True") add(entry("failed", `stalled: ${c.message ?? c.reason}`, { hint: `ateams retry ${project.id}` }));
   }
   if (plan.stage === "awaiting-approval" && project.plan) {
@@ -260,12 +260,23 @@ function attention(project: LoadedProject, plan: ProjectPlan, streams: StreamRep
   for (const s of streams) {
     if (s.stage === "awaiting-review") add(entry("awaiting-review", `stream ${s.id} is verified and waits for a person to accept it`, { stream: s.id, hint: `ateams approve ${project.id} --stream ${s.id}` }));
     const c = project.status?.streams?.[s.id]?.conditions?.find((x) => x.type === "Blocked" && x.status === "True");
-    if (c) add(entry("blocked", `${s.id}: ${c.message ?? c.reason}`, { stream: s.id }));
+    if (c) add(entry("blocked", `${s.id}: ${c.message ?? c.reason}`, { stream: s.id, hint: `ateams unblock ${project.id} --stream ${s.id}` }));
   }
   const streamBlocked = new Set(streams.filter((s) => project.status?.streams?.[s.id]?.conditions?.some((c) => c.type === "Blocked" && c.status === "True")).map((s) => s.id));
   // Tasks of a blocked stream are covered by the stream's own entry.
-  for (const b of plan.blocked) if (!streamBlocked.has(b.stream)) add(entry("blocked", `${b.stream}/${b.task}: ${b.reason}`, { stream: b.stream, task: b.task }));
+  for (const b of plan.blocked) {
+    if (streamBlocked.has(b.stream)) continue;
+    const failed = project.status?.tasks?.[b.task]?.failedFingerprint !== undefined && !b.reason.startsWith("waits on");
+    add(entry("blocked", `${b.stream}/${b.task}: ${b.reason}`, { stream: b.stream, task: b.task, hint: failed ? `ateams retry ${project.id} ${b.task}` : null }));
+  }
   return out;
+}
+
+/** The command that lifts a project's block: an answer to the PM's question, or the Director's unblock. */
+function blockedHint(project: string, c: Condition): string | null {
+  if (c.reason === "DirectorInput") return `ateams answer ${project} ${/^([a-z0-9-]+): /.exec(c.message ?? "")?.[1] ?? "[task]"} <answer>`;
+  if (c.reason === "BlockedByDirector" || c.reason === "Cancelled") return `ateams unblock ${project}`;
+  return null;
 }
 
 const PENDING: ConditionView = { type: "Pending", status: "Unknown", reason: "NotStarted", message: null, since: null };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Status } from "../spec/types.gen.ts";
 import { recordTaskDone, recordTaskFailed } from "./record.ts";
-import { actionRetryGate, clearActionFailure, failedTargets, recordActionFailed, requestRetry, retryAfter, RETRY_POLICY, taskRetryGate } from "./retry.ts";
+import { actionRetryGate, clearActionFailure, projectFailed, recordActionFailed, requestRetry, retryAfter, RETRY_POLICY, taskRetryGate } from "./retry.ts";
 
 const AT = "2026-12-01T10:00:00Z";
 const later = (min: number) => new Date(Date.parse(AT) + min * 60_000).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -31,7 +31,7 @@ describe("task retries", () => {
     const done = recordTaskDone(stalled, "t", { fingerprint: "a".repeat(16), parts: {}, tier: "fast", model: "m", outputs: [], at: AT });
     expect(done.tasks!.t).not.toHaveProperty("failures");
     expect(done.tasks!.t!.conditions?.map((c) => c.type)).toEqual(["Ready"]);
-    const retried = requestRetry(stalled, { task: "t" });
+    const retried = requestRetry(stalled, { tasks: ["t"], project: false }, AT);
     expect(retried.tasks!.t).not.toHaveProperty("failedFingerprint");
     expect((retried.tasks!.t!.conditions ?? []).filter((c) => c.type === "Failed" || c.type === "Stalled")).toEqual([]);
     expect(taskRetryGate(retried.tasks!.t, "a".repeat(16), AT)).toEqual({ state: "clear" });
@@ -49,8 +49,8 @@ describe("project-level action retries", () => {
     s = recordActionFailed(s, "propose-plan", { ...f, at: later(30) });
     expect(actionRetryGate(s, "propose-plan", f.inputs, later(9999))).toMatchObject({ state: "stalled", failures: 3 });
     expect(s.conditions?.find((c) => c.type === "Stalled")?.message).toMatch(/propose-plan failed 3 times .*ateams retry p/);
-    expect(failedTargets(s)).toEqual({ tasks: [], actions: ["propose-plan"] });
-    for (const cleared of [clearActionFailure(s, "propose-plan"), requestRetry(s, { all: true })]) {
+    expect(projectFailed(s)).toBe(true);
+    for (const cleared of [clearActionFailure(s, "propose-plan"), requestRetry(s, { tasks: [], project: true }, AT)]) {
       expect(cleared.actions).toBeUndefined();
       expect(cleared.conditions?.find((c) => c.type === "Stalled")).toBeUndefined();
     }

@@ -115,30 +115,44 @@ export function clearTaskFailure(t: TaskStatus): TaskStatus {
   return conditions.length ? { ...bare, conditions } : bare;
 }
 
-export type RetryTarget = { task: string } | { action: string } | { all: true };
+/** Condition types that say "this failed and waits". */
+const FAILURE_TYPES: ReadonlySet<string> = new Set(["Failed", "Stalled"]);
 
-/**
- * A person's retry (`ateams retry`, `/retry`): the named task or project-level action (or everything failed in the
- * project) starts again on the next run, at once and with a fresh count. Returns the status unchanged when nothing
- * named has failed, so the caller can say so.
- */
-export function requestRetry(status: Status, target: RetryTarget): Status {
-  let next = status;
-  const tasks = "task" in target ? [target.task] : "all" in target ? Object.keys(status.tasks ?? {}) : [];
-  for (const id of tasks) {
-    const t = next.tasks?.[id];
-    if (!t || !(t.failedFingerprint || isTrue(t.conditions, "Failed") || isTrue(t.conditions, "Stalled"))) continue;
-    next = { ...next, tasks: { ...next.tasks, [id]: clearTaskFailure(t) } };
-  }
-  const keys = "action" in target ? [target.action] : "all" in target ? Object.keys(status.actions ?? {}) : [];
-  for (const key of keys) next = clearActionFailure(next, key);
-  return next;
+/** Reasons of a project's `Ready=False` that are the outcome of waiting on a person, not of a failed action. */
+const WAITING_REASONS: ReadonlySet<string> = new Set(["PlanAwaitingApproval", "StreamsAwaitingReview"]);
+
+const isFailure = (c: Condition) => c.status === "True" && FAILURE_TYPES.has(c.type);
+
+/** The task failed and waits: a retry has something to clear. */
+export function taskFailed(t: TaskStatus | undefined): boolean {
+  return Boolean(t?.failedFingerprint) || Boolean(t?.conditions?.some(isFailure));
 }
 
-/** Every failed task and project-level action of a project, for `ateams retry` to list or refuse with. */
-export function failedTargets(status: Status | undefined): { tasks: string[]; actions: string[] } {
-  const tasks = Object.entries(status?.tasks ?? {})
-    .filter(([, t]) => t.failedFingerprint || isTrue(t.conditions, "Failed") || isTrue(t.conditions, "Stalled"))
-    .map(([id]) => id);
-  return { tasks, actions: Object.keys(status?.actions ?? {}) };
+/** A planning, stream-check or assembly step of the project failed (recorded on the project, not on a task). */
+export function projectFailed(s: Status): boolean {
+  if (Object.keys(s.actions ?? {}).length) return true;
+  return (s.conditions ?? []).some((c) => isFailure(c) || (c.type === "Ready" && c.status === "False" && !WAITING_REASONS.has(c.reason)));
+}
+
+/**
+ * A person's retry (`ateams retry`, `/retry`), Flux style: the request is recorded (`retryRequestedAt`, like Flux's
+ * requestedAt annotation) and the failure it answers is cleared — the Failed/Stalled conditions, the failed inputs,
+ * the failure count and backoff that bound automatic retries — so the next run starts it at once with a fresh count.
+ * With `project`, every failed project-level action (planning, stream checks, assembly) is cleared too.
+ */
+export function requestRetry(status: Status, target: { tasks: readonly string[]; project: boolean }, at: string): Status {
+  let next = status;
+  for (const id of target.tasks) {
+    const { attempts: _a, ...t } = clearTaskFailure(next.tasks?.[id] ?? {});
+    const conditions = (t.conditions ?? []).filter((c) => !(c.type === "Ready" && c.status === "False"));
+    const { conditions: _c, ...bare } = t;
+    next = { ...next, tasks: { ...next.tasks, [id]: { ...bare, retryRequestedAt: at, ...(conditions.length ? { conditions } : {}) } } };
+  }
+  if (target.project) {
+    for (const key of Object.keys(next.actions ?? {})) next = clearActionFailure(next, key);
+    const kept = (next.conditions ?? []).filter((c) => !(FAILURE_TYPES.has(c.type) || (c.type === "Ready" && c.status === "False" && !WAITING_REASONS.has(c.reason))));
+    const { conditions: _c, ...rest } = next;
+    next = { ...rest, ...(kept.length ? { conditions: kept } : {}), retryRequestedAt: at };
+  }
+  return next;
 }

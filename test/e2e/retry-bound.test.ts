@@ -6,8 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { runAgency } from "../../engine/run/run-agency.ts";
 import type { Status } from "../../engine/spec/types.gen.ts";
-import { requestRetry, RETRY_POLICY } from "../../engine/status/retry.ts";
-import { serializeStatus } from "../../engine/status/serialize.ts";
+import { RETRY_POLICY } from "../../engine/status/retry.ts";
 import { REPO_ROOT } from "../support/agency-fixture.ts";
 import { runCli } from "../support/run-cli.ts";
 import { createFakeOpenAIServer, type FakeOpenAIServer } from "../support/fake-openai-server.ts";
@@ -87,8 +86,9 @@ describe("a failed action under an hourly schedule", () => {
     }
 
     // A person retries it (what `ateams retry` and /retry do) and the model behaves: the project completes.
-    await writeFile(statusFile(), serializeStatus(requestRetry(await status(), { action: "propose-plan" }), "../../../schemas/status.schema.json"));
-    repo.git("commit", "-qam", "retry propose-plan");
+    const retried = await runCli(["retry", "pricing-study"], { cwd: repo.root });
+    expect(retried.code, retried.stderr).toBe(0);
+    expect((await status()).retryRequestedAt).toBeDefined();
     hopeless = false;
     const after = await run(25 * 60);
     expect(after.failures).toEqual([]);

@@ -16,6 +16,13 @@ export interface TeamScript {
    * a changed role, upstream file or feedback changes the output, so an edit's effect travels downstream.
    */
   inputSensitive?: boolean;
+  /**
+   * The Collaborator's blocker for a task, given what the Specialist was sent (undefined: no blocker). The verdict
+   * is `blocked` while this returns a blocker.
+   */
+  blocker?: (task: string, taskMessage: string) => string | undefined;
+  /** The PM's resolution of a blocker; default: ask the Director one question. */
+  pmBlocker?: (user: string) => unknown;
   /** Called first; a reply returned here wins (faults, counting, latency). */
   before?: (req: FakeChatRequest, kind: string) => FakeReply | undefined;
 }
@@ -95,6 +102,8 @@ export function scriptedTeam(script: TeamScript = {}): { handler: (req: FakeChat
         };
       }
       case "collaborator_verdict": {
+        const blocker = task ? script.blocker?.(task, user) : undefined;
+        if (blocker) return { json: { verdict: "blocked", checks: [], feedback: [blocker], blocker } };
         if (task && pending.has(task)) {
           pending.delete(task);
           return { json: { verdict: "revise", checks: [{ criterion: "sources", met: false, evidence: "no source for the main claim" }], feedback: ["Add a source for the main claim."], blocker: null } };
@@ -104,7 +113,7 @@ export function scriptedTeam(script: TeamScript = {}): { handler: (req: FakeChat
       case "pm_assembly":
         return { json: { deliverable: `# Deliverable\n\nAssembled from ${(user.match(/^## /gm) ?? []).length} files.\n`, summary: "Everything the Director asked for is in the deliverable.", openQuestions: [] } };
       case "pm_blocker":
-        return { json: { resolution: "ask-director", description: null, criteria: null, question: "Which market should we prioritise?" } };
+        return { json: script.pmBlocker?.(user) ?? { resolution: "ask-director", description: null, criteria: null, role: null, newTask: null, question: "Which market should we prioritise?" } };
       default:
         return { content: "ok" };
     }

@@ -2,7 +2,7 @@
 import { renderMermaid } from "../../plan/render-mermaid.ts";
 import { renderTable } from "../../plan/render-table.ts";
 import { startableWork, streamMatrix } from "../../plan/stream-work.ts";
-import { systemPromptFor } from "../../plan/system-prompt.ts";
+import { promptsFor } from "../show-prompts.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
 import { loadAndPlan } from "../report.ts";
@@ -19,7 +19,10 @@ Options:
   --project <id>      only this project (repeatable)
   --json              machine-readable plan (same as --format json)
   --format <f>        table (default), json, or mermaid (the stream/task graph)
-  --show-prompts      also print the system message each model call would send
+  --show-prompts      also print what each model call would send, exactly as \`ateams run\` renders it:
+                      the system message (a Specialist's with its role's lessons) and, for a task,
+                      its message with upstream outputs, resources and recorded feedback
+                      (JSON: systemPrompt and userPrompt on each action)
   --matrix            print {"include":[{"project","stream"}…]} on one line: the streams whose task work can
                       start now (not waiting on another stream's tasks or an approval), one Actions job each
   --wave              print, on one line, the task work those jobs can start, as ["project/task@fingerprint"…]:
@@ -48,27 +51,32 @@ export async function planCommand(argv: string[], io: CliIO): Promise<number> {
   if (values.matrix && values.wave) throw new UsageError("--matrix and --wave are two outputs: ask for one at a time");
   const planned = await loadAndPlan(io, values.agency, values.project);
   if (!planned) return EXIT.invalid;
-  const { model, templates, plan } = planned;
-  if (values.matrix) {
-    // One line for $GITHUB_OUTPUT: a job per stream with work it can start, so no job waits on another's.
-    io.stdout(`${JSON.stringify(streamMatrix(plan))}\n`);
-  } else if (values.wave) {
-    io.stdout(`${JSON.stringify(startableWork(plan))}\n`);
-  } else if (format === "json") {
-    const withPrompts = values["show-prompts"]
-      ? { ...plan, projects: plan.projects.map((p) => ({ ...p, actions: p.actions.map((a) => ({ ...a, systemPrompt: systemPromptFor(model, templates, a) ?? null })) })) }
-      : plan;
-    io.stdout(`${JSON.stringify(withPrompts, null, 2)}\n`);
-  } else if (format === "mermaid") {
-    io.stdout(renderMermaid(model, plan));
-  } else {
-    io.stdout(renderTable(plan));
-    if (values["show-prompts"]) {
-      for (const a of plan.projects.flatMap((p) => p.actions)) {
-        const prompt = systemPromptFor(model, templates, a);
-        if (prompt) io.stdout(`\n──── ${a.id} (${a.agent}, ${a.model}) ────\n${prompt}`);
+  const { model, templates, plan, ws } = planned;
+  try {
+    if (values.matrix) {
+      // One line for $GITHUB_OUTPUT: a job per stream with work it can start, so no job waits on another's.
+      io.stdout(`${JSON.stringify(streamMatrix(plan))}\n`);
+    } else if (values.wave) {
+      io.stdout(`${JSON.stringify(startableWork(plan))}\n`);
+    } else if (format === "json") {
+      const withPrompts = values["show-prompts"]
+        ? { ...plan, projects: await Promise.all(plan.projects.map(async (p) => ({ ...p, actions: await Promise.all(p.actions.map(async (a) => ({ ...a, ...(await promptsFor(model, templates, ws, a)) }))) }))) }
+        : plan;
+      io.stdout(`${JSON.stringify(withPrompts, null, 2)}\n`);
+    } else if (format === "mermaid") {
+      io.stdout(renderMermaid(model, plan));
+    } else {
+      io.stdout(renderTable(plan));
+      if (values["show-prompts"]) {
+        for (const a of plan.projects.flatMap((p) => p.actions)) {
+          const { systemPrompt, userPrompt } = await promptsFor(model, templates, ws, a);
+          if (systemPrompt) io.stdout(`\n──── ${a.id} (${a.agent}, ${a.model}) ────\n${systemPrompt}`);
+          if (userPrompt) io.stdout(`\n──── ${a.id}: task message ────\n${userPrompt}`);
+        }
       }
     }
+  } finally {
+    await ws?.close();
   }
   return EXIT.ok;
 }

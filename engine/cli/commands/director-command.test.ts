@@ -8,6 +8,7 @@ import { tempRepoWithAgency, type TempRepo } from "../../../test/support/git-rep
 import { runCli } from "../../../test/support/run-cli.ts";
 import type { Status } from "../../spec/types.gen.ts";
 import { serializeStatus } from "../../status/serialize.ts";
+import { VERBS } from "./director-verbs.ts";
 
 let repo: TempRepo;
 beforeEach(async () => void (repo = await tempRepoWithAgency(join(FIXTURES, "mini"))));
@@ -55,15 +56,15 @@ async function researchAwaitingReview(opts: { verified: boolean }): Promise<void
   repo.git("switch", "-q", "main");
 }
 
-describe("ateams approve <project> [option]", () => {
+describe("ateams approve <project> [option], the twin of /approve on the plan PR", () => {
   it("records the recommended option and the director, clears AwaitingApproval, commits once; again is a no-op", async () => {
     await awaitingApproval();
     const before = commits();
     const r = await cli("approve", "alpha");
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^✓ alpha: option-1 approved by octocat in [0-9a-f]{7} on main\n$/);
+    expect(r.stdout).toMatch(/^✓ alpha: \/approve by octocat: Approved option-1\. \([0-9a-f]{7} on main\)\n$/);
     expect(commits()).toBe(before + 1);
-    expect(trailersOf("HEAD")).toBe("Ateams-Project: alpha\nAteams-Kind: approve");
+    expect(trailersOf("HEAD")).toMatch(/^Ateams-Project: alpha\nAteams-Kind: command\nAteams-Source: local:octocat\/\d{4}-\d\d-\d\dT[\d:]+Z$/);
     expect(repo.git("show", "--name-only", "--format=", "HEAD").split("\n").sort()).toEqual(["agency/projects/alpha/plan.yaml", "agency/projects/alpha/status.yaml"]);
     expect(repo.git("status", "--porcelain")).toBe("");
 
@@ -81,18 +82,23 @@ describe("ateams approve <project> [option]", () => {
 
     const again = await cli("approve", "alpha", "option-1");
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain("option-1 is already approved (by octocat");
+    expect(again.stdout).toContain("option-1 is already approved. (nothing to record)");
     expect(commits()).toBe(before + 1);
   });
 
-  it("takes another option and --by, and says the PM re-plans; --json has the documented shape", async () => {
+  it("takes another option and --by (a commander), and says the PM re-plans; --json has the documented shape; others may not command", async () => {
     await awaitingApproval();
+    const outsider = await cli("approve", "alpha", "option-2", "--by", "monalisa");
+    expect(outsider.code).toBe(1);
+    expect(outsider.stderr).toContain("monalisa may not command this agency");
+    await edit(join(repo.agency, "agency.yaml"), "models:", "commanders: [monalisa]\nmodels:");
+    repo.git("commit", "-q", "-am", "monalisa commands");
     const r = await cli("approve", "alpha", "option-2", "--by", "monalisa", "--json");
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ project: "alpha", decision: "plan", option: "option-2", stream: null, by: "monalisa", changed: true });
+    expect(out).toMatchObject({ command: "/approve", project: "alpha", effect: "approve-plan", outcome: "done", by: "monalisa", reason: null });
     expect(out.commit).toBe(repo.git("rev-parse", "HEAD"));
-    expect(out.message).toContain("decompose option-2");
+    expect(out.reply).toContain("decompose option-2");
     expect(parse(await readFile(join(alphaDir(), "plan.yaml"), "utf8"))).toMatchObject({ chosen: "option-2", approval: { by: "monalisa" } });
     expect(JSON.parse((await cli("plan", "--json", "--project", "alpha")).stdout).projects[0].stage).toBe("needs-plan");
   });
@@ -101,14 +107,14 @@ describe("ateams approve <project> [option]", () => {
     await awaitingApproval();
     const before = commits();
     const bad = await cli("approve", "alpha", "option-9");
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("unknown option 'option-9' (the plan's options: option-1, option-2)");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe("ateams: /approve was not run: The plan has no option 'option-9'; options: option-1, option-2.\n");
     expect((await cli("approve")).code).toBe(2);
     expect((await cli("approve", "nope")).code).toBe(2);
     expect((await cli("approve", "alpha", "option-1", "--stream", "research")).code).toBe(2);
     const none = await cli("approve", "beta");
     expect(none.code).toBe(1);
-    expect(none.stderr).toContain("beta has no plan yet");
+    expect(none.stderr).toContain("the project has no plan yet");
     expect(commits()).toBe(before);
 
     const fx = await tempAgency("mini");
@@ -122,7 +128,7 @@ describe("ateams approve <project> [option]", () => {
   });
 });
 
-describe("ateams approve <project> --stream <id>", () => {
+describe("ateams approve <project> --stream <id>, the twin of /approve on the stream PR", () => {
   it("merges a stream awaiting review, records its acceptance with the planner's fingerprint; again is a no-op", async () => {
     await researchAwaitingReview({ verified: true });
     const shown = JSON.parse((await cli("status", "--json", "--project", "alpha")).stdout).projects[0];
@@ -134,19 +140,19 @@ describe("ateams approve <project> --stream <id>", () => {
     expect(existsSync(join(alphaDir(), "outputs", "research", "facts.md"))).toBe(false);
 
     const before = commits();
-    const r = await cli("approve", "alpha", "--stream", "research", "--by", "monalisa");
+    const r = await cli("approve", "alpha", "--stream", "research");
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^✓ alpha\/research accepted by monalisa: merged ateams\/alpha\/research into main/);
+    expect(r.stdout).toMatch(/^✓ alpha: \/approve by octocat: Accepted research: merged ateams\/alpha\/research into main\. \([0-9a-f]{7} on main\)/);
     const merge = repo.git("rev-parse", "HEAD^");
     expect(repo.git("rev-list", "--parents", "-n", "1", merge).split(" ")).toHaveLength(3);
-    expect(trailersOf("HEAD")).toContain("Ateams-Kind: accept\nAteams-Stream: research");
-    expect(trailersOf("HEAD")).toMatch(/^Ateams-Project: alpha\n/);
+    expect(trailersOf(merge)).toContain("Ateams-Kind: accept\nAteams-Stream: research");
+    expect(trailersOf("HEAD")).toMatch(/^Ateams-Project: alpha\nAteams-Kind: command\n/);
     expect(existsSync(join(alphaDir(), "outputs", "research", "facts.md"))).toBe(true);
     expect(repo.git("status", "--porcelain")).toBe("");
 
     const status = await readStatus();
     const research = status.streams!.research!;
-    expect(research.accepted).toMatchObject({ fingerprint: research.verified!.fingerprint, by: "monalisa", commit: merge });
+    expect(research.accepted).toMatchObject({ fingerprint: research.verified!.fingerprint, by: "octocat", commit: merge });
     expect(status.conditions).toBeUndefined(); // no other stream waits for review
     expect(JSON.parse((await cli("plan", "--json", "--project", "alpha")).stdout).projects[0].stage).toBe("done");
 
@@ -154,7 +160,7 @@ describe("ateams approve <project> --stream <id>", () => {
     expect(count).toBe(before + 2);
     const again = await cli("approve", "alpha", "--stream", "research");
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain("stream research is already accepted (by monalisa");
+    expect(again.stdout).toContain("stream research is already accepted (by octocat");
     expect(commits()).toBe(count);
   });
 
@@ -172,10 +178,62 @@ describe("ateams approve <project> --stream <id>", () => {
     expect(unknown.stderr).toContain("streams: research, docs");
     expect(commits()).toBe(before);
 
-    // Without review-streams oversight the engine merges streams itself.
+    // Without review-streams oversight, /approve on a verified stream merges it now, as on its PR.
     await edit(join(alphaDir(), "project.yaml"), "oversight: review-streams\n", "");
-    const engine = await cli("approve", "alpha", "--stream", "research");
-    expect(engine.code).toBe(1);
-    expect(engine.stderr).toContain("oversight 'approve-plan'");
+    const still = await cli("approve", "alpha", "--stream", "research");
+    expect(still.code).toBe(1);
+    expect(still.stderr).toContain("not ready for review yet");
+  });
+});
+
+describe("the Director's other commands on the command line", () => {
+  it("each says in --help which PR comment it is the twin of; usage errors exit 2", async () => {
+    for (const verb of VERBS) {
+      const r = await cli(verb.name, "--help");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`(/${verb.name})`);
+      expect(r.stdout).toContain("--json");
+    }
+    for (const argv of [["retry"], ["answer"], ["teach"], ["ask", "alpha"], ["unblock", "alpha", "extra"], ["revise", "alpha", "x", "--plan", "--assembly"], ["retry", "alpha", "--stream", "nope"], ["cancel", "--stream", "docs", "alpha"]]) {
+      const r = await cli(...argv);
+      expect(r.code, `${argv.join(" ")}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(/^ateams: .+\nRun 'ateams \S+ --help' for usage\.\n$/);
+    }
+  });
+
+  it("a text that holds a second command is refused whole, as the comment's lines would each command", async () => {
+    const before = commits();
+    const r = await cli("revise", "alpha", "draft", "Shorter.\n/approve");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("a line of it starts with /approve");
+    expect(commits()).toBe(before);
+  });
+
+  it("--json says what was refused and why; nothing is committed", async () => {
+    const before = commits();
+    const r = await cli("retry", "alpha", "--json");
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({ command: "/retry", project: "alpha", by: "octocat", at: expect.any(String), effect: "retry", outcome: "rejected", reply: null, reason: "nothing has failed here", commit: null });
+    expect(commits()).toBe(before);
+  });
+
+  it("the local Director is git's user.name when it names one of the agency's directors", async () => {
+    await edit(join(repo.agency, "agency.yaml"), "    github: octocat\n", "    github: octocat\n  - id: mona\n    name: Mona Lisa\n    github: monalisa\n");
+    repo.git("commit", "-qam", "a second director");
+    repo.git("config", "user.name", "Mona Lisa");
+    const r = await cli("block", "alpha", "Waiting", "for", "legal.", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ by: "monalisa", outcome: "done" });
+    expect((await readStatus()).conditions).toContainEqual(expect.objectContaining({ type: "Blocked", reason: "BlockedByDirector", message: "Waiting for legal." }));
+  });
+});
+
+describe("ateams ask without a model endpoint", () => {
+  it("fails with the reason and commits nothing", async () => {
+    const before = commits();
+    const r = await cli("ask", "alpha", "writer", "Which tone do you use?");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^ateams: \/ask failed: @writer could not answer: .+\n$/);
+    expect(commits()).toBe(before);
   });
 });

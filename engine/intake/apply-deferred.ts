@@ -1,12 +1,14 @@
 // The command effects the pure rewriters leave `deferred` (engine/intake/apply-effect.ts), carried out here because
 // they need git, a model or the planner: accepting a stream or the assembly (a merge), /ask (a model call), a role's
 // own command, and /revise on the plan or the assembly (recorded so the PM acts on it at the next reconcile).
-// Each returns the new effect state and how it went; nothing here talks to GitHub.
+// Each returns the new effect state and how it went; nothing here talks to GitHub, so a command typed in a terminal
+// is carried out by the very same code (apply-commands.ts).
 import type { AgentDeps } from "../agents/call.ts";
 import type { CommandContext, CommandEffect, FeedbackEffect } from "../commands/effect.ts";
 import { applyFeedback } from "../commands/feedback.ts";
+import { assertNever } from "../spec/assert-never.ts";
 import { assemblyBranch, formatBranchName } from "../forge/branch-name.ts";
-import type { EffectState } from "../intake/apply-effect.ts";
+import type { EffectState } from "./apply-effect.ts";
 import { LlmError } from "../llm/index.ts";
 import { acceptStream } from "../run/accept-stream.ts";
 import { BudgetExceededError } from "../run/budget.ts";
@@ -16,11 +18,13 @@ import type { Feedback } from "../spec/types.gen.ts";
 import { recordAssemblyFeedback, recordPlanFeedback } from "../status/director-feedback.ts";
 import { addUsage } from "../status/record.ts";
 import { askSpecialist } from "./ask-specialist.ts";
-import type { GitHubRunContext } from "./context.ts";
 import type { IntakeState } from "./intake-state.ts";
+import type { Templates } from "../prompts/templates.ts";
+import type { Workspace } from "../run/workspace.ts";
 
 export interface DeferredEnv {
-  run: GitHubRunContext;
+  /** The repository and templates: the same wherever the command was written (terminal or PR comment). */
+  run: { ws: Workspace; templates: Templates };
   state: IntakeState;
   agents?: AgentDeps;
   /** Where and by whom the command was written. */
@@ -57,8 +61,22 @@ export async function applyDeferred(effect: CommandEffect, es: EffectState, env:
       return customCommand(effect, es, env);
     case "ask":
       return ask(effect, es, env);
+    // Applied by the pure rewriters (apply-effect.ts), never deferred.
+    case "feedback":
+    case "approve-plan":
+    case "retry":
+    case "escalate":
+    case "answer":
+    case "block":
+    case "unblock":
+    case "cancel":
+    case "status":
+    case "help":
+    case "teach":
+    case "reject":
+      return { state: es, failed: `the engine cannot apply \`${effect.type}\` here` };
     default:
-      return { state: es, failed: `the engine cannot apply \`${effect.type}\` from a comment` };
+      return assertNever(effect);
   }
 }
 
@@ -76,12 +94,16 @@ async function acceptStreamNow(project: string, stream: string, es: EffectState,
     case "refused":
       return { state: es, refused: r.message };
     case "already":
-      return { state: es };
+      return { state: es, reply: r.message };
     case "conflict":
       return { state: es, failed: `merging ${r.branch} into ${env.run.ws.workingBranch} conflicts in ${r.paths.join(", ")}; the stream needs rework (\`/revise\`) or a manual merge` };
     case "accepted":
       if (r.merged.status === "merged") env.state.forgetFiles();
-      return { state: { ...es, status: r.status }, commits: r.merged.status === "merged" ? 1 : 0 };
+      return {
+        state: { ...es, status: r.status },
+        commits: r.merged.status === "merged" ? 1 : 0,
+        reply: `Accepted ${stream}: ${r.merged.status === "merged" ? `merged ${r.branch} into ${env.run.ws.workingBranch}` : `${r.branch} was already part of ${env.run.ws.workingBranch}`}.`,
+      };
   }
 }
 

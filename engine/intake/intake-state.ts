@@ -1,20 +1,18 @@
-// What intake reads and writes while it works through a batch of events: each project's status.yaml and
-// plan.yaml and the roles' lesson files, as they stand after the events applied so far. One event's changes are
-// written in one commit on the working branch; a write that changes nothing makes no commit. The agency model
-// handed to dispatch and the planner is rebuilt from this state, so the second comment of a batch sees what the
-// first one did.
-import { joinInside } from "../forge/safe-path.ts";
-import { assertLoadable } from "../run/spec-guard.ts";
+// What intake reads and writes while it works through a batch of events (or one command typed in a terminal): each
+// project's status.yaml and plan.yaml and the roles' lesson files, as they stand after the events applied so far.
+// One event's changes are written in one commit on the working branch; a write that changes nothing makes no
+// commit. status.yaml itself is written by its one owner, the project's StatusStore, handed the new status.
+// The agency model handed to dispatch and the planner is rebuilt from this state, so the second comment of a batch
+// sees what the first one did.
 import { readFileSync } from "node:fs";
+import { joinInside } from "../forge/safe-path.ts";
 import { join } from "node:path";
 import { parse } from "yaml";
 import type { FileChange, Trailers } from "../forge/index.ts";
-import { schemaRefFor } from "../rewrite/schema-ref.ts";
+import { StatusStore } from "../run/status-store.ts";
 import type { Workspace } from "../run/workspace.ts";
 import type { AgencyModel, LoadedProject } from "../spec/model.ts";
 import type { Plan, Status } from "../spec/types.gen.ts";
-import { emptyStatus } from "../status/record.ts";
-import { serializeStatus } from "../status/serialize.ts";
 
 export interface StateChanges {
   statuses?: ReadonlyMap<string, Status>;
@@ -35,7 +33,9 @@ function readText(file: string): string | undefined {
 export class IntakeState {
   readonly #ws: Workspace;
   readonly #base: AgencyModel;
-  readonly #statuses = new Map<string, Status>();
+  readonly #stores = new Map<string, StatusStore>();
+  /** Projects whose status an event here has changed: the model shows those, the rest as loaded. */
+  readonly #changed = new Set<string>();
   readonly #plans = new Map<string, { text: string | undefined; parsed?: Plan }>();
   readonly #memory = new Map<string, string | undefined>();
   #model: AgencyModel | undefined;
@@ -55,9 +55,15 @@ export class IntakeState {
     return p;
   }
 
+  #store(project: string): StatusStore {
+    let store = this.#stores.get(project);
+    if (!store) this.#stores.set(project, (store = new StatusStore(this.#ws, this.#project(project))));
+    return store;
+  }
+
   /** The project's status as last written (an empty one when it has none yet). */
   status(project: string): Status {
-    return this.#statuses.get(project) ?? this.#project(project).status ?? emptyStatus(project);
+    return this.#store(project).current;
   }
 
   /** plan.yaml as it stands in the working tree (undefined before the PM has proposed). */
@@ -84,7 +90,7 @@ export class IntakeState {
     const base = this.#base;
     const projects = new Map<string, LoadedProject>();
     for (const [id, p] of base.projects) {
-      const status = this.#statuses.get(id);
+      const status = this.#changed.has(id) ? this.#stores.get(id)!.current : undefined;
       const plan = this.#plans.get(id)?.parsed;
       projects.set(id, status || plan ? { ...p, ...(status ? { status } : {}), ...(plan ? { plan } : {}) } : p);
     }
@@ -96,16 +102,9 @@ export class IntakeState {
     return (this.#model = { ...base, projects, lessons });
   }
 
-  /** The files `changes` would write: only those whose content differs from what is there now. */
-  files(changes: StateChanges): FileChange[] {
+  /** The files other than status.yaml `changes` would write: only those whose content differs from what is there now. */
+  #files(changes: StateChanges): FileChange[] {
     const out: FileChange[] = [];
-    for (const [id, next] of changes.statuses ?? []) {
-      const p = this.#project(id);
-      const ref = schemaRefFor(p.statusFile, this.#ws.repoRoot, "status");
-      // A project without status.yaml reads as an empty status: leaving it empty writes no file.
-      const text = serializeStatus(next, ref);
-      if (serializeStatus(this.status(id), ref) !== text) out.push({ path: this.#ws.repoPath(p.statusFile), content: text });
-    }
     for (const [id, text] of changes.plans ?? []) {
       if (text !== this.planText(id)) out.push({ path: this.#ws.repoPath(this.#project(id).planFile), content: text });
     }
@@ -120,12 +119,10 @@ export class IntakeState {
    * or undefined when nothing differed (no commit is made).
    */
   async commit(changes: StateChanges, message: string, trailers: Trailers): Promise<string | undefined> {
-    const files = this.files(changes);
-    if (!files.length) return undefined;
-    // Statuses and plans rewritten from comments are checked as the loader checks them, before the commit.
-    assertLoadable(files);
-    const result = await this.#ws.commitWorking(files, message, trailers);
-    for (const [id, status] of changes.statuses ?? []) this.#statuses.set(id, status);
+    const statuses = [...(changes.statuses ?? [])].map(([id, status]) => [this.#store(id), status] as const);
+    const result = await StatusStore.commitTogether(this.#ws, statuses, this.#files(changes), message, trailers);
+    if (!result) return undefined;
+    for (const id of changes.statuses?.keys() ?? []) this.#changed.add(id);
     for (const [id, text] of changes.plans ?? []) this.#plans.set(id, { text, parsed: parse(text) as Plan });
     for (const [path, text] of changes.memory ?? []) if (text !== undefined) this.#memory.set(path, text);
     this.#model = undefined;

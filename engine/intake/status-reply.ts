@@ -26,7 +26,10 @@ export function renderStatusReply(p: ProjectReport): string {
   const out = [`**${cell(p.name)}** (\`${p.id}\`) · stage: **${p.stage}** · oversight: ${p.oversight}`, "", cell(p.summary)];
   if (p.attention.length) {
     out.push("", "Needs a person:");
-    for (const a of p.attention) out.push(`- ${a.kind.replace("-", " ")}: ${cell(a.message)}${HINT[a.kind] ? ` → ${HINT[a.kind]}` : ""}`);
+    for (const a of p.attention) {
+      const hint = HINT[a.kind] ?? commentHint(a.hint);
+      out.push(`- ${a.kind.replace("-", " ")}: ${cell(a.message)}${hint ? ` → ${hint}` : ""}`);
+    }
   }
   if (p.plan) {
     const approval = p.plan.approval ? `, approved by @${p.plan.approval.by}` : "";
@@ -43,6 +46,15 @@ export function renderStatusReply(p: ProjectReport): string {
   const u = p.usage;
   out.push("", `Spent so far: ${u.calls} model call${u.calls === 1 ? "" : "s"}, ${u.inputTokens + u.outputTokens} tokens, $${u.costUsd.toFixed(4)}.`);
   return out.join("\n");
+}
+
+/** The terminal command that lifts a block (`ateams answer alpha draft <answer>`), as its PR-comment twin. */
+function commentHint(hint: string | null): string | null {
+  const m = hint ? /^ateams (\S+) \S+(.*)$/.exec(hint) : null;
+  if (!m) return null;
+  const stream = / --stream (\S+)/.exec(m[2]!)?.[1];
+  const rest = m[2]!.replace(/ --stream \S+/, "");
+  return `\`/${m[1]}${rest}\`${stream ? ` on the ${stream} stream's PR` : ""}`;
 }
 
 function condition(c: ConditionView): string {
