@@ -1,4 +1,4 @@
-// /commands in PR and issue comments (DESIGN.md §6), as pure steps the GitHub side strings together:
+// /commands in PR and issue comments, as pure steps the GitHub side strings together:
 // sanitize → parseCommands → authorize → dispatch → (executor applies the effect) → reactionsFor;
 // feedback effects are recorded with applyFeedback. Nothing here performs I/O.
 export { BUILTIN_COMMANDS, BUILTIN_COMMAND_NAMES, MULTILINE_COMMANDS, ROLE_ADDRESSED_COMMANDS, type CommandInfo } from "./builtin.ts";
