@@ -27,7 +27,9 @@ Options:
   --project <id>           id of the first project (default: first-project)
   --package-spec <spec>    what package.json depends on (default: ^<this version>); a tarball path, file:…,
                            github:owner/repo or any npm spec, for an offline install or an unpublished build
-  --action-ref <ref>       the ateams repository the workflow uses (default: ateams-dev/ateams@v0)
+  --pipeline-ref <ref>     the reusable ateams workflow the generated workflow calls
+                           (owner/repo/.github/workflows/pipeline.yml@ref; default: the template's)
+  --action-ref <ref>       the ateams action a workflow template uses (default: ateams-dev/ateams@v0)
   -h, --help               show this help
 `;
 
@@ -44,6 +46,7 @@ export async function initCommand(argv: string[], io: CliIO): Promise<number> {
       project: { type: "string", default: "first-project" },
       "package-spec": { type: "string" },
       "action-ref": { type: "string", default: "ateams-dev/ateams@v0" },
+      "pipeline-ref": { type: "string" },
     },
     1,
   );
@@ -69,6 +72,7 @@ export async function initCommand(argv: string[], io: CliIO): Promise<number> {
     director: values.director,
     project: values.project,
     actionRef: values["action-ref"],
+    pipelineRef: values["pipeline-ref"],
     packageSpec,
     version: pkg.version,
     templatesDir: DEFAULT_TEMPLATES_DIR,
