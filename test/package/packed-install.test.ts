@@ -83,6 +83,13 @@ describe("the packed package in a fresh repository", () => {
     const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, encoding: "utf8", env: userEnv() }).trim();
     const spec = `./vendor/${packed.filename}`;
 
+    // The README's section gives these very commands, so it cannot drift from what is tested here.
+    const readme = await readFile(join(REPO_ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Use it in your repository"), readme.indexOf("## Running the team"));
+    for (const line of [`npx --yes --package ${spec} ateams init --package-spec ${spec}`, "npm install", "npx ateams validate", "npx ateams plan", `cp ${packed.filename} ~/my-agency/vendor/`]) {
+      expect(section).toContain(`\n${line.startsWith("cp ") ? "mkdir -p ~/my-agency/vendor && " : ""}${line}`);
+    }
+
     const t0 = performance.now();
     // npx keys its install by the spec text: an absolute path never meets an install an earlier run left behind.
     const init = await sh("npx", ["--yes", "--package", vendored, "ateams", "init", "--package-spec", spec]);
