@@ -69,7 +69,7 @@ describe("the packed package in a fresh repository", () => {
     await forgetNpxInstall(work);
   });
 
-  it("init → npm install → validate → plan → run to a finished project → status → a run with nothing to do", async () => {
+  it("init → npm install → validate → plan → run to a finished project → status → a run with nothing to do, on Node 24 and 22", async () => {
     const repo = join(work, "my-agency");
     const vendored = join(repo, "vendor", packed.filename);
     await mkdir(dirname(vendored), { recursive: true });
@@ -137,6 +137,16 @@ describe("the packed package in a fresh repository", () => {
     expect(server.chatRequests.length).toBe(calls);
     expect(git("rev-list", "--count", "--all")).toBe(commits);
     expect(git("status", "--porcelain")).toBe("");
+    // Node 22, the oldest Node the package supports, from the npm registry: the finished project, nothing to do.
+    const node22 = await registryNode("22", work);
+    if (!node22) console.warn("node@22 could not be installed from the registry: the Node 22 check is skipped");
+    else {
+      const on22 = await exec(join(repo, "node_modules", ".bin", "ateams"), ["run"], { cwd: repo, env: userEnv(env, [dirname(node22.path), ...SYSTEM_PATH]) });
+      expect(node22.version).toMatch(/^22\./);
+      expect(on22.stdout).toContain("● first-project  stage: done");
+      expect(server.chatRequests.length).toBe(calls);
+      expect(git("rev-list", "--count", "--all")).toBe(commits);
+    }
     console.log(`packed ${packed.filename}: ${packed.size} bytes, unpacked ${packed.unpackedSize}; init → first plan ${(initToPlanMs / 1000).toFixed(1)} s; installed size ${await installedSize(repo)}`);
 
     // The same installed bin on a Node older than 22: one line saying what it found, what it needs, how to get it.
@@ -151,20 +161,24 @@ describe("the packed package in a fresh repository", () => {
 
 /** A Node older than 22: one on the machine's PATH, else the `node@20` package from the npm registry. */
 async function olderNode(scratch: string): Promise<{ path: string; version: string } | undefined> {
-  const version = async (path: string) => (await exec(path, ["--version"]).then((r) => r.stdout.trim().replace(/^v/, ""), () => undefined));
+  const version = (path: string) => exec(path, ["--version"]).then((r) => r.stdout.trim().replace(/^v/, ""), () => undefined);
   for (const dir of SYSTEM_PATH) {
     const v = await version(join(dir, "node"));
     if (v && Number(v.split(".")[0]) < 22) return { path: join(dir, "node"), version: v };
   }
-  const prefix = join(scratch, "old-node");
+  return registryNode("20", scratch);
+}
+
+/** Node <major> from the `node` package on the npm registry, installed under scratch; undefined when it cannot be. */
+async function registryNode(major: string, scratch: string): Promise<{ path: string; version: string } | undefined> {
+  const prefix = join(scratch, `node-${major}`);
   try {
-    await exec("npm", ["install", "--prefix", prefix, "--no-save", "--no-audit", "--no-fund", "--prefer-offline", "node@20"], { env: userEnv(), timeout: 120_000 });
+    await exec("npm", ["install", "--prefix", prefix, "--no-save", "--no-audit", "--no-fund", "--prefer-offline", `node@${major}`], { env: userEnv(), timeout: 120_000 });
+    const path = join(prefix, "node_modules", ".bin", "node");
+    return { path, version: (await exec(path, ["--version"])).stdout.trim().replace(/^v/, "") };
   } catch {
     return undefined;
   }
-  const path = join(prefix, "node_modules", ".bin", "node");
-  const v = await version(path);
-  return v ? { path, version: v } : undefined;
 }
 
 /** `du -sh`-style size of what `npm install` put into the repository: the tarball's production install. */
