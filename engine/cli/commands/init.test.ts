@@ -63,6 +63,13 @@ describe("ateams init", () => {
     expect(r.stdout).toContain(`\nNext:\n  npm install ${join(dirname(dir), "ateams-9.9.9.tgz")}\n`);
   });
 
+  it("a package.json that already depends on ateams only needs npm install", async () => {
+    await writeFile(join(dir, "package.json"), '{ "devDependencies": { "ateams": "^0.1.0" } }\n');
+    const r = await runCli(["init"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("\nNext:\n  npm install\n  npx ateams validate\n");
+  });
+
   it("--package-spec: a tarball inside the repository is written relative to it, an npm spec as given", async () => {
     await runCli(["init", "a", "--package-spec", "a/vendor/ateams.tgz"], { cwd: dir });
     expect(JSON.parse(await readFile(join(dir, "a/package.json"), "utf8")).dependencies.ateams).toBe("file:./vendor/ateams.tgz");
