@@ -1,4 +1,4 @@
-// Who may command (DESIGN.md §6): people with write access to the repository, and whoever the agency lists.
+// Who may command: people with write access to the repository, and whoever the agency lists.
 // Everyone else's command is ignored and logged; the caller gets a decision and a line saying why.
 import type { Agency } from "../spec/types.gen.ts";
 

@@ -1,4 +1,4 @@
-// The fixed /commands known to every agent and person (DESIGN.md §6). Roles add their own in their YAML.
+// The fixed /commands known to every agent and person. Roles add their own in their YAML.
 
 export interface CommandInfo {
   name: string;

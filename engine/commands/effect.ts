@@ -1,5 +1,5 @@
 // What a command means, as data. Dispatch returns one of these and never touches GitHub, git or a model; an
-// executor elsewhere applies it (STYLE.md 1), and the status rewriter records the feedback kinds.
+// executor elsewhere applies it, and the status rewriter records the feedback kinds.
 
 /** Where the comment was written; a command means different things on a plan PR and on a stream PR. */
 export type ContextKind = "plan-pr" | "stream-pr" | "assembly-pr" | "issue";

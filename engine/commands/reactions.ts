@@ -1,4 +1,4 @@
-// How a command is acknowledged on GitHub (DESIGN.md §6): 👀 when it is picked up, 🚀 when done, 😕 with a reply
+// How a command is acknowledged on GitHub: 👀 when it is picked up, 🚀 when done, 😕 with a reply
 // saying why when it was refused or failed. Commands from people who may not command get nothing at all: they are
 // only logged, so an outsider cannot use the bot to make noise.
 

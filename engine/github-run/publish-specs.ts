@@ -1,4 +1,4 @@
-// What each of a project's PRs should look like, as data (STYLE §1): head, title, body, draft flag, labels and
+// What each of a project's PRs should look like, as data: head, title, body, draft flag, labels and
 // reviewers, plus the slice of the project's plan its sticky status comment reports. Pure; publish.ts applies it.
 import { AGENCY_LABEL, projectLabel, stateLabel, type PullRequestSpec } from "../github/index.ts";
 import { digest } from "../plan/digest.ts";

@@ -4,10 +4,9 @@
 // Creating POSTs (pulls.create, issues.createComment, issues.createLabel, repos.createDispatchEvent) are not retried on 5xx: a 502 can hide a
 // success, and a blind retry would duplicate the PR or comment. The next reconcile finds what exists by branch or
 // marker first (pull-requests.ts, sticky-comment.ts), so retrying there is safe; the errors are `retryable`.
-import type { Octokit } from "octokit";
 import { GitHubNotFoundError } from "./errors.ts";
 import { toIssueComment, toLabel, toPullRequest, toReview, toReviewComment, type RawPull } from "./map-github.ts";
-import { createOctokit, type GitHubClientOptions } from "./octokit.ts";
+import { createOctokit, type GitHubClientOptions, type Octokit } from "./octokit.ts";
 import type { GitHubForge, PullRequestFilter, ReactionContent, RepoPermission } from "./types.ts";
 import { toGitHubError } from "./wrap-error.ts";
 

@@ -1,13 +1,22 @@
-// The configured Octokit: the `octokit` package bundles @octokit/plugin-throttling and @octokit/plugin-retry, and
-// rate limits and retries are left to them (STYLE §9) with bounded, configurable patience:
+// The configured Octokit: @octokit/core with the REST methods, pagination, and @octokit/plugin-throttling and
+// @octokit/plugin-retry, to which rate limits and retries are left with bounded, configurable patience:
 // - 5xx and network failures: retried `retry.retries` times, waiting (n+1)² × `retry.delayUnitMs`;
 // - primary and secondary rate limits: waited out at most `rateLimit.retries` times, and only when GitHub asks for
 //   no more than `rateLimit.maxWaitSeconds` (an exhausted hourly quota is a GitHubRateLimitError, not a long sleep).
 // Tests shrink every unit to milliseconds.
-import { Octokit } from "octokit";
+import { Octokit as OctokitCore } from "@octokit/core";
+import { paginateRest } from "@octokit/plugin-paginate-rest";
+import { restEndpointMethods } from "@octokit/plugin-rest-endpoint-methods";
+import { retry } from "@octokit/plugin-retry";
+import { throttling, type ThrottlingOptions } from "@octokit/plugin-throttling";
 import { GitHubConfigError } from "./errors.ts";
 import { spacedGroup } from "./write-pacing.ts";
 import { redactDeep } from "../secrets/redact.ts";
+
+// The plugins the engine uses, not the `octokit` package: that one adds Apps, OAuth and webhooks the engine never
+// calls, and with them some 70 MB of installed type packages in every repository that depends on ateams.
+export const Octokit = OctokitCore.plugin(restEndpointMethods, paginateRest, retry, throttling);
+export type Octokit = InstanceType<typeof Octokit>;
 
 export interface GitHubClientOptions {
   token: string;
@@ -29,7 +38,9 @@ export function createOctokit(options: GitHubClientOptions): Octokit {
   const rateRetries = options.rateLimit?.retries ?? 2;
   const maxWait = options.rateLimit?.maxWaitSeconds ?? 60;
   const shouldWait = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < rateRetries && retryAfter <= maxWait;
-  const pacing = options.writeIntervalMs === undefined ? {} : { write: spacedGroup(options.writeIntervalMs), notifications: spacedGroup(options.writeIntervalMs) };
+  // The plugin types these groups as Bottleneck.Group, of which it only calls key(id).schedule(...): what spacedGroup has.
+  type Groups = Pick<ThrottlingOptions, "write" | "notifications">;
+  const pacing = (options.writeIntervalMs === undefined ? {} : { write: spacedGroup(options.writeIntervalMs), notifications: spacedGroup(options.writeIntervalMs) }) as unknown as Groups;
   const octokit = new Octokit({
     auth: options.token,
     baseUrl: options.baseUrl ?? "https://api.github.com",

@@ -1,5 +1,5 @@
-// An Actions event payload (the JSON at GITHUB_EVENT_PATH) to an AgencyEvent. Takes the parsed payload, not a path
-// (STYLE §5). Payloads are input from outside: every field read is checked, and a payload that lacks what its event
+// An Actions event payload (the JSON at GITHUB_EVENT_PATH) to an AgencyEvent. Takes the parsed payload, not a path,
+// so tests need no files. Payloads are input from outside: every field read is checked, and a payload that lacks what its event
 // must carry is a GitHubEventError naming the field.
 import { GitHubEventError } from "./errors.ts";
 import { trustedHead } from "./map-github.ts";

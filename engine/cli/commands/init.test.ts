@@ -17,7 +17,8 @@ const schemaLine = /^# yaml-language-server: \$schema=(\S+)\n/;
 
 describe("ateams init", () => {
   it("makes a git repository with the agency, package.json, workflow and .gitignore; it validates and plans as written", async () => {
-    const r = await runCli(["init", "acme", "--name", "Acme", "--project", "kickoff"], { cwd: dir });
+    const ref = "acme/ateams/.github/workflows/pipeline.yml@v1";
+    const r = await runCli(["init", "acme", "--name", "Acme", "--project", "kickoff", "--pipeline-ref", ref], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     const root = join(dir, "acme");
     expect(gitIn(root, "rev-parse", "--show-toplevel")).toBe(root);
@@ -27,7 +28,8 @@ describe("ateams init", () => {
     expect(manifest).toMatchObject({ name: "acme", private: true, dependencies: { ateams: `^${pkg.version}` } });
     // Every workflow template is shipped, whatever the pipeline names its files.
     for (const t of await readdir(join(REPO_ROOT, "templates/init/workflows"))) {
-      expect(existsSync(join(root, ".github/workflows", t.replace(/\.hbs$/, ""))), t).toBe(true);
+      const written = await readFile(join(root, ".github/workflows", t.replace(/\.hbs$/, "")), "utf8");
+      if ((await readFile(join(REPO_ROOT, "templates/init/workflows", t), "utf8")).includes("pipelineRef")) expect(written).toContain(`uses: ${ref}`);
     }
     // $schema lines name the installed package's schemas, which are this checkout's schemas/ once installed.
     for (const [file, kind] of [["agency/agency.yaml", "agency"], ["agency/roles/writer.yaml", "role"], ["agency/projects/kickoff/project.yaml", "project"]]) {
@@ -59,6 +61,13 @@ describe("ateams init", () => {
     expect(r.stdout).toContain("kept package.json (already there)");
     expect(r.stdout).not.toContain("initialized a git repository");
     expect(r.stdout).toContain(`\nNext:\n  npm install ${join(dirname(dir), "ateams-9.9.9.tgz")}\n`);
+  });
+
+  it("a package.json that already depends on ateams only needs npm install", async () => {
+    await writeFile(join(dir, "package.json"), '{ "devDependencies": { "ateams": "^0.1.0" } }\n');
+    const r = await runCli(["init"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("\nNext:\n  npm install\n  npx ateams validate\n");
   });
 
   it("--package-spec: a tarball inside the repository is written relative to it, an npm spec as given", async () => {

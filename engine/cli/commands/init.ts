@@ -1,7 +1,7 @@
 // `ateams init [dir]`: make a working agency repository. Checks every target before writing anything, never
 // overwrites, never touches an existing git history.
 import { execFile } from "node:child_process";
-import { lstat, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readFile, realpath, stat, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import { DEFAULT_TEMPLATES_DIR } from "../../prompts/templates.ts";
@@ -27,7 +27,9 @@ Options:
   --project <id>           id of the first project (default: first-project)
   --package-spec <spec>    what package.json depends on (default: ^<this version>); a tarball path, file:…,
                            github:owner/repo or any npm spec, for an offline install or an unpublished build
-  --action-ref <ref>       the ateams repository the workflow uses (default: ateams-dev/ateams@v0)
+  --pipeline-ref <ref>     the reusable ateams workflow the generated workflow calls
+                           (owner/repo/.github/workflows/pipeline.yml@ref; default: the template's)
+  --action-ref <ref>       the ateams action a workflow template uses (default: ateams-dev/ateams@v0)
   -h, --help               show this help
 `;
 
@@ -44,6 +46,7 @@ export async function initCommand(argv: string[], io: CliIO): Promise<number> {
       project: { type: "string", default: "first-project" },
       "package-spec": { type: "string" },
       "action-ref": { type: "string", default: "ateams-dev/ateams@v0" },
+      "pipeline-ref": { type: "string" },
     },
     1,
   );
@@ -69,6 +72,7 @@ export async function initCommand(argv: string[], io: CliIO): Promise<number> {
     director: values.director,
     project: values.project,
     actionRef: values["action-ref"],
+    pipelineRef: values["pipeline-ref"],
     packageSpec,
     version: pkg.version,
     templatesDir: DEFAULT_TEMPLATES_DIR,
@@ -108,11 +112,12 @@ export async function initCommand(argv: string[], io: CliIO): Promise<number> {
     done.push("initialized a git repository (branch main)");
   }
   for (const line of done) io.stdout(`${line}\n`);
-  if (repo && repo !== root) {
+  if (repo && repo !== (await realpath(root))) {
     io.stdout(`note: ${shown} is inside the git repository at ${repo}; GitHub runs only the workflows in that repository's own .github/workflows/\n`);
   }
 
-  const keptPackage = done.includes("kept package.json (already there)");
+  // A package.json of their own gets the dependency from npm itself, unless it already has it.
+  const keptPackage = done.includes("kept package.json (already there)") && !(await dependsOnAteams(join(root, "package.json")));
   const flag = agencyDir === "agency" ? "" : ` --agency ${agencyDir}`;
   const next = [
     ...(shown === "." ? [] : [`cd ${shown}`]),
@@ -131,6 +136,15 @@ function dependencySpec(given: string | undefined, cwd: string, root: string, ve
   if (path === undefined) return given;
   const rel = relative(root, resolve(cwd, path)).split("\\").join("/");
   return `file:${isAbsolute(rel) || rel.startsWith("..") ? resolve(cwd, path) : `./${rel}`}`;
+}
+
+async function dependsOnAteams(file: string): Promise<boolean> {
+  try {
+    const manifest = JSON.parse(await readFile(file, "utf8")) as Record<string, Record<string, string> | undefined>;
+    return ["dependencies", "devDependencies", "optionalDependencies"].some((k) => manifest[k]?.ateams !== undefined);
+  } catch {
+    return false;
+  }
 }
 
 /** The top of the git work tree that `dir` (or its nearest existing parent) is in, or undefined when there is none. */

@@ -20,6 +20,8 @@ export interface InitOptions {
   director: string;
   project: string;
   actionRef: string;
+  /** The reusable workflow a workflow template calls; the template's own default when undefined. */
+  pipelineRef?: string | undefined;
   /** The `ateams` dependency of the new package.json: a version range, a tarball (file:…) or any npm spec. */
   packageSpec: string;
   /** The version of the running ateams. */
@@ -34,6 +36,7 @@ export async function initFiles(o: InitOptions): Promise<InitFile[]> {
     director: o.director,
     project: o.project,
     actionRef: o.actionRef,
+    ...(o.pipelineRef ? { pipelineRef: o.pipelineRef } : {}),
     agencyDir: o.agencyDir,
     version: o.version,
     packageSpec: o.packageSpec,
