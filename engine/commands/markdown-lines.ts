@@ -12,7 +12,12 @@ export type LineKind =
   /** Inside a fenced block, or an indented code block. */
   | "code"
   /** A `>` line, or a lazy continuation of one (Markdown keeps those in the quote). */
-  | "quote";
+  | "quote"
+  /**
+   * A raw HTML block: from a line starting with a tag to the next blank line, or for `<pre>`, `<textarea>`,
+   * `<script>` and `<style>` to their closing tag (CommonMark's HTML blocks). `<pre>` shows its lines as code.
+   */
+  | "html";
 
 export interface MarkdownLine {
   text: string;
@@ -22,16 +27,32 @@ export interface MarkdownLine {
 }
 
 const FENCE_OPEN = /^[ \t]*(`{3,}|~{3,})(.*)$/;
+/** CommonMark HTML block type 1: raw content up to the closing tag, blank lines included. */
+const RAW_BLOCK_OPEN = /^[ \t]*<(pre|textarea|script|style)(?=[\s>]|$)/i;
+/** Types 6 and 7: a line starting with an opening or closing tag; the block runs to a blank line. */
+const HTML_BLOCK_OPEN = /^[ \t]*<\/?[A-Za-z][A-Za-z0-9-]*(?=[\s/>]|$)/;
+/** Type 6 tags may interrupt a paragraph; any other tag must start after a blank line (or a non-text line). */
+const BLOCK_TAGS = new Set(
+  "address article aside base basefont blockquote body caption center col colgroup dd details dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option p param search section summary table tbody td tfoot th thead title tr track ul".split(" "),
+);
 
 /** Splits sanitized text (`\n` line endings) into classified lines, in order. */
 export function classifyLines(text: string): MarkdownLine[] {
   const out: MarkdownLine[] = [];
   let fence: { char: string; length: number } | undefined;
+  /** Inside a raw HTML block: the tag whose closing ends it, or "blank" for a block that a blank line ends. */
+  let html: string | undefined;
   let prev: LineKind = "blank";
   for (const line of text.split("\n")) {
     let kind: LineKind;
     const open = FENCE_OPEN.exec(line);
-    if (fence) {
+    const raw = RAW_BLOCK_OPEN.exec(line);
+    const tag = HTML_BLOCK_OPEN.exec(line);
+    if (html === "blank" && line.trim() === "") html = undefined;
+    if (html) {
+      kind = "html";
+      if (html !== "blank" && new RegExp(`</${html}\\s*>`, "i").test(line)) html = undefined;
+    } else if (fence) {
       kind = closesFence(line, fence) ? "fence" : "code";
       if (kind === "fence") fence = undefined;
     } else if (line.trim() === "") {
@@ -41,6 +62,13 @@ export function classifyLines(text: string): MarkdownLine[] {
       // A backtick fence's info string cannot hold a backtick; such a line is an inline code span instead.
       fence = { char: open[1]![0]!, length: open[1]!.length };
       kind = "fence";
+    } else if (raw) {
+      kind = "html";
+      const name = raw[1]!.toLowerCase();
+      if (!new RegExp(`</${name}\\s*>`, "i").test(line)) html = name;
+    } else if (tag && (prev !== "text" || BLOCK_TAGS.has(tag[0].replace(/^[ \t]*<\/?/, "").toLowerCase()))) {
+      kind = "html";
+      html = "blank";
     } else if (/^[ \t]*>/.test(line) || prev === "quote") {
       kind = "quote";
     } else if (indentOf(line) >= 4 && (prev === "blank" || prev === "code")) {
@@ -97,8 +125,24 @@ function markCodeSpans(lines: MarkdownLine[]): void {
   }
 }
 
-/** [start of opening backticks, end of closing backticks) for every code span in the text. */
+/**
+ * Inline HTML elements GitHub shows as code or literal text. A line starting inside one (`<code>` closing on a later
+ * line) is not a command; one left open runs to the end of the paragraph, as the renderer closes it there.
+ */
+const CODE_ELEMENT = /<(code|pre|tt|kbd|samp)(?=[\s>])[^>]*>[\s\S]*?(?:<\/\1\s*>|$(?![\s\S]))/gi;
+
+/** Code spans (backticks) and code elements (`<code>` …) in one paragraph's text. */
 function codeSpans(text: string): [number, number][] {
+  const spans = backtickSpans(text);
+  for (const m of text.matchAll(CODE_ELEMENT)) {
+    // An element written inside a backtick span is literal text, not an element.
+    if (!spans.some(([from, to]) => m.index > from && m.index < to)) spans.push([m.index, m.index + m[0].length]);
+  }
+  return spans;
+}
+
+/** [start of opening backticks, end of closing backticks) for every code span in the text. */
+function backtickSpans(text: string): [number, number][] {
   const runs: { at: number; length: number }[] = [];
   for (const m of text.matchAll(/(\\*)(`+)/g)) {
     // An odd number of backslashes escapes the first backtick; the rest of the run still counts.

@@ -35,8 +35,8 @@ describe("reviseEffect", () => {
   it("on a file of a stream PR, goes to the task that declares that output", () => {
     expect(reviseEffect("Tighter.", ctx("stream-pr", { file: `${OUT}/docs/final.md`, line: 3 }), plan)).toEqual(feedback("polish", "On `final.md` line 3: Tighter."));
     expect(reviseEffect("Tighter.", ctx("stream-pr", { file: `${OUT}/docs/draft.md` }), plan)).toEqual(feedback("draft", "On `draft.md`: Tighter."));
-    // The agency directory may sit anywhere in the repository.
-    expect(reviseEffect("x", ctx("stream-pr", { stream: "research", file: `teams/agency/projects/alpha/outputs/research/facts.md` }), plan)).toMatchObject({ task: "facts" });
+    // The agency directory may sit anywhere in the repository; the context says where.
+    expect(reviseEffect("x", ctx("stream-pr", { stream: "research", agencyPath: "teams/agency", file: `teams/agency/projects/alpha/outputs/research/facts.md` }), plan)).toMatchObject({ task: "facts" });
   });
 
   it("refuses a file of a stream PR that is no task's output", () => {

@@ -79,13 +79,12 @@ function deleteAt(root: unknown, path: Path): unknown {
 /** Mutates the parsed value and writes it back as YAML; a text that does not parse is returned unchanged. */
 function onValue(fn: (value: unknown, r: Random) => unknown): (text: string, r: Random) => string {
   return (text, r) => {
-    let value: unknown;
+    // A text an earlier mutation made unparsable, or too deep to write back, stays as it is.
     try {
-      value = parse(text);
+      return stringify(fn(parse(text), r), { aliasDuplicateObjects: false, lineWidth: 0 });
     } catch {
       return text;
     }
-    return stringify(fn(value, r), { aliasDuplicateObjects: false, lineWidth: 0 });
   };
 }
 
