@@ -114,11 +114,16 @@ function markCodeSpans(lines: MarkdownLine[]): void {
     let end = i;
     while (end < lines.length && lines[end]!.kind === "text") end++;
     const paragraph = lines.slice(i, end);
-    const spans = codeSpans(paragraph.map((l) => l.text).join("\n"));
+    // One sweep over spans sorted by start: a line starts inside a span when some span that opened before its
+    // first character ends after it (spans may overlap: a code element around a backtick span).
+    const spans = codeSpans(paragraph.map((l) => l.text).join("\n")).sort((a, b) => a[0] - b[0]);
     let offset = 0;
+    let k = 0;
+    let reach = -1;
     for (const line of paragraph) {
       const first = offset + (line.text.length - line.text.trimStart().length);
-      line.inCodeSpan = spans.some(([from, to]) => first > from && first < to);
+      while (k < spans.length && spans[k]![0] < first) reach = Math.max(reach, spans[k++]![1]);
+      line.inCodeSpan = reach > first;
       offset += line.text.length + 1;
     }
     i = end;
@@ -151,10 +156,18 @@ function backtickSpans(text: string): [number, number][] {
     const length = m[2]!.length - (escaped ? 1 : 0);
     if (length > 0) runs.push({ at, length });
   }
+  // The next run of the same length after each run, found in one pass from the end (a search per run was
+  // quadratic in a comment of many unmatched backticks).
+  const next = new Array<number>(runs.length).fill(-1);
+  const lastOfLength = new Map<number, number>();
+  for (let j = runs.length - 1; j >= 0; j--) {
+    next[j] = lastOfLength.get(runs[j]!.length) ?? -1;
+    lastOfLength.set(runs[j]!.length, j);
+  }
   const spans: [number, number][] = [];
   for (let i = 0; i < runs.length; i++) {
     const open = runs[i]!;
-    const close = runs.findIndex((r, j) => j > i && r.length === open.length);
+    const close = next[i]!;
     if (close === -1) continue;
     spans.push([open.at, runs[close]!.at + open.length]);
     i = close;

@@ -22,8 +22,11 @@ const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
  * Elements GitHub does not show: anything carrying the `hidden` attribute, and `<script>`, `<style>`, `<template>`
  * and `<noscript>`, which its sanitizer drops with their content. Void elements lose only their tag.
  */
-const HIDDEN_OPEN = /<([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])(?:[^>]*?\shidden(?=[\s=/>])[^>]*|(?<=<(?:script|style|template|noscript))[^>]*)>/gi;
+const HIDDEN_OPEN = /<([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])(?:[^>]{0,2000}?\shidden(?=[\s=/>])[^>]{0,2000}|(?<=<(?:script|style|template|noscript))[^>]{0,2000})>/gi;
 const VOID = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]);
+
+// Tags and titles are bounded (2,000 characters) so that a hostile comment of unclosed `<a ` or `"` cannot make
+// matching quadratic; GitHub caps a comment at 65,536 characters.
 
 /** Removes each hidden element with its content, up to its matching closing tag (or to the end, if unclosed). */
 function withoutHiddenElements(text: string): string {
@@ -43,7 +46,7 @@ function withoutHiddenElements(text: string): string {
 
 /** Offset just past the tag that closes an element opened before `from`, counting nested ones; the text's end if none. */
 function closingEnd(text: string, name: string, from: number): number {
-  const tags = new RegExp(`<(/?)${name}(?=[\\s/>])[^>]*>`, "gi");
+  const tags = new RegExp(`<(/?)${name}(?=[\\s/>])[^>]{0,2000}>`, "gi");
   tags.lastIndex = from;
   let depth = 1;
   for (let m = tags.exec(text); m; m = tags.exec(text)) {
@@ -59,21 +62,18 @@ function closingEnd(text: string, name: string, from: number): number {
  * comment". A definition some link in the text uses keeps its label and URL (the link shows them) without its
  * title; one nothing uses is removed.
  */
-const LINK_DEFINITION = /^ {0,3}\[((?:[^\]\\\n]|\\.)+)\]:[ \t]*(<[^>\n]*>|\S+)(.*)$/gm;
+const LINK_DEFINITION =
+  /^ {0,3}\[((?:[^\]\\\n]|\\.)+)\]:[ \t]*\n?[ \t]*(<[^>\n]*>|\S+)(?:(?:[ \t]+|[ \t]*\n[ \t]*)("(?:[^"\\]|\\.){0,2000}"|'(?:[^'\\]|\\.){0,2000}'|\((?:[^()\\]|\\.){0,2000}\)))?[ \t]*$/gm;
 
 function withoutLinkDefinitions(text: string): string {
   if (!text.includes("]:")) return text;
   const norm = (label: string) => label.trim().replace(/\s+/g, " ").toLowerCase();
-  // Labels used by links: `[text][label]`, `[label][]` and `[label]` (not followed by `:` or `(`).
+  // Labels used by links: `[text][label]`, `[label][]` and `[label]`. A title (which may run over lines) is only a
+  // tooltip, so a used definition keeps its label and URL alone.
   const used = new Set<string>();
   const body = text.replace(LINK_DEFINITION, "");
   for (const m of body.matchAll(/\[((?:[^\]\\\n]|\\.)*)\](?:\[((?:[^\]\\\n]|\\.)*)\])?/g)) used.add(norm(m[2] ? m[2] : m[1]!));
-  return text.replace(LINK_DEFINITION, (_line, label: string, url: string, rest: string) => {
-    const title = rest.trim();
-    // Anything after the URL other than a title means this is not a definition but visible text.
-    if (title && !/^(?:"[^"]*"|'[^']*'|\([^)]*\))$/.test(title)) return _line;
-    return used.has(norm(label)) ? `[${label}]: ${url}` : "";
-  });
+  return text.replace(LINK_DEFINITION, (_match, label: string, url: string) => (used.has(norm(label)) ? `[${label}]: ${url}` : ""));
 }
 
 /**
