@@ -28,8 +28,10 @@ function ofThisStream(ref: TaskRef, ctx: CommandContext): boolean {
 /**
  * Which work `/revise <text>` sends back, by where it was written:
  * - plan PR: the plan (`revise-plan`), with the commented file and line when there is one;
- * - a review comment on a file of a stream or assembly PR: the task that declares that output; a file that is no
- *   task's output is refused on a stream PR and is the assembly's on the assembly PR (its deliverable);
+ * - a review comment on a file of a stream or assembly PR: the task that declares that output, found by the file's
+ *   full path under the agency directory; on a stream PR only that stream's outputs count (another stream's file
+ *   is refused, saying whose it is); a file that is no task's output is refused on a stream PR and is the
+ *   assembly's on the assembly PR (its deliverable);
  * - stream PR, no file: the task named by the first word (`draft …`, `[draft] …`, `draft: …`) if it is a task of
  *   that stream; otherwise the stream's last task, which integrates the others and is what reviewers read. The text
  *   is kept whole even when its first word named the task, so "draft is too long" still reads right;
