@@ -1,12 +1,12 @@
 // Prints diagnostics for people (path:line:col) and, inside GitHub Actions, as annotations.
 import { countErrors, formatAnnotation, formatDiagnostic, type Diagnostic } from "../spec/diagnostic.ts";
 import { resolve } from "node:path";
-import { loadAgency, type LoadOptions, type LoadResult } from "../spec/load-agency.ts";
-import type { AgencyModel } from "../spec/model.ts";
+import { loadAgency, observeOutputsOnDisk, type LoadOptions, type LoadResult } from "../spec/load-agency.ts";
+import type { AgencyModel, LoadedProject } from "../spec/model.ts";
 import { UsageError, type CliIO } from "./io.ts";
 import { planAgency } from "../plan/plan.ts";
 import { loadTemplates } from "../prompts/templates.ts";
-import { openWorkspace } from "../run/workspace.ts";
+import { openWorkspace, type Workspace } from "../run/workspace.ts";
 
 /**
  * Lines printed at most; files are capped already (50 each), but an agency of thousands of broken files would still
@@ -43,9 +43,17 @@ export async function loadOrReport(io: CliIO, agencyDir: string, opts: LoadOptio
  * on unmerged stream branches too. Undefined means "invalid, already reported".
  */
 export async function loadAndPlan(io: CliIO, agencyDir: string, projects: string[] | undefined) {
-  const ws = await openWorkspace(resolve(io.cwd, agencyDir)).catch(() => undefined);
-  const model = await loadOrReport(io, agencyDir, ws ? { observeOutputs: ws.observeOutputs } : {});
+  // Git is opened when the first output is observed, which the loader does only once the specs are valid: an
+  // invalid agency is reported without starting a process.
+  let opened: Promise<Workspace | undefined> | undefined;
+  const workspace = () => (opened ??= openWorkspace(resolve(io.cwd, agencyDir)).catch(() => undefined));
+  const observeOutputs = async (project: LoadedProject) => {
+    const ws = await workspace();
+    return ws ? ws.observeOutputs(project) : observeOutputsOnDisk(project);
+  };
+  const model = await loadOrReport(io, agencyDir, { observeOutputs });
   if (!model) return undefined;
+  const ws = await workspace();
   const unknown = (projects ?? []).filter((p) => !model.projects.has(p));
   if (unknown.length) throw new UsageError(`unknown project '${unknown[0]}' (have: ${[...model.projects.keys()].join(", ")})`);
   const templates = await loadTemplates();

@@ -13,6 +13,8 @@ export interface CommandContext {
   file?: string;
   /** Line of `file` the review comment is attached to. */
   line?: number;
+  /** Repository path of the agency directory (default `agency`): a review comment's file must lie inside it. */
+  agencyPath?: string;
   /** GitHub login of the comment's author. */
   author: string;
   /** When the comment was written (ISO 8601). */

@@ -125,4 +125,31 @@ describe("parseCommands", () => {
     expect(parseCommands("@writer /ask what now?", known)).toEqual([{ name: "/ask", args: "what now?", line: 1, target: "writer" }]);
     expect(names("@writer please /outline")).toEqual([]);
   });
+
+  it("never takes a command from an HTML <pre>/<code>/<textarea> block or from inside an inline code element", () => {
+    expect(names("<pre>\n/approve\n</pre>")).toEqual([]);
+    expect(names("<pre>\n\n/approve\n\n</pre>\n/status")).toEqual(["/status"]);
+    expect(names("<PRE class=x>/approve</PRE>\n/status")).toEqual(["/status"]);
+    expect(names("<code>\n/approve\n</code>")).toEqual([]);
+    expect(names("Try:\n<code>\n/approve\n</code>")).toEqual([]);
+    expect(names("text <code>x\n/approve</code>")).toEqual([]);
+    expect(names("<textarea>\n/approve\n")).toEqual([]);
+    // Raw HTML blocks end at a blank line; a tag quoted in a code span is no element.
+    expect(names("<div>\n/approve\n</div>\n\n/status")).toEqual(["/status"]);
+    expect(names("`<code>` then\n/status")).toEqual(["/status"]);
+  });
+
+  it("never takes a command from text GitHub hides", () => {
+    expect(names("<div hidden>\n/approve\n</div>")).toEqual([]);
+    expect(names("[//]: # (\n/approve\n)")).toEqual([]);
+  });
+
+  it("reads a hostile comment of GitHub's maximum size in time linear in its length", () => {
+    for (const body of ["`a\n".repeat(21_000), "<a ".repeat(21_000), "<div hidden>".repeat(5_000), "[x]: y \"\n".repeat(9_000)]) {
+      const start = process.cpuUsage();
+      parseCommands(body.slice(0, 65_536), known);
+      const used = process.cpuUsage(start);
+      expect((used.user + used.system) / 1000, body.slice(0, 12)).toBeLessThan(1000);
+    }
+  });
 });

@@ -35,8 +35,8 @@ describe("reviseEffect", () => {
   it("on a file of a stream PR, goes to the task that declares that output", () => {
     expect(reviseEffect("Tighter.", ctx("stream-pr", { file: `${OUT}/docs/final.md`, line: 3 }), plan)).toEqual(feedback("polish", "On `final.md` line 3: Tighter."));
     expect(reviseEffect("Tighter.", ctx("stream-pr", { file: `${OUT}/docs/draft.md` }), plan)).toEqual(feedback("draft", "On `draft.md`: Tighter."));
-    // The agency directory may sit anywhere in the repository.
-    expect(reviseEffect("x", ctx("stream-pr", { stream: "research", file: `teams/agency/projects/alpha/outputs/research/facts.md` }), plan)).toMatchObject({ task: "facts" });
+    // The agency directory may sit anywhere in the repository; the context says where.
+    expect(reviseEffect("x", ctx("stream-pr", { stream: "research", agencyPath: "teams/agency", file: `teams/agency/projects/alpha/outputs/research/facts.md` }), plan)).toMatchObject({ task: "facts" });
   });
 
   it("refuses a file of a stream PR that is no task's output", () => {
@@ -99,5 +99,29 @@ describe("reviewCommentFeedback", () => {
     expect(reviewCommentFeedback("x", ctx("stream-pr"), plan)).toBeUndefined();
     expect(reviewCommentFeedback("x", ctx("plan-pr", { file: `${OUT}/docs/final.md` }), plan)).toBeUndefined();
     expect(reviewCommentFeedback("x", ctx("issue", { file: `${OUT}/docs/final.md` }), plan)).toBeUndefined();
+  });
+
+  it("on a stream PR, a review comment on another stream's output or on a look-alike path targets no task", () => {
+    expect(reviseEffect("x", ctx("stream-pr", { file: `${OUT}/research/facts.md` }), plan)).toMatchObject({
+      type: "reject",
+      reason: expect.stringContaining("is an output of stream research, not of this pull request's stream docs"),
+    });
+    expect(reviewCommentFeedback("x", ctx("stream-pr", { file: `${OUT}/research/facts.md` }), plan)).toBeUndefined();
+    for (const file of [`x/${OUT}/docs/draft.md`, `projects/alpha/outputs/docs/draft.md`, `${OUT}/docs/./draft.md`, `${OUT}/docs/../docs/draft.md`, `${OUT}//docs/draft.md`]) {
+      expect(reviseEffect("x", ctx("stream-pr", { file }), plan), file).toMatchObject({ type: "reject", reason: expect.stringContaining("is not the output of any task") });
+      expect(reviewCommentFeedback("x", ctx("stream-pr", { file }), plan), file).toBeUndefined();
+    }
+    // The assembly PR carries every stream's outputs.
+    expect(reviseEffect("x", ctx("assembly-pr", { file: `${OUT}/research/facts.md` }), plan)).toMatchObject({ type: "feedback", task: "facts" });
+  });
+
+  it("refuses /revise text over 4,000 characters, saying so; a plain review comment is cut with a marker", () => {
+    expect(reviseEffect("a".repeat(4000), ctx("stream-pr"), plan)).toMatchObject({ type: "feedback" });
+    expect(reviseEffect("a".repeat(4001), ctx("stream-pr"), plan)).toEqual({
+      type: "reject",
+      reason: "the feedback is 4,001 characters; /revise takes at most 4,000. Shorten it, or split it over several comments.",
+    });
+    const fb = reviewCommentFeedback("b".repeat(10_000), ctx("stream-pr", { file: `${OUT}/docs/draft.md` }), plan)!;
+    expect(fb.text).toMatch(/^On `draft\.md`: b{4000}\n\n\[… cut: 6,000 more characters over the 4,000-character limit\]$/);
   });
 });

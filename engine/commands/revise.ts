@@ -3,13 +3,35 @@
 import type { Plan } from "../spec/types.gen.ts";
 import type { CommandContext, CommandEffect, FeedbackEffect } from "./effect.ts";
 import { sanitizeCommentText } from "./sanitize.ts";
-import { leadingWord, located, taskById, taskForFile } from "./task-target.ts";
+import { leadingWord, located, taskById, taskForFile, type TaskRef } from "./task-target.ts";
+
+/**
+ * Feedback is recorded in status.yaml and sent to a model with every later run of its task; a page of text is
+ * already more than a reviewer's note. `/revise` above this is refused with the limit in the reply; a plain review
+ * comment (which gets no reply of its own) is cut there with a marker saying so.
+ */
+export const MAX_FEEDBACK_CHARS = 4000;
+
+const tooLong = (n: number) =>
+  `the feedback is ${n.toLocaleString("en-US")} characters; /revise takes at most ${MAX_FEEDBACK_CHARS.toLocaleString("en-US")}. Shorten it, or split it over several comments.`;
+
+function capped(text: string): string {
+  if (text.length <= MAX_FEEDBACK_CHARS) return text;
+  return `${text.slice(0, MAX_FEEDBACK_CHARS)}\n\n[… cut: ${(text.length - MAX_FEEDBACK_CHARS).toLocaleString("en-US")} more characters over the ${MAX_FEEDBACK_CHARS.toLocaleString("en-US")}-character limit]`;
+}
+
+/** A stream PR's review comments are about that stream's outputs only; the assembly PR's about any stream's. */
+function ofThisStream(ref: TaskRef, ctx: CommandContext): boolean {
+  return ctx.kind !== "stream-pr" || ref.stream.id === ctx.stream;
+}
 
 /**
  * Which work `/revise <text>` sends back, by where it was written:
  * - plan PR: the plan (`revise-plan`), with the commented file and line when there is one;
- * - a review comment on a file of a stream or assembly PR: the task that declares that output; a file that is no
- *   task's output is refused on a stream PR and is the assembly's on the assembly PR (its deliverable);
+ * - a review comment on a file of a stream or assembly PR: the task that declares that output, found by the file's
+ *   full path under the agency directory; on a stream PR only that stream's outputs count (another stream's file
+ *   is refused, saying whose it is); a file that is no task's output is refused on a stream PR and is the
+ *   assembly's on the assembly PR (its deliverable);
  * - stream PR, no file: the task named by the first word (`draft …`, `[draft] …`, `draft: …`) if it is a task of
  *   that stream; otherwise the stream's last task, which integrates the others and is what reviewers read. The text
  *   is kept whole even when its first word named the task, so "draft is too long" still reads right;
@@ -18,12 +40,16 @@ import { leadingWord, located, taskById, taskForFile } from "./task-target.ts";
  */
 export function reviseEffect(text: string, ctx: CommandContext, plan: Plan | undefined): CommandEffect {
   if (!text) return { type: "reject", reason: "/revise needs feedback: `/revise <what to change>`." };
+  if (text.length > MAX_FEEDBACK_CHARS) return { type: "reject", reason: tooLong(text.length) };
   const meta = { by: ctx.author, at: ctx.at, source: ctx.url };
   if (ctx.kind === "plan-pr") {
     return { type: "revise-plan", project: ctx.project, text: ctx.file ? located(text, ctx.file, ctx.line) : text, ...meta };
   }
   if (ctx.file) {
-    const ref = taskForFile(plan, ctx.project, ctx.file);
+    const ref = taskForFile(plan, ctx.project, ctx.file, ctx.agencyPath);
+    if (ref && !ofThisStream(ref, ctx)) {
+      return { type: "reject", reason: `\`${ctx.file}\` is an output of stream ${ref.stream.id}, not of this pull request's stream ${ctx.stream ?? ""}: comment on it in that stream's pull request.` };
+    }
     if (ref) return { type: "feedback", project: ctx.project, task: ref.task.id, text: located(text, ref.path, ctx.line), ...meta };
     if (ctx.kind === "assembly-pr") return { type: "revise-assembly", project: ctx.project, text: located(text, ctx.file, ctx.line), ...meta };
     return { type: "reject", reason: `\`${ctx.file}\` is not the output of any task in project ${ctx.project}.` };
@@ -51,9 +77,9 @@ export function reviseEffect(text: string, ctx: CommandContext, plan: Plan | und
  * Call it only when parseCommands found no command in the comment, which then goes through dispatch instead.
  */
 export function reviewCommentFeedback(body: string, ctx: CommandContext, plan: Plan | undefined): FeedbackEffect | undefined {
-  const text = sanitizeCommentText(body).trim();
+  const text = capped(sanitizeCommentText(body).trim());
   if (!text || !ctx.file || (ctx.kind !== "stream-pr" && ctx.kind !== "assembly-pr")) return undefined;
-  const ref = taskForFile(plan, ctx.project, ctx.file);
-  if (!ref) return undefined;
+  const ref = taskForFile(plan, ctx.project, ctx.file, ctx.agencyPath);
+  if (!ref || !ofThisStream(ref, ctx)) return undefined;
   return { type: "feedback", project: ctx.project, task: ref.task.id, text: located(text, ref.path, ctx.line), by: ctx.author, at: ctx.at, source: ctx.url };
 }

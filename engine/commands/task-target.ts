@@ -6,15 +6,23 @@ export interface TaskRef {
   task: Task;
 }
 
+/** Where the agency directory sits in the repository when the context does not say: the default `--agency`. */
+export const DEFAULT_AGENCY_PATH = "agency";
+
 /**
- * The task that declares the output at `file`, a repository path ending in `projects/<project>/outputs/<stream>/
- * <path>` (the agency directory may sit anywhere in the repository, so only that tail is matched).
+ * The task that declares the output at `file`, the repository path `<agencyPath>/projects/<project>/outputs/
+ * <stream>/<path>` exactly: a look-alike such as `x/agency/projects/…` outside the agency directory is no task's
+ * output, and neither is a path with `.` or `..` segments (GitHub never sends one for a file in the diff).
  */
-export function taskForFile(plan: Plan | undefined, project: string, file: string): (TaskRef & { path: string }) | undefined {
-  const m = new RegExp(`(?:^|/)projects/${escape(project)}/outputs/([^/]+)/(.+)$`).exec(file);
-  if (!m) return undefined;
-  const stream = plan?.streams?.find((s) => s.id === m[1]);
-  const path = m[2]!;
+export function taskForFile(plan: Plan | undefined, project: string, file: string, agencyPath = DEFAULT_AGENCY_PATH): (TaskRef & { path: string }) | undefined {
+  const root = agencyPath.replace(/^\.?\/+|\/+$/g, "");
+  const prefix = `${root ? `${root}/` : ""}projects/${project}/outputs/`;
+  if (!file.startsWith(prefix) || file.includes("\\") || file.split("/").some((seg) => seg === "." || seg === ".." || seg === "")) return undefined;
+  const rest = file.slice(prefix.length);
+  const slash = rest.indexOf("/");
+  if (slash <= 0) return undefined;
+  const stream = plan?.streams?.find((s) => s.id === rest.slice(0, slash));
+  const path = rest.slice(slash + 1);
   const task = stream?.tasks.find((t) => t.outputs.some((o) => o.path.replace(/^\.\//, "") === path));
   return stream && task ? { stream, task, path } : undefined;
 }
@@ -38,8 +46,4 @@ export function leadingWord(text: string): string | undefined {
 /** Says where a line comment points, so the Specialist finds the spot: "On `final.md` line 12: …". */
 export function located(text: string, path: string, line: number | undefined): string {
   return `On \`${path}\`${line ? ` line ${line}` : ""}: ${text}`;
-}
-
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

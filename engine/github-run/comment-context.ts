@@ -18,7 +18,8 @@ export type CommentPlace =
 
 const PROJECT_LABEL = /^project:(.+)$/;
 
-export async function commentPlace(forge: GitHubForge, event: AgencyEvent, model: AgencyModel): Promise<CommentPlace> {
+/** `agencyPath`: the agency directory's repository path, against which a review comment's file is matched. */
+export async function commentPlace(forge: GitHubForge, event: AgencyEvent, model: AgencyModel, agencyPath?: string): Promise<CommentPlace> {
   switch (event.kind) {
     case "issue_comment": {
       const who = { author: event.author.login, at: event.at, url: event.url };
@@ -36,6 +37,7 @@ export async function commentPlace(forge: GitHubForge, event: AgencyEvent, model
         url: event.url,
         file: event.path,
         ...(event.line !== null ? { line: event.line } : {}),
+        ...(agencyPath !== undefined ? { agencyPath } : {}),
       });
     case "push":
     case "pull_request_closed":
@@ -48,7 +50,7 @@ export async function commentPlace(forge: GitHubForge, event: AgencyEvent, model
   }
 }
 
-type Who = Pick<CommandContext, "author" | "at" | "url" | "file" | "line">;
+type Who = Pick<CommandContext, "author" | "at" | "url" | "file" | "line" | "agencyPath">;
 
 function prPlace(head: string, who: Who): CommentPlace {
   const branch = parseBranchName(head);

@@ -46,7 +46,7 @@ const NOTHING: EventReport = { ignored: false, commands: 0, applied: 0, rejected
 export async function processEvent(er: EventRun, event: AgencyEvent): Promise<EventReport> {
   const { run, state, registry } = er;
   if (!concernsAgency(event, registry.names)) return IGNORED;
-  const place = await commentPlace(run.forge, event, state.model());
+  const place = await commentPlace(run.forge, event, state.model(), run.ws.repoPath(state.model().dir));
   if (place.kind === "none") return NOTHING;
   if (place.kind === "foreign") return IGNORED;
   if (place.kind === "context" && run.projects && !run.projects.has(place.ctx.project) && state.model().projects.has(place.ctx.project)) {

@@ -42,4 +42,36 @@ describe("a fork cannot pose as one of the engine's branches", () => {
     const event = parseEvent("pull_request", payload);
     expect("head" in event && event.head).toBe("fork:mallory/fork:ateams/p/docs");
   });
+
+  it("a fork's payload without head.repo.full_name (or with a null head.repo) is never taken for this repository's branch", () => {
+    for (const event of ["pull_request_review_comment", "pull_request_review"] as const) {
+      const action = event === "pull_request_review" ? "submitted" : "created";
+      const base = structuredClone(examplesOf(event, action)[0]!) as Record<string, any>;
+      base.pull_request.head.ref = "ateams/p/docs";
+      // The example's own PR comes from its base repository: trusted.
+      expect("head" in parseEvent(event, base) && (parseEvent(event, base) as { head: string }).head).toBe("ateams/p/docs");
+
+      const noName = structuredClone(base);
+      noName.pull_request.head.repo = { ...noName.pull_request.head.repo, id: 999_999_999 };
+      delete noName.pull_request.head.repo.full_name;
+      expect((parseEvent(event, noName) as { head: string }).head).toBe("fork:(unknown):ateams/p/docs");
+
+      const nothing = structuredClone(base);
+      delete nothing.pull_request.head.repo.full_name;
+      delete nothing.pull_request.head.repo.id;
+      expect((parseEvent(event, nothing) as { head: string }).head).toBe("fork:(unknown):ateams/p/docs");
+
+      const noRepo = structuredClone(base);
+      delete noRepo.pull_request.head.repo;
+      expect((parseEvent(event, noRepo) as { head: string }).head).toBe("fork:(unknown):ateams/p/docs");
+
+      const deleted = structuredClone(base);
+      deleted.pull_request.head.repo = null;
+      expect((parseEvent(event, deleted) as { head: string }).head).toBe("fork:(deleted):ateams/p/docs");
+
+      const sameNameOtherId = structuredClone(base);
+      sameNameOtherId.pull_request.head.repo = { ...sameNameOtherId.pull_request.head.repo, id: 1 + Number(sameNameOtherId.pull_request.base.repo.id) };
+      expect((parseEvent(event, sameNameOtherId) as { head: string }).head).toMatch(/^fork:/);
+    }
+  });
 });

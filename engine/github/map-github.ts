@@ -32,11 +32,23 @@ export interface RawPull {
  * A PR's head branch as the engine may trust it: the branch name for a PR from this repository, and a name that
  * is never one of ours for a fork's PR (or a deleted fork's), so nobody can pose as `ateams/<project>/<stream>`.
  */
-export function trustedHead(head: { ref: string; repo?: { full_name?: string } | null }, base: { repo?: { full_name?: string } | null }): string {
+export function trustedHead(
+  head: { ref: string; repo?: { full_name?: string | null; id?: number | null } | null },
+  base: { repo?: { full_name?: string | null; id?: number | null } | null },
+): string {
   if (head.repo === null) return `fork:(deleted):${head.ref}`;
   const from = head.repo?.full_name;
   const into = base.repo?.full_name;
-  return from && into && from.toLowerCase() !== into.toLowerCase() ? `fork:${from}:${head.ref}` : head.ref;
+  // The head is ours only when the payload shows it: the repositories' ids or names present on both sides, and
+  // none of them differing. A payload missing both (an older or trimmed event) proves nothing, and a fork can
+  // name its branch anything.
+  const fromId = head.repo?.id;
+  const intoId = base.repo?.id;
+  const idsKnown = typeof fromId === "number" && typeof intoId === "number";
+  const namesKnown = typeof from === "string" && typeof into === "string" && from !== "" && into !== "";
+  const same = (idsKnown || namesKnown) && (!idsKnown || fromId === intoId) && (!namesKnown || from.toLowerCase() === into.toLowerCase());
+  if (same) return head.ref;
+  return `fork:${typeof from === "string" && from !== "" ? from : "(unknown)"}:${head.ref}`;
 }
 
 export interface RawIssueComment {

@@ -96,11 +96,19 @@ function pullHead(r: PayloadReader, p: Obj): { pr: Obj; number: number; head: st
     pr,
     number: r.num(pr.number, "pull_request.number"),
     head: trustedHead(
-      { ref: r.str(r.obj(pr.head, "pull_request.head").ref, "pull_request.head.ref"), repo: (pr.head as { repo?: { full_name?: string } | null }).repo },
-      { repo: (pr.base as { repo?: { full_name?: string } | null } | undefined)?.repo },
+      { ref: r.str(r.obj(pr.head, "pull_request.head").ref, "pull_request.head.ref"), repo: repoOf((pr.head as Obj).repo) },
+      { repo: repoOf((pr.base as Obj | undefined)?.repo) },
     ),
     labels: r.labels(pr.labels, "pull_request.labels"),
   };
+}
+
+/** A payload's repository as trustedHead reads it: null stays null (a deleted fork); fields of the wrong type are absent. */
+function repoOf(value: unknown): { full_name?: string; id?: number } | null | undefined {
+  if (value === null) return null;
+  if (typeof value !== "object" || Array.isArray(value) || value === undefined) return undefined;
+  const o = value as Obj;
+  return { ...(typeof o.full_name === "string" ? { full_name: o.full_name } : {}), ...(typeof o.id === "number" ? { id: o.id } : {}) };
 }
 
 const VERDICTS: readonly string[] = ["approved", "changes_requested", "commented", "dismissed"];
