@@ -41,6 +41,8 @@ export interface AgentRequest {
   reply: ReplyName;
   /** The reply's schema specialised for this request (reply-schemas.ts); the generic one when absent. */
   schema?: JSONSchema;
+  /** Validate with the generic schema: `check` enforces everything `schema` narrows (see StructuredRequest). */
+  validateWithGeneric?: boolean;
   /** What the schema cannot say (reply-checks.ts): every problem goes back in one repair turn. */
   check?: (value: never) => string[];
   /** Usage is added here even when the call fails, so budgets see every token paid for. */
@@ -73,6 +75,7 @@ export async function callAgent<T>(deps: AgentDeps, req: AgentRequest & { check?
     messages: [{ role: "system", content: req.system }, ...req.messages],
     name: req.reply,
     schema: req.schema ?? replySchema(req.reply),
+    ...(req.validateWithGeneric ? { validateWith: replySchema(req.reply) } : {}),
     ...(req.check ? { check: req.check as (value: unknown) => string[] } : {}),
     ...(req.tools?.list.length && req.tools.maxSteps > 0
       ? { tools: { specs: req.tools.list.map((t) => t.spec), handlers: Object.fromEntries(req.tools.list.map((t) => [t.spec.name, t.handler])), maxSteps: req.tools.maxSteps } }

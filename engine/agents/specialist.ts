@@ -42,8 +42,10 @@ export async function doTask(deps: AgentDeps, templates: Templates, input: Speci
     system: input.system,
     messages,
     reply: "specialist_work",
-    // The schema names the task's files; that each comes once and is not blank is checked with the reply.
+    // The schema names the task's files; the check holds the same rules (each declared file once, none blank), so the
+    // reply is validated with the generic schema, compiled once rather than per task.
     schema: specialistWorkSchema(declared),
+    validateWithGeneric: true,
     check: (work: SpecialistWorkReply) => acceptFiles(declared, work).problems,
     usage: input.usage,
     ...(input.tools ? { tools: input.tools } : {}),

@@ -9,6 +9,7 @@ import { loadTemplates, type Templates } from "../prompts/templates.ts";
 import type { Diagnostic } from "../spec/diagnostic.ts";
 import { loadAgency } from "../spec/load-agency.ts";
 import type { AgencyModel, LoadedProject, OutputObserver } from "../spec/model.ts";
+import type { Status } from "../spec/types.gen.ts";
 import { addUsage, clearProjectCondition, recordTaskAttemptFailed, recordTaskFailed, setCondition, setProjectCondition } from "../status/record.ts";
 import { actionKey, clearActionFailure, recordActionFailed } from "../status/retry.ts";
 import { actionInputs } from "../plan/action-inputs.ts";
@@ -225,7 +226,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
         if ((await executeAssembly(ctx, at, project, action, landed)) === "not-merged") failures.push(`${project.id}: assembly not recorded, a stream did not merge`);
       }
       // Done without an error: a failure it was being retried for is over (joins the action's own status commit).
-      if (RETRIED.has(action.kind)) await ctx.status(project).update((s) => clearActionFailure(s, actionKey(action.kind, action.stream)), `ateams: ${project.id} ${action.id} recovered`, trailers({ project: project.id, kind: "status" }));
+      if (RETRIED.has(action.kind)) await ctx.status(project).update((s) => recovered(s, action), `ateams: ${project.id} ${action.id} recovered`, trailers({ project: project.id, kind: "status" }));
     } catch (e) {
       try {
         await recordFailure(ctx, project, action, e, (o) => {
@@ -403,6 +404,16 @@ async function recordFailure(ctx: RunContext, project: LoadedProject, action: Ac
       return usage ? { ...next, usage: addUsage(next.usage, usage) } : next;
     }, `ateams: ${project.id} ${action.kind} failed`, tr);
   }
+}
+
+/** A project-level action that failed before has now succeeded: its retry record and the Ready=False it set go. */
+function recovered(s: Status, action: Action): Status {
+  const cleared = clearActionFailure(s, actionKey(action.kind, action.stream));
+  const stale = cleared.conditions?.find((c) => c.type === "Ready" && c.status === "False" && c.message?.startsWith(`${action.kind}: `));
+  if (!stale) return cleared;
+  const conditions = cleared.conditions!.filter((c) => c !== stale);
+  const { conditions: _c, ...rest } = cleared;
+  return conditions.length ? { ...rest, conditions } : rest;
 }
 
 /** Project conditions that say where each project stands, written only when they change. */

@@ -96,6 +96,7 @@ describe("a failed action under an hourly schedule", () => {
     const done = await status();
     expect(done.actions).toBeUndefined();
     expect(done.conditions?.find((c) => c.type === "Stalled")).toBeUndefined();
+    expect(done.conditions?.find((c) => c.type === "Ready")).toMatchObject({ status: "True", reason: "Assembled" });
   }, 120_000);
 });
 
