@@ -24,7 +24,7 @@ describe("redact", () => {
   it("leaves ordinary text alone, and ignores values too short to be keys", () => {
     addSecret("x");
     addSecret("dev");
-    const text = "use sk-learn for the task-list; export OPENAI_API_KEY=x in dev";
+    const text = "use sk-learn-compatible-estimators for the task-list; Bearer authentication; export OPENAI_API_KEY=x in dev";
     expect(redact(text)).toBe(text);
   });
 

@@ -17,11 +17,12 @@ let byValue: RegExp | undefined;
 
 /**
  * Credential shapes. Each stops at the first character a key never holds, so the text around it survives.
- * `sk-` needs 16+ key characters so ordinary words ("sk-learn", "task-list") are left alone.
+ * `Bearer` and `sk-` need a long run holding a digit, so prose ("Bearer authentication", "sk-learn-compatible")
+ * is left alone; GitHub's prefixes are distinctive enough on their own.
  */
 const SHAPES: RegExp[] = [
-  /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi,
-  /\bsk-[A-Za-z0-9_-]{16,}/g,
+  /\bBearer\s+(?=[A-Za-z._~+/=-]*\d)[A-Za-z0-9._~+/=-]{12,}/gi,
+  /\bsk-(?=[A-Za-z_-]*\d)[A-Za-z0-9_-]{16,}/g,
   /\bgh[pousr]_[A-Za-z0-9]{20,}/g,
   /\bgithub_pat_[A-Za-z0-9_]{20,}/g,
 ];
