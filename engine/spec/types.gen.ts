@@ -853,7 +853,7 @@ export interface SpecialistWorkReply {
 }
 export interface WorkFile {
   /**
-   * Exactly one of the output paths the task asked for.
+   * Exactly one of the output paths the task asked for (each request narrows this to an enum of them).
    */
   path: string;
   /**
