@@ -2,8 +2,8 @@
 import { completeStructured, type ChatMessage, type CompletionResult, type JSONSchema } from "../llm/index.ts";
 import type { Tier } from "../spec/types.gen.ts";
 import type { Project } from "../spec/types.gen.ts";
-import type { Budget } from "../run/budget.ts";
-import type { ModelRegistry } from "../run/providers.ts";
+import type { Budget } from "../llm/budget.ts";
+import type { ModelRegistry } from "../llm/providers.ts";
 import { replySchema, type ReplyName } from "./reply-schemas.ts";
 import type { AgentTool } from "../tools/types.ts";
 

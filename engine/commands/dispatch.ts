@@ -3,7 +3,7 @@
 import type { AgencyModel } from "../spec/model.ts";
 import type { Plan } from "../spec/types.gen.ts";
 import type { CommandContext, CommandEffect } from "./effect.ts";
-import { ROLE_ADDRESSED_COMMANDS } from "./builtin.ts";
+import { ROLE_ADDRESSED_COMMANDS } from "../spec/builtin-commands.ts";
 import type { ParsedCommand } from "./parse.ts";
 import { commandRegistry, type CommandRegistry } from "./registry.ts";
 import { reviseEffect } from "./revise.ts";

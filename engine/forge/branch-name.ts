@@ -3,8 +3,8 @@
 
 export const BRANCH_PREFIX = "ateams";
 
-/** Stream ids that would collide with the per-project branches; the plan validator should refuse them. */
-export const RESERVED_STREAM_IDS: readonly string[] = ["plan", "assembly"];
+import { RESERVED_STREAM_IDS } from "../spec/cross-check.ts";
+export { RESERVED_STREAM_IDS };
 
 export type BranchName =
   | { kind: "stream"; project: string; stream: string }

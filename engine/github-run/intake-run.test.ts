@@ -17,8 +17,8 @@ import { githubHarness, type GitHubHarness } from "../github/testing/harness.ts"
 import { examplesOf } from "../github/testing/webhook-examples.ts";
 import { fingerprintTasks } from "../plan/fingerprint.ts";
 import { loadTemplates, type Templates } from "../prompts/templates.ts";
-import { Budget } from "../run/budget.ts";
-import { createModelRegistry } from "../run/providers.ts";
+import { Budget } from "../llm/budget.ts";
+import { createModelRegistry } from "../llm/providers.ts";
 import { openWorkspace, type Workspace } from "../run/workspace.ts";
 import { loadAgency } from "../spec/load-agency.ts";
 import type { AgencyModel } from "../spec/model.ts";

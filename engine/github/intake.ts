@@ -2,7 +2,7 @@
 // what a person wrote, check they may direct the agency; their /commands in a comment get 👀 at once. Everything a
 // person writes becomes model input, so people who may not direct the agency are ignored entirely, commands or not.
 // What the commands mean, and the rest of the reconcile, happen elsewhere (engine/commands, engine/run).
-import { BUILTIN_COMMAND_NAMES } from "../commands/builtin.ts";
+import { BUILTIN_COMMAND_NAMES } from "../spec/builtin-commands.ts";
 import { parseCommands, type ParsedCommand } from "../commands/parse.ts";
 import { reactionsFor } from "../commands/reactions.ts";
 import { applyAcknowledgement, type CommandComment } from "./acknowledge.ts";

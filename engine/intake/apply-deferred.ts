@@ -11,7 +11,7 @@ import { assemblyBranch, formatBranchName } from "../forge/branch-name.ts";
 import type { EffectState } from "./apply-effect.ts";
 import { LlmError } from "../llm/index.ts";
 import { acceptStream } from "../run/accept-stream.ts";
-import { BudgetExceededError } from "../run/budget.ts";
+import { BudgetExceededError } from "../llm/budget.ts";
 import { trailers } from "../run/context.ts";
 import type { AgencyModel } from "../spec/model.ts";
 import type { Feedback } from "../spec/types.gen.ts";

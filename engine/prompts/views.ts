@@ -1,6 +1,6 @@
 // View models for the system-message templates. Every key a template reads is present (null or [] when
 // absent), because templates render in strict mode.
-import { BUILTIN_COMMANDS } from "../commands/builtin.ts";
+import { BUILTIN_COMMANDS } from "../spec/builtin-commands.ts";
 import { canRun, offerable } from "../tools/registry.ts";
 import type { AgencyModel, LoadedProject } from "../spec/model.ts";
 import type { Role, Stream, Task } from "../spec/types.gen.ts";

@@ -2,7 +2,7 @@
 // the same inputs may be retried by a later run without a person asking. Switches on class, never on message text.
 import { EndpointUnavailableError, LlmApiError, LlmConfigError, LlmRefusalError, LlmReplyTooLargeError, LlmTimeoutError, StructuredOutputError, ToolStepLimitError } from "../llm/index.ts";
 import { GitStoreError, UnsafePathError } from "../forge/index.ts";
-import { BudgetExceededError } from "./budget.ts";
+import { BudgetExceededError } from "../llm/budget.ts";
 import { PlanRejectedError, UnloadableSpecError } from "./spec-guard.ts";
 
 export interface Outcome {

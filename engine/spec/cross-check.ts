@@ -1,13 +1,15 @@
 // Checks that need more than one file: references, duplicate ids, dependency cycles. Pure: model + sources in.
 import { basename } from "node:path";
-import { BUILTIN_COMMAND_NAMES } from "../commands/builtin.ts";
-import { RESERVED_STREAM_IDS } from "../forge/branch-name.ts";
+import { BUILTIN_COMMAND_NAMES } from "./builtin-commands.ts";
 import { settleDiagnostics, type PendingDiagnostic } from "./capped-diagnostics.ts";
 import type { Diagnostic } from "./diagnostic.ts";
 import type { AgencyModel, LoadedProject, Sources } from "./model.ts";
 import { locate, type PathSegment } from "./parse-yaml.ts";
 import { suggest } from "./suggest.ts";
 import type { Plan } from "./types.gen.ts";
+
+/** Stream ids that would collide with the per-project branches (engine/forge/branch-name.ts); plans may not use them. */
+export const RESERVED_STREAM_IDS: readonly string[] = ["plan", "assembly"];
 
 export interface KnownIds {
   /** Role ids from file names, including roles whose file failed validation. */

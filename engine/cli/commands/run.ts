@@ -4,7 +4,7 @@ import { planAgency } from "../../plan/plan.ts";
 import { renderTable, formatTokens, formatUsd } from "../../plan/render-table.ts";
 import { loadTemplates } from "../../prompts/templates.ts";
 import { createProgress } from "../../run/progress.ts";
-import { missingProvider } from "../../run/providers.ts";
+import { missingProvider } from "../../llm/providers.ts";
 import { InvalidSpecsError, runAgency, type RunReport } from "../../run/run-agency.ts";
 import { githubSettingsFrom } from "../../github-run/context.ts";
 import { actionsEvent, runGitHub } from "../../github-run/run-github.ts";

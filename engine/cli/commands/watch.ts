@@ -10,7 +10,7 @@ import { renderTable } from "../../plan/render-table.ts";
 import type { ReconcilePlan } from "../../plan/types.ts";
 import { loadTemplates } from "../../prompts/templates.ts";
 import { createProgress } from "../../run/progress.ts";
-import { missingProvider } from "../../run/providers.ts";
+import { missingProvider } from "../../llm/providers.ts";
 import { InvalidSpecsError, runAgency, type RunOptions, type RunReport } from "../../run/run-agency.ts";
 import { openWorkspace, WorkspaceError } from "../../run/workspace.ts";
 import { countErrors, displayPath, type Diagnostic } from "../../spec/diagnostic.ts";

@@ -1,8 +1,8 @@
 // One LanguageModel per tier, from agency.yaml and the environment; the same engine talks to OpenAI, Ollama,
 // vLLM, llama.cpp or LiteLLM by base URL and model name alone.
 import { readFileSync, writeFileSync } from "node:fs";
-import { createFileCache, createOpenAIModel, EndpointUnavailableError, LlmApiError, LlmRefusalError, LlmReplyTooLargeError, withCache, type CompletionResult, type LanguageModel } from "../llm/index.ts";
-import { processFormatMemory, withJsonObjectFallback, type FormatMemory } from "../llm/json-object-fallback.ts";
+import { createFileCache, createOpenAIModel, EndpointUnavailableError, LlmApiError, LlmRefusalError, LlmReplyTooLargeError, withCache, type CompletionResult, type LanguageModel } from "./index.ts";
+import { processFormatMemory, withJsonObjectFallback, type FormatMemory } from "./json-object-fallback.ts";
 import type { Agency, Tier } from "../spec/types.gen.ts";
 import { addSecretsFromEnv } from "../secrets/redact.ts";
 

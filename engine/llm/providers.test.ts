@@ -3,7 +3,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { LlmTimeoutError } from "../llm/index.ts";
+import { LlmTimeoutError } from "./index.ts";
 import type { Agency } from "../spec/types.gen.ts";
 import { createModelRegistry, timing } from "./providers.ts";
 

@@ -1,0 +1,61 @@
+// Imports may only point down (or sideways within a rank). Every room under engine/ is ranked here, so a new room
+// fails this test until someone decides where it sits.
+//  0 secrets: leaf utility, imports nothing of ours.
+//  1 spec: the agency model (types, loading, validation); depends only on leaf utilities.
+//  2 pure rooms: commands parser, prompts, plan, status helpers, rewrite; peers (plan reads status, status names plan types).
+//  3 adapters to the outside: llm, forge, github, tools.
+//  4 agents: one model call with its checks, over llm and tools.
+//  5 run: the loop that drives agents, forge and the plan.
+//  6 shells: intake, publish, github-run, cli, engine/index.ts.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { expect, it } from "vitest";
+
+const RANK: Record<string, number> = {
+  secrets: 0,
+  spec: 1,
+  commands: 2, prompts: 2, plan: 2, status: 2, rewrite: 2,
+  llm: 3, forge: 3, github: 3, tools: 3,
+  agents: 4,
+  run: 5,
+  intake: 6, publish: 6, "github-run": 6, cli: 6, "index.ts": 6,
+};
+
+const root = resolve(__dirname, "../..");
+const engine = join(root, "engine");
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith(".ts") ? [p] : [];
+  });
+}
+
+const room = (p: string): string => relative(engine, p).split("/")[0]!;
+
+function imports(src: string): string[] {
+  const out: string[] = [];
+  for (const m of src.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"']+)["']/g)) out.push(m[1]!);
+  return out;
+}
+
+it("ranks every room under engine/", () => {
+  const rooms = readdirSync(engine).filter((n) => statSync(join(engine, n)).isDirectory() || n.endsWith(".ts"));
+  expect(rooms.filter((r) => !(r in RANK))).toEqual([]);
+});
+
+it("has no import that points up a layer", () => {
+  const crossings: string[] = [];
+  for (const f of files(engine)) {
+    if (f.includes("/github/testing/")) continue; // test support, moving to test/support
+    const from = room(f);
+    for (const spec of imports(readFileSync(f, "utf8"))) {
+      if (!spec.startsWith(".")) continue;
+      const target = resolve(dirname(f), spec);
+      if (!target.startsWith(engine + "/")) continue;
+      const to = room(target);
+      if (to !== from && RANK[to]! > RANK[from]!) crossings.push(`${relative(root, f)} imports ${spec} (${from} ${RANK[from]} -> ${to} ${RANK[to]})`);
+    }
+  }
+  expect(crossings).toEqual([]);
+});
