@@ -8,6 +8,7 @@ import type { Templates } from "../prompts/templates.ts";
 import { taskInputs } from "../run/task-inputs.ts";
 import type { Workspace } from "../run/workspace.ts";
 import type { AgencyModel } from "../spec/model.ts";
+import { canRun } from "../tools/registry.ts";
 
 export interface ActionPrompts {
   systemPrompt: string | null;
@@ -16,7 +17,7 @@ export interface ActionPrompts {
 }
 
 export async function promptsFor(model: AgencyModel, templates: Templates, ws: Workspace | undefined, action: Action): Promise<ActionPrompts> {
-  const systemPrompt = systemPromptFor(model, templates, action) ?? null;
+  const systemPrompt = systemPromptFor(model, templates, action, canRun) ?? null;
   if (action.kind !== "run-task" || !ws) return { systemPrompt, userPrompt: null };
   const project = model.projects.get(action.project)!;
   const task = project.plan?.streams?.find((s) => s.id === action.stream)?.tasks.find((t) => t.id === action.task);

@@ -6,6 +6,7 @@ import type { Templates } from "../prompts/templates.ts";
 import { specialistIdOf, specialistView } from "../prompts/views.ts";
 import type { AgencyModel, LoadedProject } from "../spec/model.ts";
 import type { AnswerReply, Stream, Task } from "../spec/types.gen.ts";
+import { canRun } from "../tools/registry.ts";
 
 export interface Question {
   project: string;
@@ -28,7 +29,7 @@ export async function askSpecialist(deps: AgentDeps, templates: Templates, model
   const project = model.projects.get(q.project)!;
   const role = model.roles.get(q.role)!.spec;
   const { stream, task } = workOf(project, q.role, q.stream);
-  const system = templates.render("specialist.system", specialistView(model, project, stream, task, true));
+  const system = templates.render("specialist.system", specialistView(model, project, stream, task, canRun));
   const tier = routeTask(model.spec, task, role).tier;
   const usage = emptyUsage();
   const reply = await callAgent<AnswerReply>(deps, {

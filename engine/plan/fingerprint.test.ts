@@ -111,7 +111,7 @@ describe("task fingerprints", () => {
     const project = model.projects.get("alpha")!;
     const stream = project.plan!.streams![1]!;
     const { specialistView } = await import("../prompts/views.ts");
-    expect(templates.render("specialist.system", specialistView(model, project, stream, stream.tasks[0]!, true))).toContain("## Lessons from earlier work (apply them)\n# Lessons for writer");
+    expect(templates.render("specialist.system", specialistView(model, project, stream, stream.tasks[0]!, () => true))).toContain("## Lessons from earlier work (apply them)\n# Lessons for writer");
     expect(templates.render("specialist.system", specialistView(model, project, stream, stream.tasks[0]!))).not.toContain("Lessons from earlier work");
   });
 

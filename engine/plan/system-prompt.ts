@@ -1,13 +1,15 @@
 // The system message an action would send, for `ateams plan --show-prompts`: rendered by the functions the run
 // renders with (a Specialist's comes with the lessons taught to its role, as the run sends it).
 import type { AgencyModel } from "../spec/model.ts";
+import type { Tool } from "../spec/types.gen.ts";
 import type { Templates } from "../prompts/templates.ts";
 import { specialistSystem } from "../prompts/specialist-prompt.ts";
 import { collaboratorView, pmView } from "../prompts/views.ts";
 import { assertNever } from "../spec/assert-never.ts";
 import type { Action } from "./types.ts";
 
-export function systemPromptFor(model: AgencyModel, templates: Templates, action: Action): string | undefined {
+/** `canRun` says which tools this machine can run (engine/tools/registry.ts); the planner is handed it, not loading it. */
+export function systemPromptFor(model: AgencyModel, templates: Templates, action: Action, canRun: (t: Tool) => boolean): string | undefined {
   const project = model.projects.get(action.project)!;
   const stream = project.plan?.streams?.find((s) => s.id === action.stream);
   switch (action.kind) {
@@ -17,7 +19,7 @@ export function systemPromptFor(model: AgencyModel, templates: Templates, action
       return templates.render("pm.system", pmView(model, project));
     case "run-task": {
       const task = stream?.tasks.find((t) => t.id === action.task);
-      return stream && task ? specialistSystem(templates, model, project, stream, task) : undefined;
+      return stream && task ? specialistSystem(templates, model, project, stream, task, canRun) : undefined;
     }
     case "verify-task":
     case "verify-stream":

@@ -2,7 +2,7 @@
 // --show-prompts` prints it, so what the prompt says is what the plan shows — the role's lessons in the system
 // message, and the upstream outputs, resources and feedback in the task message.
 import type { AgencyModel, LoadedProject } from "../spec/model.ts";
-import type { Stream, Task } from "../spec/types.gen.ts";
+import type { Stream, Task, Tool } from "../spec/types.gen.ts";
 import type { Templates } from "./templates.ts";
 import { specialistView } from "./views.ts";
 
@@ -21,9 +21,12 @@ export interface SpecialistInputs {
   previous: PromptFile[];
 }
 
-/** The system message: the role, project and stream, the tools that can run, and the lessons taught to the role. */
-export function specialistSystem(templates: Templates, model: AgencyModel, project: LoadedProject, stream: Stream, task: Task): string {
-  return templates.render("specialist.system", specialistView(model, project, stream, task, true));
+/**
+ * The system message: the role, project and stream, the tools that can run (`canRun`, engine/tools/registry.ts), and
+ * the lessons taught to the role.
+ */
+export function specialistSystem(templates: Templates, model: AgencyModel, project: LoadedProject, stream: Stream, task: Task, canRun: (t: Tool) => boolean): string {
+  return templates.render("specialist.system", specialistView(model, project, stream, task, canRun));
 }
 
 export function specialistTaskMessage(templates: Templates, task: Task, inputs: SpecialistInputs): string {

@@ -1,9 +1,9 @@
 // View models for the system-message templates. Every key a template reads is present (null or [] when
 // absent), because templates render in strict mode.
 import { BUILTIN_COMMANDS } from "../spec/builtin-commands.ts";
-import { canRun, offerable } from "../tools/registry.ts";
+import { offerable } from "../spec/offerable.ts";
 import type { AgencyModel, LoadedProject } from "../spec/model.ts";
-import type { Role, Stream, Task } from "../spec/types.gen.ts";
+import type { Role, Stream, Task, Tool } from "../spec/types.gen.ts";
 
 export function oversightOf(model: AgencyModel, project: LoadedProject): "autonomous" | "approve-plan" | "review-streams" {
   return project.spec.oversight ?? model.spec.defaults?.oversight ?? "approve-plan";
@@ -31,16 +31,18 @@ export function specialistIdOf(task: Task): string {
 }
 
 /**
- * `withLessons: false` renders the prompt a task's fingerprint is taken from: lessons shape future work, and
- * teaching a role something new must not redo everything it already finished. It also lists the tools the specs
- * make complete, while the prompt sent (`true`) lists only those that can run on this machine: whether this machine
- * can close the code sandbox must not make a task stale, nor may a model be told of a tool it cannot call.
+ * Without `canRun`, renders the prompt a task's fingerprint is taken from: no lessons (they shape future work, and
+ * teaching a role something new must not redo everything it already finished) and the tools the specs make complete.
+ * The prompt sent passes `canRun` (engine/tools/registry.ts, handed in so this pure room loads no sandbox probe) and
+ * gets the lessons and only the tools that can run on this machine: whether this machine can close the code sandbox
+ * must not make a task stale, nor may a model be told of a tool it cannot call.
  */
-export function specialistView(model: AgencyModel, project: LoadedProject, stream: Stream, task: Task, withLessons = false) {
+export function specialistView(model: AgencyModel, project: LoadedProject, stream: Stream, task: Task, canRun?: (t: Tool) => boolean) {
+  const withLessons = canRun !== undefined;
   const role = model.roles.get(task.role)!.spec;
   const allowed = new Set(role.tools ?? []);
   const tools = [...(model.spec.tools ?? []), ...(project.spec.tools ?? [])]
-    .filter((t) => allowed.has(t.id) && (withLessons ? canRun(t) : offerable(t)))
+    .filter((t) => allowed.has(t.id) && (canRun ? canRun(t) : offerable(t)))
     .map((t) => ({ id: t.id, kind: t.kind, description: t.description ?? null }));
   const handles = new Set((stream.humanSpecialists ?? []).map((h) => h.toLowerCase()));
   return {

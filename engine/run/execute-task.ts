@@ -19,7 +19,7 @@ import { askDirector, blockerKey, closeQuestions, decideBlocker, recordBlocker }
 import { recordTaskDone, recordTaskEscalated, recordTaskFailed } from "../status/record.ts";
 import { acceptFiles } from "../agents/reply-checks.ts";
 import { trailers, type RunContext } from "./context.ts";
-import { prepareToolsFor, refusedTools, toolsFor } from "../tools/registry.ts";
+import { canRun, prepareToolsFor, refusedTools, toolsFor } from "../tools/registry.ts";
 import { ActionError } from "./outcome.ts";
 import { formatLogEntry, type LogRound } from "./work-log.ts";
 import { logPath, taskInputs } from "./task-inputs.ts";
@@ -106,7 +106,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
   for (const r of refusedTools(model, project, model.roles.get(task.role)!.spec)) {
     ctx.progress.emit({ kind: "info", project: project.id, action: task.id, text: `tool ${r.id} is not offered: ${r.reason}` });
   }
-  const system = specialistSystem(templates, model, project, stream, task);
+  const system = specialistSystem(templates, model, project, stream, task, canRun);
   const rounds: LogRound[] = [];
   const started = Date.now();
   let previous: FileText[] = [];

@@ -1,5 +1,6 @@
 // The tools a Specialist is given: those its role lists, as the agency and project define them, that can run here.
 import type { AgencyModel, LoadedProject } from "../spec/model.ts";
+import { offerable } from "../spec/offerable.ts";
 import type { Role, Tool } from "../spec/types.gen.ts";
 import { codeInterpreterTools, type CodeInterpreterConfig } from "./code-interpreter.ts";
 import { repoFileTools } from "./repo-files.ts";
@@ -7,14 +8,7 @@ import { prepareSandbox, sandboxIsolation, type Isolation } from "./sandbox/isol
 import type { AgentTool } from "./types.ts";
 import { webSearchTool } from "./web-search.ts";
 
-/**
- * Whether a defined tool is complete enough to offer, from the specs alone (a web search needs an endpoint). Pure:
- * task fingerprints are taken from prompts listing these, the same on every machine.
- */
-export function offerable(t: Tool): boolean {
-  const config = (t.config ?? {}) as { endpoint?: unknown };
-  return t.kind === "data-retriever" || t.kind === "code-interpreter" || (t.kind === "web-search" && typeof config.endpoint === "string");
-}
+export { offerable };
 
 /** Why a defined tool cannot run on this machine, or undefined when it can: the code sandbox must close here. */
 export function refusal(t: Tool, isolation: () => Isolation = sandboxIsolation): string | undefined {
