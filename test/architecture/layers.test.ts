@@ -7,9 +7,10 @@
 //  4 agents: one model call with its checks, over llm and tools.
 //  5 run: the loop that drives agents, forge and the plan.
 //  6 shells: intake, publish, github-run, cli, engine/index.ts.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { expect, it } from "vitest";
+import { importsOf, tsFiles } from "./imports.ts";
 
 const RANK: Record<string, number> = {
   secrets: 0,
@@ -24,20 +25,7 @@ const RANK: Record<string, number> = {
 const root = resolve(__dirname, "../..");
 const engine = join(root, "engine");
 
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? files(p) : p.endsWith(".ts") ? [p] : [];
-  });
-}
-
 const room = (p: string): string => relative(engine, p).split("/")[0]!;
-
-function imports(src: string): string[] {
-  const out: string[] = [];
-  for (const m of src.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"']+)["']/g)) out.push(m[1]!);
-  return out;
-}
 
 it("ranks every room under engine/", () => {
   const rooms = readdirSync(engine).filter((n) => statSync(join(engine, n)).isDirectory() || n.endsWith(".ts"));
@@ -46,10 +34,10 @@ it("ranks every room under engine/", () => {
 
 it("has no import that points up a layer", () => {
   const crossings: string[] = [];
-  for (const f of files(engine)) {
+  for (const f of tsFiles(engine)) {
     if (f.includes("/github/testing/")) continue; // test support, moving to test/support
     const from = room(f);
-    for (const spec of imports(readFileSync(f, "utf8"))) {
+    for (const { specifier: spec } of importsOf(f)) {
       if (!spec.startsWith(".")) continue;
       const target = resolve(dirname(f), spec);
       if (!target.startsWith(engine + "/")) continue;
