@@ -1,6 +1,6 @@
 // Cuts the operations ateams uses out of GitHub's REST description (@octokit/openapi, ~385 MB) into one small,
 // self-contained file the GitHub tests validate every request and canned reply against
-// (engine/github/testing/openapi-check.ts). `node scripts/extract-github-openapi.ts` writes
+// (test/support/github/openapi-check.ts). `node scripts/extract-github-openapi.ts` writes
 // test/fixtures/github/openapi-subset.json; `--check` exits 1 when that file no longer matches what the installed
 // package would give (after a package upgrade or a change to the list below).
 //

@@ -13,8 +13,8 @@ import { createFakeOpenAIServer, type FakeOpenAIServer } from "../../test/suppor
 import { tempRepoWithAgency, type TempRepo } from "../../test/support/git-repo.ts";
 import type { AgentDeps } from "../agents/call.ts";
 import { parseEvent, type AgencyEvent } from "../github/index.ts";
-import { githubHarness, type GitHubHarness } from "../github/testing/harness.ts";
-import { examplesOf } from "../github/testing/webhook-examples.ts";
+import { githubHarness, type GitHubHarness } from "../../test/support/github/harness.ts";
+import { examplesOf } from "../../test/support/github/webhook-examples.ts";
 import { fingerprintTasks } from "../plan/fingerprint.ts";
 import { loadTemplates, type Templates } from "../prompts/templates.ts";
 import { Budget } from "../llm/budget.ts";

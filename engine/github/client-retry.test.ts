@@ -2,7 +2,7 @@
 // shrunk to milliseconds here), then surfaced as typed errors.
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { GitHubApiError, GitHubAuthError, GitHubRateLimitError } from "./errors.ts";
-import { githubHarness, type GitHubHarness } from "./testing/harness.ts";
+import { githubHarness, type GitHubHarness } from "../../test/support/github/harness.ts";
 
 const SECONDARY = {
   status: 403,

@@ -2,7 +2,7 @@
 // description (testing/nock-github.ts).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GitHubNotFoundError, GitHubValidationError } from "./errors.ts";
-import { githubHarness, type GitHubHarness } from "./testing/harness.ts";
+import { githubHarness, type GitHubHarness } from "../../test/support/github/harness.ts";
 
 let h: GitHubHarness;
 beforeEach(() => {

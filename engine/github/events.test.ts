@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { GitHubEventError } from "./errors.ts";
 import { concernsAgency, parseEvent, readEvent, type AgencyEvent } from "./events.ts";
-import { examplesOf, webhookExamples } from "./testing/webhook-examples.ts";
+import { examplesOf, webhookExamples } from "../../test/support/github/webhook-examples.ts";
 
 type Obj = Record<string, any>;
 

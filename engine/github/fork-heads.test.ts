@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { toPullRequest, trustedHead } from "./map-github.ts";
 import { parseEvent } from "./parse-event.ts";
 import { PullRequestIndex } from "./pull-request-lookup.ts";
-import { examplesOf } from "./testing/webhook-examples.ts";
+import { examplesOf } from "../../test/support/github/webhook-examples.ts";
 
 describe("a fork cannot pose as one of the engine's branches", () => {
   it("a PR from a fork named ateams/<project>/plan keeps a head that is never ours", () => {

@@ -10,8 +10,8 @@ import type { Actor, AgencyEvent } from "./event-types.ts";
 import { concernsAgency, parseEvent } from "./events.ts";
 import { intakeEvent, type IntakeOptions } from "./intake.ts";
 import { cachedPermissionLookup } from "./permission-lookup.ts";
-import { githubHarness, type GitHubHarness } from "./testing/harness.ts";
-import { webhookExamples } from "./testing/webhook-examples.ts";
+import { githubHarness, type GitHubHarness } from "../../test/support/github/harness.ts";
+import { webhookExamples } from "../../test/support/github/webhook-examples.ts";
 
 const agency: Agency = {
   name: "Lanternfish",

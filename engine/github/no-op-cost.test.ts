@@ -8,7 +8,7 @@ import { pollSince, startCursor } from "./poll.ts";
 import { indexAgencyPullRequests } from "./pull-request-lookup.ts";
 import { ensurePullRequest, type PullRequestSpec } from "./pull-requests.ts";
 import { upsertStickyComment } from "./sticky-comment.ts";
-import { githubHarness, type GitHubHarness } from "./testing/harness.ts";
+import { githubHarness, type GitHubHarness } from "../../test/support/github/harness.ts";
 import type { GitHubForge } from "./types.ts";
 
 let h: GitHubHarness;

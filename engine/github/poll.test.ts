@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { concernsAgency } from "./concerns-agency.ts";
 import { pollSince, startCursor } from "./poll.ts";
-import { githubHarness, type GitHubHarness } from "./testing/harness.ts";
+import { githubHarness, type GitHubHarness } from "../../test/support/github/harness.ts";
 
 let h: GitHubHarness;
 beforeEach(() => {

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LabelEnsurer } from "./labels.ts";
 import { indexAgencyPullRequests } from "./pull-request-lookup.ts";
 import { ensurePullRequest, markReadyForReview, type PullRequestSpec } from "./pull-requests.ts";
-import { githubHarness, type GitHubHarness } from "./testing/harness.ts";
+import { githubHarness, type GitHubHarness } from "../../test/support/github/harness.ts";
 
 let h: GitHubHarness;
 beforeEach(() => {

@@ -2,7 +2,7 @@
 // (octokit.ts), which redacts configured keys and credential shapes, whoever built the text.
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { addSecret, clearSecrets } from "../secrets/redact.ts";
-import { githubHarness, type GitHubHarness } from "./testing/harness.ts";
+import { githubHarness, type GitHubHarness } from "../../test/support/github/harness.ts";
 
 const KEY = "provider-key-9fQ2xLw7Vb";
 let h: GitHubHarness;

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CommentMarkerError, formatMarker, parseMarker, statusMarker, withMarker } from "./comment-marker.ts";
 import { upsertStickyComment } from "./sticky-comment.ts";
-import { githubHarness, type GitHubHarness } from "./testing/harness.ts";
+import { githubHarness, type GitHubHarness } from "../../test/support/github/harness.ts";
 
 describe("comment markers", () => {
   it("format and parse back", () => {

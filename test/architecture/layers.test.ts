@@ -35,7 +35,6 @@ it("ranks every room under engine/", () => {
 it("has no import that points up a layer", () => {
   const crossings: string[] = [];
   for (const f of tsFiles(engine)) {
-    if (f.includes("/github/testing/")) continue; // test support, moving to test/support
     const from = room(f);
     for (const { specifier: spec } of importsOf(f)) {
       if (!spec.startsWith(".")) continue;
@@ -46,4 +45,17 @@ it("has no import that points up a layer", () => {
     }
   }
   expect(crossings).toEqual([]);
+});
+
+it("keeps test support out of the engine: no engine module outside tests imports test/ or bench/", () => {
+  const leaks: string[] = [];
+  for (const f of tsFiles(engine)) {
+    // engine/commands/test-fixtures and engine/forge/test-fixtures are test-only too, still to move under test/support.
+    if (f.endsWith(".test.ts") || f.includes("/test-fixtures/")) continue;
+    for (const { specifier } of importsOf(f)) {
+      const target = specifier.startsWith(".") ? relative(root, resolve(dirname(f), specifier)) : "";
+      if (target.startsWith("test/") || target.startsWith("bench/")) leaks.push(`${relative(root, f)} imports ${specifier}`);
+    }
+  }
+  expect(leaks).toEqual([]);
 });

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import nock from "nock";
 import { parseEvent } from "../../engine/github/index.ts";
-import { githubHarness } from "../../engine/github/testing/harness.ts";
-import { examplesOf } from "../../engine/github/testing/webhook-examples.ts";
+import { githubHarness } from "../support/github/harness.ts";
+import { examplesOf } from "../support/github/webhook-examples.ts";
 import { runGitHub } from "../../engine/github-run/run-github.ts";
 
 const [dir, project, openaiUrl, startAt] = process.argv.slice(2);

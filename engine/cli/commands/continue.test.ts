@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import nock from "nock";
-import { githubHarness, type GitHubHarness } from "../../github/testing/harness.ts";
+import { githubHarness, type GitHubHarness } from "../../../test/support/github/harness.ts";
 import { settle, tempAgency } from "../../../test/support/agency-fixture.ts";
 import { runCli } from "../../../test/support/run-cli.ts";
 import { main } from "../main.ts";

@@ -1,7 +1,7 @@
 // The checker must be able to fail: wrong requests and drifted replies are caught, both directly and through the
 // nock interceptor that every GitHub test runs behind.
 import { afterEach, describe, expect, it } from "vitest";
-import { createOctokit } from "../octokit.ts";
+import { createOctokit } from "../../../engine/github/octokit.ts";
 import { FakeRepo } from "./fake-repo.ts";
 import { FAST } from "./harness.ts";
 import { mockGitHub, type GitHubMock } from "./nock-github.ts";

@@ -1,8 +1,8 @@
 // Test-only: a fake repository behind the checked nock interceptor, and a real client (octokit with its plugins)
 // pointed at it with every wait shrunk to milliseconds.
-import { createGitHubClient } from "../client.ts";
-import type { GitHubClientOptions } from "../octokit.ts";
-import type { GitHubForge } from "../types.ts";
+import { createGitHubClient } from "../../../engine/github/client.ts";
+import type { GitHubClientOptions } from "../../../engine/github/octokit.ts";
+import type { GitHubForge } from "../../../engine/github/types.ts";
 import { FakeRepo, type FakeRepoOptions } from "./fake-repo.ts";
 import { mockGitHub, type GitHubMock } from "./nock-github.ts";
 
