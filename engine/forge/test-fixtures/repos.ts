@@ -38,16 +38,25 @@ export async function isolateGitConfig(dirs: TempDirs): Promise<void> {
   await writeFile(global, "");
   process.env.GIT_CONFIG_GLOBAL = global;
   process.env.GIT_CONFIG_NOSYSTEM = "1";
-  // Same reason as in git-runner.ts: spares the fixtures' own simple-git calls its 50 ms wait on silent commands.
-  process.env.GIT_TRACE = "2";
   for (const k of ["GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL", "GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE"]) {
     delete process.env[k];
   }
 }
 
+/**
+ * simple-git for the fixtures' own git calls. GIT_TRACE for these processes only, for the reason in git-runner.ts
+ * (it spares simple-git's 50 ms wait after a command that printed nothing); set process-wide, it reached every git
+ * the tests start and printed its trace lines into the test output.
+ */
+function fixtureGit(dir?: string): SimpleGit {
+  // The environment is the test process's own (isolateGitConfig's GIT_CONFIG_GLOBAL, the runner's EDITOR …).
+  const unsafe = { allowUnsafeEditor: true, allowUnsafePager: true, allowUnsafeConfigPaths: true, allowUnsafeConfigEnvCount: true, allowUnsafeAskPass: true, allowUnsafeSshCommand: true };
+  return simpleGit({ ...(dir === undefined ? {} : { baseDir: dir }), unsafe }).env({ ...process.env, GIT_TRACE: "2" });
+}
+
 /** A fresh non-bare repository on `main`; with `identity` false it has no user.name/user.email anywhere. */
 export async function initRepo(dir: string, options: { identity?: boolean } = {}): Promise<SimpleGit> {
-  const git = simpleGit(dir);
+  const git = fixtureGit(dir);
   await git.raw(["init", "-q", "-b", "main"]);
   if (options.identity ?? true) {
     await git.addConfig("user.name", TEST_IDENTITY.name);
@@ -57,14 +66,14 @@ export async function initRepo(dir: string, options: { identity?: boolean } = {}
 }
 
 export async function initBare(dir: string): Promise<SimpleGit> {
-  const git = simpleGit(dir);
+  const git = fixtureGit(dir);
   await git.raw(["init", "-q", "--bare", "-b", "main"]);
   return git;
 }
 
 export async function cloneRepo(remote: string, dir: string): Promise<SimpleGit> {
-  await simpleGit().clone(remote, dir, ["-q"]);
-  const git = simpleGit(dir);
+  await fixtureGit().clone(remote, dir, ["-q"]);
+  const git = fixtureGit(dir);
   await git.addConfig("user.name", TEST_IDENTITY.name);
   await git.addConfig("user.email", TEST_IDENTITY.email);
   return git;
