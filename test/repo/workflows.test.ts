@@ -115,7 +115,8 @@ describe("the reusable pipeline", () => {
     const cont = wf.jobs.continue!;
     expect(streams!.needs).toBe("plan");
     expect(streams!.strategy.matrix).toBe("${{ fromJSON(needs.plan.outputs.streams) }}");
-    expect(streams!.concurrency).toEqual({ group: "ateams-${{ matrix.project }}-${{ matrix.stream }}", "cancel-in-progress": false });
+    // "/" is not allowed in ids, so no two (project, stream) pairs share a group, and none shares a project's group.
+    expect(streams!.concurrency).toEqual({ group: "ateams-${{ matrix.project }}/${{ matrix.stream }}", "cancel-in-progress": false });
     expect(reconcile!.needs).toEqual(["plan", "streams"]);
     expect(reconcile!.if).toBe("always() && needs.plan.result == 'success'");
     expect(reconcile!.strategy.matrix.project).toBe("${{ fromJSON(needs.plan.outputs.projects) }}");
@@ -146,6 +147,8 @@ describe("the reusable pipeline", () => {
       // What the pipeline's jobs use between them, and no more.
       expect(job.permissions).toEqual({ contents: "write", "pull-requests": "write", issues: "write" });
       expect(job.with).toMatchObject({ agency: "agency", "openai-base-url": "${{ vars.OPENAI_BASE_URL }}" });
+      // Dependabot and fork pull requests get no secrets and a read-only token: skipped, not red.
+      expect(job.if).toBe("github.actor != 'dependabot[bot]' && github.event.pull_request.head.repo.fork != true");
     }
     expect(parse(await renderInit({ actionRef: "x/y@v0", agencyDir: "teams" })).jobs.ateams.with.agency).toBe("teams");
   });
