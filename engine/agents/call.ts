@@ -17,6 +17,8 @@ export interface CallUsage {
 export interface AgentDeps {
   models: ModelRegistry;
   budget: Budget;
+  /** The retry this action is on (status/retry.ts attemptLabel): its calls miss the cache of earlier tries. */
+  attempt?: string;
   /** Every model call, for progress lines and metrics. */
   onCall?: (info: { project: string; agent: string; tier: Tier; result: CompletionResult }) => void;
 }
@@ -75,6 +77,7 @@ export async function callAgent<T>(deps: AgentDeps, req: AgentRequest & { check?
     messages: [{ role: "system", content: req.system }, ...req.messages],
     name: req.reply,
     schema: req.schema ?? replySchema(req.reply),
+    ...(deps.attempt !== undefined ? { attempt: deps.attempt } : {}),
     ...(req.validateWithGeneric ? { validateWith: replySchema(req.reply) } : {}),
     ...(req.check ? { check: req.check as (value: unknown) => string[] } : {}),
     ...(req.tools?.list.length && req.tools.maxSteps > 0

@@ -48,6 +48,19 @@ describe("withCache", () => {
     expect(server.chatRequests).toHaveLength(4);
   });
 
+  it("a retry's calls miss the replies of the tries before it; a first try keeps the key it always had", async () => {
+    const cached = withCache(model, createFileCache(dir));
+    await cached.complete(req("hello"));
+    await cached.complete({ ...req("hello"), attempt: "failed 1 with abc, due 2026-12-01T10:05:00Z" });
+    await cached.complete({ ...req("hello"), attempt: "failed 2 with abc, due 2026-12-01T10:26:00Z" });
+    expect(server.chatRequests).toHaveLength(3);
+    // Each try's reply is kept for a run that resumes that try.
+    expect((await cached.complete({ ...req("hello"), attempt: "failed 1 with abc, due 2026-12-01T10:05:00Z" })).cached).toBe(true);
+    expect(cacheKey(model, { ...req("hello"), attempt: undefined })).toBe(cacheKey(model, req("hello")));
+    // Never sent to the provider.
+    expect(JSON.stringify(server.chatRequests[1])).not.toContain("failed 1");
+  });
+
   it("writes atomically: one entry per key and no temp files left behind", async () => {
     await withCache(model, createFileCache(dir)).complete(req("hello"));
     const key = cacheKey(model, req("hello"));

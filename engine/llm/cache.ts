@@ -35,6 +35,8 @@ export function cacheKey(model: LanguageModel, req: CompletionRequest): string {
     temperature: req.temperature ?? null,
     // Not in the original key list, but a smaller limit truncates differently; a hit must not change the reply.
     maxOutputTokens: req.maxOutputTokens ?? null,
+    // Only when set, so first attempts keep the keys they always had.
+    ...(req.attempt !== undefined ? { attempt: req.attempt } : {}),
   };
   return createHash("sha256").update(canonicalJson(material)).digest("hex");
 }

@@ -22,6 +22,8 @@ export interface StructuredRequest {
   validateWith?: JSONSchema;
   temperature?: number;
   maxOutputTokens?: number;
+  /** See CompletionRequest.attempt. */
+  attempt?: string;
   signal?: AbortSignal;
   /**
    * Tools the model may call before it answers in the format: their calls and results join the conversation, and
@@ -101,6 +103,7 @@ export async function completeStructured<T>(
             ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
             ...(req.maxOutputTokens !== undefined ? { maxOutputTokens: req.maxOutputTokens } : {}),
             ...(req.signal ? { signal: req.signal } : {}),
+            ...(req.attempt !== undefined ? { attempt: req.attempt } : {}),
           };
           result = await model.complete(sent);
           calls.push(result);

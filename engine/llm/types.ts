@@ -42,6 +42,11 @@ export interface CompletionRequest {
   maxOutputTokens?: number;
   temperature?: number;
   signal?: AbortSignal;
+  /**
+   * Which retry of its action this call belongs to (status/retry.ts attemptLabel); absent on a first attempt. Never
+   * sent to the provider; part of the cache key, so a retried action asks afresh instead of replaying its failure.
+   */
+  attempt?: string;
 }
 
 export interface ToolCall {

@@ -22,6 +22,9 @@ export interface RunContext {
   deliverAssembly?: "working" | "branch";
 }
 
+/** The agents' dependencies for one action, on its retry (status/retry.ts attemptLabel) when it is one. */
+export const depsForAttempt = (deps: AgentDeps, attempt: string | undefined): AgentDeps => (attempt === undefined ? deps : { ...deps, attempt });
+
 /** Commit trailers: the next run rebuilds what this one did from them (see forge/trailers.ts). */
 export function trailers(fields: { project: string; kind: string; stream?: string; task?: string; role?: string; model?: string; fingerprint?: string }): Record<string, string> {
   const t: Record<string, string> = { "Ateams-Project": fields.project, "Ateams-Kind": fields.kind };

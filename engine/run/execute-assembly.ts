@@ -15,7 +15,8 @@ import type { Action } from "../plan/types.ts";
 import { pmView } from "../prompts/views.ts";
 import type { AgencyModel, LoadedProject } from "../spec/model.ts";
 import { addUsage, recordAssembly, setProjectCondition } from "../status/record.ts";
-import { trailers, type RunContext } from "./context.ts";
+import { depsForAttempt, trailers, type RunContext } from "./context.ts";
+import { actionAttempt, actionKey, taskAttempt } from "../status/retry.ts";
 import { assemblyBranch, formatBranchName } from "../forge/index.ts";
 import { joinInside } from "../forge/safe-path.ts";
 
@@ -55,7 +56,8 @@ async function assembleWith(ctx: RunContext, model: AgencyModel, project: Loaded
   ctx.progress.emit({ kind: "start", project: project.id, action: "assemble", text: `PM assembles on ${pm.model}` });
   // The Director's /revise on the assembly PR, already part of action.fingerprint; recordAssembly keeps it.
   const feedback = project.status?.assembly?.feedback ?? [];
-  const reply = await assemble(ctx.deps, ctx.templates, { project: project.spec, tier: pm.id, system: ctx.templates.render("pm.system", pmView(model, project)), usage, streams, feedback });
+  const deps = depsForAttempt(ctx.deps, actionAttempt(ctx.status(project).current, actionKey("assemble")));
+  const reply = await assemble(deps, ctx.templates, { project: project.spec, tier: pm.id, system: ctx.templates.render("pm.system", pmView(model, project)), usage, streams, feedback });
   if (landed) {
     if (!(await landed())) {
       // Paid for all the same: the books keep it.

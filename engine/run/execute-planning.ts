@@ -14,7 +14,8 @@ import { schemaRefFor } from "../rewrite/schema-ref.ts";
 import type { AgencyModel, LoadedProject } from "../spec/model.ts";
 import type { PmDecompositionReply, PmOptionsReply } from "../spec/types.gen.ts";
 import { addUsage, clearProjectCondition, setProjectCondition } from "../status/record.ts";
-import { trailers, type RunContext } from "./context.ts";
+import { depsForAttempt, trailers, type RunContext } from "./context.ts";
+import { actionAttempt, actionKey, taskAttempt } from "../status/retry.ts";
 import { planProblems } from "./plan-checks.ts";
 import { PlanRejectedError } from "./spec-guard.ts";
 import { joinInside } from "../forge/safe-path.ts";
@@ -28,6 +29,7 @@ export async function executePlanning(ctx: RunContext, model: AgencyModel, proje
   const planPath = ctx.ws.repoPath(project.planFile);
   const planRef = schemaRefFor(project.planFile, ctx.ws.repoRoot, "plan");
   const base = { project: project.spec, tier: pm.id, system, usage };
+  const deps = depsForAttempt(ctx.deps, actionAttempt(status.current, actionKey(action.kind)));
   if (action.kind !== "approve-plan") ctx.progress.emit({ kind: "start", project: project.id, action: action.kind, text: `PM on ${pm.model}` });
 
   return accounted(usage, async () => {
@@ -35,7 +37,7 @@ export async function executePlanning(ctx: RunContext, model: AgencyModel, proje
       // The Director's /revise on the plan PR: shown to the PM, and its digest recorded so the planner stops asking.
       const feedback = project.status?.plan?.feedback ?? [];
       // Unique option ids and a recommendation among them are checked with the reply (reply-checks.ts).
-      const options = (await proposeOptions(ctx.deps, ctx.templates, base, feedback)).value;
+      const options = (await proposeOptions(deps, ctx.templates, base, feedback)).value;
       const plan = planFromOptions(project.id, options);
       await commitPlan(serializePlan(plan, planRef), [], `ateams: ${project.id} plan options from the PM`, "plan", options, usage, feedbackDigest(feedback));
       ctx.progress.emit({ kind: "done", project: project.id, action: action.kind, text: `${options.options.length} options, recommends ${options.recommended}` });
@@ -59,7 +61,7 @@ export async function executePlanning(ctx: RunContext, model: AgencyModel, proje
         const w = written(value);
         return planProblems(model, project.id, w.next, w.text, w.roles);
       };
-      const reply = await decompose(ctx.deps, ctx.templates, { ...base, agency: model.spec, option, roleIds: [...model.roles.keys()], planProblems: planProblemsOf });
+      const reply = await decompose(deps, ctx.templates, { ...base, agency: model.spec, option, roleIds: [...model.roles.keys()], planProblems: planProblemsOf });
       const { next, text, roles } = written(reply.value);
       const roleFiles = roles.map((r) => ({ path: joinInside(ctx.ws.repoPath(join(model.dir, "roles")), `${r.role.id}.yaml`), content: r.text }));
       // Keep what the PM wrote before (options, comments, an approval) by re-serialising only from plan data.

@@ -9,7 +9,8 @@ import { collaboratorView, specialistIdOf } from "../prompts/views.ts";
 import type { AgencyModel, LoadedProject } from "../spec/model.ts";
 import type { Status, TaskStatus } from "../spec/types.gen.ts";
 import { addUsage, recordStream, setCondition, setProjectCondition } from "../status/record.ts";
-import { trailers, type RunContext } from "./context.ts";
+import { depsForAttempt, trailers, type RunContext } from "./context.ts";
+import { actionAttempt, actionKey, taskAttempt } from "../status/retry.ts";
 import { clip } from "./task-inputs.ts";
 
 export async function executeVerifyStream(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action): Promise<"blocked" | undefined> {
@@ -30,7 +31,8 @@ async function verifyStreamWith(ctx: RunContext, model: AgencyModel, project: Lo
     tasks.push({ id: t.id, title: t.title, specialist: specialistIdOf(t), files });
   }
   ctx.progress.emit({ kind: "start", project: project.id, action: `stream ${stream.id}`, text: `Collaborator checks the stream on ${collab.model}` });
-  const reply = await verifyStream(ctx.deps, ctx.templates, {
+  const attempt = actionAttempt(ctx.status(project).current, actionKey("verify-stream", stream.id));
+  const reply = await verifyStream(depsForAttempt(ctx.deps, attempt), ctx.templates, {
     project: project.spec,
     tier: collab.id,
     system: ctx.templates.render("collaborator.system", collaboratorView(model, project, stream)),

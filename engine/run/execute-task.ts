@@ -18,7 +18,8 @@ import type { BlockerRecord, CollaboratorVerdict, Plan, PmBlockerReply, Status, 
 import { askDirector, blockerKey, closeQuestions, decideBlocker, recordBlocker } from "../status/blockers.ts";
 import { recordTaskDone, recordTaskEscalated, recordTaskFailed } from "../status/record.ts";
 import { acceptFiles } from "../agents/reply-checks.ts";
-import { trailers, type RunContext } from "./context.ts";
+import { depsForAttempt, trailers, type RunContext } from "./context.ts";
+import { actionAttempt, actionKey, taskAttempt } from "../status/retry.ts";
 import { canRun, prepareToolsFor, refusedTools, toolsFor } from "../tools/registry.ts";
 import { ActionError } from "./outcome.ts";
 import { formatLogEntry, type LogRound } from "./work-log.ts";
@@ -41,10 +42,12 @@ export async function executeTask(ctx: RunContext, model: AgencyModel, project: 
 }
 
 async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, usage: CallUsage, adoptOnly: boolean): Promise<TaskResult> {
-  const { ws, templates, deps } = ctx;
+  const { ws, templates } = ctx;
   const fp = fingerprintTasks(model, project, templates).get(action.task!)!;
   const { task, stream, routing } = fp;
   const status = ctx.status(project);
+  // A retry asks the models afresh: its earlier try's replies (valid, and still a failure) stay in the cache.
+  const deps = depsForAttempt(ctx.deps, taskAttempt(status.current.tasks?.[task.id]));
   const specialist = specialistIdOf(task);
   const branch = ws.streamBranchOf(project.id, stream.id);
   // Checked before joining (safe-path.ts): a path the plan or the model names cannot leave the stream's folder.
@@ -201,7 +204,7 @@ async function handleBlocker(ctx: RunContext, model: AgencyModel, project: Loade
   const reply: PmBlockerReply =
     decision.kind === "consult-pm"
       ? (
-          await resolveBlocker(ctx.deps, ctx.templates, {
+          await resolveBlocker(depsForAttempt(ctx.deps, taskAttempt(status.current.tasks?.[task.id])), ctx.templates, {
             project: project.spec,
             tier: pm.id,
             system: ctx.templates.render("pm.system", pmView(model, project)),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Status } from "../spec/types.gen.ts";
 import { recordTaskDone, recordTaskFailed } from "./record.ts";
-import { actionRetryGate, clearActionFailure, projectFailed, recordActionFailed, requestRetry, retryAfter, RETRY_POLICY, taskRetryGate } from "./retry.ts";
+import { actionAttempt, actionRetryGate, attemptLabel, taskAttempt, clearActionFailure, projectFailed, recordActionFailed, requestRetry, retryAfter, RETRY_POLICY, taskRetryGate } from "./retry.ts";
 
 const AT = "2026-12-01T10:00:00Z";
 const later = (min: number) => new Date(Date.parse(AT) + min * 60_000).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -59,5 +59,23 @@ describe("project-level action retries", () => {
   it("spaces retries 5 minutes, then 20", () => {
     expect(retryAfter(AT, 1)).toBe(later(5));
     expect(retryAfter(AT, 2)).toBe(later(20));
+  });
+});
+
+describe("attempt labels (what keeps a retry's calls out of the cache of earlier tries)", () => {
+  it("none on a first try; each failure, its inputs and a person's retry make a new one", () => {
+    expect(attemptLabel({})).toBeUndefined();
+    expect(taskAttempt(undefined)).toBeUndefined();
+    expect(taskAttempt({ fingerprint: "f".repeat(64) })).toBeUndefined();
+    const once = taskAttempt({ failedFingerprint: "a".repeat(64), failures: 1, retryAfter: "2026-12-01T10:05:00Z" });
+    const escalated = taskAttempt({ failedFingerprint: "b".repeat(64), failures: 1, retryAfter: "2026-12-01T10:05:00Z" });
+    const twice = taskAttempt({ failedFingerprint: "a".repeat(64), failures: 2, retryAfter: "2026-12-01T10:26:00Z" });
+    const retried = taskAttempt({ retryRequestedAt: "2026-12-01T12:00:00Z" });
+    expect(new Set([once, escalated, twice, retried]).size).toBe(4);
+    expect(once).toBe("failed 1 with aaaaaaaaaaaa, due 2026-12-01T10:05:00Z");
+    const status: Status = { project: "p", actions: { "propose-plan": { inputs: "i".repeat(64), failures: 1, reason: "InvalidReply", at: "2026-12-01T10:00:00Z", retryAfter: "2026-12-01T10:05:00Z" } } } as Status;
+    expect(actionAttempt(status, "propose-plan")).toBe("failed 1 with iiiiiiiiiiii, due 2026-12-01T10:05:00Z");
+    expect(actionAttempt(status, "assemble")).toBeUndefined();
+    expect(actionAttempt({ ...status, retryRequestedAt: "2026-12-01T12:00:00Z" }, "assemble")).toBe("retried 2026-12-01T12:00:00Z");
   });
 });

@@ -64,6 +64,29 @@ export function actionRetryGate(status: Status | undefined, key: string, inputs:
   return gate(f.failures, `${f.reason}${f.message ? `: ${f.message}` : ""}`, f.retryAfter, now);
 }
 
+/**
+ * What sets a retried action's model calls apart from the tries before it, so the response cache never replays a
+ * failure (a reply can be valid and still fail its action: a Collaborator's rejections until the revisions run out).
+ * Undefined on a first try, so a run killed mid-action replays what it had already paid for; otherwise the failures
+ * so far with the inputs that failed (an escalation's failure and the failure of its stronger tier are both "1"),
+ * when the last one made the action wait until, and a person's last retry request: each new failure or request
+ * changes it, and nothing else does.
+ */
+export function attemptLabel(f: { failures?: number | undefined; inputs?: string | undefined; retryAfter?: string | undefined; retryRequestedAt?: string | undefined }): string | undefined {
+  const parts = [
+    ...(f.failures ? [`failed ${f.failures}${f.inputs ? ` with ${f.inputs.slice(0, 12)}` : ""}`] : []),
+    ...(f.retryAfter ? [`due ${f.retryAfter}`] : []),
+    ...(f.retryRequestedAt ? [`retried ${f.retryRequestedAt}`] : []),
+  ];
+  return parts.length ? parts.join(", ") : undefined;
+}
+
+export const taskAttempt = (t: TaskStatus | undefined): string | undefined =>
+  attemptLabel({ failures: t?.failedFingerprint ? (t.failures ?? 1) : 0, inputs: t?.failedFingerprint, retryAfter: t?.retryAfter, retryRequestedAt: t?.retryRequestedAt });
+
+export const actionAttempt = (status: Status | undefined, key: string): string | undefined =>
+  attemptLabel({ failures: status?.actions?.[key]?.failures, inputs: status?.actions?.[key]?.inputs, retryAfter: status?.actions?.[key]?.retryAfter, retryRequestedAt: status?.retryRequestedAt });
+
 /** `propose-plan`, `decompose-plan`, `assemble`, `verify-stream/<stream>`: one record per project-level action. */
 export function actionKey(kind: string, stream?: string | null): string {
   return stream ? `${kind}/${stream}` : kind;

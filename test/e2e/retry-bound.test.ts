@@ -100,6 +100,53 @@ describe("a failed action under an hourly schedule", () => {
   }, 120_000);
 });
 
+describe("a task that failed with valid replies", () => {
+  it("is retried with fresh calls, not the cached replies that made it fail, and passes once the model does", async () => {
+    // Every Collaborator verdict asks for a revision: each reply is valid, so each stays in the response cache, and
+    // the task fails when its revisions run out.
+    const good = schemaOnlyModel("minimal");
+    let rejecting = true;
+    server = createFakeOpenAIServer({
+      handler: (req) => {
+        const reply = good.handler(req);
+        if (req.response_format?.json_schema?.name === "collaborator_verdict" && "json" in reply) {
+          const v = reply.json as { verdict: string; feedback: string[]; blocker: string | null; checks: { met: boolean }[] };
+          if (rejecting) Object.assign(v, { verdict: "revise", feedback: ["Name the sources of every price."], blocker: null, checks: v.checks.map((c) => ({ ...c, met: false })) });
+          else Object.assign(v, { verdict: "pass", feedback: [], blocker: null, checks: v.checks.map((c) => ({ ...c, met: true })) });
+        }
+        return reply;
+      },
+    });
+    await server.start();
+    const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "x" };
+    const run = async (minutes: number) => {
+      const calls = server.chatRequests.length;
+      const r = await runAgency({ agencyDir: repo.agency, projects: ["pricing-study"], env, progress: { emit: () => undefined }, now: () => at(minutes) });
+      return { ...r, calls: server.chatRequests.length - calls };
+    };
+
+    const first = await run(0);
+    expect(first.exitCode).toBe(1);
+    const failed = Object.entries((await status()).tasks ?? {}).filter(([, t]) => t.failures);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const [id, t] of failed) expect(t.conditions?.find((c) => c.type === "Failed")?.reason, id).toBe("RevisionsExhausted");
+
+    // The model now accepts. After the backoff the failed tasks ask again: were their earlier replies replayed from
+    // the cache, every verdict would still say "revise" and they would fail a second time with no call made.
+    rejecting = false;
+    const retry = await run(6);
+
+    expect(retry.calls).toBeGreaterThan(0);
+    for (const [id] of failed) expect((await status()).tasks?.[id]?.failures, id).toBeUndefined();
+    const last = await run(30);
+    expect(last.failures).toEqual([]);
+    expect(last.projects[0]!.stage).toBe("done");
+
+    // Rerun with nothing changed: all of it is done, nothing is asked again.
+    expect((await run(90)).calls).toBe(0);
+  }, 180_000);
+});
+
 describe("an endpoint that is down", () => {
   it("stops the run with one line naming the URL and a non-zero exit, and commits nothing", async () => {
     // A port that was just listening and is closed now: connection refused, on every retry.
