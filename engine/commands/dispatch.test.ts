@@ -4,7 +4,7 @@ import { dispatch } from "./dispatch.ts";
 import type { CommandContext, ContextKind } from "./effect.ts";
 import { parseCommands, type ParsedCommand } from "./parse.ts";
 import { commandRegistry } from "./registry.ts";
-import { EDITOR, miniModel, withRole } from "./test-fixtures/mini-model.ts";
+import { EDITOR, miniModel, withRole } from "../../test/support/commands/mini-model.ts";
 
 let mini: AgencyModel;
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import { dispatch } from "./dispatch.ts";
 import type { CommandEffect, FeedbackEffect } from "./effect.ts";
 import { applyFeedback, mergeFeedback } from "./feedback.ts";
 import { reviewCommentFeedback } from "./revise.ts";
-import { miniModel } from "./test-fixtures/mini-model.ts";
+import { miniModel } from "../../test/support/commands/mini-model.ts";
 
 const at = "2026-11-22T09:00:00Z";
 const fb = (task: string, text: string, source: string, by = "octocat"): FeedbackEffect => ({ type: "feedback", project: "alpha", task, text, by, at, source });

@@ -3,7 +3,7 @@ import type { AgencyModel } from "../spec/model.ts";
 import { BUILTIN_COMMANDS } from "../spec/builtin-commands.ts";
 import { parseCommands } from "./parse.ts";
 import { commandRegistry, helpText } from "./registry.ts";
-import { EDITOR, miniModel, withRole } from "./test-fixtures/mini-model.ts";
+import { EDITOR, miniModel, withRole } from "../../test/support/commands/mini-model.ts";
 
 let mini: AgencyModel;
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import type { AgencyModel } from "../spec/model.ts";
 import type { Plan } from "../spec/types.gen.ts";
 import type { CommandContext, ContextKind } from "./effect.ts";
 import { reviewCommentFeedback, reviseEffect } from "./revise.ts";
-import { miniModel } from "./test-fixtures/mini-model.ts";
+import { miniModel } from "../../test/support/commands/mini-model.ts";
 
 let plan: Plan;
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import { GitCommandError } from "./errors.ts";
 import { gitProcessesStarted } from "./git-runner.ts";
 import { createObjectReader } from "./object-reader.ts";
 import { createObjectWriter } from "./object-writer.ts";
-import { initRepo, isolateGitConfig, tempDirs } from "./test-fixtures/repos.ts";
+import { initRepo, isolateGitConfig, tempDirs } from "../../test/support/forge/repos.ts";
 
 const dirs = tempDirs();
 let dir: string;
@@ -95,7 +95,7 @@ describe("BatchProcess", () => {
   });
 
   it("keeps Node alive while a request waits, and not after", async () => {
-    const script = fileURLToPath(new URL("./test-fixtures/await-slow-reply.ts", import.meta.url));
+    const script = fileURLToPath(new URL("../../test/support/forge/await-slow-reply.ts", import.meta.url));
     const started = Date.now();
     const { stdout } = await promisify(execFile)(process.execPath, [script, dir], { timeout: 20_000 });
     expect(stdout).toBe("answer");
@@ -104,7 +104,7 @@ describe("BatchProcess", () => {
   });
 
   it("a close awaited at the top level of a program waits for the exit and lets the program end normally", async () => {
-    const script = fileURLToPath(new URL("./test-fixtures/close-and-exit.ts", import.meta.url));
+    const script = fileURLToPath(new URL("../../test/support/forge/close-and-exit.ts", import.meta.url));
     const { stdout } = await promisify(execFile)(process.execPath, [script, dir], { timeout: 20_000 });
     expect(stdout).toBe("closed");
   });

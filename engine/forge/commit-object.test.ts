@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createStoreContext, type StoreContext } from "./store-context.ts";
-import { initRepo, isolateGitConfig, tempDirs, userCommit } from "./test-fixtures/repos.ts";
+import { initRepo, isolateGitConfig, tempDirs, userCommit } from "../../test/support/forge/repos.ts";
 
 const dirs = tempDirs();
 beforeAll(() => isolateGitConfig(dirs));

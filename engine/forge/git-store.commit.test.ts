@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GitDirtyWorktreeError, GitRefNotFoundError, InvalidRefNameError, UnsafePathError } from "./errors.ts";
 import { openGitStore } from "./git-store.ts";
 import { FALLBACK_IDENTITY } from "./identity.ts";
-import { checkoutSnapshot, commitCount, initRepo, isolateGitConfig, runRaceWorker, tempDirs, TEST_IDENTITY, userCommit } from "./test-fixtures/repos.ts";
+import { checkoutSnapshot, commitCount, initRepo, isolateGitConfig, runRaceWorker, tempDirs, TEST_IDENTITY, userCommit } from "../../test/support/forge/repos.ts";
 import { TRAILER_KEYS } from "./trailers.ts";
 
 const dirs = tempDirs();

@@ -7,7 +7,7 @@ import { GitDirtyWorktreeError, GitRefNotFoundError } from "./errors.ts";
 import { gitProcessesStarted } from "./git-runner.ts";
 import { openGitStore, type GitStore } from "./git-store.ts";
 import type { MergeResult } from "./merge-branch.ts";
-import { checkoutSnapshot, initRepo, isolateGitConfig, tempDirs, userCommit } from "./test-fixtures/repos.ts";
+import { checkoutSnapshot, initRepo, isolateGitConfig, tempDirs, userCommit } from "../../test/support/forge/repos.ts";
 import { TRAILER_KEYS } from "./trailers.ts";
 
 const dirs = tempDirs();

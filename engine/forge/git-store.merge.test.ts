@@ -4,7 +4,7 @@ import type { SimpleGit } from "simple-git";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitCommandError, GitDirtyWorktreeError, GitRefNotFoundError, UnsafePathError } from "./errors.ts";
 import { openGitStore, type GitStore } from "./git-store.ts";
-import { checkoutSnapshot, commitCount, initRepo, isolateGitConfig, tempDirs, userCommit } from "./test-fixtures/repos.ts";
+import { checkoutSnapshot, commitCount, initRepo, isolateGitConfig, tempDirs, userCommit } from "../../test/support/forge/repos.ts";
 import { TRAILER_KEYS } from "./trailers.ts";
 
 const dirs = tempDirs();

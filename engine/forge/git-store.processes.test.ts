@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { BatchProcess } from "./batch-process.ts";
 import { gitProcessesStarted } from "./git-runner.ts";
 import { openGitStore, type GitStore } from "./git-store.ts";
-import { initRepo, isolateGitConfig, tempDirs, userCommit } from "./test-fixtures/repos.ts";
+import { initRepo, isolateGitConfig, tempDirs, userCommit } from "../../test/support/forge/repos.ts";
 
 const dirs = tempDirs();
 beforeAll(() => isolateGitConfig(dirs));
@@ -240,7 +240,7 @@ describe("git processes", () => {
 
   it("never keeps a program alive: one that used a store and did not close it exits at once", async () => {
     const { dir } = await userRepo();
-    const script = fileURLToPath(new URL("./test-fixtures/use-and-exit.ts", import.meta.url));
+    const script = fileURLToPath(new URL("../../test/support/forge/use-and-exit.ts", import.meta.url));
     const started = Date.now();
     const { stdout } = await promisify(execFile)(process.execPath, [script, dir], { timeout: 20_000 });
     expect(stdout).toBe("bye\n");

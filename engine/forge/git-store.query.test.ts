@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitDirtyWorktreeError, GitRefNotFoundError, InvalidRefNameError } from "./errors.ts";
 import { openGitStore } from "./git-store.ts";
-import { checkoutSnapshot, initRepo, isolateGitConfig, tempDirs, userCommit } from "./test-fixtures/repos.ts";
+import { checkoutSnapshot, initRepo, isolateGitConfig, tempDirs, userCommit } from "../../test/support/forge/repos.ts";
 
 const dirs = tempDirs();
 beforeAll(() => isolateGitConfig(dirs));

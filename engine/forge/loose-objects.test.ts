@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLooseObjects, objectSettings } from "./loose-objects.ts";
 import { objectId } from "./object-id.ts";
 import { parseConfigZ } from "./repo-config.ts";
-import { initRepo, isolateGitConfig, tempDirs } from "./test-fixtures/repos.ts";
+import { initRepo, isolateGitConfig, tempDirs } from "../../test/support/forge/repos.ts";
 
 const dirs = tempDirs();
 beforeAll(() => isolateGitConfig(dirs));

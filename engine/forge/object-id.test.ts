@@ -7,7 +7,7 @@ import { openGitStore } from "./git-store.ts";
 import { objectId, type ObjectFormat } from "./object-id.ts";
 import { createObjectWriter } from "./object-writer.ts";
 import { createStoreContext } from "./store-context.ts";
-import { initRepo, isolateGitConfig, tempDirs, userCommit } from "./test-fixtures/repos.ts";
+import { initRepo, isolateGitConfig, tempDirs, userCommit } from "../../test/support/forge/repos.ts";
 import { commitFiles } from "./commit-files.ts";
 import type { TreeEntry } from "./tree-format.ts";
 

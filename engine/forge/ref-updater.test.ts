@@ -7,7 +7,7 @@ import { gitProcessesStarted } from "./git-runner.ts";
 import { openGitStore } from "./git-store.ts";
 import { createRefUpdater } from "./ref-updater.ts";
 import { COMMIT_REFLOG_MESSAGE, createStoreContext, type StoreContext } from "./store-context.ts";
-import { initRepo, isolateGitConfig, tempDirs, userCommit } from "./test-fixtures/repos.ts";
+import { initRepo, isolateGitConfig, tempDirs, userCommit } from "../../test/support/forge/repos.ts";
 
 const dirs = tempDirs();
 let dir: string;

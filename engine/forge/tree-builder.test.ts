@@ -6,7 +6,7 @@ import { simpleGit, type SimpleGit } from "simple-git";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UnsafePathError } from "./errors.ts";
 import { createStoreContext, type StoreContext } from "./store-context.ts";
-import { initRepo, isolateGitConfig, tempDirs } from "./test-fixtures/repos.ts";
+import { initRepo, isolateGitConfig, tempDirs } from "../../test/support/forge/repos.ts";
 import { buildTree, type FileChange } from "./tree-builder.ts";
 
 const dirs = tempDirs();

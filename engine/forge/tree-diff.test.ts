@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStoreContext, type StoreContext } from "./store-context.ts";
-import { initRepo, isolateGitConfig, tempDirs } from "./test-fixtures/repos.ts";
+import { initRepo, isolateGitConfig, tempDirs } from "../../test/support/forge/repos.ts";
 import { buildTree, type FileChange } from "./tree-builder.ts";
 import { diffTrees } from "./tree-diff.ts";
 

@@ -48,10 +48,11 @@ it("has no import that points up a layer", () => {
 });
 
 it("keeps test support out of the engine: no engine module outside tests imports test/ or bench/", () => {
+  // Test-only code lives under test/support, not beside the engine's modules.
+  expect(tsFiles(engine).filter((f) => /\/(test-fixtures|testing)\//.test(f)).map((f) => relative(root, f))).toEqual([]);
   const leaks: string[] = [];
   for (const f of tsFiles(engine)) {
-    // engine/commands/test-fixtures and engine/forge/test-fixtures are test-only too, still to move under test/support.
-    if (f.endsWith(".test.ts") || f.includes("/test-fixtures/")) continue;
+    if (f.endsWith(".test.ts")) continue;
     for (const { specifier } of importsOf(f)) {
       const target = specifier.startsWith(".") ? relative(root, resolve(dirname(f), specifier)) : "";
       if (target.startsWith("test/") || target.startsWith("bench/")) leaks.push(`${relative(root, f)} imports ${specifier}`);

@@ -2,9 +2,9 @@
 // roles: researcher (no commands), writer (/outline); project alpha: streams research (facts, competitors,
 // glossary) and docs (draft, polish); project beta has no plan.
 import { join } from "node:path";
-import { FIXTURES, load } from "../../../test/support/agency-fixture.ts";
-import type { AgencyModel } from "../../spec/model.ts";
-import type { Role } from "../../spec/types.gen.ts";
+import { FIXTURES, load } from "../agency-fixture.ts";
+import type { AgencyModel } from "../../../engine/spec/model.ts";
+import type { Role } from "../../../engine/spec/types.gen.ts";
 
 export function miniModel(): Promise<AgencyModel> {
   return load(join(FIXTURES, "mini"));

@@ -1,6 +1,6 @@
 // Awaits, at top level, a reply that takes half a second (a git alias that sleeps, then echoes its input): the
 // process must stay alive for it, then exit on its own. Usage: node await-slow-reply.ts <repo-dir>
-import { BatchProcess, lineReply } from "../batch-process.ts";
+import { BatchProcess, lineReply } from "../../../engine/forge/batch-process.ts";
 
 const [dir] = process.argv.slice(2);
 if (!dir) throw new Error("usage: await-slow-reply.ts <repo-dir>");

@@ -2,8 +2,8 @@
 // processes against one bare remote (or, with `commit-only`, against one repository's ref).
 // Usage: node race-worker.ts <clone-dir> <branch> <label> <count> [<start-at-epoch-ms> [commit-only]]
 import { setTimeout as sleep } from "node:timers/promises";
-import { openGitStore } from "../git-store.ts";
-import { TRAILER_KEYS } from "../trailers.ts";
+import { openGitStore } from "../../../engine/forge/git-store.ts";
+import { TRAILER_KEYS } from "../../../engine/forge/trailers.ts";
 
 const [dir, branch, label, count, startAt, mode] = process.argv.slice(2);
 if (!dir || !branch || !label || !count) throw new Error("usage: race-worker.ts <clone-dir> <branch> <label> <count>");

@@ -1,7 +1,7 @@
 // Uses a store, then closes it with a top-level await (as the end of `ateams run` does): Node must wait for the
 // processes to exit and then end normally, not quit early with "unsettled top-level await" (exit 13).
 // Usage: node close-and-exit.ts <repo-dir>
-import { openGitStore } from "../git-store.ts";
+import { openGitStore } from "../../../engine/forge/git-store.ts";
 
 const [dir] = process.argv.slice(2);
 if (!dir) throw new Error("usage: close-and-exit.ts <repo-dir>");
