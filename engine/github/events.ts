@@ -6,7 +6,6 @@ import { parseEvent } from "./parse-event.ts";
 
 export type { Actor, AgencyEvent, ReviewVerdict } from "./event-types.ts";
 export { parseEvent } from "./parse-event.ts";
-export { concernsAgency } from "./concerns-agency.ts";
 
 export type EventEnv = Readonly<Record<string, string | undefined>>;
 

@@ -12,6 +12,5 @@ export { formatMarker, parseMarker, statusMarker, withMarker, CommentMarkerError
 export { react, type CommentRef } from "./react.ts";
 export { cachedPermissionLookup } from "./permission-lookup.ts";
 export { applyAcknowledgement, type CommandComment } from "./acknowledge.ts";
-export { readEvent, parseEvent, concernsAgency, type AgencyEvent, type Actor, type ReviewVerdict, type EventEnv } from "./events.ts";
-export { intakeEvent, type Intake, type IntakeOptions } from "./intake.ts";
+export { readEvent, parseEvent, type AgencyEvent, type Actor, type ReviewVerdict, type EventEnv } from "./events.ts";
 export { pollSince, startCursor, type PollCursor, type PollResult } from "./poll.ts";

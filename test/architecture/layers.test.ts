@@ -60,3 +60,15 @@ it("keeps test support out of the engine: no engine module outside tests imports
   }
   expect(leaks).toEqual([]);
 });
+
+it("hands the adapters what they act on: engine/github parses no /command and plans nothing, it only carries their types", () => {
+  const calls: string[] = [];
+  for (const f of tsFiles(join(engine, "github"))) {
+    if (f.endsWith(".test.ts")) continue;
+    for (const { specifier, typeOnly } of importsOf(f)) {
+      const to = specifier.startsWith(".") ? room(resolve(dirname(f), specifier)) : "";
+      if (["commands", "plan", "prompts", "status", "rewrite"].includes(to) && !typeOnly) calls.push(`${relative(root, f)} imports ${specifier}`);
+    }
+  }
+  expect(calls).toEqual([]);
+});

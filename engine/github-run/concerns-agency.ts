@@ -5,9 +5,9 @@
 import { BUILTIN_COMMAND_NAMES } from "../spec/builtin-commands.ts";
 import { parseCommands } from "../commands/parse.ts";
 import { BRANCH_PREFIX } from "../forge/branch-name.ts";
-import { parseMarker } from "./comment-marker.ts";
-import type { AgencyEvent } from "./event-types.ts";
-import { AGENCY_LABEL } from "./labels.ts";
+import { parseMarker } from "../github/comment-marker.ts";
+import type { AgencyEvent } from "../github/event-types.ts";
+import { AGENCY_LABEL } from "../github/labels.ts";
 
 export const AGENCY_DIR = "agency/";
 

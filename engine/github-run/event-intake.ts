@@ -5,11 +5,11 @@
 import { BUILTIN_COMMAND_NAMES } from "../spec/builtin-commands.ts";
 import { parseCommands, type ParsedCommand } from "../commands/parse.ts";
 import { reactionsFor } from "../commands/reactions.ts";
-import { applyAcknowledgement, type CommandComment } from "./acknowledge.ts";
+import { applyAcknowledgement, type CommandComment } from "../github/acknowledge.ts";
 import { concernsAgency } from "./concerns-agency.ts";
-import type { Actor, AgencyEvent } from "./event-types.ts";
+import type { Actor, AgencyEvent } from "../github/event-types.ts";
 import { assertNever } from "../spec/assert-never.ts";
-import type { GitHubForge } from "./types.ts";
+import type { GitHubForge } from "../github/types.ts";
 
 export interface IntakeOptions {
   /** Whether this person may direct the agency; wire engine/commands' authorize with cachedPermissionLookup. */

@@ -5,11 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { authorize } from "../commands/authorize.ts";
 import { reactionsFor } from "../commands/reactions.ts";
 import type { Agency } from "../spec/types.gen.ts";
-import { applyAcknowledgement, type CommandComment } from "./acknowledge.ts";
-import type { Actor, AgencyEvent } from "./event-types.ts";
-import { concernsAgency, parseEvent } from "./events.ts";
-import { intakeEvent, type IntakeOptions } from "./intake.ts";
-import { cachedPermissionLookup } from "./permission-lookup.ts";
+import { applyAcknowledgement, type CommandComment } from "../github/acknowledge.ts";
+import type { Actor, AgencyEvent } from "../github/event-types.ts";
+import { parseEvent } from "../github/events.ts";
+import { concernsAgency } from "./concerns-agency.ts";
+import { intakeEvent, type IntakeOptions } from "./event-intake.ts";
+import { cachedPermissionLookup } from "../github/permission-lookup.ts";
 import { githubHarness, type GitHubHarness } from "../../test/support/github/harness.ts";
 import { webhookExamples } from "../../test/support/github/webhook-examples.ts";
 
