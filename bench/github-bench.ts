@@ -11,7 +11,7 @@ import nock from "nock";
 import { parseEvent, type AgencyEvent } from "../engine/github/index.ts";
 import { githubHarness, type GitHubHarness } from "../test/support/github/harness.ts";
 import { examplesOf } from "../test/support/github/webhook-examples.ts";
-import { runGitHub, type GitHubRunReport } from "../engine/github-run/run-github.ts";
+import { runGitHub, type GitHubRunReport } from "../engine/github-mode/run-github.ts";
 import { createFakeOpenAIServer } from "../test/support/fake-openai-server.ts";
 import { scriptedTeam } from "../test/support/scripted-team.ts";
 import { writeRunBenchAgency, type BenchTask } from "./synthetic-agency.ts";

@@ -10,7 +10,7 @@ import { planAgency } from "../engine/plan/plan.ts";
 import { loadTemplates } from "../engine/prompts/templates.ts";
 import type { ProgressEvent } from "../engine/run/progress.ts";
 import { runAgency, type RunReport } from "../engine/run/run-agency.ts";
-import { loadAgency } from "../engine/spec/load-agency.ts";
+import { loadAgency } from "../engine/agency/load-agency.ts";
 import { startModelServer, type Arrival } from "./model-server.ts";
 import { chainTasks, closureOf, DAG_EDITED_ROLE, dagTasks, writeRunBenchAgency, type BenchTask } from "./synthetic-agency.ts";
 import { gitIn } from "../test/support/git-repo.ts";

@@ -3,10 +3,10 @@
 // internals can change without a breaking release.
 export { main, COMMANDS } from "./cli/main.ts";
 export type { CliIO } from "./cli/io.ts";
-export { loadAgency, type LoadOptions, type LoadResult } from "./spec/load-agency.ts";
-export type { Diagnostic } from "./spec/diagnostic.ts";
-export type { AgencyModel, LoadedProject, LoadedRole } from "./spec/model.ts";
-export type { Agency, Plan, Project, Role, Status } from "./spec/types.gen.ts";
+export { loadAgency, type LoadOptions, type LoadResult } from "./agency/load-agency.ts";
+export type { Diagnostic } from "./agency/diagnostic.ts";
+export type { AgencyModel, LoadedProject, LoadedRole } from "./agency/model.ts";
+export type { Agency, Plan, Project, Role, Status } from "./agency/types.gen.ts";
 export { loadTemplates, DEFAULT_TEMPLATES_DIR, type Templates } from "./prompts/templates.ts";
 export { planAgency } from "./plan/plan.ts";
 export type { Action, ActionKind, ProjectPlan, ReconcilePlan, Stage } from "./plan/types.ts";

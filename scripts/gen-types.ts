@@ -1,4 +1,4 @@
-// Derives engine/spec/types.gen.ts from schemas/*.schema.json so the schema stays the one source of truth.
+// Derives engine/agency/types.gen.ts from schemas/*.schema.json so the schema stays the one source of truth.
 // `npm run gen:types` writes the file; `--check` exits 1 when it is stale (run by the test suite).
 import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -8,7 +8,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const KINDS = ["agency", "role", "project", "plan", "status"] as const;
 /** Structured replies the agents ask models for (schemas/replies/). */
 export const REPLIES = ["pm-options", "pm-decomposition", "pm-blocker", "pm-assembly", "specialist-work", "collaborator-verdict", "answer"] as const;
-export const TYPES_FILE = `${root}engine/spec/types.gen.ts`;
+export const TYPES_FILE = `${root}engine/agency/types.gen.ts`;
 
 export async function generateTypes(): Promise<string> {
   // One synthetic root referencing every kind, so each shared definition is declared exactly once.
@@ -39,7 +39,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (process.argv.includes("--check")) {
     const current = await readFile(TYPES_FILE, "utf8").catch(() => "");
     if (current !== fresh) {
-      console.error("engine/spec/types.gen.ts is stale: run `npm run gen:types`");
+      console.error("engine/agency/types.gen.ts is stale: run `npm run gen:types`");
       process.exit(1);
     }
   } else {

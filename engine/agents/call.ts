@@ -1,7 +1,7 @@
 // One structured model call on behalf of an agent: budget check, escalation ladder, metering, typed reply.
 import { completeStructured, type ChatMessage, type CompletionResult, type JSONSchema } from "../llm/index.ts";
-import type { Tier } from "../spec/types.gen.ts";
-import type { Project } from "../spec/types.gen.ts";
+import type { Tier } from "../agency/types.gen.ts";
+import type { Project } from "../agency/types.gen.ts";
 import type { Budget } from "../llm/budget.ts";
 import type { ModelRegistry } from "../llm/providers.ts";
 import { replySchema, type ReplyName } from "./reply-schemas.ts";

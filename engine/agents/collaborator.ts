@@ -1,6 +1,6 @@
 // The Collaborator: verifies a task's files, or a whole stream, against their criteria with a structured verdict.
 import type { Templates } from "../prompts/templates.ts";
-import type { CollaboratorVerdict, Project, Stream, Task } from "../spec/types.gen.ts";
+import type { CollaboratorVerdict, Project, Stream, Task } from "../agency/types.gen.ts";
 import { callAgent, type AgentDeps, type AgentReply, type CallUsage } from "./call.ts";
 import type { FileText } from "./specialist.ts";
 

@@ -1,6 +1,6 @@
 // The Project Manager: options for an objective, a decomposition of one option, blocker resolution, assembly.
 import type { Templates } from "../prompts/templates.ts";
-import type { Agency, PlanOption, PmAssemblyReply, PmBlockerReply, PmDecompositionReply, PmOptionsReply, Project, Stream, Task } from "../spec/types.gen.ts";
+import type { Agency, PlanOption, PmAssemblyReply, PmBlockerReply, PmDecompositionReply, PmOptionsReply, Project, Stream, Task } from "../agency/types.gen.ts";
 import { callAgent, type AgentDeps, type AgentReply, type CallUsage } from "./call.ts";
 import { decompositionProblems, optionsProblems } from "./reply-checks.ts";
 import { pmDecompositionSchema, pmOptionsSchema } from "./reply-schemas.ts";

@@ -2,7 +2,7 @@
 // same reply, paths that are safe to write. Each problem is one sentence quoting the value and where it is, so all of
 // them can go back to the model in one repair turn (llm/structured.ts) and, if still broken, name the failure.
 import { assertSafeRepoPath } from "../forge/safe-path.ts";
-import type { PmDecompositionReply, PmOptionsReply, SpecialistWorkReply } from "../spec/types.gen.ts";
+import type { PmDecompositionReply, PmOptionsReply, SpecialistWorkReply } from "../agency/types.gen.ts";
 import type { FileText } from "./specialist.ts";
 
 const q = (v: string) => JSON.stringify(v);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { validatorFor } from "../llm/json-validator.ts";
 import type { JSONSchema } from "../llm/types.ts";
-import type { PmDecompositionReply, PmOptionsReply, SpecialistWorkReply } from "../spec/types.gen.ts";
+import type { PmDecompositionReply, PmOptionsReply, SpecialistWorkReply } from "../agency/types.gen.ts";
 import { acceptFiles, decompositionProblems, optionsProblems } from "./reply-checks.ts";
 import { pmDecompositionSchema, pmOptionsSchema, replySchema, specialistWorkSchema } from "./reply-schemas.ts";
 

@@ -4,7 +4,7 @@ import type { ChatMessage } from "../llm/index.ts";
 import type { AgentTool } from "../tools/types.ts";
 import { specialistTaskMessage } from "../prompts/specialist-prompt.ts";
 import type { Templates } from "../prompts/templates.ts";
-import type { Project, SpecialistWorkReply, Task } from "../spec/types.gen.ts";
+import type { Project, SpecialistWorkReply, Task } from "../agency/types.gen.ts";
 import { callAgent, type AgentDeps, type AgentReply, type CallUsage } from "./call.ts";
 import { acceptFiles } from "./reply-checks.ts";
 import { specialistWorkSchema } from "./reply-schemas.ts";

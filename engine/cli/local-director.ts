@@ -2,7 +2,7 @@
 // user.name when it is one of the agency's directors (by id, GitHub handle or name); otherwise the project's
 // director. The name found is then authorized exactly as a commenter on GitHub is (commands/authorize.ts).
 import { execFileSync } from "node:child_process";
-import type { Agency, Project } from "../spec/types.gen.ts";
+import type { Agency, Project } from "../agency/types.gen.ts";
 import { directorHandle } from "../status/approval.ts";
 
 export function localDirector(agency: Agency, project: Project | undefined, repoRoot: string, by: string | undefined): string {

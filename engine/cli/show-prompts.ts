@@ -7,7 +7,7 @@ import { specialistTaskMessage } from "../prompts/specialist-prompt.ts";
 import type { Templates } from "../prompts/templates.ts";
 import { taskInputs } from "../run/task-inputs.ts";
 import type { Workspace } from "../run/workspace.ts";
-import type { AgencyModel } from "../spec/model.ts";
+import type { AgencyModel } from "../agency/model.ts";
 import { canRun } from "../tools/registry.ts";
 
 export interface ActionPrompts {

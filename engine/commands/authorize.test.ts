@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Agency } from "../spec/types.gen.ts";
+import type { Agency } from "../agency/types.gen.ts";
 import { authorize, type Actor, type Permission } from "./authorize.ts";
 
 const agency: Agency = {

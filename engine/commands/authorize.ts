@@ -1,6 +1,6 @@
 // Who may command: people with write access to the repository, and whoever the agency lists.
 // Everyone else's command is ignored and logged; the caller gets a decision and a line saying why.
-import type { Agency } from "../spec/types.gen.ts";
+import type { Agency } from "../agency/types.gen.ts";
 
 export interface Actor {
   login: string;

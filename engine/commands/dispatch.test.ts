@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { AgencyModel } from "../spec/model.ts";
+import type { AgencyModel } from "../agency/model.ts";
 import { dispatch } from "./dispatch.ts";
 import type { CommandContext, ContextKind } from "./effect.ts";
 import { parseCommands, type ParsedCommand } from "./parse.ts";

@@ -1,9 +1,9 @@
 // An authorized command, read in its context, becomes one CommandEffect. Pure: the effect is data that an
 // executor applies; misuse is a `reject` effect whose reason is replied to the commenter.
-import type { AgencyModel } from "../spec/model.ts";
-import type { Plan } from "../spec/types.gen.ts";
+import type { AgencyModel } from "../agency/model.ts";
+import type { Plan } from "../agency/types.gen.ts";
 import type { CommandContext, CommandEffect } from "./effect.ts";
-import { ROLE_ADDRESSED_COMMANDS } from "../spec/builtin-commands.ts";
+import { ROLE_ADDRESSED_COMMANDS } from "../agency/builtin-commands.ts";
 import type { ParsedCommand } from "./parse.ts";
 import { commandRegistry, type CommandRegistry } from "./registry.ts";
 import { reviseEffect } from "./revise.ts";

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { fingerprintTasks } from "../plan/fingerprint.ts";
 import { loadTemplates, type Templates } from "../prompts/templates.ts";
-import type { AgencyModel } from "../spec/model.ts";
-import type { Status } from "../spec/types.gen.ts";
+import type { AgencyModel } from "../agency/model.ts";
+import type { Status } from "../agency/types.gen.ts";
 import { dispatch } from "./dispatch.ts";
 import type { CommandEffect, FeedbackEffect } from "./effect.ts";
 import { applyFeedback, mergeFeedback } from "./feedback.ts";

@@ -1,6 +1,6 @@
 // Recording people's feedback in status.yaml: a pure rewriter (status, effect) → status. The
 // feedback list is part of the task's fingerprint, so a recorded entry makes the task run again with it.
-import type { Feedback, Status, TaskStatus } from "../spec/types.gen.ts";
+import type { Feedback, Status, TaskStatus } from "../agency/types.gen.ts";
 import type { CommandEffect, FeedbackEffect } from "./effect.ts";
 
 /**

@@ -1,7 +1,7 @@
 // /commands, as pure steps that PR comments and `ateams <command>` in a terminal both go through:
 // sanitize → parseCommands → authorize → dispatch → (intake/apply-commands.ts applies the effect) → reactionsFor;
 // feedback effects are recorded with applyFeedback. Nothing here performs I/O.
-export { BUILTIN_COMMANDS, BUILTIN_COMMAND_NAMES, MULTILINE_COMMANDS, ROLE_ADDRESSED_COMMANDS, type CommandInfo } from "../spec/builtin-commands.ts";
+export { BUILTIN_COMMANDS, BUILTIN_COMMAND_NAMES, MULTILINE_COMMANDS, ROLE_ADDRESSED_COMMANDS, type CommandInfo } from "../agency/builtin-commands.ts";
 export { sanitizeCommentText } from "./sanitize.ts";
 export { parseCommands, type ParsedCommand } from "./parse.ts";
 export { commandRegistry, helpText, type CommandRegistry, type RoleCommands } from "./registry.ts";

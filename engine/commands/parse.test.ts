@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BUILTIN_COMMAND_NAMES } from "../spec/builtin-commands.ts";
+import { BUILTIN_COMMAND_NAMES } from "../agency/builtin-commands.ts";
 import { parseCommands } from "./parse.ts";
 
 const known = new Set([...BUILTIN_COMMAND_NAMES, "/outline"]);

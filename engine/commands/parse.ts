@@ -1,6 +1,6 @@
 // /commands in a comment, PR review body or review comment. Text in, data out: who may command,
 // and what a command does, are decided later (authorize.ts, dispatch.ts).
-import { MULTILINE_COMMANDS, ROLE_ADDRESSED_COMMANDS } from "../spec/builtin-commands.ts";
+import { MULTILINE_COMMANDS, ROLE_ADDRESSED_COMMANDS } from "../agency/builtin-commands.ts";
 import { classifyLines, type MarkdownLine } from "./markdown-lines.ts";
 import { sanitizeCommentText } from "./sanitize.ts";
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { AgencyModel } from "../spec/model.ts";
-import { BUILTIN_COMMANDS } from "../spec/builtin-commands.ts";
+import type { AgencyModel } from "../agency/model.ts";
+import { BUILTIN_COMMANDS } from "../agency/builtin-commands.ts";
 import { parseCommands } from "./parse.ts";
 import { commandRegistry, helpText } from "./registry.ts";
 import { EDITOR, miniModel, withRole } from "../../test/support/commands/mini-model.ts";

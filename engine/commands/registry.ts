@@ -1,7 +1,7 @@
 // Every command the agency answers: the fixed built-ins plus the custom ones each role declares in its YAML.
 // The parser is given its names, dispatch finds the role behind a custom command, and /help renders it.
-import type { AgencyModel } from "../spec/model.ts";
-import { BUILTIN_COMMANDS, BUILTIN_COMMAND_NAMES, type CommandInfo } from "../spec/builtin-commands.ts";
+import type { AgencyModel } from "../agency/model.ts";
+import { BUILTIN_COMMANDS, BUILTIN_COMMAND_NAMES, type CommandInfo } from "../agency/builtin-commands.ts";
 
 export interface RoleCommands {
   role: string;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { AgencyModel } from "../spec/model.ts";
-import type { Plan } from "../spec/types.gen.ts";
+import type { AgencyModel } from "../agency/model.ts";
+import type { Plan } from "../agency/types.gen.ts";
 import type { CommandContext, ContextKind } from "./effect.ts";
 import { reviewCommentFeedback, reviseEffect } from "./revise.ts";
 import { miniModel } from "../../test/support/commands/mini-model.ts";

@@ -1,6 +1,6 @@
 // Feedback from people: `/revise <feedback>`, and plain review comments on a task's output file. Recorded
 // feedback changes the fingerprint of the task it is about, so that task (and what depends on it) runs again.
-import type { Plan } from "../spec/types.gen.ts";
+import type { Plan } from "../agency/types.gen.ts";
 import type { CommandContext, CommandEffect, FeedbackEffect } from "./effect.ts";
 import { sanitizeCommentText } from "./sanitize.ts";
 import { leadingWord, located, taskById, taskForFile, type TaskRef } from "./task-target.ts";

@@ -1,5 +1,5 @@
 // Which task a piece of feedback is about: the one whose output file was commented on, or the one named first.
-import type { Plan, Stream, Task } from "../spec/types.gen.ts";
+import type { Plan, Stream, Task } from "../agency/types.gen.ts";
 
 export interface TaskRef {
   stream: Stream;

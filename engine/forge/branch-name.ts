@@ -3,7 +3,7 @@
 
 export const BRANCH_PREFIX = "ateams";
 
-import { RESERVED_STREAM_IDS } from "../spec/cross-check.ts";
+import { RESERVED_STREAM_IDS } from "../agency/cross-check.ts";
 export { RESERVED_STREAM_IDS };
 
 export type BranchName =

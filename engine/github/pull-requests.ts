@@ -4,7 +4,7 @@
 import { GitHubValidationError } from "./errors.ts";
 import { LabelEnsurer } from "./labels.ts";
 import { findPullRequest } from "./pull-request-lookup.ts";
-import { sameText } from "./same-text.ts";
+import { sameBody } from "./same-body.ts";
 import type { GitHubForge, PullRequest } from "./types.ts";
 
 export interface PullRequestSpec {
@@ -65,7 +65,7 @@ export async function ensurePullRequest(forge: GitHubForge, spec: PullRequestSpe
     pr = found;
     const update: { title?: string; body?: string; base?: string } = {};
     if (pr.title !== spec.title) update.title = spec.title;
-    if (!sameText(pr.body, spec.body)) update.body = spec.body;
+    if (!sameBody(pr.body, spec.body)) update.body = spec.body;
     if (pr.base !== spec.base) update.base = spec.base;
     if (Object.keys(update).length) {
       pr = await forge.updatePullRequest(pr.number, update);

@@ -1,7 +1,7 @@
 // One comment per (issue or PR, marker), created once and edited in place afterwards; a run that has nothing new to
 // say writes nothing. Found by its hidden first-line marker among all the issue's comments (paginated).
 import { parseMarker, withMarker, type CommentMarker } from "./comment-marker.ts";
-import { sameText } from "./same-text.ts";
+import { sameBody } from "./same-body.ts";
 import type { GitHubForge, IssueComment } from "./types.ts";
 
 export type StickyResult = { action: "created" | "updated" | "unchanged"; comment: IssueComment };
@@ -24,6 +24,6 @@ export async function upsertStickyComment(
   const full = withMarker(marker, body);
   const existing = findMarked(options.comments ?? (await forge.listIssueComments(issueNumber)), marker);
   if (!existing) return { action: "created", comment: await forge.createIssueComment(issueNumber, full) };
-  if (sameText(existing.body, full)) return { action: "unchanged", comment: existing };
+  if (sameBody(existing.body, full)) return { action: "unchanged", comment: existing };
   return { action: "updated", comment: await forge.updateIssueComment(existing.id, full) };
 }

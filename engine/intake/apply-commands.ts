@@ -1,9 +1,9 @@
 // The one path a person's commands take, wherever they were written: parsed commands → effects (dispatch) →
 // applied in order to the project's status, plan and role lessons (apply-effect.ts, then apply-deferred.ts for
-// what needs git or a model) → one commit on the working branch. A PR comment (github-run/process-event.ts) and a
+// what needs git or a model) → one commit on the working branch. A PR comment (github-mode/process-event.ts) and a
 // command typed in a terminal (cli/commands/director.ts) differ only in how they are read and acknowledged.
 import type { AgentDeps } from "../agents/call.ts";
-import { assertNever } from "../spec/assert-never.ts";
+import { assertNever } from "../agency/assert-never.ts";
 import { dispatch } from "../commands/dispatch.ts";
 import type { CommandContext, CommandEffect, FeedbackEffect } from "../commands/effect.ts";
 import { mergeFeedback } from "../commands/feedback.ts";
@@ -12,7 +12,7 @@ import type { CommandOutcome } from "../commands/reactions.ts";
 import { helpText, type CommandRegistry } from "../commands/registry.ts";
 import { singleLine } from "../forge/trailers.ts";
 import type { Templates } from "../prompts/templates.ts";
-import { trailers } from "../run/context.ts";
+import { trailers } from "../run/run-context.ts";
 import type { Progress } from "../run/progress.ts";
 import type { Workspace } from "../run/workspace.ts";
 import { applyDeferred } from "./apply-deferred.ts";

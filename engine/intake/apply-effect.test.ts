@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { Status } from "../spec/types.gen.ts";
+import type { Status } from "../agency/types.gen.ts";
 import { applyEffect, type EffectEnv, type EffectState } from "./apply-effect.ts";
 
 const env: EffectEnv = { at: "2026-11-25T12:00:00Z", by: "octocat", memoryPath: (r) => `agency/memory/roles/${r}.md`, statusReply: (p) => `status of ${p}`, helpReply: () => "help text" };

@@ -4,8 +4,8 @@ import { callAgent, emptyUsage, type AgentDeps, type CallUsage } from "../agents
 import { routeTask } from "../plan/route.ts";
 import type { Templates } from "../prompts/templates.ts";
 import { specialistIdOf, specialistView } from "../prompts/views.ts";
-import type { AgencyModel, LoadedProject } from "../spec/model.ts";
-import type { AnswerReply, Stream, Task } from "../spec/types.gen.ts";
+import type { AgencyModel, LoadedProject } from "../agency/model.ts";
+import type { AnswerReply, Stream, Task } from "../agency/types.gen.ts";
 import { canRun } from "../tools/registry.ts";
 
 export interface Question {

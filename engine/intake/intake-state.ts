@@ -11,8 +11,8 @@ import { parse } from "yaml";
 import type { FileChange, Trailers } from "../forge/index.ts";
 import { StatusStore } from "../run/status-store.ts";
 import type { Workspace } from "../run/workspace.ts";
-import type { AgencyModel, LoadedProject } from "../spec/model.ts";
-import type { Plan, Status } from "../spec/types.gen.ts";
+import type { AgencyModel, LoadedProject } from "../agency/model.ts";
+import type { Plan, Status } from "../agency/types.gen.ts";
 
 export interface StateChanges {
   statuses?: ReadonlyMap<string, Status>;

@@ -2,7 +2,7 @@
 // hands on (commands/parse.ts), and review-comment feedback is cleaned where it is read; this is the last gate
 // before any effect is applied, so a text that took another way in is cleaned too. Cleaning is idempotent.
 import type { CommandEffect } from "../commands/effect.ts";
-import { assertNever } from "../spec/assert-never.ts";
+import { assertNever } from "../agency/assert-never.ts";
 import { sanitizeCommentText } from "../commands/sanitize.ts";
 
 export function sanitizeEffect(effect: CommandEffect): CommandEffect {

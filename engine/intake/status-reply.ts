@@ -4,7 +4,7 @@ import { fingerprintTasks } from "../plan/fingerprint.ts";
 import { planAgency } from "../plan/plan.ts";
 import { streamFingerprint } from "../plan/plan-project.ts";
 import type { Templates } from "../prompts/templates.ts";
-import type { AgencyModel } from "../spec/model.ts";
+import type { AgencyModel } from "../agency/model.ts";
 import { projectReport, type Attention, type ConditionView, type ProjectReport } from "../status/report.ts";
 
 const HINT: Record<Attention["kind"], string | null> = {

@@ -1,6 +1,6 @@
 // Spend limits per run and per project. Checked before every model call (repairs and tool rounds included, see
 // agents/call.ts), so a run stops cleanly at the limit.
-import type { Agency, Project, Usage } from "../spec/types.gen.ts";
+import type { Agency, Project, Usage } from "../agency/types.gen.ts";
 
 export class BudgetExceededError extends Error {
   override name = "BudgetExceededError";

@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { LlmTimeoutError } from "./index.ts";
-import type { Agency } from "../spec/types.gen.ts";
+import type { Agency } from "../agency/types.gen.ts";
 import { createModelRegistry, timing } from "./providers.ts";
 
 let server: Server;

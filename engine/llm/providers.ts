@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { createFileCache, createOpenAIModel, EndpointUnavailableError, LlmApiError, LlmRefusalError, LlmReplyTooLargeError, withCache, type CompletionResult, type LanguageModel } from "./index.ts";
 import { processFormatMemory, withJsonObjectFallback, type FormatMemory } from "./json-object-fallback.ts";
-import type { Agency, Tier } from "../spec/types.gen.ts";
+import type { Agency, Tier } from "../agency/types.gen.ts";
 import { addSecretsFromEnv } from "../secrets/redact.ts";
 
 /** Told about every completed model call, with the tier that made it: the single place usage is metered. */

@@ -1,5 +1,5 @@
 // Token and cost estimates for planned actions, from prompt sizes and the agency's tier prices.
-import type { Agency, Tier } from "../spec/types.gen.ts";
+import type { Agency, Tier } from "../agency/types.gen.ts";
 
 export interface Estimate {
   inputTokens: number;

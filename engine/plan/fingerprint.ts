@@ -1,8 +1,8 @@
 // A task's fingerprint: a hash of everything that determines its output. Equal to the recorded one means done.
 import { dirname, resolve } from "node:path";
-import type { AgencyModel, LoadedProject } from "../spec/model.ts";
-import { outputKey } from "../spec/model.ts";
-import type { Stream, Task } from "../spec/types.gen.ts";
+import type { AgencyModel, LoadedProject } from "../agency/model.ts";
+import { outputKey } from "../agency/model.ts";
+import type { Stream, Task } from "../agency/types.gen.ts";
 import type { Templates } from "../prompts/templates.ts";
 import { specialistView } from "../prompts/views.ts";
 import { digest } from "./digest.ts";

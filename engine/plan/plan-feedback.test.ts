@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { load, settle, tempAgency } from "../../test/support/agency-fixture.ts";
 import { loadTemplates, type Templates } from "../prompts/templates.ts";
-import type { Status } from "../spec/types.gen.ts";
+import type { Status } from "../agency/types.gen.ts";
 import { recordAssemblyFeedback, recordPlanFeedback } from "../status/director-feedback.ts";
 import { recordAssembly } from "../status/record.ts";
 import { serializeStatus } from "../status/serialize.ts";

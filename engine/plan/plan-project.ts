@@ -1,7 +1,7 @@
 // The reconcile planner for one project: recorded state + specs → stage and next actions. Pure.
-import type { AgencyModel, LoadedProject } from "../spec/model.ts";
-import { outputKey } from "../spec/model.ts";
-import type { Condition, Stream } from "../spec/types.gen.ts";
+import type { AgencyModel, LoadedProject } from "../agency/model.ts";
+import { outputKey } from "../agency/model.ts";
+import type { Condition, Stream } from "../agency/types.gen.ts";
 import type { Templates } from "../prompts/templates.ts";
 import { DIRECTOR_INPUT, directorInputMoot } from "../status/blockers.ts";
 import { collaboratorView, oversightOf, pmView, specialistIdOf, projectView } from "../prompts/views.ts";

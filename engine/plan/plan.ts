@@ -1,5 +1,5 @@
 // planAgency(model, templates) → ReconcilePlan: the heart of `ateams plan` and `ateams run`. Pure.
-import type { AgencyModel } from "../spec/model.ts";
+import type { AgencyModel } from "../agency/model.ts";
 import type { Templates } from "../prompts/templates.ts";
 import { addEstimates, ZERO } from "./estimate.ts";
 import { planProject } from "./plan-project.ts";

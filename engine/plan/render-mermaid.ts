@@ -1,5 +1,5 @@
 // The stream/task graph as Mermaid: streams are subgraphs, edges are task dependencies, classes show state.
-import type { AgencyModel } from "../spec/model.ts";
+import type { AgencyModel } from "../agency/model.ts";
 import type { ReconcilePlan } from "./types.ts";
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9_]/g, "_");

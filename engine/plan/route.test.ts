@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Agency, Task } from "../spec/types.gen.ts";
+import type { Agency, Task } from "../agency/types.gen.ts";
 import { agentTier, escalate, routeTask, weightedScore } from "./route.ts";
 
 const agency: Agency = {

@@ -1,5 +1,5 @@
 // Dynamic model selection: the PM's 1-5 scores, weighted by the agency's criteria, pick a tier by threshold.
-import type { Agency, Role, Task, Tier } from "../spec/types.gen.ts";
+import type { Agency, Role, Task, Tier } from "../agency/types.gen.ts";
 
 export interface Routing {
   tier: string;

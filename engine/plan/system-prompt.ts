@@ -1,11 +1,11 @@
 // The system message an action would send, for `ateams plan --show-prompts`: rendered by the functions the run
 // renders with (a Specialist's comes with the lessons taught to its role, as the run sends it).
-import type { AgencyModel } from "../spec/model.ts";
-import type { Tool } from "../spec/types.gen.ts";
+import type { AgencyModel } from "../agency/model.ts";
+import type { Tool } from "../agency/types.gen.ts";
 import type { Templates } from "../prompts/templates.ts";
 import { specialistSystem } from "../prompts/specialist-prompt.ts";
 import { collaboratorView, pmView } from "../prompts/views.ts";
-import { assertNever } from "../spec/assert-never.ts";
+import { assertNever } from "../agency/assert-never.ts";
 import type { Action } from "./types.ts";
 
 /** `canRun` says which tools this machine can run (engine/tools/registry.ts); the planner is handed it, not loading it. */

@@ -1,8 +1,8 @@
 // What a Specialist is sent for a task, rendered in one place: `ateams run` sends it and `ateams plan
 // --show-prompts` prints it, so what the prompt says is what the plan shows — the role's lessons in the system
 // message, and the upstream outputs, resources and feedback in the task message.
-import type { AgencyModel, LoadedProject } from "../spec/model.ts";
-import type { Stream, Task, Tool } from "../spec/types.gen.ts";
+import type { AgencyModel, LoadedProject } from "../agency/model.ts";
+import type { Stream, Task, Tool } from "../agency/types.gen.ts";
 import type { Templates } from "./templates.ts";
 import { specialistView } from "./views.ts";
 

@@ -1,9 +1,9 @@
 // View models for the system-message templates. Every key a template reads is present (null or [] when
 // absent), because templates render in strict mode.
-import { BUILTIN_COMMANDS } from "../spec/builtin-commands.ts";
-import { offerable } from "../spec/offerable.ts";
-import type { AgencyModel, LoadedProject } from "../spec/model.ts";
-import type { Role, Stream, Task, Tool } from "../spec/types.gen.ts";
+import { BUILTIN_COMMANDS } from "../agency/builtin-commands.ts";
+import { offerable } from "../agency/offerable.ts";
+import type { AgencyModel, LoadedProject } from "../agency/model.ts";
+import type { Role, Stream, Task, Tool } from "../agency/types.gen.ts";
 
 export function oversightOf(model: AgencyModel, project: LoadedProject): "autonomous" | "approve-plan" | "review-streams" {
   return project.spec.oversight ?? model.spec.defaults?.oversight ?? "approve-plan";

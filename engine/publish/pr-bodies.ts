@@ -6,8 +6,8 @@ import { formatTokens, formatUsd } from "../plan/render-table.ts";
 import type { ProjectPlan } from "../plan/types.ts";
 import type { Templates } from "../prompts/templates.ts";
 import { specialistIdOf } from "../prompts/views.ts";
-import type { AgencyModel, LoadedProject } from "../spec/model.ts";
-import type { Stream } from "../spec/types.gen.ts";
+import type { AgencyModel, LoadedProject } from "../agency/model.ts";
+import type { Stream } from "../agency/types.gen.ts";
 import { formatPrMeta, statusMarker, type PrMeta } from "./pr-meta.ts";
 
 export interface Links {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { validateDoc } from "../spec/validate-doc.ts";
-import { parseYaml } from "../spec/parse-yaml.ts";
-import type { PmDecompositionReply, PmOptionsReply } from "../spec/types.gen.ts";
+import { validateDoc } from "../agency/validate-doc.ts";
+import { parseYaml } from "../agency/parse-yaml.ts";
+import type { PmDecompositionReply, PmOptionsReply } from "../agency/types.gen.ts";
 import { approveInText, planFromOptions, replanTaskInText, serializePlan, splitTaskInText, withDecomposition } from "./plan-yaml.ts";
 
 const options: PmOptionsReply = {

@@ -1,6 +1,6 @@
 // Pure rewriters of plan.yaml: (content or reply) → new YAML text. Edits keep the file's comments and layout.
 import { isMap, isScalar, isSeq, parseDocument, stringify, type YAMLMap } from "yaml";
-import type { Plan, PmDecompositionReply, PmOptionsReply, Stream } from "../spec/types.gen.ts";
+import type { Plan, PmDecompositionReply, PmOptionsReply, Stream } from "../agency/types.gen.ts";
 
 export const PLAN_HEADER = (project: string, schemaRef = "../../../schemas/plan.schema.json") =>
   `# yaml-language-server: $schema=${schemaRef}\n# The PM's plan for ${project}. Approve an option with \`ateams approve ${project} [option]\` (or /approve on the plan PR).\n`;

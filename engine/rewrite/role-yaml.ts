@@ -1,6 +1,6 @@
 // A new role's YAML, as the PM defines it: the same shape a person writes, with the $schema line.
 import { stringify } from "yaml";
-import type { PmNewRole, Role } from "../spec/types.gen.ts";
+import type { PmNewRole, Role } from "../agency/types.gen.ts";
 
 export function roleFromReply(r: PmNewRole): Role {
   return {

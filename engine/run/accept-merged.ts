@@ -2,9 +2,9 @@
 // working branch and its Collaborator had passed it for exactly these inputs. Observed, not told.
 import { fingerprintTasks } from "../plan/fingerprint.ts";
 import { streamFingerprint } from "../plan/plan-project.ts";
-import type { AgencyModel } from "../spec/model.ts";
+import type { AgencyModel } from "../agency/model.ts";
 import { recordStream } from "../status/record.ts";
-import { trailers, type RunContext } from "./context.ts";
+import { trailers, type RunContext } from "./run-context.ts";
 
 export async function acceptMergedStreams(ctx: RunContext, model: AgencyModel, only?: readonly string[]): Promise<number> {
   let accepted = 0;

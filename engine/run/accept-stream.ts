@@ -6,11 +6,11 @@ import { fingerprintTasks } from "../plan/fingerprint.ts";
 import { planAgency } from "../plan/plan.ts";
 import { streamFingerprint } from "../plan/plan-project.ts";
 import type { Templates } from "../prompts/templates.ts";
-import type { AgencyModel, LoadedProject } from "../spec/model.ts";
-import type { Status } from "../spec/types.gen.ts";
+import type { AgencyModel, LoadedProject } from "../agency/model.ts";
+import type { Status } from "../agency/types.gen.ts";
 import { streamReview, type ReviewOptions } from "../status/approval.ts";
 import { clearProjectCondition, emptyStatus, recordStream } from "../status/record.ts";
-import { trailers as commitTrailers } from "./context.ts";
+import { trailers as commitTrailers } from "./run-context.ts";
 import type { Workspace } from "./workspace.ts";
 
 export type StreamAcceptance =

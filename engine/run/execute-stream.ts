@@ -6,10 +6,10 @@ import { feedbackByTask, verifyStream } from "../agents/collaborator.ts";
 import { agentTier } from "../plan/route.ts";
 import type { Action } from "../plan/types.ts";
 import { collaboratorView, specialistIdOf } from "../prompts/views.ts";
-import type { AgencyModel, LoadedProject } from "../spec/model.ts";
-import type { Status, TaskStatus } from "../spec/types.gen.ts";
+import type { AgencyModel, LoadedProject } from "../agency/model.ts";
+import type { Status, TaskStatus } from "../agency/types.gen.ts";
 import { addUsage, recordStream, setCondition, setProjectCondition } from "../status/record.ts";
-import { depsForAttempt, trailers, type RunContext } from "./context.ts";
+import { depsForAttempt, trailers, type RunContext } from "./run-context.ts";
 import { actionAttempt, actionKey, taskAttempt } from "../status/retry.ts";
 import { clip } from "./task-inputs.ts";
 

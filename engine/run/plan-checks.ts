@@ -1,8 +1,8 @@
 // Checks a PM-written plan (and new roles) exactly as the loader would before anything is committed (size limit,
 // schema, cross-file checks); the problems go back to the PM as a repair turn.
-import { crossCheck } from "../spec/cross-check.ts";
-import type { AgencyModel, LoadedRole } from "../spec/model.ts";
-import type { Plan, Role } from "../spec/types.gen.ts";
+import { crossCheck } from "../agency/cross-check.ts";
+import type { AgencyModel, LoadedRole } from "../agency/model.ts";
+import type { Plan, Role } from "../agency/types.gen.ts";
 import { specTextProblems } from "./spec-guard.ts";
 import { join } from "node:path";
 

@@ -2,10 +2,10 @@
 // role files) is checked here the way loadAgency checks it (size limit, YAML, JSON Schema) before it reaches the
 // working tree or a commit; a file that fails is refused whole, so one bad model reply or server count cannot leave a
 // repository on which every later command fails.
-import { MAX_SPEC_BYTES } from "../spec/source-file.ts";
-import { parseYaml } from "../spec/parse-yaml.ts";
-import { schemaErrors, type SpecKind } from "../spec/schemas.ts";
-import { validateDoc } from "../spec/validate-doc.ts";
+import { MAX_SPEC_BYTES } from "../agency/source-file.ts";
+import { parseYaml } from "../agency/parse-yaml.ts";
+import { schemaErrors, type SpecKind } from "../agency/schemas.ts";
+import { validateDoc } from "../agency/validate-doc.ts";
 
 /** The spec kind the loader reads a repo-relative path as, or undefined when the loader does not read it as a spec. */
 export function specKindOf(path: string): SpecKind | undefined {

@@ -9,8 +9,8 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { CommitResult, FileChange, Trailers } from "../forge/index.ts";
-import type { LoadedProject } from "../spec/model.ts";
-import type { Status } from "../spec/types.gen.ts";
+import type { LoadedProject } from "../agency/model.ts";
+import type { Status } from "../agency/types.gen.ts";
 import { emptyStatus } from "../status/record.ts";
 import { serializeStatus } from "../status/serialize.ts";
 import { schemaRefFor } from "../rewrite/schema-ref.ts";

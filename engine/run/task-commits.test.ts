@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { gitProcessesStarted, openGitStore, type GitStore } from "../forge/index.ts";
 import { gitIn } from "../../test/support/git-repo.ts";
-import { trailers } from "./context.ts";
+import { trailers } from "./run-context.ts";
 import { CommitGraph } from "./commit-graph.ts";
 import { TaskCommits } from "./task-commits.ts";
 

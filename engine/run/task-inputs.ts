@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { isInside, resolveInside } from "../forge/safe-path.ts";
 import type { FileText } from "../agents/specialist.ts";
 import type { SpecialistInputs } from "../prompts/specialist-prompt.ts";
-import type { AgencyModel, LoadedProject } from "../spec/model.ts";
-import type { Status, Task } from "../spec/types.gen.ts";
+import type { AgencyModel, LoadedProject } from "../agency/model.ts";
+import type { Status, Task } from "../agency/types.gen.ts";
 import type { Workspace } from "./workspace.ts";
 
 /** Per file handed to a model; longer files are cut with a note, so one huge upstream output cannot blow the context. */

@@ -1,5 +1,5 @@
 // A Specialist's record of work (the seed's Discord thread): one Markdown section per finished task.
-import type { CollaboratorVerdict, SpecialistWorkReply, Task } from "../spec/types.gen.ts";
+import type { CollaboratorVerdict, SpecialistWorkReply, Task } from "../agency/types.gen.ts";
 
 export interface LogRound {
   round: number;

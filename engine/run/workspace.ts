@@ -4,11 +4,11 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { formatBranchName, openGitStore, streamBranch, type CommitResult, type FileChange, type GitStore, type MergeResult, type Trailers } from "../forge/index.ts";
 import { assertAllowedPaths, resolveInside, type AllowedPaths } from "../forge/safe-path.ts";
-import { gitBlobId, observeOutputsOnDisk } from "../spec/load-agency.ts";
+import { gitBlobId, observeOutputsOnDisk } from "../agency/load-agency.ts";
 import { CommitGraph } from "./commit-graph.ts";
 import { MergeTrain } from "./merge-train.ts";
 import { TaskCommits, type TaskCommit } from "./task-commits.ts";
-import { outputKey, type LoadedProject, type OutputFile, type OutputObserver } from "../spec/model.ts";
+import { outputKey, type LoadedProject, type OutputFile, type OutputObserver } from "../agency/model.ts";
 
 export class WorkspaceError extends Error {
   override name = "WorkspaceError";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ZERO } from "../plan/estimate.ts";
 import type { Action, ProjectPlan } from "../plan/types.ts";
-import type { Agency, Project } from "../spec/types.gen.ts";
+import type { Agency, Project } from "../agency/types.gen.ts";
 import { directorHandle, streamReview } from "./approval.ts";
 import { primary } from "./report.ts";
 

@@ -1,7 +1,7 @@
 // Who the Director is, and whether a stream may be accepted by a person right now, as pure checks. Recording an
 // approval is the command pipeline's (intake/apply-effect.ts); this only decides.
 import type { ProjectPlan } from "../plan/types.ts";
-import type { Agency, Project, Status } from "../spec/types.gen.ts";
+import type { Agency, Project, Status } from "../agency/types.gen.ts";
 
 /** The GitHub handle of the project's director: project.director (an id), else the agency's first director. */
 export function directorHandle(agency: Agency, project: Project): string {

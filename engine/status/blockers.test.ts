@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { BlockerRecord } from "../spec/types.gen.ts";
-import type { Status } from "../spec/types.gen.ts";
+import type { BlockerRecord } from "../agency/types.gen.ts";
+import type { Status } from "../agency/types.gen.ts";
 import { blockerKey, decideBlocker, directorInputMoot, MAX_PM_RESOLUTIONS } from "./blockers.ts";
 
 const rec = (key: string, resolution: BlockerRecord["resolution"], answered = false): BlockerRecord => ({

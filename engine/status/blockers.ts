@@ -3,7 +3,7 @@
 // PM's question resumes the task. Counting blockers, not reruns: a task rerun after a role edit and blocked again
 // for a new reason goes to the PM again, while the same blocker on the same inputs goes to the Director.
 import { createHash } from "node:crypto";
-import type { BlockerRecord, Condition, Feedback, Status, TaskStatus } from "../spec/types.gen.ts";
+import type { BlockerRecord, Condition, Feedback, Status, TaskStatus } from "../agency/types.gen.ts";
 import { upsertFeedback } from "./director-feedback.ts";
 import { clearProjectCondition, setProjectCondition } from "./record.ts";
 

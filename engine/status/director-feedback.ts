@@ -1,7 +1,7 @@
 // The Director's feedback on the plan and on the assembled deliverable (/revise on the plan or assembly PR), as
 // pure rewriters of status.yaml. Entries are keyed by their source (the comment's URL), so recording a comment
 // again returns the very same status object and the caller can skip the write.
-import type { Feedback, Status } from "../spec/types.gen.ts";
+import type { Feedback, Status } from "../agency/types.gen.ts";
 
 /** `list` with `entry` added or updated in place; `list` itself when it already holds exactly that entry. */
 export function upsertFeedback(list: readonly Feedback[], entry: Feedback): readonly Feedback[] {

@@ -1,5 +1,5 @@
 // Pure rewriters of status.yaml's content: (status, event) → new status. The engine is the only writer.
-import type { Condition, Status, TaskStatus, Usage } from "../spec/types.gen.ts";
+import type { Condition, Status, TaskStatus, Usage } from "../agency/types.gen.ts";
 import { withTaskFailure } from "./retry.ts";
 
 export function emptyStatus(project: string): Status {

@@ -1,8 +1,8 @@
 // What `ateams status` shows: the recorded state in status.yaml joined with what the planner would do next. Pure:
 // the caller loads, plans and computes stream fingerprints; this only decides how each piece reads.
 import type { Action, ProjectPlan, Stage } from "../plan/types.ts";
-import type { LoadedProject } from "../spec/model.ts";
-import type { Acceptance, Condition, Usage } from "../spec/types.gen.ts";
+import type { LoadedProject } from "../agency/model.ts";
+import type { Acceptance, Condition, Usage } from "../agency/types.gen.ts";
 
 /** A recorded condition, or `Pending` for a task nothing has been recorded for yet. */
 export interface ConditionView {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Status } from "../spec/types.gen.ts";
+import type { Status } from "../agency/types.gen.ts";
 import { recordTaskDone, recordTaskFailed } from "./record.ts";
 import { actionAttempt, actionRetryGate, attemptLabel, taskAttempt, clearActionFailure, projectFailed, recordActionFailed, requestRetry, retryAfter, RETRY_POLICY, taskRetryGate } from "./retry.ts";
 

@@ -3,7 +3,7 @@
 // person (`ateams retry`, `/retry`) or for changed inputs, so an hourly schedule cannot keep paying for a hopeless
 // action. Pure rewriters of status.yaml and the getters that read them; the planner and the executor share these
 // rules and never spell out a condition themselves.
-import type { ActionFailure, Condition, Status, TaskStatus } from "../spec/types.gen.ts";
+import type { ActionFailure, Condition, Status, TaskStatus } from "../agency/types.gen.ts";
 import { setCondition } from "./record.ts";
 
 export const RETRY_POLICY = {

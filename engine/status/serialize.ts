@@ -2,7 +2,7 @@
 // reviewable, and the loader reads it with JSON.parse instead of a YAML parser: status files grow with every
 // task, and at 2,000 tasks YAML parsing alone would dominate `ateams plan`.
 import { redact } from "../secrets/redact.ts";
-import type { Status } from "../spec/types.gen.ts";
+import type { Status } from "../agency/types.gen.ts";
 
 export const STATUS_HEADER = (schemaRef = "../../../schemas/status.schema.json") =>
   `# yaml-language-server: $schema=${schemaRef}\n# Written by the ateams engine: observed state of this project. Do not edit by hand.\n`;

@@ -4,7 +4,7 @@
 import { DEFAULT_LIMITS, type SandboxLimits } from "./sandbox/sandbox-command.ts";
 import type { Isolation, Language } from "./sandbox/isolation.ts";
 import { runSandboxed, type SandboxRun } from "./sandbox/run-sandboxed.ts";
-import type { CodeInterpreterConfig } from "../spec/types.gen.ts";
+import type { CodeInterpreterConfig } from "../agency/types.gen.ts";
 import type { AgentTool } from "./types.ts";
 
 export type { CodeInterpreterConfig };

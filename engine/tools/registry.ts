@@ -1,7 +1,7 @@
 // The tools a Specialist is given: those its role lists, as the agency and project define them, that can run here.
-import type { AgencyModel, LoadedProject } from "../spec/model.ts";
-import { offerable } from "../spec/offerable.ts";
-import type { Role, Tool } from "../spec/types.gen.ts";
+import type { AgencyModel, LoadedProject } from "../agency/model.ts";
+import { offerable } from "../agency/offerable.ts";
+import type { Role, Tool } from "../agency/types.gen.ts";
 import { codeInterpreterTools, type CodeInterpreterConfig } from "./code-interpreter.ts";
 import { repoFileTools } from "./repo-files.ts";
 import { prepareSandbox, sandboxIsolation, type Isolation } from "./sandbox/isolation.ts";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { edit, load, tempAgency } from "../../test/support/agency-fixture.ts";
-import { loadAgency } from "../spec/load-agency.ts";
+import { loadAgency } from "../agency/load-agency.ts";
 import { limitsOf } from "./code-interpreter.ts";
 import { canRun, offerable, refusedTools, toolsFor } from "./registry.ts";
 import { repoFileTools } from "./repo-files.ts";

@@ -1,12 +1,12 @@
 // Imports may only point down (or sideways within a rank). Every room under engine/ is ranked here, so a new room
 // fails this test until someone decides where it sits.
 //  0 secrets: leaf utility, imports nothing of ours.
-//  1 spec: the agency model (types, loading, validation); depends only on leaf utilities.
+//  1 agency: the agency model (types, loading, validation); depends only on leaf utilities.
 //  2 pure rooms: commands parser, prompts, plan, status helpers, rewrite; peers (plan reads status, status names plan types).
 //  3 adapters to the outside: llm, forge, github, tools.
 //  4 agents: one model call with its checks, over llm and tools.
 //  5 run: the loop that drives agents, forge and the plan.
-//  6 shells: intake, publish, github-run, cli, engine/index.ts.
+//  6 shells: intake, publish, github-mode, cli, engine/index.ts.
 import { readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { expect, it } from "vitest";
@@ -14,12 +14,12 @@ import { importsOf, tsFiles } from "./imports.ts";
 
 const RANK: Record<string, number> = {
   secrets: 0,
-  spec: 1,
+  agency: 1,
   commands: 2, prompts: 2, plan: 2, status: 2, rewrite: 2,
   llm: 3, forge: 3, github: 3, tools: 3,
   agents: 4,
   run: 5,
-  intake: 6, publish: 6, "github-run": 6, cli: 6, "index.ts": 6,
+  intake: 6, publish: 6, "github-mode": 6, cli: 6, "index.ts": 6,
 };
 
 const root = resolve(__dirname, "../..");

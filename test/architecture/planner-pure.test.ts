@@ -2,7 +2,7 @@
 // a process, opens a socket or watches files. This follows every runtime import (type-only imports load nothing)
 // from each module in engine/plan and fails naming the chain that reaches a forbidden module.
 //
-// Reading files: the planner itself reads none. Loading specs (engine/spec/load-agency.ts) and templates
+// Reading files: the planner itself reads none. Loading specs (engine/agency/load-agency.ts) and templates
 // (engine/prompts/templates.ts) is a separate step its caller runs first; neither is reached from engine/plan, and
 // node:fs is forbidden below so that stays true.
 import { existsSync } from "node:fs";

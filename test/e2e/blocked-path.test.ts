@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { Status } from "../../engine/spec/types.gen.ts";
+import type { Status } from "../../engine/agency/types.gen.ts";
 import { edit, REPO_ROOT } from "../support/agency-fixture.ts";
 import { createFakeOpenAIServer, type FakeOpenAIServer } from "../support/fake-openai-server.ts";
 import { tempRepoWithAgency, type TempRepo } from "../support/git-repo.ts";

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { runAgency } from "../../engine/run/run-agency.ts";
 import type { ProgressEvent } from "../../engine/run/progress.ts";
-import type { Condition, Status } from "../../engine/spec/types.gen.ts";
+import type { Condition, Status } from "../../engine/agency/types.gen.ts";
 import { edit, REPO_ROOT } from "../support/agency-fixture.ts";
 import { createFakeOpenAIServer, type FakeChatRequest, type FakeOpenAIServer, type FakeReply } from "../support/fake-openai-server.ts";
 import { fsck, lostCommits, reachableCommits, taskCommits } from "../support/git-health.ts";

@@ -14,8 +14,8 @@ import { parseEvent, parseMarker, type AgencyEvent } from "../../engine/github/i
 import type { PullJson } from "../support/github/fake-objects.ts";
 import { githubHarness, type GitHubHarness } from "../support/github/harness.ts";
 import { examplesOf } from "../support/github/webhook-examples.ts";
-import { runGitHub, type GitHubRunReport } from "../../engine/github-run/run-github.ts";
-import type { Status } from "../../engine/spec/types.gen.ts";
+import { runGitHub, type GitHubRunReport } from "../../engine/github-mode/run-github.ts";
+import type { Status } from "../../engine/agency/types.gen.ts";
 import { REPO_ROOT } from "../support/agency-fixture.ts";
 import { createFakeOpenAIServer, type FakeChatRequest, type FakeOpenAIServer } from "../support/fake-openai-server.ts";
 import { fsck } from "../support/git-health.ts";

@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { Status } from "../../engine/spec/types.gen.ts";
+import type { Status } from "../../engine/agency/types.gen.ts";
 import { edit, REPO_ROOT } from "../support/agency-fixture.ts";
 import { createFakeOpenAIServer, type FakeOpenAIServer } from "../support/fake-openai-server.ts";
 import { tempRepoWithAgency, type TempRepo } from "../support/git-repo.ts";

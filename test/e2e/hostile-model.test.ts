@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { Status } from "../../engine/spec/types.gen.ts";
+import type { Status } from "../../engine/agency/types.gen.ts";
 import { REPO_ROOT } from "../support/agency-fixture.ts";
 import type { FakeChatRequest } from "../support/fake-openai-replies.ts";
 import { createHostileServer, type HostileReply, type HostileServer } from "../support/hostile-openai-server.ts";

@@ -9,7 +9,7 @@ import nock from "nock";
 import { parseEvent } from "../../engine/github/index.ts";
 import { githubHarness } from "../support/github/harness.ts";
 import { examplesOf } from "../support/github/webhook-examples.ts";
-import { runGitHub } from "../../engine/github-run/run-github.ts";
+import { runGitHub } from "../../engine/github-mode/run-github.ts";
 
 const [dir, project, openaiUrl, startAt] = process.argv.slice(2);
 if (!dir || !project || !openaiUrl || !startAt) throw new Error("usage: reconcile-job.ts <clone-dir> <project> <openai-base-url> <start-at-epoch-ms>");

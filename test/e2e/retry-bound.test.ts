@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { runAgency } from "../../engine/run/run-agency.ts";
-import type { Status } from "../../engine/spec/types.gen.ts";
+import type { Status } from "../../engine/agency/types.gen.ts";
 import { RETRY_POLICY } from "../../engine/status/retry.ts";
 import { REPO_ROOT } from "../support/agency-fixture.ts";
 import { runCli } from "../support/run-cli.ts";

@@ -7,9 +7,9 @@ import { fileURLToPath } from "node:url";
 import { fingerprintTasks } from "../../engine/plan/fingerprint.ts";
 import { assemblyFingerprint, streamFingerprint } from "../../engine/plan/plan-project.ts";
 import { loadTemplates, type Templates } from "../../engine/prompts/templates.ts";
-import { loadAgency } from "../../engine/spec/load-agency.ts";
-import type { AgencyModel } from "../../engine/spec/model.ts";
-import { outputKey } from "../../engine/spec/model.ts";
+import { loadAgency } from "../../engine/agency/load-agency.ts";
+import type { AgencyModel } from "../../engine/agency/model.ts";
+import { outputKey } from "../../engine/agency/model.ts";
 import { emptyStatus, recordAssembly, recordStream, recordTaskDone } from "../../engine/status/record.ts";
 import { serializeStatus } from "../../engine/status/serialize.ts";
 

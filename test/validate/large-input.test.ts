@@ -9,7 +9,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LineCounter, parseAllDocuments } from "yaml";
-import { clearParseCache } from "../../engine/spec/load-agency.ts";
+import { clearParseCache } from "../../engine/agency/load-agency.ts";
 import { REPO_ROOT, tempAgency } from "../support/agency-fixture.ts";
 import { runCli } from "../support/run-cli.ts";
 

@@ -2,12 +2,12 @@
 // again and, when stream jobs have new work they can start, sends one `repository_dispatch` that starts the next
 // wave (engine/plan/continuation.ts decides; this sends).
 import { createGitHubClient } from "../../github/index.ts";
-import { githubSettingsFrom } from "../../github-run/context.ts";
+import { githubSettingsFrom } from "../../github-mode/context.ts";
 import { decideContinuation } from "../../plan/continuation.ts";
 import { startableWork } from "../../plan/stream-work.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
-import { loadAndPlan } from "../report.ts";
+import { loadAndPlan } from "../load-or-report.ts";
 
 /** The repository_dispatch type the pipeline's calling workflow listens for. */
 export const CONTINUE_EVENT = "ateams-continue";

@@ -21,7 +21,7 @@ import { openWorkspace, WorkspaceError, type Workspace } from "../../run/workspa
 import { COMMON_OPTIONS, parse, type Options } from "../args.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
 import { localDirector } from "../local-director.ts";
-import { loadOrReport } from "../report.ts";
+import { loadOrReport } from "../load-or-report.ts";
 import type { Verb } from "./director-verbs.ts";
 
 export function directorHelp(verb: Verb): string {

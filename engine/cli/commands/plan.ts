@@ -5,7 +5,7 @@ import { startableWork, streamMatrix } from "../../plan/stream-work.ts";
 import { promptsFor } from "../show-prompts.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
-import { loadAndPlan } from "../report.ts";
+import { loadAndPlan } from "../load-or-report.ts";
 
 export const PLAN_HELP = `Usage: ateams plan [--agency <dir>] [--project <id>]... [--json | --format table|json|mermaid] [--show-prompts] [--matrix | --wave]
 

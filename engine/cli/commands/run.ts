@@ -6,14 +6,14 @@ import { loadTemplates } from "../../prompts/templates.ts";
 import { createProgress } from "../../run/progress.ts";
 import { missingProvider } from "../../llm/providers.ts";
 import { InvalidSpecsError, runAgency, type RunReport } from "../../run/run-agency.ts";
-import { githubSettingsFrom } from "../../github-run/context.ts";
-import { actionsEvent, runGitHub } from "../../github-run/run-github.ts";
+import { githubSettingsFrom } from "../../github-mode/context.ts";
+import { actionsEvent, runGitHub } from "../../github-mode/run-github.ts";
 import { WorkspaceError } from "../../run/workspace.ts";
 import { RepoLockedError } from "../../forge/index.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { writeJobSummary } from "../job-summary.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
-import { loadOrReport, reportDiagnostics } from "../report.ts";
+import { loadOrReport, reportDiagnostics } from "../load-or-report.ts";
 
 export const RUN_HELP = `Usage: ateams run [--agency <dir>] [--project <id>]... [--stream <id>]... [--fan-out] [--forge local|github] [--concurrency <n>] [--lock-wait <s>] [--json] [--verbose]
 

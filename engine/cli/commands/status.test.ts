@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { edit, FIXTURES, settle, tempAgency, write } from "../../../test/support/agency-fixture.ts";
 import { tempRepoWithAgency, type TempRepo } from "../../../test/support/git-repo.ts";
 import { runCli } from "../../../test/support/run-cli.ts";
-import type { Status } from "../../spec/types.gen.ts";
+import type { Status } from "../../agency/types.gen.ts";
 import { serializeStatus } from "../../status/serialize.ts";
 
 let repo: TempRepo;

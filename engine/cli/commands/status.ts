@@ -3,12 +3,12 @@
 import { fingerprintTasks } from "../../plan/fingerprint.ts";
 import { streamFingerprint } from "../../plan/plan-project.ts";
 import type { Workspace } from "../../run/workspace.ts";
-import type { LoadedProject } from "../../spec/model.ts";
+import type { LoadedProject } from "../../agency/model.ts";
 import { projectReport, statusReport } from "../../status/report.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { renderStatus } from "../format-status.ts";
 import { EXIT, type CliIO } from "../io.ts";
-import { loadAndPlan } from "../report.ts";
+import { loadAndPlan } from "../load-or-report.ts";
 
 export const STATUS_HELP = `Usage: ateams status [--agency <dir>] [--project <id>]... [--json]
 

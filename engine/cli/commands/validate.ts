@@ -1,10 +1,10 @@
 // `ateams validate`: load and check every spec file; report all problems at once.
 import { resolve } from "node:path";
-import { countErrors, displayPath } from "../../spec/diagnostic.ts";
-import { loadAgency } from "../../spec/load-agency.ts";
+import { countErrors, displayPath } from "../../agency/diagnostic.ts";
+import { loadAgency } from "../../agency/load-agency.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { EXIT, type CliIO } from "../io.ts";
-import { reportDiagnostics } from "../report.ts";
+import { reportDiagnostics } from "../load-or-report.ts";
 
 export const VALIDATE_HELP = `Usage: ateams validate [--agency <dir>] [--json]
 

@@ -13,12 +13,12 @@ import { createProgress } from "../../run/progress.ts";
 import { missingProvider } from "../../llm/providers.ts";
 import { InvalidSpecsError, runAgency, type RunOptions, type RunReport } from "../../run/run-agency.ts";
 import { openWorkspace, WorkspaceError } from "../../run/workspace.ts";
-import { countErrors, displayPath, type Diagnostic } from "../../spec/diagnostic.ts";
-import { loadAgency } from "../../spec/load-agency.ts";
+import { countErrors, displayPath, type Diagnostic } from "../../agency/diagnostic.ts";
+import { loadAgency } from "../../agency/load-agency.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { formatRunReport } from "../format-run.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
-import { reportDiagnostics } from "../report.ts";
+import { reportDiagnostics } from "../load-or-report.ts";
 
 export const WATCH_HELP = `Usage: ateams watch [--agency <dir>] [--apply] [--debounce <ms>] [--project <id>]... [--concurrency <n>] [--verbose]
 

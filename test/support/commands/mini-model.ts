@@ -3,8 +3,8 @@
 // glossary) and docs (draft, polish); project beta has no plan.
 import { join } from "node:path";
 import { FIXTURES, load } from "../agency-fixture.ts";
-import type { AgencyModel } from "../../../engine/spec/model.ts";
-import type { Role } from "../../../engine/spec/types.gen.ts";
+import type { AgencyModel } from "../../../engine/agency/model.ts";
+import type { Role } from "../../../engine/agency/types.gen.ts";
 
 export function miniModel(): Promise<AgencyModel> {
   return load(join(FIXTURES, "mini"));

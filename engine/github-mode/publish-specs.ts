@@ -8,8 +8,8 @@ import type { ActionKind, ProjectPlan } from "../plan/types.ts";
 import type { Templates } from "../prompts/templates.ts";
 import type { AssemblySummary } from "../publish/assembly-summary.ts";
 import { assemblyPrBody, planPrBody, streamPrBody, type Links } from "../publish/pr-bodies.ts";
-import type { AgencyModel, LoadedProject } from "../spec/model.ts";
-import type { Stream } from "../spec/types.gen.ts";
+import type { AgencyModel, LoadedProject } from "../agency/model.ts";
+import type { Stream } from "../agency/types.gen.ts";
 
 export type PrKind = "plan" | "stream" | "assembly";
 export type StreamState = "in-progress" | "ready-for-review" | "blocked";

@@ -2,7 +2,7 @@
 // does not concern the agency costs nothing at all. The engine's own comments (which start with an ateams marker)
 // never concern it, which is what keeps it from answering itself. Commands are found by the commands room's parser
 // (code, quotes and hidden text never command); pass the agency's full command set to include roles' own commands.
-import { BUILTIN_COMMAND_NAMES } from "../spec/builtin-commands.ts";
+import { BUILTIN_COMMAND_NAMES } from "../agency/builtin-commands.ts";
 import { parseCommands } from "../commands/parse.ts";
 import { BRANCH_PREFIX } from "../forge/branch-name.ts";
 import { parseMarker } from "../github/comment-marker.ts";

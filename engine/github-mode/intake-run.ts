@@ -6,7 +6,7 @@ import type { AgentDeps } from "../agents/call.ts";
 import { authorize } from "../commands/authorize.ts";
 import { commandRegistry } from "../commands/registry.ts";
 import { cachedPermissionLookup, pollSince, type AgencyEvent } from "../github/index.ts";
-import type { AgencyModel } from "../spec/model.ts";
+import type { AgencyModel } from "../agency/model.ts";
 import type { GitHubRunContext } from "./context.ts";
 import { IntakeState } from "../intake/intake-state.ts";
 import { cursorFrom, withCursor } from "./poll-cursor.ts";

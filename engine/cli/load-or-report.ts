@@ -1,8 +1,8 @@
 // Prints diagnostics for people (path:line:col) and, inside GitHub Actions, as annotations.
-import { countErrors, formatAnnotation, formatDiagnostic, type Diagnostic } from "../spec/diagnostic.ts";
+import { countErrors, formatAnnotation, formatDiagnostic, type Diagnostic } from "../agency/diagnostic.ts";
 import { resolve } from "node:path";
-import { loadAgency, observeOutputsOnDisk, type LoadOptions, type LoadResult } from "../spec/load-agency.ts";
-import type { AgencyModel, LoadedProject } from "../spec/model.ts";
+import { loadAgency, observeOutputsOnDisk, type LoadOptions, type LoadResult } from "../agency/load-agency.ts";
+import type { AgencyModel, LoadedProject } from "../agency/model.ts";
 import { UsageError, type CliIO } from "./io.ts";
 import { planAgency } from "../plan/plan.ts";
 import { loadTemplates } from "../prompts/templates.ts";

@@ -2,7 +2,7 @@
 // time would make every run differ and write. So the stamp of the comment already there is reused to ask "did
 // anything else change?", and only a real change is written, with a fresh stamp.
 import { findMarked, statusMarker, upsertStickyComment, withMarker, formatMarker, type StickyResult } from "../github/index.ts";
-import { sameText } from "../github/same-text.ts";
+import { sameBody } from "../github/same-body.ts";
 import type { ProjectPlan } from "../plan/types.ts";
 import type { Templates } from "../prompts/templates.ts";
 import { statusCommentBody } from "../publish/pr-bodies.ts";
@@ -31,7 +31,7 @@ export async function publishStatusComment(ctx: GitHubRunContext, issueNumber: n
   const comments = fresh ? [] : await ctx.forge.listIssueComments(issueNumber);
   const existing = findMarked(comments, marker);
   const stamp = existing && statusStamp(existing.body);
-  if (existing && stamp && sameText(existing.body, withMarker(marker, renderStatusComment(ctx.templates, key, scope, stamp)))) return "unchanged";
+  if (existing && stamp && sameBody(existing.body, withMarker(marker, renderStatusComment(ctx.templates, key, scope, stamp)))) return "unchanged";
   const result = await upsertStickyComment(ctx.forge, issueNumber, marker, renderStatusComment(ctx.templates, key, scope, ctx.now()), { comments });
   return result.action;
 }

@@ -4,8 +4,8 @@
 import type { CommandContext } from "../commands/effect.ts";
 import { parseBranchName } from "../forge/branch-name.ts";
 import type { AgencyEvent, GitHubForge } from "../github/index.ts";
-import type { AgencyModel } from "../spec/model.ts";
-import { assertNever } from "../spec/assert-never.ts";
+import type { AgencyModel } from "../agency/model.ts";
+import { assertNever } from "../agency/assert-never.ts";
 
 export type CommentPlace =
   /** The event carries nothing a person wrote (a push, a closed PR, a dispatch, a schedule). */

@@ -2,13 +2,13 @@
 // what a person wrote, check they may direct the agency; their /commands in a comment get 👀 at once. Everything a
 // person writes becomes model input, so people who may not direct the agency are ignored entirely, commands or not.
 // What the commands mean, and the rest of the reconcile, happen elsewhere (engine/commands, engine/run).
-import { BUILTIN_COMMAND_NAMES } from "../spec/builtin-commands.ts";
+import { BUILTIN_COMMAND_NAMES } from "../agency/builtin-commands.ts";
 import { parseCommands, type ParsedCommand } from "../commands/parse.ts";
 import { reactionsFor } from "../commands/reactions.ts";
 import { applyAcknowledgement, type CommandComment } from "../github/acknowledge.ts";
 import { concernsAgency } from "./concerns-agency.ts";
 import type { Actor, AgencyEvent } from "../github/event-types.ts";
-import { assertNever } from "../spec/assert-never.ts";
+import { assertNever } from "../agency/assert-never.ts";
 import type { GitHubForge } from "../github/types.ts";
 
 export interface IntakeOptions {

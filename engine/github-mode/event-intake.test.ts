@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { authorize } from "../commands/authorize.ts";
 import { reactionsFor } from "../commands/reactions.ts";
-import type { Agency } from "../spec/types.gen.ts";
+import type { Agency } from "../agency/types.gen.ts";
 import { applyAcknowledgement, type CommandComment } from "../github/acknowledge.ts";
 import type { Actor, AgencyEvent } from "../github/event-types.ts";
 import { parseEvent } from "../github/events.ts";

@@ -7,12 +7,12 @@
 import { join } from "node:path";
 import { assemblyBranch, formatBranchName, planBranch } from "../forge/branch-name.ts";
 import { ensurePullRequest, indexAgencyPullRequests, LabelEnsurer, type PullRequest, type PullRequestIndex } from "../github/index.ts";
-import { sameText } from "../github/same-text.ts";
+import { sameBody } from "../github/same-body.ts";
 import { fingerprintTasks } from "../plan/fingerprint.ts";
 import type { ReconcilePlan } from "../plan/types.ts";
 import { parseAssemblySummary } from "../publish/assembly-summary.ts";
 import { githubLinks } from "../publish/pr-bodies.ts";
-import type { AgencyModel } from "../spec/model.ts";
+import type { AgencyModel } from "../agency/model.ts";
 import type { GitHubRunContext } from "./context.ts";
 import { localAgencyBranches, type LocalBranches } from "./publish-branches.ts";
 import { assemblyPullRequest, planPullRequest, streamPullRequest, type PrKind, type ProjectPublishing, type WantedPullRequest } from "./publish-specs.ts";
@@ -116,7 +116,7 @@ async function closeDecidedPlan(run: RunState, project: string, chosen: string, 
 function reviewersDue(existing: PullRequest | null | undefined, wanted: WantedPullRequest): boolean {
   if (!existing) return true;
   const spec = wanted.spec;
-  return (existing.draft && !spec.draft) || existing.title !== spec.title || !sameText(existing.body, spec.body);
+  return (existing.draft && !spec.draft) || existing.title !== spec.title || !sameBody(existing.body, spec.body);
 }
 
 async function publish(run: RunState, wanted: WantedPullRequest): Promise<number> {

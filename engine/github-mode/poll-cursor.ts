@@ -2,7 +2,7 @@
 // for what is new. The same cursor is written to every project in one commit; reading takes the earliest, so a
 // project added since (no cursor yet) or a status restored from an older commit never makes intake skip anything.
 import { startCursor, type PollCursor } from "../github/index.ts";
-import type { Cursor, Status } from "../spec/types.gen.ts";
+import type { Cursor, Status } from "../agency/types.gen.ts";
 
 /** The earliest recorded cursor; with none recorded, only what happens from `now` on is news. */
 export function cursorFrom(statuses: Iterable<Status | undefined>, now: string): PollCursor {

@@ -4,9 +4,9 @@ import { readFileSync } from "node:fs";
 import { formatBranchName, planBranch } from "../forge/index.ts";
 import { oversightOf } from "../prompts/views.ts";
 import { approveInText } from "../rewrite/plan-yaml.ts";
-import type { AgencyModel } from "../spec/model.ts";
+import type { AgencyModel } from "../agency/model.ts";
 import { directorHandle } from "../status/approval.ts";
-import { trailers } from "../run/context.ts";
+import { trailers } from "../run/run-context.ts";
 import type { Workspace } from "../run/workspace.ts";
 
 export interface PlanBranches {

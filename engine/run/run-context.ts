@@ -1,7 +1,7 @@
 // What every executor needs, built once per run.
 import type { AgentDeps } from "../agents/call.ts";
 import type { Templates } from "../prompts/templates.ts";
-import type { LoadedProject } from "../spec/model.ts";
+import type { LoadedProject } from "../agency/model.ts";
 import type { Progress } from "./progress.ts";
 import type { StatusStore } from "./status-store.ts";
 import type { Workspace } from "./workspace.ts";
