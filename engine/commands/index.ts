@@ -4,6 +4,7 @@
 export { BUILTIN_COMMANDS, BUILTIN_COMMAND_NAMES, MULTILINE_COMMANDS, ROLE_ADDRESSED_COMMANDS, type CommandInfo } from "../spec/builtin-commands.ts";
 export { sanitizeCommentText } from "./sanitize.ts";
 export { parseCommands, type ParsedCommand } from "./parse.ts";
+export { commandReader } from "./reader.ts";
 export { commandRegistry, helpText, type CommandRegistry, type RoleCommands } from "./registry.ts";
 export { authorize, type Actor, type Authorization, type Permission, type PermissionLookup } from "./authorize.ts";
 export type { CommandContext, CommandEffect, ContextKind, EffectType, FeedbackEffect } from "./effect.ts";

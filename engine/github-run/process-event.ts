@@ -13,6 +13,7 @@ import type { AgentDeps } from "../agents/call.ts";
 import type { CommandContext } from "../commands/effect.ts";
 import type { ParsedCommand } from "../commands/parse.ts";
 import type { CommandRegistry } from "../commands/registry.ts";
+import { commandReader } from "../commands/reader.ts";
 import type { CommandOutcome } from "../commands/reactions.ts";
 import { reviewCommentFeedback } from "../commands/revise.ts";
 import { applyAcknowledgement, concernsAgency, intakeEvent, upsertStickyComment, type Actor, type AgencyEvent } from "../github/index.ts";
@@ -45,7 +46,8 @@ const NOTHING: EventReport = { ignored: false, commands: 0, applied: 0, rejected
 
 export async function processEvent(er: EventRun, event: AgencyEvent): Promise<EventReport> {
   const { run, state, registry } = er;
-  if (!concernsAgency(event, registry.names)) return IGNORED;
+  const reader = commandReader(registry.names);
+  if (!concernsAgency(event, reader)) return IGNORED;
   const place = await commentPlace(run.forge, event, state.model(), run.ws.repoPath(state.model().dir));
   if (place.kind === "none") return NOTHING;
   if (place.kind === "foreign") return IGNORED;
@@ -61,7 +63,7 @@ export async function processEvent(er: EventRun, event: AgencyEvent): Promise<Ev
 
   let why = "";
   const intake = await intakeEvent(run.forge, event, {
-    commands: registry.names,
+    commands: reader,
     mayDirect: async (actor) => {
       const a = await er.authorize(actor);
       why = a.reason;

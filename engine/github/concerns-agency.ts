@@ -1,9 +1,8 @@
 // Whether an event is the agency's business. Pure: decided from the event alone, with no API call, so an event that
 // does not concern the agency costs nothing at all. The engine's own comments (which start with an ateams marker)
-// never concern it, which is what keeps it from answering itself. Commands are found by the commands room's parser
-// (code, quotes and hidden text never command); pass the agency's full command set to include roles' own commands.
-import { BUILTIN_COMMAND_NAMES } from "../spec/builtin-commands.ts";
-import { parseCommands } from "../commands/parse.ts";
+// never concern it, which is what keeps it from answering itself. Commands are found by the reader the layer above
+// hands in (engine/commands' parser bound to the agency's full command set, roles' own commands included).
+import type { CommandReader } from "./command-reader.ts";
 import { BRANCH_PREFIX } from "../forge/branch-name.ts";
 import { parseMarker } from "./comment-marker.ts";
 import type { AgencyEvent } from "./event-types.ts";
@@ -15,7 +14,7 @@ function isAgencyBranch(branch: string | null): boolean {
   return branch !== null && branch.startsWith(`${BRANCH_PREFIX}/`);
 }
 
-export function concernsAgency(event: AgencyEvent, commands: ReadonlySet<string> = BUILTIN_COMMAND_NAMES): boolean {
+export function concernsAgency(event: AgencyEvent, commands: Pick<CommandReader<unknown>, "parse">): boolean {
   switch (event.kind) {
     case "push":
       if (isAgencyBranch(event.branch)) return true;
@@ -25,7 +24,7 @@ export function concernsAgency(event: AgencyEvent, commands: ReadonlySet<string>
       return isAgencyBranch(event.head);
     case "issue_comment":
       if (parseMarker(event.body)) return false;
-      return parseCommands(event.body, commands).length > 0 || event.labels.includes(AGENCY_LABEL) || isAgencyBranch(event.head);
+      return commands.parse(event.body).length > 0 || event.labels.includes(AGENCY_LABEL) || isAgencyBranch(event.head);
     case "pull_request_review":
     case "pull_request_review_comment":
       if (parseMarker(event.body)) return false;

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { GitHubEventError } from "./errors.ts";
 import { concernsAgency, parseEvent, readEvent, type AgencyEvent } from "./events.ts";
+import { commandReader } from "../../test/support/commands/reader.ts";
 import { examplesOf, webhookExamples } from "../../test/support/github/webhook-examples.ts";
 
 type Obj = Record<string, any>;
@@ -55,7 +56,7 @@ describe("parseEvent on every published payload", () => {
   });
 
   it("finds none of them the agency's business except a manual dispatch and new default-branch pushes it cannot see into", () => {
-    const concerning = all.filter((e) => concernsAgency(parseEvent(e.name, e.payload)));
+    const concerning = all.filter((e) => concernsAgency(parseEvent(e.name, e.payload), commandReader()));
     expect(new Set(concerning.map((e) => e.name))).toEqual(new Set(["workflow_dispatch", "push"]));
     // The pushes that concern it created the default branch: the payload cannot say what the branch holds.
     for (const e of concerning.filter((c) => c.name === "push")) expect(e.payload).toMatchObject({ ref: "refs/heads/master", created: true });
@@ -71,12 +72,12 @@ describe("concernsAgency on variants of the published payloads", () => {
   };
 
   it("push: the default branch touching agency/, or any ateams branch", () => {
-    expect(concernsAgency(push({}, { added: [], modified: ["agency/roles/writer.yaml"] }))).toBe(true);
-    expect(concernsAgency(push({}, { added: ["README.md"] }))).toBe(false);
-    expect(concernsAgency(push({ ref: "refs/heads/ateams/site/copy" }, { added: ["README.md"] }))).toBe(true);
-    expect(concernsAgency(push({ ref: "refs/heads/feature/x" }, { modified: ["agency/agency.yaml"] }))).toBe(false);
-    expect(concernsAgency(push({ forced: true }, { added: ["README.md"] }))).toBe(true);
-    expect(concernsAgency(push({ ref: "refs/tags/v1" }, { modified: ["agency/agency.yaml"] }))).toBe(false);
+    expect(concernsAgency(push({}, { added: [], modified: ["agency/roles/writer.yaml"] }), commandReader())).toBe(true);
+    expect(concernsAgency(push({}, { added: ["README.md"] }), commandReader())).toBe(false);
+    expect(concernsAgency(push({ ref: "refs/heads/ateams/site/copy" }, { added: ["README.md"] }), commandReader())).toBe(true);
+    expect(concernsAgency(push({ ref: "refs/heads/feature/x" }, { modified: ["agency/agency.yaml"] }), commandReader())).toBe(false);
+    expect(concernsAgency(push({ forced: true }, { added: ["README.md"] }), commandReader())).toBe(true);
+    expect(concernsAgency(push({ ref: "refs/tags/v1" }, { modified: ["agency/agency.yaml"] }), commandReader())).toBe(false);
   });
 
   it("push: a payload with 20 commits cannot list everything, so it counts", () => {
@@ -85,7 +86,7 @@ describe("concernsAgency on variants of the published payloads", () => {
     p.commits = Array.from({ length: 20 }, () => ({ ...p.commits[0], added: ["README.md"] }));
     const event = parseEvent("push", p);
     expect(event).toMatchObject({ filesKnown: false });
-    expect(concernsAgency(event)).toBe(true);
+    expect(concernsAgency(event, commandReader())).toBe(true);
   });
 
   it("pull_request closed: only for ateams/ heads, merged or not", () => {
@@ -95,7 +96,7 @@ describe("concernsAgency on variants of the published payloads", () => {
       p.pull_request.merged = merged;
       const event = parseEvent("pull_request", p);
       expect(event).toMatchObject({ kind: "pull_request_closed", merged, head: "ateams/site/copy" });
-      expect(concernsAgency(event)).toBe(true);
+      expect(concernsAgency(event, commandReader())).toBe(true);
     }
   });
 
@@ -108,36 +109,36 @@ describe("concernsAgency on variants of the published payloads", () => {
       return parseEvent("issue_comment", p);
     };
     expect(comment("/approve b")).toMatchObject({ isPullRequest: true });
-    expect(concernsAgency(comment("/approve b"))).toBe(true);
-    expect(concernsAgency(comment("Looks good.\n/revise make it shorter", ["bug"], false))).toBe(true);
-    expect(concernsAgency(comment("Looks good to me", ["ateams", "project:site"]))).toBe(true);
-    expect(concernsAgency(comment("Looks good to me"))).toBe(false);
-    expect(concernsAgency(comment("> /approve\nI agree with the above"))).toBe(false);
-    expect(concernsAgency(comment("```\n/approve\n```"))).toBe(false);
-    expect(concernsAgency(comment("see /usr/bin/env and `/approve`"))).toBe(false);
+    expect(concernsAgency(comment("/approve b"), commandReader())).toBe(true);
+    expect(concernsAgency(comment("Looks good.\n/revise make it shorter", ["bug"], false), commandReader())).toBe(true);
+    expect(concernsAgency(comment("Looks good to me", ["ateams", "project:site"]), commandReader())).toBe(true);
+    expect(concernsAgency(comment("Looks good to me"), commandReader())).toBe(false);
+    expect(concernsAgency(comment("> /approve\nI agree with the above"), commandReader())).toBe(false);
+    expect(concernsAgency(comment("```\n/approve\n```"), commandReader())).toBe(false);
+    expect(concernsAgency(comment("see /usr/bin/env and `/approve`"), commandReader())).toBe(false);
     // A role's own command counts once the agency's command set is passed in.
-    expect(concernsAgency(comment("/outline the FAQ"))).toBe(false);
-    expect(concernsAgency(comment("/outline the FAQ"), new Set(["/outline"]))).toBe(true);
-    expect(concernsAgency(comment("<!-- ateams:reply:issue-comment-1 -->\n@dana try /help", ["ateams"]))).toBe(false);
+    expect(concernsAgency(comment("/outline the FAQ"), commandReader())).toBe(false);
+    expect(concernsAgency(comment("/outline the FAQ"), commandReader(new Set(["/outline"])))).toBe(true);
+    expect(concernsAgency(comment("<!-- ateams:reply:issue-comment-1 -->\n@dana try /help", ["ateams"]), commandReader())).toBe(false);
   });
 
   it("reviews and review comments: on ateams/ heads only", () => {
     const review = examplesOf("pull_request_review", "submitted")[0] as Obj;
-    expect(concernsAgency(parseEvent("pull_request_review", review))).toBe(false);
+    expect(concernsAgency(parseEvent("pull_request_review", review), commandReader())).toBe(false);
     review.pull_request.head.ref = "ateams/site/copy";
     review.review.state = "changes_requested";
     expect(parseEvent("pull_request_review", review)).toMatchObject({ verdict: "changes_requested" });
-    expect(concernsAgency(parseEvent("pull_request_review", review))).toBe(true);
+    expect(concernsAgency(parseEvent("pull_request_review", review), commandReader())).toBe(true);
 
     const line = examplesOf("pull_request_review_comment", "created")[1] as Obj;
     line.pull_request.head.ref = "ateams/site/copy";
-    expect(concernsAgency(parseEvent("pull_request_review_comment", line))).toBe(true);
+    expect(concernsAgency(parseEvent("pull_request_review_comment", line), commandReader())).toBe(true);
   });
 
   it("schedule (not a webhook, so no published example): always, with the cron that fired", () => {
     const event = parseEvent("schedule", { schedule: "*/30 * * * *", workflow: ".github/workflows/ateams.yml" });
     expect(event).toEqual({ kind: "schedule", cron: "*/30 * * * *" });
-    expect(concernsAgency(event)).toBe(true);
+    expect(concernsAgency(event, commandReader())).toBe(true);
   });
 });
 

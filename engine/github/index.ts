@@ -14,4 +14,5 @@ export { cachedPermissionLookup } from "./permission-lookup.ts";
 export { applyAcknowledgement, type CommandComment } from "./acknowledge.ts";
 export { readEvent, parseEvent, concernsAgency, type AgencyEvent, type Actor, type ReviewVerdict, type EventEnv } from "./events.ts";
 export { intakeEvent, type Intake, type IntakeOptions } from "./intake.ts";
+export type { CommandReader } from "./command-reader.ts";
 export { pollSince, startCursor, type PollCursor, type PollResult } from "./poll.ts";

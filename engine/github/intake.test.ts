@@ -2,8 +2,7 @@
 // goes on to the reconcile, their /commands acknowledged with 👀 (and later 🚀, or 😕 with one reply); everyone
 // else is ignored. Authorization is the commands room's `authorize`, fed by the cached GitHub permission lookup.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { authorize } from "../commands/authorize.ts";
-import { reactionsFor } from "../commands/reactions.ts";
+import { authorize, commandReader, reactionsFor, type ParsedCommand } from "../../test/support/commands/reader.ts";
 import type { Agency } from "../spec/types.gen.ts";
 import { applyAcknowledgement, type CommandComment } from "./acknowledge.ts";
 import type { Actor, AgencyEvent } from "./event-types.ts";
@@ -24,13 +23,13 @@ const agency: Agency = {
 };
 
 let h: GitHubHarness;
-let options: IntakeOptions;
+let options: IntakeOptions<ParsedCommand>;
 beforeEach(() => {
   h = githubHarness();
   h.fake.setPermission("maintainer", "maintain");
   h.fake.setPermission("visitor", "read");
   const lookup = cachedPermissionLookup(h.forge);
-  options = { mayDirect: async (actor: Actor) => (await authorize(actor, agency, lookup)).allowed };
+  options = { commands: commandReader(), mayDirect: async (actor: Actor) => (await authorize(actor, agency, lookup)).allowed };
 });
 afterEach(() => h.finish());
 
@@ -44,7 +43,7 @@ describe("intakeEvent", () => {
     let skipped = 0;
     for (const e of webhookExamples()) {
       const event = parseEvent(e.name, e.payload);
-      if (concernsAgency(event)) continue;
+      if (concernsAgency(event, commandReader())) continue;
       expect(await intakeEvent(h.forge, event, options)).toEqual({ action: "none", reason: "not-agency" });
       skipped++;
     }

@@ -1,6 +1,7 @@
 // Polling outside Actions: everything new since the cursor, exactly once, at a constant cost when nothing happened.
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { concernsAgency } from "./concerns-agency.ts";
+import { commandReader } from "../../test/support/commands/reader.ts";
 import { pollSince, startCursor } from "./poll.ts";
 import { githubHarness, type GitHubHarness } from "../../test/support/github/harness.ts";
 
@@ -52,7 +53,7 @@ it("turns comments, reviews, review comments and closed PRs into events, oldest 
   ]);
   // The non-agency PR's review was not even listed.
   expect(h.mock.calls.filter((c) => c.operationId === "pulls/list-reviews").map((c) => c.path)).not.toContain(`/repos/acme/agency/pulls/${other.number}/reviews`);
-  expect(first.events.every((e) => concernsAgency(e))).toBe(true);
+  expect(first.events.every((e) => concernsAgency(e, commandReader()))).toBe(true);
 
   h.mock.resetCounts();
   const second = await pollSince(h.forge, first.cursor);
