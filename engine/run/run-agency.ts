@@ -31,6 +31,7 @@ import { createModelRegistry, type ProviderSettings } from "../llm/providers.ts"
 import { StatusStore } from "./status-store.ts";
 import { openWorkspace, type Workspace } from "./workspace.ts";
 import { acquireRepoLock, type RepoLock } from "../forge/index.ts";
+import { blockedCondition, fails } from "../status/conditions.ts";
 
 export interface RunOptions {
   agencyDir: string;
@@ -191,7 +192,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
     budget.seed(p.id, p.status?.usage);
     await ctx.status(p).adoptUncommitted(p.id);
     // A budget block is re-evaluated by every run: raising the budget, or a new run's allowance, lifts it.
-    if (p.status?.conditions?.some((c) => c.type === "Blocked" && c.status === "True" && c.reason === "BudgetExceeded") && budgetAllows(budget, p)) {
+    if (blockedCondition(p.status?.conditions)?.reason === "BudgetExceeded" && budgetAllows(budget, p)) {
       await ctx.status(p).update((s) => clearProjectCondition(s, "Blocked", "BudgetExceeded"), `ateams: ${p.id} budget re-evaluated`, trailers({ project: p.id, kind: "status" }));
       model = await load();
     }
@@ -409,7 +410,7 @@ async function recordFailure(ctx: RunContext, project: LoadedProject, action: Ac
 /** A project-level action that failed before has now succeeded: its retry record and the Ready=False it set go. */
 function recovered(s: Status, action: Action): Status {
   const cleared = clearActionFailure(s, actionKey(action.kind, action.stream));
-  const stale = cleared.conditions?.find((c) => c.type === "Ready" && c.status === "False" && c.message?.startsWith(`${action.kind}: `));
+  const stale = cleared.conditions?.find((c) => fails(c, "Ready") && c.message?.startsWith(`${action.kind}: `));
   if (!stale) return cleared;
   const conditions = cleared.conditions!.filter((c) => c !== stale);
   const { conditions: _c, ...rest } = cleared;
