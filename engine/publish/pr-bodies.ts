@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import type { TaskFingerprint } from "../plan/fingerprint.ts";
 import { renderMermaid } from "../plan/render-mermaid.ts";
-import { formatTokens, formatUsd } from "../plan/render-table.ts";
+import { formatTokens, formatUsd } from "../spec/usage.ts";
 import type { ProjectPlan } from "../plan/types.ts";
 import type { Templates } from "../prompts/templates.ts";
 import { specialistIdOf } from "../prompts/views.ts";

@@ -32,6 +32,7 @@ import { StatusStore } from "./status-store.ts";
 import { openWorkspace, type Workspace } from "./workspace.ts";
 import { acquireRepoLock, type RepoLock } from "../forge/index.ts";
 import { blockedCondition, fails } from "../status/conditions.ts";
+import { addCall, emptyUsage, type UsageTotals } from "../spec/usage.ts";
 
 export interface RunOptions {
   agencyDir: string;
@@ -69,7 +70,7 @@ export interface RunReport {
   /** 0: everything runnable ran (the rest waits on people); 1: something failed, or a budget stopped the run. */
   exitCode: 0 | 1;
   actions: number;
-  usage: { calls: number; inputTokens: number; outputTokens: number; costUsd: number };
+  usage: UsageTotals;
   projects: { id: string; stage: string; summary: string }[];
   failures: string[];
   /** A stream job's tasks that wait on work outside its streams (another stream's tasks, an approval). */
@@ -151,7 +152,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
   };
   await ensureSelfIgnoringDir(join(ws.repoRoot, ".ateams"));
   const budget = new Budget(model.spec);
-  const usage = { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  const usage = emptyUsage();
   const models = createModelRegistry(model.spec, {
     env: opts.env,
     cacheDir: join(ws.repoRoot, ".ateams", "cache"),
@@ -171,10 +172,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
       onCall: ({ project, agent, tier, result }) => {
         // A reply from the response cache is not a model call: nothing was asked or paid for.
         if (!result.cached) {
-          usage.calls++;
-          usage.inputTokens += result.usage.inputTokens;
-          usage.outputTokens += result.usage.outputTokens;
-          usage.costUsd += (result.usage.inputTokens * tier.price.inputPerMTok + result.usage.outputTokens * tier.price.outputPerMTok) / 1e6;
+          addCall(usage, result.usage, tier.price);
         }
         // --verbose: what the call cost, and anything the provider made us work around (json_object mode, usage estimated).
         const notes = result.cached ? [] : result.warnings;
