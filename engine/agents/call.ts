@@ -6,13 +6,10 @@ import type { Budget } from "../llm/budget.ts";
 import type { ModelRegistry } from "../llm/providers.ts";
 import { replySchema, type ReplyName } from "./reply-schemas.ts";
 import type { AgentTool } from "../tools/types.ts";
+import { addCall, emptyUsage, type UsageTotals } from "../agency/usage.ts";
 
-export interface CallUsage {
-  calls: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-}
+/** What one agent call (repairs and tool rounds included) used: spec/usage.ts's totals. */
+export type CallUsage = UsageTotals;
 
 export interface AgentDeps {
   models: ModelRegistry;
@@ -53,23 +50,16 @@ export interface AgentRequest {
   tools?: { list: AgentTool[]; maxSteps: number };
 }
 
-export function emptyUsage(): CallUsage {
-  return { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
-}
+export { emptyUsage };
 
 export async function callAgent<T>(deps: AgentDeps, req: AgentRequest & { check?: (value: T) => string[] }): Promise<AgentReply<T>> {
   deps.budget.check(req.project);
   const usage = req.usage ?? emptyUsage();
   let acceptedTier: Tier | undefined;
   const ladder = deps.models.ladder(req.tier, (tier, result) => {
-    const cost = result.cached ? 0 : (result.usage.inputTokens * tier.price.inputPerMTok + result.usage.outputTokens * tier.price.outputPerMTok) / 1e6;
-    const spend = result.cached ? { inputTokens: 0, outputTokens: 0, costUsd: 0 } : { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens, costUsd: cost };
     // A reply served from the cache is not a call: nothing was asked or paid for.
-    if (!result.cached) usage.calls += 1;
-    usage.inputTokens += spend.inputTokens;
-    usage.outputTokens += spend.outputTokens;
-    usage.costUsd += spend.costUsd;
-    deps.budget.record(req.project.id, spend);
+    if (!result.cached) deps.budget.record(req.project.id, { ...result.usage, costUsd: addCall(usage, result.usage, tier.price) });
+    else deps.budget.record(req.project.id, { inputTokens: 0, outputTokens: 0, costUsd: 0 });
     acceptedTier = tier;
     deps.onCall?.({ project: req.project.id, agent: req.agent, tier, result });
   }, () => deps.budget.check(req.project)); // every call, repairs and tool rounds too: one agent call may make many

@@ -1,5 +1,5 @@
 // The closing lines of a run for people: one line per project, each failure, then calls, tokens and cost.
-import { formatTokens, formatUsd } from "../plan/render-table.ts";
+import { formatTokens, formatUsd } from "../agency/usage.ts";
 import type { RunReport } from "../run/run-agency.ts";
 
 export function formatRunReport(report: RunReport): string {

@@ -1,5 +1,5 @@
 // `ateams status` for people: per project what needs a person first, then one row per stream and per task.
-import { formatTokens, formatUsd } from "../plan/render-table.ts";
+import { formatTokens, formatUsd } from "../agency/usage.ts";
 import type { AcceptanceView, Attention, ConditionView, ProjectReport, StatusReport, UsageView } from "../status/report.ts";
 
 function table(rows: string[][]): string[] {

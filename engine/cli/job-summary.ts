@@ -1,6 +1,6 @@
 // The GitHub Actions job summary ($GITHUB_STEP_SUMMARY): what the run did, per project, in Markdown.
 import { appendFile } from "node:fs/promises";
-import { formatTokens, formatUsd } from "../plan/render-table.ts";
+import { formatTokens, formatUsd } from "../agency/usage.ts";
 import type { RunReport } from "../run/run-agency.ts";
 
 /** Pull requests the run published, as links: `head branch → URL`. */

@@ -2,15 +2,9 @@
 // Everyone else's command is ignored and logged; the caller gets a decision and a line saying why.
 import type { Agency } from "../agency/types.gen.ts";
 
-export interface Actor {
-  login: string;
-  type: "User" | "Bot" | "Organization";
-}
+import type { Actor, Permission, PermissionLookup } from "../agency/actor.ts";
 
-/** Repository permission as `repos.getCollaboratorPermissionLevel` reports it (`role_name` for maintain/triage). */
-export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
-
-export type PermissionLookup = (login: string) => Promise<Permission>;
+export type { Actor, Permission, PermissionLookup };
 
 export interface Authorization {
   allowed: boolean;

@@ -2,8 +2,9 @@
 // saying why when it was refused or failed. Commands from people who may not command get nothing at all: they are
 // only logged, so an outsider cannot use the bot to make noise.
 
-/** Reaction content names exactly as the GitHub REST API spells them. */
-export type Reaction = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
+import type { Acknowledgement, Reaction } from "../agency/actor.ts";
+
+export type { Acknowledgement, Reaction };
 
 export type CommandOutcome =
   /** Authorized and about to be applied. */
@@ -19,12 +20,6 @@ export type CommandOutcome =
   | { kind: "failed"; command: string; reason: string }
   /** The author may not command. */
   | { kind: "ignored"; reason: string };
-
-export interface Acknowledgement {
-  reactions: Reaction[];
-  /** Text to post as a reply to the comment. */
-  reply?: string;
-}
 
 export function reactionsFor(outcome: CommandOutcome): Acknowledgement {
   switch (outcome.kind) {

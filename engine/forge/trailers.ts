@@ -2,15 +2,8 @@
 // of `git interpret-trailers`) records which project, stream, task, role, model and fingerprint produced a commit,
 // so the next run rebuilds what was already done from `git log` alone.
 
-export const TRAILER_KEYS = {
-  project: "Ateams-Project",
-  stream: "Ateams-Stream",
-  task: "Ateams-Task",
-  role: "Ateams-Role",
-  model: "Ateams-Model",
-  fingerprint: "Ateams-Fingerprint",
-  kind: "Ateams-Kind",
-} as const;
+// Our keys and their meaning live in spec/commit-trailers.ts; this file is git's `Key: value` format only.
+export { TRAILER_KEYS } from "../agency/commit-trailers.ts";
 
 export type Trailers = Record<string, string>;
 

@@ -11,6 +11,7 @@ import type { GitHubRunContext } from "./context.ts";
 import { IntakeState } from "../intake/intake-state.ts";
 import { cursorFrom, withCursor } from "./poll-cursor.ts";
 import { processEvent, type EventRun } from "./process-event.ts";
+import { formatTrailers } from "../agency/commit-trailers.ts";
 
 export interface IntakeReport {
   /** Events looked at (one in Actions; whatever polling found). */
@@ -58,7 +59,7 @@ export async function runIntake(ctx: GitHubRunContext, model: AgencyModel, sourc
 
   if (polled && projects.length) {
     const statuses = new Map(projects.map((p) => [p, withCursor(state.status(p), polled.cursor)]));
-    const sha = await state.commit({ statuses }, `ateams: events read up to ${polled.cursor.issueComments}`, { "Ateams-Kind": "poll" });
+    const sha = await state.commit({ statuses }, `ateams: events read up to ${polled.cursor.issueComments}`, formatTrailers({ kind: "poll" }));
     if (sha) report.commits++;
   }
   if (report.events) {

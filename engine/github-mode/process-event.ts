@@ -23,6 +23,7 @@ import { combinedAcknowledgement } from "./acknowledgement.ts";
 import { commentPlace, type CommentPlace } from "./comment-context.ts";
 import type { GitHubRunContext } from "./context.ts";
 import type { IntakeState } from "../intake/intake-state.ts";
+import { formatTrailers } from "../agency/commit-trailers.ts";
 
 export interface EventRun {
   run: GitHubRunContext;
@@ -102,7 +103,7 @@ export async function processEvent(er: EventRun, event: AgencyEvent): Promise<Ev
 
 async function appliedIn(er: EventRun, url: string): Promise<boolean> {
   const ws = er.run.ws;
-  return (await ws.store.log({ ref: ws.workingBranch, trailers: { "Ateams-Source": url }, maxCount: 1 })).length > 0;
+  return (await ws.store.log({ ref: ws.workingBranch, trailers: formatTrailers({ source: url }), maxCount: 1 })).length > 0;
 }
 
 /** Each command's effect, in order; a review comment without commands on a task's output file is feedback. */

@@ -10,6 +10,7 @@ import type { AssemblySummary } from "../publish/assembly-summary.ts";
 import { assemblyPrBody, planPrBody, streamPrBody, type Links } from "../publish/pr-bodies.ts";
 import type { AgencyModel, LoadedProject } from "../agency/model.ts";
 import type { Stream } from "../agency/types.gen.ts";
+import { isBlocked } from "../status/conditions.ts";
 
 export type PrKind = "plan" | "stream" | "assembly";
 export type StreamState = "in-progress" | "ready-for-review" | "blocked";
@@ -48,11 +49,9 @@ function uniqueLogins(logins: readonly string[]): string[] {
   return logins.filter((l) => !seen.has(l.toLowerCase()) && seen.add(l.toLowerCase()));
 }
 
-const active = (conditions: readonly { type: string; status: string }[] | undefined) => conditions?.some((c) => c.type === "Blocked" && c.status === "True") ?? false;
-
 export function streamState(project: LoadedProject, planned: ProjectPlan, stream: Stream, fingerprint: string): StreamState {
   const status = project.status;
-  if (active(status?.conditions) || active(status?.streams?.[stream.id]?.conditions) || planned.blocked.some((b) => b.stream === stream.id)) return "blocked";
+  if (isBlocked(status?.conditions) || isBlocked(status?.streams?.[stream.id]?.conditions) || planned.blocked.some((b) => b.stream === stream.id)) return "blocked";
   return status?.streams?.[stream.id]?.verified?.fingerprint === fingerprint ? "ready-for-review" : "in-progress";
 }
 

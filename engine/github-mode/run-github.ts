@@ -26,6 +26,7 @@ import { preparePlanBranches } from "./plan-branch.ts";
 import { publishPullRequests, type PublishReport } from "./publish.ts";
 import { branchesToPush, fetchEngineBranches } from "./sync-remote.ts";
 import { acquireRepoLock, parseBranchName } from "../forge/index.ts";
+import { formatTrailers } from "../agency/commit-trailers.ts";
 
 export interface GitHubRunOptions extends RunOptions {
   github: GitHubSettings;
@@ -168,7 +169,7 @@ export async function recordPullRequests(
         return next;
       },
       `ateams: ${project.id} pull requests recorded`,
-      { "Ateams-Project": project.id, "Ateams-Kind": "status" },
+      formatTrailers({ project: project.id, kind: "status" }),
     );
     await store.flush();
   }

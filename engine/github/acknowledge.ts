@@ -1,7 +1,7 @@
 // Carries out an acknowledgement the commands room decided on (engine/commands/reactions.ts: 👀 taken up, 🚀 done,
 // 😕 with a reply saying why). Reactions are idempotent on GitHub; the reply is a marked comment keyed by the
 // command's comment, so a re-run edits it rather than answering twice.
-import type { Acknowledgement } from "../commands/reactions.ts";
+import type { Acknowledgement } from "../agency/actor.ts";
 import { react, type CommentRef } from "./react.ts";
 import { upsertStickyComment, type StickyResult } from "./sticky-comment.ts";
 import type { GitHubForge } from "./types.ts";

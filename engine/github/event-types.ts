@@ -1,10 +1,10 @@
 // What the engine learns from GitHub between runs, whether it arrived as an Actions event payload (events.ts) or was
 // found by polling (poll.ts): the same few kinds either way, so the reconcile does not care how it was told.
 
-import type { Actor } from "../commands/authorize.ts";
+import type { Actor } from "../agency/actor.ts";
 
 // The commands room decides who may command from an Actor; events carry the same shape.
-export type { Actor } from "../commands/authorize.ts";
+export type { Actor } from "../agency/actor.ts";
 
 export type ReviewVerdict = "approved" | "changes_requested" | "commented" | "dismissed";
 

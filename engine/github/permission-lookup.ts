@@ -1,7 +1,7 @@
 // The commands room decides who may command (engine/commands/authorize.ts) from a permission lookup; this is that
 // lookup on GitHub, remembered for the life of one run so a busy PR costs one read per person. A failed lookup is
 // forgotten (and rejects), so an outage is retried rather than taken for "no permission".
-import type { PermissionLookup } from "../commands/authorize.ts";
+import type { PermissionLookup } from "../agency/actor.ts";
 import type { GitHubForge } from "./types.ts";
 
 export function cachedPermissionLookup(forge: GitHubForge): PermissionLookup {

@@ -116,7 +116,7 @@ export async function applyCommands(env: CommandEnv, ctx: CommandContext, effect
     sha = await state.commit(
       { statuses: new Map([[project, es.status]]), ...(es.planText !== undefined ? { plans: new Map([[project, es.planText]]) } : {}), memory: es.memory },
       `${subject}\n\n${body}`,
-      { ...trailers({ project, kind: "command" }), "Ateams-Source": ctx.url },
+      trailers({ project, kind: "command", source: ctx.url }),
     );
     if (sha) commits++;
   }

@@ -1,6 +1,7 @@
 // Spend limits per run and per project. Checked before every model call (repairs and tool rounds included, see
 // agents/call.ts), so a run stops cleanly at the limit.
 import type { Agency, Project, Usage } from "../agency/types.gen.ts";
+import type { Spend } from "../agency/usage.ts";
 
 export class BudgetExceededError extends Error {
   override name = "BudgetExceededError";
@@ -11,11 +12,7 @@ export class BudgetExceededError extends Error {
   }
 }
 
-export interface Spend {
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-}
+export type { Spend };
 
 export class Budget {
   readonly #agency: Agency;

@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { costUsd, UsageMeter } from "./cost.ts";
+import { UsageMeter } from "./cost.ts";
+import { costOf } from "../agency/usage.ts";
 
 const price = { inputPerMTok: 0.15, outputPerMTok: 0.6 };
 const call = (inputTokens: number, outputTokens: number, cached = false) => ({ usage: { inputTokens, outputTokens }, cached });
 
-describe("costUsd", () => {
+describe("costOf", () => {
   it("prices input and output tokens per million", () => {
-    expect(costUsd({ inputTokens: 1_000_000, outputTokens: 0 }, price)).toBeCloseTo(0.15, 12);
-    expect(costUsd({ inputTokens: 2000, outputTokens: 500 }, price)).toBeCloseTo(0.0006, 12);
-    expect(costUsd({ inputTokens: 0, outputTokens: 0 }, price)).toBe(0);
+    expect(costOf({ inputTokens: 1_000_000, outputTokens: 0 }, price)).toBeCloseTo(0.15, 12);
+    expect(costOf({ inputTokens: 2000, outputTokens: 500 }, price)).toBeCloseTo(0.0006, 12);
+    expect(costOf({ inputTokens: 0, outputTokens: 0 }, price)).toBe(0);
   });
 });
 

@@ -1,14 +1,9 @@
 // What model calls cost. Prices are per million tokens, as providers and agency.yaml's tiers state them.
-import type { CompletionResult, Usage } from "./types.ts";
+// The formula is spec/usage.ts's costOf; this is the meter that sums calls per key.
+import type { CompletionResult } from "./types.ts";
+import { costOf, type Price } from "../agency/usage.ts";
 
-export interface Price {
-  inputPerMTok: number;
-  outputPerMTok: number;
-}
-
-export function costUsd(usage: Usage, price: Price): number {
-  return (usage.inputTokens * price.inputPerMTok + usage.outputTokens * price.outputPerMTok) / 1_000_000;
-}
+export type { Price };
 
 export interface UsageTotals {
   calls: number;
@@ -28,7 +23,7 @@ export class UsageMeter {
 
   /** Adds one call and returns what it cost. Without a price (a free local model) tokens count but cost is 0. */
   record(result: Pick<CompletionResult, "usage" | "cached">, price?: Price, key?: string): number {
-    const cost = result.cached || !price ? 0 : costUsd(result.usage, price);
+    const cost = result.cached || !price ? 0 : costOf(result.usage, price);
     const add = (t: UsageTotals) => {
       t.calls++;
       if (result.cached) {

@@ -8,5 +8,5 @@ export { completeStructured, type StructuredOptions, type StructuredRequest, typ
 export { toStrictSchema } from "./strict-schema.ts";
 export { runToolLoop, type ToolHandler, type ToolLoopRequest, type ToolLoopResult } from "./tool-loop.ts";
 export { withRetries, parseRetryAfterMs, retryDelayMs, type RetryOptions, type Sleep } from "./retry.ts";
-export { costUsd, UsageMeter, type Price, type UsageTotals } from "./cost.ts";
+export { UsageMeter, type Price, type UsageTotals as MeterTotals } from "./cost.ts";
 export { cacheKey, createFileCache, withCache, DEFAULT_CACHE_DIR, type ResponseCache } from "./cache.ts";

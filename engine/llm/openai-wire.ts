@@ -4,7 +4,8 @@ import type {
   ChatCompletionCreateParams,
   ChatCompletionCreateParamsNonStreaming,
 } from "openai/resources/chat/completions";
-import type { CompletionRequest, FinishReason, ToolCall, Usage } from "./types.ts";
+import type { CompletionRequest, FinishReason, ToolCall } from "./types.ts";
+import type { TokenCount } from "../agency/usage.ts";
 
 export interface WireOptions {
   model: string;
@@ -49,7 +50,7 @@ export function toChatBody(req: CompletionRequest, opts: WireOptions): { body: C
 export interface ParsedCompletion {
   content: string;
   toolCalls: ToolCall[];
-  usage: Usage;
+  usage: TokenCount;
   finishReason: FinishReason;
   warnings: string[];
 }

@@ -1,5 +1,6 @@
 // The one small interface every model call goes through. Agents, the router and the cache depend on this file only,
 // never on a provider SDK, so a provider can be swapped (or faked) without touching them.
+import type { TokenCount } from "../agency/usage.ts";
 
 /** A JSON Schema (draft 2020-12) as a plain object; ajv validates against it, providers send it as-is. */
 export type JSONSchema = { [keyword: string]: unknown };
@@ -56,17 +57,13 @@ export interface ToolCall {
   arguments: string;
 }
 
-export interface Usage {
-  inputTokens: number;
-  outputTokens: number;
-}
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "other";
 
 export interface CompletionResult {
   content: string;
   toolCalls: ToolCall[];
-  usage: Usage;
+  usage: TokenCount;
   finishReason: FinishReason;
   /** Things the caller should know but that did not fail the call (ignored settings, missing usage, retries). */
   warnings: string[];

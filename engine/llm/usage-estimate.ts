@@ -7,7 +7,7 @@
 // - output may exceed its text when the model reasons silently, but never the max_tokens the call asked for.
 // A count outside those bounds, or missing, is replaced by an estimate at 4 bytes per token (English averages about
 // 4 characters per token) and said in a warning.
-import type { Usage } from "./types.ts";
+import type { TokenCount } from "../agency/usage.ts";
 
 export const BYTES_PER_TOKEN = 4;
 const MAX_BYTES_PER_TOKEN = 32;
@@ -31,7 +31,7 @@ export function estimateTokens(text: string): number {
 }
 
 /** The usage to count: the server's when plausible, else an estimate; warnings say which and why. */
-export function plausibleUsage(reported: { prompt_tokens?: unknown; completion_tokens?: unknown } | null | undefined, text: UsageText): { usage: Usage; warnings: string[] } {
+export function plausibleUsage(reported: { prompt_tokens?: unknown; completion_tokens?: unknown } | null | undefined, text: UsageText): { usage: TokenCount; warnings: string[] } {
   const warnings: string[] = [];
   const requestBytes = Buffer.byteLength(text.request, "utf8");
   const replyBytes = Buffer.byteLength(text.reply, "utf8");

@@ -1,11 +1,9 @@
 // Token and cost estimates for planned actions, from prompt sizes and the agency's tier prices.
 import type { Agency, Tier } from "../agency/types.gen.ts";
+import { costOf, type Spend } from "../agency/usage.ts";
 
-export interface Estimate {
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-}
+/** A plan's guess at an action's tokens and their cost: the same shape a budget is charged. */
+export type Estimate = Spend;
 
 export const ZERO: Estimate = Object.freeze({ inputTokens: 0, outputTokens: 0, costUsd: 0 });
 
@@ -16,7 +14,7 @@ export function tokensOf(textOrChars: string | number): number {
 }
 
 export function estimate(tier: Tier, inputTokens: number, outputTokens: number): Estimate {
-  const costUsd = (inputTokens * tier.price.inputPerMTok + outputTokens * tier.price.outputPerMTok) / 1e6;
+  const costUsd = costOf({ inputTokens, outputTokens }, tier.price);
   return { inputTokens, outputTokens, costUsd: Math.round(costUsd * 1e6) / 1e6 };
 }
 

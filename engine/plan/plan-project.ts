@@ -13,6 +13,7 @@ import { actionInputs } from "./action-inputs.ts";
 import { actionKey, actionRetryGate, taskRetryGate } from "../status/retry.ts";
 import { agentTier } from "./route.ts";
 import type { Action, ActionKind, BlockedTask, ProjectPlan, Stage } from "./types.ts";
+import { blockedCondition } from "../status/conditions.ts";
 
 const TASK_MESSAGE_OVERHEAD = 300;
 
@@ -56,7 +57,7 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
     estimate: actions.reduce((sum, a) => addEstimates(sum, a.estimate), ZERO),
   });
 
-  const block = activeCondition(status?.conditions, "Blocked");
+  const block = blockedCondition(status?.conditions);
   if (block && block.reason === DIRECTOR_INPUT && !questionsMoot()) {
     return done("blocked", `waiting for the Director's answer: ${block.message ?? block.reason} (\`ateams answer ${project.id} …\` or /answer)`);
   }
@@ -134,7 +135,7 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
     const rec = recorded[id];
     const deps = fp.task.dependsOn ?? [];
     const blockedDep = deps.find((d) => isBlocked.has(d));
-    const streamBlock = activeCondition(status?.streams?.[fp.stream.id]?.conditions, "Blocked");
+    const streamBlock = blockedCondition(status?.streams?.[fp.stream.id]?.conditions);
     if (streamBlock) {
       isBlocked.set(id, `stream ${fp.stream.id} is blocked: ${streamBlock.message ?? streamBlock.reason}`);
       continue;
@@ -174,7 +175,7 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
     const rec = status?.streams?.[stream.id];
     if (rec?.accepted?.fingerprint === fp) continue;
     allAccepted = false;
-    if (stream.tasks.some((t) => isBlocked.has(t.id)) || activeCondition(rec?.conditions, "Blocked")) continue;
+    if (stream.tasks.some((t) => isBlocked.has(t.id)) || blockedCondition(rec?.conditions)) continue;
     const taskActions = stream.tasks.filter((t) => willRun.has(t.id)).map((t) => `verify-task:${project.id}/${t.id}`);
     let after = taskActions;
     const verifying = rec?.verified?.fingerprint !== fp || taskActions.length > 0;
@@ -318,8 +319,5 @@ function outputTokens(project: LoadedProject, stream: Stream, taskId: string, pr
   return task.estimate?.outputTokens ?? task.outputs.length * perFile;
 }
 
-function activeCondition(conditions: readonly Condition[] | undefined, type: Condition["type"]): Condition | undefined {
-  return conditions?.find((c) => c.type === type && c.status === "True");
-}
 
 export type { Estimate };

@@ -1,14 +1,8 @@
 // The plan for people: one block per project, one row per action, totals last.
 import type { Estimate } from "./estimate.ts";
 import type { Action, ReconcilePlan } from "./types.ts";
+import { formatTokens, formatUsd } from "../agency/usage.ts";
 
-export function formatTokens(n: number): string {
-  return n >= 10_000 ? `${Math.round(n / 1000)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n);
-}
-
-export function formatUsd(n: number): string {
-  return n === 0 ? "$0" : n < 0.01 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`;
-}
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

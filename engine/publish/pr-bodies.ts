@@ -2,13 +2,14 @@
 import { join } from "node:path";
 import type { TaskFingerprint } from "../plan/fingerprint.ts";
 import { renderMermaid } from "../plan/render-mermaid.ts";
-import { formatTokens, formatUsd } from "../plan/render-table.ts";
+import { formatTokens, formatUsd } from "../agency/usage.ts";
 import type { ProjectPlan } from "../plan/types.ts";
 import type { Templates } from "../prompts/templates.ts";
 import { specialistIdOf } from "../prompts/views.ts";
 import type { AgencyModel, LoadedProject } from "../agency/model.ts";
 import type { Stream } from "../agency/types.gen.ts";
 import { formatPrMeta, statusMarker, type PrMeta } from "./pr-meta.ts";
+import { trueCondition } from "../status/conditions.ts";
 
 export interface Links {
   /** Turns a repository path on a branch into a link; plain paths when no web URL is known. */
@@ -58,7 +59,7 @@ export function streamPrBody(templates: Templates, project: LoadedProject, strea
     criteria: stream.successCriteria.map((text) => ({ text, met: verified })),
     tasks: stream.tasks.map((t) => {
       const rec = status?.tasks?.[t.id];
-      const failed = rec?.conditions?.find((c) => c.type === "Failed" && c.status === "True");
+      const failed = trueCondition(rec?.conditions, "Failed");
       const state = failed ? `✗ ${failed.reason}` : rec?.fingerprint ? `✓ done${rec.revisions ? ` (${rec.revisions} revision${rec.revisions === 1 ? "" : "s"})` : ""}` : "⏳ pending";
       return {
         id: t.id,

@@ -12,6 +12,7 @@ import { addUsage, recordStream, setCondition, setProjectCondition } from "../st
 import { depsForAttempt, trailers, type RunContext } from "./run-context.ts";
 import { actionAttempt, actionKey, taskAttempt } from "../status/retry.ts";
 import { clip } from "./task-inputs.ts";
+import type { UsageTotals } from "../agency/usage.ts";
 
 export async function executeVerifyStream(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action): Promise<"blocked" | undefined> {
   const usage = emptyUsage();
@@ -110,6 +111,6 @@ function blockStream(s: Status, stream: string, message: string, at: string): St
   return { ...s, streams: { ...s.streams, [stream]: { ...prior, conditions: setCondition(prior.conditions, { type: "Blocked", status: "True", reason: "StreamBlocked", message }, at) } } };
 }
 
-function withUsage(s: Status, usage: { calls: number; inputTokens: number; outputTokens: number; costUsd: number }): Status {
+function withUsage(s: Status, usage: UsageTotals): Status {
   return usage.calls ? { ...s, usage: addUsage(s.usage, usage) } : s;
 }

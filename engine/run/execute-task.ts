@@ -28,6 +28,7 @@ import { readFileSync } from "node:fs";
 import { joinInside, pathProblem } from "../forge/safe-path.ts";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { parseTrailers } from "../agency/commit-trailers.ts";
 
 /** `left`: no commit to adopt, and the task work is a stream job's (a fan-out reconcile); nothing was recorded. */
 export type TaskResult = "done" | "adopted" | "escalated" | "failed" | "replanned" | "blocked" | "left";
@@ -90,7 +91,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
         )
       ).sha;
     }
-    await record(files, usageFromTrailers(prior.trailers), sha, 0, prior.trailers["Ateams-Model"] ?? routing.model, routing.tier);
+    await record(files, usageFromTrailers(prior.trailers), sha, 0, parseTrailers(prior.trailers).model ?? routing.model, routing.tier);
     ctx.progress.emit({ kind: "done", project: project.id, action: task.id, text: `${current ? "recovered from" : "restored from"} commit ${prior.sha.slice(0, 8)} (no model call)` });
     return "adopted";
   }
@@ -149,9 +150,8 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
           [...files.map((f) => ({ path: outputPath(f.path), content: f.content })), log],
           `${project.id}/${task.id}: ${task.title}\n\n${work.value.summary}`,
           {
-            ...trailers({ project: project.id, kind: "task", stream: stream.id, task: task.id, role: task.role, model: work.model, fingerprint: fp.fingerprint }),
             // What the work cost travels with it, so a run that adopts this commit (a fan-out job's) counts it.
-            "Ateams-Usage": `${usage.calls} calls, ${usage.inputTokens} in, ${usage.outputTokens} out, $${usage.costUsd.toFixed(6)}`,
+            ...trailers({ project: project.id, kind: "task", stream: stream.id, task: task.id, role: task.role, model: work.model, fingerprint: fp.fingerprint, usage }),
           },
           allowed,
         );
@@ -299,8 +299,7 @@ function withBranchLock<T>(branch: string, work: () => Promise<T>): Promise<T> {
   return next;
 }
 
-/** The usage a task commit carries (see Ateams-Usage), so adopting it keeps the books right. */
+/** The usage a task commit carries (see spec/commit-trailers.ts), so adopting it keeps the books right. */
 export function usageFromTrailers(t: Record<string, string>): CallUsage | undefined {
-  const m = /^(\d+) calls, (\d+) in, (\d+) out, \$([\d.]+)$/.exec(t["Ateams-Usage"] ?? "");
-  return m ? { calls: Number(m[1]), inputTokens: Number(m[2]), outputTokens: Number(m[3]), costUsd: Number(m[4]) } : undefined;
+  return parseTrailers(t).usage;
 }

@@ -4,6 +4,7 @@ import { EndpointUnavailableError, LlmApiError, LlmConfigError, LlmRefusalError,
 import { GitStoreError, UnsafePathError } from "../forge/index.ts";
 import { BudgetExceededError } from "../llm/budget.ts";
 import { PlanRejectedError, UnloadableSpecError } from "./spec-guard.ts";
+import type { UsageTotals } from "../agency/usage.ts";
 
 export interface Outcome {
   reason: string;
@@ -46,7 +47,7 @@ export function outcomeOf(e: unknown): Outcome {
 /** A failed action, with what its model calls cost before it failed, so status.yaml's usage sees every token. */
 export class ActionError extends Error {
   override name = "ActionError";
-  readonly usage: { calls: number; inputTokens: number; outputTokens: number; costUsd: number };
+  readonly usage: UsageTotals;
   constructor(cause: unknown, usage: ActionError["usage"]) {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
     this.usage = usage;

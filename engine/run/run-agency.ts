@@ -31,6 +31,8 @@ import { createModelRegistry, type ProviderSettings } from "../llm/providers.ts"
 import { StatusStore } from "./status-store.ts";
 import { openWorkspace, type Workspace } from "./workspace.ts";
 import { acquireRepoLock, type RepoLock } from "../forge/index.ts";
+import { blockedCondition, fails } from "../status/conditions.ts";
+import { addCall, emptyUsage, type UsageTotals } from "../agency/usage.ts";
 
 export interface RunOptions {
   agencyDir: string;
@@ -68,7 +70,7 @@ export interface RunReport {
   /** 0: everything runnable ran (the rest waits on people); 1: something failed, or a budget stopped the run. */
   exitCode: 0 | 1;
   actions: number;
-  usage: { calls: number; inputTokens: number; outputTokens: number; costUsd: number };
+  usage: UsageTotals;
   projects: { id: string; stage: string; summary: string }[];
   failures: string[];
   /** A stream job's tasks that wait on work outside its streams (another stream's tasks, an approval). */
@@ -150,7 +152,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
   };
   await ensureSelfIgnoringDir(join(ws.repoRoot, ".ateams"));
   const budget = new Budget(model.spec);
-  const usage = { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  const usage = emptyUsage();
   const models = createModelRegistry(model.spec, {
     env: opts.env,
     cacheDir: join(ws.repoRoot, ".ateams", "cache"),
@@ -170,10 +172,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
       onCall: ({ project, agent, tier, result }) => {
         // A reply from the response cache is not a model call: nothing was asked or paid for.
         if (!result.cached) {
-          usage.calls++;
-          usage.inputTokens += result.usage.inputTokens;
-          usage.outputTokens += result.usage.outputTokens;
-          usage.costUsd += (result.usage.inputTokens * tier.price.inputPerMTok + result.usage.outputTokens * tier.price.outputPerMTok) / 1e6;
+          addCall(usage, result.usage, tier.price);
         }
         // --verbose: what the call cost, and anything the provider made us work around (json_object mode, usage estimated).
         const notes = result.cached ? [] : result.warnings;
@@ -191,7 +190,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
     budget.seed(p.id, p.status?.usage);
     await ctx.status(p).adoptUncommitted(p.id);
     // A budget block is re-evaluated by every run: raising the budget, or a new run's allowance, lifts it.
-    if (p.status?.conditions?.some((c) => c.type === "Blocked" && c.status === "True" && c.reason === "BudgetExceeded") && budgetAllows(budget, p)) {
+    if (blockedCondition(p.status?.conditions)?.reason === "BudgetExceeded" && budgetAllows(budget, p)) {
       await ctx.status(p).update((s) => clearProjectCondition(s, "Blocked", "BudgetExceeded"), `ateams: ${p.id} budget re-evaluated`, trailers({ project: p.id, kind: "status" }));
       model = await load();
     }
@@ -409,7 +408,7 @@ async function recordFailure(ctx: RunContext, project: LoadedProject, action: Ac
 /** A project-level action that failed before has now succeeded: its retry record and the Ready=False it set go. */
 function recovered(s: Status, action: Action): Status {
   const cleared = clearActionFailure(s, actionKey(action.kind, action.stream));
-  const stale = cleared.conditions?.find((c) => c.type === "Ready" && c.status === "False" && c.message?.startsWith(`${action.kind}: `));
+  const stale = cleared.conditions?.find((c) => fails(c, "Ready") && c.message?.startsWith(`${action.kind}: `));
   if (!stale) return cleared;
   const conditions = cleared.conditions!.filter((c) => c !== stale);
   const { conditions: _c, ...rest } = cleared;

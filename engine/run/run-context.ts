@@ -5,6 +5,7 @@ import type { LoadedProject } from "../agency/model.ts";
 import type { Progress } from "./progress.ts";
 import type { StatusStore } from "./status-store.ts";
 import type { Workspace } from "./workspace.ts";
+import { formatTrailers, type CommitTrailers } from "../agency/commit-trailers.ts";
 
 export interface RunContext {
   ws: Workspace;
@@ -26,12 +27,6 @@ export interface RunContext {
 export const depsForAttempt = (deps: AgentDeps, attempt: string | undefined): AgentDeps => (attempt === undefined ? deps : { ...deps, attempt });
 
 /** Commit trailers: the next run rebuilds what this one did from them (see forge/trailers.ts). */
-export function trailers(fields: { project: string; kind: string; stream?: string; task?: string; role?: string; model?: string; fingerprint?: string }): Record<string, string> {
-  const t: Record<string, string> = { "Ateams-Project": fields.project, "Ateams-Kind": fields.kind };
-  if (fields.stream) t["Ateams-Stream"] = fields.stream;
-  if (fields.task) t["Ateams-Task"] = fields.task;
-  if (fields.role) t["Ateams-Role"] = fields.role;
-  if (fields.model) t["Ateams-Model"] = fields.model;
-  if (fields.fingerprint) t["Ateams-Fingerprint"] = fields.fingerprint;
-  return t;
+export function trailers(fields: CommitTrailers & { project: string; kind: string }): Record<string, string> {
+  return formatTrailers(fields);
 }

@@ -18,6 +18,7 @@ import type { Workspace } from "./workspace.ts";
 import { assertLoadable, statusProblems, UnloadableSpecError } from "./spec-guard.ts";
 import { assertAllowedPaths, type AllowedPaths } from "../forge/safe-path.ts";
 import { redact } from "../secrets/redact.ts";
+import { formatTrailers } from "../agency/commit-trailers.ts";
 
 interface Pending {
   message: string;
@@ -92,7 +93,7 @@ export class StatusStore {
       if (onDisk !== (await this.#ws.store.readFile("HEAD", path))) files.push({ path, content: onDisk });
     }
     for (const f of files) this.#journal.add(f.path);
-    if (files.length) this.#enqueue(`ateams: ${project} files written before an interrupted run`, { "Ateams-Project": project, "Ateams-Kind": "status" }, files, undefined);
+    if (files.length) this.#enqueue(`ateams: ${project} files written before an interrupted run`, formatTrailers({ project, kind: "status" }), files, undefined);
     else this.#saveJournal();
   }
 

@@ -3,6 +3,7 @@
 // the history behind them (commits this run did not write) is read once per such commit with one `git log`, and
 // shared: every stream branch this run starts grows from the same working-branch commits.
 import type { CommitResult, GitStore, Trailers } from "../forge/index.ts";
+import { formatTrailers, parseTrailers } from "../agency/commit-trailers.ts";
 
 export interface TaskCommit {
   sha: string;
@@ -60,8 +61,9 @@ export class TaskCommits {
     if (!history) {
       history = (async () => {
         const commits = new Map<string, TaskCommit>();
-        for (const c of await this.#store.log({ ref: sha, trailers: { "Ateams-Kind": "task" } })) {
-          const k = keyOf(c.trailers["Ateams-Task"] ?? "", c.trailers["Ateams-Fingerprint"] ?? "");
+        for (const c of await this.#store.log({ ref: sha, trailers: formatTrailers({ kind: "task" }) })) {
+          const t = parseTrailers(c.trailers);
+          const k = keyOf(t.task ?? "", t.fingerprint ?? "");
           if (!commits.has(k)) commits.set(k, { sha: c.sha, trailers: c.trailers });
         }
         return commits;
@@ -76,8 +78,9 @@ export class TaskCommits {
   /** A commit this run made (its parents are in OwnCommits): known at once, without reading history again. */
   wrote(commit: CommitResult, trailers: Trailers): void {
     if (!commit.changed) return;
-    if (trailers["Ateams-Kind"] === "task" && trailers["Ateams-Task"] && trailers["Ateams-Fingerprint"]) {
-      this.#wrote.set(commit.sha, { key: keyOf(trailers["Ateams-Task"], trailers["Ateams-Fingerprint"]), commit: { sha: commit.sha, trailers } });
+    const ours = parseTrailers(trailers);
+    if (ours.kind === "task" && ours.task && ours.fingerprint) {
+      this.#wrote.set(commit.sha, { key: keyOf(ours.task, ours.fingerprint), commit: { sha: commit.sha, trailers } });
     }
   }
 }

@@ -2,6 +2,7 @@
 // approval is the command pipeline's (intake/apply-effect.ts); this only decides.
 import type { ProjectPlan } from "../plan/types.ts";
 import type { Agency, Project, Status } from "../agency/types.gen.ts";
+import { blockedCondition } from "./conditions.ts";
 
 /** The GitHub handle of the project's director: project.director (an id), else the agency's first director. */
 export function directorHandle(agency: Agency, project: Project): string {
@@ -40,7 +41,7 @@ export function streamReview(plan: ProjectPlan, status: Status | undefined, stre
   if (plan.stage === "blocked") return { kind: "refuse", message: `project ${plan.id}: ${plan.summary}` };
   const accepted = status?.streams?.[stream]?.accepted;
   if (accepted?.fingerprint === fingerprint) return { kind: "already", message: `stream ${stream} is already accepted${accepted.by ? ` (by ${accepted.by} at ${accepted.at})` : ""}` };
-  const block = status?.streams?.[stream]?.conditions?.find((c) => c.type === "Blocked" && c.status === "True");
+  const block = blockedCondition(status?.streams?.[stream]?.conditions);
   if (block) return { kind: "refuse", message: `stream ${stream} is blocked: ${block.message ?? block.reason}` };
   return { kind: "refuse", message: `stream ${stream} does not wait for review (project stage: ${plan.stage})` };
 }

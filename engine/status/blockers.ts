@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import type { BlockerRecord, Condition, Feedback, Status, TaskStatus } from "../agency/types.gen.ts";
 import { upsertFeedback } from "./director-feedback.ts";
 import { clearProjectCondition, setProjectCondition } from "./record.ts";
+import { fails } from "./conditions.ts";
 
 /** How many times the PM may resolve one task's blockers by itself before the Director is asked. */
 export const MAX_PM_RESOLUTIONS = 3;
@@ -90,7 +91,7 @@ export function answerQuestion(status: Status, taskId: string, answer: Feedback)
   const entry: Feedback = { ...answer, text: `Answer to the question "${last.question ?? last.blocker}": ${answer.text}` };
   const blockers = [...prior.blockers!.slice(0, -1), { ...last, answer }];
   const { failedFingerprint: _f, ...rest } = prior;
-  const conditions = (prior.conditions ?? []).filter((c) => c.type !== "Failed" && !(c.type === "Ready" && c.status === "False"));
+  const conditions = (prior.conditions ?? []).filter((c) => c.type !== "Failed" && !fails(c, "Ready"));
   const task: TaskStatus = { ...rest, blockers, feedback: [...upsertFeedback(prior.feedback ?? [], entry)], ...(conditions.length ? { conditions } : {}) };
   if (!conditions.length) delete task.conditions;
   const next: Status = { ...status, tasks: { ...status.tasks, [taskId]: task } };

@@ -1,6 +1,7 @@
 // Pure rewriters of status.yaml's content: (status, event) → new status. The engine is the only writer.
 import type { Condition, Status, TaskStatus, Usage } from "../agency/types.gen.ts";
 import { withTaskFailure } from "./retry.ts";
+import { addUsage } from "../agency/usage.ts";
 
 export function emptyStatus(project: string): Status {
   return { project };
@@ -17,14 +18,8 @@ export function setCondition(conditions: readonly Condition[] | undefined, next:
   return list;
 }
 
-export function addUsage(a: Usage | undefined, b: Usage): Usage {
-  return {
-    calls: (a?.calls ?? 0) + (b.calls ?? 0),
-    inputTokens: (a?.inputTokens ?? 0) + (b.inputTokens ?? 0),
-    outputTokens: (a?.outputTokens ?? 0) + (b.outputTokens ?? 0),
-    costUsd: Math.round(((a?.costUsd ?? 0) + (b.costUsd ?? 0)) * 1e6) / 1e6,
-  };
-}
+// Usage sums are spec/usage.ts's; re-exported because every status rewriter's caller adds usage.
+export { addUsage };
 
 export interface TaskDone {
   fingerprint: string;

@@ -3,6 +3,7 @@
 import type { Action, ProjectPlan, Stage } from "../plan/types.ts";
 import type { LoadedProject } from "../agency/model.ts";
 import type { Acceptance, Condition, Usage } from "../agency/types.gen.ts";
+import { blockedCondition, fails, holds, isBlocked } from "./conditions.ts";
 
 /** A recorded condition, or `Pending` for a task nothing has been recorded for yet. */
 export interface ConditionView {
@@ -162,7 +163,7 @@ export function projectReport({ project, plan, streamFingerprints, branches }: P
     const of = (kind: Action["kind"]) => plan.actions.find((a) => a.kind === kind && a.stream === stream.id);
     const streamTasks = tasks.filter((t) => t.stream === stream.id);
     const blockedTask = streamTasks.find((t) => t.stage === "blocked");
-    const blockCondition = rec?.conditions?.find((c) => c.type === "Blocked" && c.status === "True");
+    const blockCondition = blockedCondition(rec?.conditions);
     const running = streamTasks.filter((t) => t.stage === "run");
     const verify = of("verify-stream");
     const review = of("await-review");
@@ -245,9 +246,9 @@ function attention(project: LoadedProject, plan: ProjectPlan, streams: StreamRep
   const entry = (kind: Attention["kind"], message: string, more: Partial<Attention> = {}): Attention => ({ kind, stream: null, task: null, message, hint: null, ...more });
   for (const c of project.status?.conditions ?? []) {
     // A Blocked project is the Director's question (DirectorInput), a stream that cannot merge, or a budget stop.
-    if (c.type === "Blocked" && c.status === "True") add(entry("blocked", c.message ?? c.reason, { hint: blockedHint(project.id, c) }));
-    if ((c.type === "Failed" && c.status === "True") || (c.type === "Ready" && c.status === "False")) add(entry("failed", `${c.reason}${c.message ? `: ${c.message}` : ""}`, { hint: `ateams retry ${project.id}` }));
-    if (c.type === "Stalled" && c.status === "True") add(entry("failed", `stalled: ${c.message ?? c.reason}`, { hint: `ateams retry ${project.id}` }));
+    if (holds(c, "Blocked")) add(entry("blocked", c.message ?? c.reason, { hint: blockedHint(project.id, c) }));
+    if (holds(c, "Failed") || fails(c, "Ready")) add(entry("failed", `${c.reason}${c.message ? `: ${c.message}` : ""}`, { hint: `ateams retry ${project.id}` }));
+    if (holds(c, "Stalled")) add(entry("failed", `stalled: ${c.message ?? c.reason}`, { hint: `ateams retry ${project.id}` }));
   }
   if (plan.stage === "awaiting-approval" && project.plan) {
     const p = project.plan;
@@ -259,10 +260,10 @@ function attention(project: LoadedProject, plan: ProjectPlan, streams: StreamRep
   }
   for (const s of streams) {
     if (s.stage === "awaiting-review") add(entry("awaiting-review", `stream ${s.id} is verified and waits for a person to accept it`, { stream: s.id, hint: `ateams approve ${project.id} --stream ${s.id}` }));
-    const c = project.status?.streams?.[s.id]?.conditions?.find((x) => x.type === "Blocked" && x.status === "True");
+    const c = blockedCondition(project.status?.streams?.[s.id]?.conditions);
     if (c) add(entry("blocked", `${s.id}: ${c.message ?? c.reason}`, { stream: s.id, hint: `ateams unblock ${project.id} --stream ${s.id}` }));
   }
-  const streamBlocked = new Set(streams.filter((s) => project.status?.streams?.[s.id]?.conditions?.some((c) => c.type === "Blocked" && c.status === "True")).map((s) => s.id));
+  const streamBlocked = new Set(streams.filter((s) => isBlocked(project.status?.streams?.[s.id]?.conditions)).map((s) => s.id));
   // Tasks of a blocked stream are covered by the stream's own entry.
   for (const b of plan.blocked) {
     if (streamBlocked.has(b.stream)) continue;

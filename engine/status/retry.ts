@@ -5,6 +5,7 @@
 // rules and never spell out a condition themselves.
 import type { ActionFailure, Condition, Status, TaskStatus } from "../agency/types.gen.ts";
 import { setCondition } from "./record.ts";
+import { fails, trueCondition } from "./conditions.ts";
 
 export const RETRY_POLICY = {
   /** Failed attempts in a row, with the same inputs, before the action is Stalled. */
@@ -22,14 +23,6 @@ export function retryAfter(at: string, failures: number): string {
 
 export const isStalled = (failures: number | undefined): boolean => (failures ?? 0) >= RETRY_POLICY.maxAttempts;
 
-/** Whether a condition of this type is True in the list: the one getter callers use. */
-export function isTrue(conditions: readonly Condition[] | undefined, type: Condition["type"]): boolean {
-  return conditions?.some((c) => c.type === type && c.status === "True") ?? false;
-}
-
-export function trueCondition(conditions: readonly Condition[] | undefined, type: Condition["type"]): Condition | undefined {
-  return conditions?.find((c) => c.type === type && c.status === "True");
-}
 
 /** What the planner may do with a failed action now. */
 export type RetryGate =
@@ -154,7 +147,7 @@ export function taskFailed(t: TaskStatus | undefined): boolean {
 /** A planning, stream-check or assembly step of the project failed (recorded on the project, not on a task). */
 export function projectFailed(s: Status): boolean {
   if (Object.keys(s.actions ?? {}).length) return true;
-  return (s.conditions ?? []).some((c) => isFailure(c) || (c.type === "Ready" && c.status === "False" && !WAITING_REASONS.has(c.reason)));
+  return (s.conditions ?? []).some((c) => isFailure(c) || (fails(c, "Ready") && !WAITING_REASONS.has(c.reason)));
 }
 
 /**
@@ -167,13 +160,13 @@ export function requestRetry(status: Status, target: { tasks: readonly string[];
   let next = status;
   for (const id of target.tasks) {
     const { attempts: _a, ...t } = clearTaskFailure(next.tasks?.[id] ?? {});
-    const conditions = (t.conditions ?? []).filter((c) => !(c.type === "Ready" && c.status === "False"));
+    const conditions = (t.conditions ?? []).filter((c) => !fails(c, "Ready"));
     const { conditions: _c, ...bare } = t;
     next = { ...next, tasks: { ...next.tasks, [id]: { ...bare, retryRequestedAt: at, ...(conditions.length ? { conditions } : {}) } } };
   }
   if (target.project) {
     for (const key of Object.keys(next.actions ?? {})) next = clearActionFailure(next, key);
-    const kept = (next.conditions ?? []).filter((c) => !(FAILURE_TYPES.has(c.type) || (c.type === "Ready" && c.status === "False" && !WAITING_REASONS.has(c.reason))));
+    const kept = (next.conditions ?? []).filter((c) => !(FAILURE_TYPES.has(c.type) || (fails(c, "Ready") && !WAITING_REASONS.has(c.reason))));
     const { conditions: _c, ...rest } = next;
     next = { ...rest, ...(kept.length ? { conditions: kept } : {}), retryRequestedAt: at };
   }

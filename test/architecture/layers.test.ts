@@ -47,6 +47,25 @@ it("has no import that points up a layer", () => {
   expect(crossings).toEqual([]);
 });
 
+// Pairs that rank allows but the design does not: the GitHub adapter knows no command language (which events
+// concern the agency and what people's commands say is decided above it, in engine/github-mode), tests included.
+const FORBIDDEN: ReadonlyArray<readonly [string, string]> = [["github", "commands"]];
+
+it("keeps the forbidden pairs apart: github never imports the command parser", () => {
+  const crossings: string[] = [];
+  for (const f of tsFiles(engine)) {
+    const from = room(f);
+    for (const { specifier: spec } of importsOf(f)) {
+      if (!spec.startsWith(".")) continue;
+      const target = resolve(dirname(f), spec);
+      if (!target.startsWith(engine + "/")) continue;
+      const to = room(target);
+      if (FORBIDDEN.some(([a, b]) => a === from && b === to)) crossings.push(`${relative(root, f)} imports ${spec} (${from} -> ${to})`);
+    }
+  }
+  expect(crossings).toEqual([]);
+});
+
 it("keeps test support out of the engine: no engine module outside tests imports test/ or bench/", () => {
   // Test-only code lives under test/support, not beside the engine's modules.
   expect(tsFiles(engine).filter((f) => /\/(test-fixtures|testing)\//.test(f)).map((f) => relative(root, f))).toEqual([]);

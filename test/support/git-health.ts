@@ -1,6 +1,7 @@
 // What "no commit is lost" means, checked with the real git binary: reachable commits, object-store integrity, and
 // which task commits (by their Ateams-* trailers) exist on any branch.
 import { spawnSync } from "node:child_process";
+import { TRAILER_KEYS } from "../../engine/agency/commit-trailers.ts";
 
 function git(root: string, args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync("git", args, { cwd: root, encoding: "utf8" });
@@ -29,7 +30,8 @@ export interface TaskCommit {
 
 /** Task commits (Ateams-Kind: task) on every ref, oldest first. */
 export function taskCommits(root: string): TaskCommit[] {
-  const format = "%H%x1f%(trailers:key=Ateams-Kind,valueonly,separator=%x2c)%x1f%(trailers:key=Ateams-Task,valueonly,separator=%x2c)%x1f%(trailers:key=Ateams-Fingerprint,valueonly,separator=%x2c)%x1e";
+  const key = (k: string) => `%(trailers:key=${k},valueonly,separator=%x2c)`;
+  const format = `%H%x1f${key(TRAILER_KEYS.kind)}%x1f${key(TRAILER_KEYS.task)}%x1f${key(TRAILER_KEYS.fingerprint)}%x1e`;
   const r = git(root, ["log", "--all", "--reverse", `--format=${format}`]);
   if (r.code !== 0) throw new Error(`git log failed: ${r.stderr}`);
   return r.stdout

@@ -1,7 +1,8 @@
 // `ateams run`: reconcile the agency — plan, call the models, commit every finished step.
 import { resolve } from "node:path";
 import { planAgency } from "../../plan/plan.ts";
-import { renderTable, formatTokens, formatUsd } from "../../plan/render-table.ts";
+import { renderTable } from "../../plan/render-table.ts";
+import { formatTokens, formatUsd } from "../../agency/usage.ts";
 import { loadTemplates } from "../../prompts/templates.ts";
 import { createProgress } from "../../run/progress.ts";
 import { missingProvider } from "../../llm/providers.ts";
