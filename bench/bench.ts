@@ -1,6 +1,7 @@
 // `npm run bench`: performance claims, measured in one run and printed as ratios. First the planner on a 2,000-task
-// agency (no model calls), then `ateams run` itself against the fake OpenAI server (run-bench.ts), then the GitHub
-// API calls of a reconcile with nothing to do (github-bench.ts).
+// agency (no model calls), then `ateams run` itself against the fake OpenAI server at 200 ms a call (run-bench.ts),
+// at realistic latency and at 0 ms (latency-bench.ts), then the GitHub API calls of a reconcile with nothing to do
+// (github-bench.ts).
 import { readFileSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,6 +14,7 @@ import { clearParseCache, loadAgency } from "../engine/agency/load-agency.ts";
 import { parseYaml } from "../engine/agency/parse-yaml.ts";
 import { settle } from "../test/support/agency-fixture.ts";
 import { runGitHubBenchmark } from "./github-bench.ts";
+import { runLatencyBenchmarks } from "./latency-bench.ts";
 import { runBenchmarks } from "./run-bench.ts";
 import { downstreamOf, SPECIAL_ROLE, taskId, writeSyntheticAgency, type Shape } from "./synthetic-agency.ts";
 
@@ -36,6 +38,12 @@ async function yamlFiles(dir: string): Promise<string[]> {
     if (e.isFile() && e.name.endsWith(".yaml")) out.push(join(e.parentPath, e.name));
   }
   return out;
+}
+
+// `npm run bench -- latency`: only the figures at realistic latency and at 0 ms (a minute or two).
+if (process.argv[2] === "latency") {
+  if (!(await runLatencyBenchmarks())) process.exitCode = 1;
+  process.exit();
 }
 
 const root = await mkdtemp(join(tmpdir(), "ateams-bench-"));
@@ -92,6 +100,7 @@ try {
   // A run is its own process: it does not start with the 2,000-task agency above parsed and cached in its heap.
   clearParseCache();
   if (!(await runBenchmarks())) process.exitCode = 1;
+  if (!(await runLatencyBenchmarks())) process.exitCode = 1;
   if (!(await runGitHubBenchmark())) process.exitCode = 1;
 } finally {
   await rm(root, { recursive: true, force: true });

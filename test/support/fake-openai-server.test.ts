@@ -98,3 +98,33 @@ describe("fake OpenAI server", () => {
     expect(slow.requests).toHaveLength(1);
   });
 });
+
+describe("paced like a real model (the bench at realistic latency)", () => {
+  it("sends the first token after the time to first token, and the rest at the drawn tokens per second", async () => {
+    const paced = createFakeOpenAIServer({ handler: () => ({ content: "x".repeat(400) }), pace: () => ({ firstTokenMs: 150, tokensPerSecond: 500 }) });
+    await paced.start();
+    try {
+      // 400 characters ≈ 100 tokens at 500 tokens/s: 200 ms of generation after the first token.
+      const t0 = performance.now();
+      const whole = await fetch(`${paced.url}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(user("hi")) });
+      await whole.json();
+      const unstreamed = performance.now() - t0;
+      expect(unstreamed).toBeGreaterThanOrEqual(340);
+
+      const t1 = performance.now();
+      const res = await fetch(`${paced.url}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...user("hi"), stream: true }) });
+      const reader = res.body!.getReader();
+      await reader.read();
+      const first = performance.now() - t1;
+      let text = "";
+      for (let r = await reader.read(); !r.done; r = await reader.read()) text += new TextDecoder().decode(r.value);
+      const all = performance.now() - t1;
+      expect(first).toBeGreaterThanOrEqual(140);
+      expect(first).toBeLessThan(300);
+      expect(all).toBeGreaterThanOrEqual(320);
+      expect(text).toContain("data: [DONE]");
+    } finally {
+      await paced.stop();
+    }
+  });
+});

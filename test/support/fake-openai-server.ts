@@ -25,6 +25,11 @@ export interface FakeOpenAIServerOptions {
   models?: string[];
   /** Characters per streamed content/arguments delta; small so assembly across many chunks is exercised. */
   chunkSize?: number;
+  /**
+   * Paces each reply as a real model does, after `latencyMs`: the first token after `firstTokenMs`, then the reply's
+   * completion tokens at `tokensPerSecond` — streamed over that time when the request streams, else sent at the end.
+   */
+  pace?: (req: FakeChatRequest, completionTokens: number) => { firstTokenMs: number; tokensPerSecond: number };
 }
 
 export interface FakeOpenAIServer {
@@ -138,6 +143,10 @@ export function createFakeOpenAIServer(options: FakeOpenAIServerOptions = {}): F
     const answer = buildAnswer(reply, chat.index);
     const usage = usageFor(chat.messages, answer);
     const stall = "fault" in reply && reply.fault === "stall";
+    const pace = options.pace?.(chat, usage.completion_tokens);
+    const generationMs = pace ? (usage.completion_tokens / pace.tokensPerSecond) * 1000 : 0;
+    if (pace) await wait(chat.stream ? pace.firstTokenMs : pace.firstTokenMs + generationMs, res);
+    if (res.destroyed) return;
     if (!chat.stream) {
       if (!stall) return sendJson(res, 200, chatCompletion(chat, answer, usage));
       const text = JSON.stringify(chatCompletion(chat, answer, usage));
@@ -150,6 +159,17 @@ export function createFakeOpenAIServer(options: FakeOpenAIServerOptions = {}): F
     );
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
     if (stall) return void res.write(events.slice(0, events.length >> 1).join(""));
+    if (pace && events.length > 1) {
+      // The tokens arrive over the generation time, in ten bursts (a timer per chunk would only add noise).
+      const bursts = Math.min(10, events.length);
+      const per = Math.ceil(events.length / bursts);
+      for (let i = 0; i < events.length; i += per) {
+        res.write(events.slice(i, i + per).join(""));
+        if (i + per < events.length) await wait(generationMs / bursts, res);
+        if (res.destroyed) return;
+      }
+      return void res.end("data: [DONE]\n\n");
+    }
     res.end(events.join("") + "data: [DONE]\n\n");
   }
 
