@@ -11,7 +11,7 @@ import specialistWork from "../../schemas/replies/specialist-work.schema.json" w
 import collaboratorVerdict from "../../schemas/replies/collaborator-verdict.schema.json" with { type: "json" };
 import answer from "../../schemas/replies/answer.schema.json" with { type: "json" };
 import { toStrictSchema, type JSONSchema } from "../llm/index.ts";
-import type { AnswerReply, CollaboratorVerdict, PmAssemblyReply, PmBlockerReply, PmDecompositionReply, PmOptionsReply, SpecialistWorkReply } from "../spec/types.gen.ts";
+import type { AnswerReply, CollaboratorVerdict, PmAssemblyReply, PmBlockerReply, PmDecompositionReply, PmOptionsReply, SpecialistWorkReply } from "../agency/types.gen.ts";
 
 /** Each reply by name, with the type its schema (schemas/replies/) generates: callAgent's return type follows it. */
 export interface Replies {
