@@ -8,7 +8,7 @@ import { replySchema, type Replies, type ReplyName } from "./reply-schemas.ts";
 import type { AgentTool } from "../tools/types.ts";
 import { addCall, emptyUsage, type UsageTotals } from "../agency/usage.ts";
 
-/** What one agent call (repairs and tool rounds included) used: spec/usage.ts's totals. */
+/** What one agent call (repairs and tool rounds included) used: agency/usage.ts's totals. */
 export type CallUsage = UsageTotals;
 
 export interface AgentDeps {

@@ -300,7 +300,7 @@ function withBranchLock<T>(branch: string, work: () => Promise<T>): Promise<T> {
   return next;
 }
 
-/** The usage a task commit carries (see spec/commit-trailers.ts), so adopting it keeps the books right. */
+/** The usage a task commit carries (see agency/commit-trailers.ts), so adopting it keeps the books right. */
 export function usageFromTrailers(t: Record<string, string>): CallUsage | undefined {
   return parseTrailers(t).usage;
 }
