@@ -8,9 +8,12 @@ export const DEFAULTS = { oversight: "approve-plan", maxRevisionRounds: 2, maxTo
 
 export type Oversight = NonNullable<Project["oversight"]>;
 
-/** The project's Director: project.director (an id, checked against the agency at load), else the agency's first. */
-export function projectDirector(agency: Agency, project: Project): Director {
-  const id = project.director ?? agency.directors[0].id;
+/**
+ * The project's Director: project.director (an id, checked against the agency at load), else the agency's first;
+ * with no project, the agency's first.
+ */
+export function projectDirector(agency: Agency, project: Project | undefined): Director {
+  const id = project?.director ?? agency.directors[0].id;
   return agency.directors.find((d) => d.id === id) ?? agency.directors[0];
 }
 
