@@ -4,11 +4,11 @@ import type { Tier } from "../agency/types.gen.ts";
 import type { Project } from "../agency/types.gen.ts";
 import type { Budget } from "../llm/budget.ts";
 import type { ModelRegistry } from "../llm/providers.ts";
-import { replySchema, type ReplyName } from "./reply-schemas.ts";
+import { replySchema, type Replies, type ReplyName } from "./reply-schemas.ts";
 import type { AgentTool } from "../tools/types.ts";
 import { addCall, emptyUsage, type UsageTotals } from "../agency/usage.ts";
 
-/** What one agent call (repairs and tool rounds included) used: spec/usage.ts's totals. */
+/** What one agent call (repairs and tool rounds included) used: agency/usage.ts's totals. */
 export type CallUsage = UsageTotals;
 
 export interface AgentDeps {
@@ -52,7 +52,8 @@ export interface AgentRequest {
 
 export { emptyUsage };
 
-export async function callAgent<T>(deps: AgentDeps, req: AgentRequest & { check?: (value: T) => string[] }): Promise<AgentReply<T>> {
+/** One agent call; the reply name decides the type of the value it returns (reply-schemas.ts Replies). */
+export async function callAgent<R extends ReplyName>(deps: AgentDeps, req: AgentRequest & { reply: R; check?: (value: Replies[R]) => string[] }): Promise<AgentReply<Replies[R]>> {
   deps.budget.check(req.project);
   const usage = req.usage ?? emptyUsage();
   let acceptedTier: Tier | undefined;
@@ -63,7 +64,7 @@ export async function callAgent<T>(deps: AgentDeps, req: AgentRequest & { check?
     acceptedTier = tier;
     deps.onCall?.({ project: req.project.id, agent: req.agent, tier, result });
   }, () => deps.budget.check(req.project)); // every call, repairs and tool rounds too: one agent call may make many
-  const out = await completeStructured<T>(ladder, {
+  const out = await completeStructured<Replies[R]>(ladder, {
     messages: [{ role: "system", content: req.system }, ...req.messages],
     name: req.reply,
     schema: req.schema ?? replySchema(req.reply),

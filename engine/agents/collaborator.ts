@@ -50,7 +50,7 @@ export async function verifyStream(deps: AgentDeps, templates: Templates, input:
 
 /** Both checks are one question to the Collaborator with one kind of answer: a verdict. */
 function askForVerdict(deps: AgentDeps, input: { project: Project; tier: string; system: string; usage: CallUsage }, user: string): Promise<AgentReply<CollaboratorVerdict>> {
-  return callAgent<CollaboratorVerdict>(deps, {
+  return callAgent(deps, {
     project: input.project,
     agent: "collaborator",
     tier: input.tier,

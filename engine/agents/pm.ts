@@ -7,6 +7,7 @@ import { pmDecompositionSchema, pmOptionsSchema } from "./reply-schemas.ts";
 import type { JSONSchema } from "../llm/index.ts";
 import type { FileText } from "./specialist.ts";
 import { MAX_OPTIONS } from "./reply-schemas.ts";
+import type { Replies } from "./reply-schemas.ts";
 
 interface PmBase {
   project: Project;
@@ -15,8 +16,8 @@ interface PmBase {
   usage: CallUsage;
 }
 
-const ask = <T>(deps: AgentDeps, base: PmBase, user: string, reply: "pm_options" | "pm_decomposition" | "pm_blocker" | "pm_assembly", constrain?: { schema: JSONSchema; check: (value: T) => string[] }) =>
-  callAgent<T>(deps, { project: base.project, agent: "pm", tier: base.tier, system: base.system, messages: [{ role: "user", content: user }], reply, usage: base.usage, ...constrain });
+const ask = <R extends "pm_options" | "pm_decomposition" | "pm_blocker" | "pm_assembly">(deps: AgentDeps, base: PmBase, user: string, reply: R, constrain?: { schema: JSONSchema; check: (value: Replies[R]) => string[] }) =>
+  callAgent(deps, { project: base.project, agent: "pm", tier: base.tier, system: base.system, messages: [{ role: "user", content: user }], reply, usage: base.usage, ...constrain });
 
 /** What the Director said about an earlier proposal or assembly (/revise): the PM's next attempt answers it. */
 export interface DirectorFeedback {
@@ -27,7 +28,7 @@ export interface DirectorFeedback {
 export function proposeOptions(deps: AgentDeps, templates: Templates, base: PmBase, feedback: readonly DirectorFeedback[] = []): Promise<AgentReply<PmOptionsReply>> {
   const b = base.project.budget;
   const budget = b ? [b.maxCostUsd !== undefined ? `$${b.maxCostUsd}` : null, b.maxTokens !== undefined ? `${b.maxTokens} tokens` : null].filter(Boolean).join(" and ") : null;
-  return ask<PmOptionsReply>(deps, base, templates.render("pm.propose", { minOptions: 2, maxOptions: MAX_OPTIONS, budget, feedback }), "pm_options", { schema: pmOptionsSchema(MAX_OPTIONS), check: optionsProblems });
+  return ask(deps, base, templates.render("pm.propose", { minOptions: 2, maxOptions: MAX_OPTIONS, budget, feedback }), "pm_options", { schema: pmOptionsSchema(MAX_OPTIONS), check: optionsProblems });
 }
 
 export interface DecomposeInput {
@@ -58,7 +59,7 @@ export function decompose(deps: AgentDeps, templates: Templates, base: PmBase & 
     // A reply already wrong in itself is not worth checking as a plan: its plan problems would repeat these.
     return own.length ? own : (base.planProblems?.(reply) ?? []);
   };
-  return ask<PmDecompositionReply>(deps, base, decomposeMessage(templates, base), "pm_decomposition", { schema: pmDecompositionSchema(scope), check });
+  return ask(deps, base, decomposeMessage(templates, base), "pm_decomposition", { schema: pmDecompositionSchema(scope), check });
 }
 
 export function decomposeMessage(templates: Templates, base: PmBase & DecomposeInput): string {

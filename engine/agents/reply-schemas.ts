@@ -11,8 +11,20 @@ import specialistWork from "../../schemas/replies/specialist-work.schema.json" w
 import collaboratorVerdict from "../../schemas/replies/collaborator-verdict.schema.json" with { type: "json" };
 import answer from "../../schemas/replies/answer.schema.json" with { type: "json" };
 import { toStrictSchema, type JSONSchema } from "../llm/index.ts";
+import type { AnswerReply, CollaboratorVerdict, PmAssemblyReply, PmBlockerReply, PmDecompositionReply, PmOptionsReply, SpecialistWorkReply } from "../agency/types.gen.ts";
 
-export type ReplyName = "pm_options" | "pm_decomposition" | "pm_blocker" | "pm_assembly" | "specialist_work" | "collaborator_verdict" | "answer";
+/** Each reply by name, with the type its schema (schemas/replies/) generates: callAgent's return type follows it. */
+export interface Replies {
+  pm_options: PmOptionsReply;
+  pm_decomposition: PmDecompositionReply;
+  pm_blocker: PmBlockerReply;
+  pm_assembly: PmAssemblyReply;
+  specialist_work: SpecialistWorkReply;
+  collaborator_verdict: CollaboratorVerdict;
+  answer: AnswerReply;
+}
+
+export type ReplyName = keyof Replies;
 
 const RAW: Record<ReplyName, object> = {
   pm_options: pmOptions,

@@ -35,7 +35,7 @@ export async function doTask(deps: AgentDeps, templates: Templates, input: Speci
   // Rendered by the function `ateams plan --show-prompts` prints with (prompts/specialist-prompt.ts).
   const messages: ChatMessage[] = [{ role: "user", content: specialistTaskMessage(templates, input.task, input) }];
   const declared = input.task.outputs.map((o) => o.path);
-  return callAgent<SpecialistWorkReply>(deps, {
+  return callAgent(deps, {
     project: input.project,
     agent: input.specialist,
     tier: input.tier,

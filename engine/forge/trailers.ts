@@ -2,7 +2,7 @@
 // of `git interpret-trailers`) records which project, stream, task, role, model and fingerprint produced a commit,
 // so the next run rebuilds what was already done from `git log` alone.
 
-// Our keys and their meaning live in spec/commit-trailers.ts; this file is git's `Key: value` format only.
+// Our keys and their meaning live in agency/commit-trailers.ts; this file is git's `Key: value` format only.
 export { TRAILER_KEYS } from "../agency/commit-trailers.ts";
 
 export type Trailers = Record<string, string>;

@@ -11,6 +11,7 @@ import { assemblyPrBody, planPrBody, streamPrBody, type Links } from "../publish
 import type { AgencyModel, LoadedProject } from "../agency/model.ts";
 import type { Stream } from "../agency/types.gen.ts";
 import { isBlocked } from "../status/conditions.ts";
+import { projectDirector } from "../agency/settings.ts";
 
 export type PrKind = "plan" | "stream" | "assembly";
 export type StreamState = "in-progress" | "ready-for-review" | "blocked";
@@ -40,8 +41,7 @@ const PLAN_KINDS: ReadonlySet<ActionKind> = new Set(["propose-plan", "decompose-
 
 /** The project's Director (project.director, else the agency's first) as a GitHub login. */
 export function directorLogin(model: AgencyModel, project: LoadedProject): string {
-  const id = project.spec.director ?? model.spec.directors[0]!.id;
-  return (model.spec.directors.find((d) => d.id === id) ?? model.spec.directors[0]!).github;
+  return projectDirector(model.spec, project.spec).github;
 }
 
 function uniqueLogins(logins: readonly string[]): string[] {

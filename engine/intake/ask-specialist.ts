@@ -5,7 +5,7 @@ import { routeTask } from "../plan/route.ts";
 import type { Templates } from "../prompts/templates.ts";
 import { specialistIdOf, specialistView } from "../prompts/views.ts";
 import type { AgencyModel, LoadedProject } from "../agency/model.ts";
-import type { AnswerReply, Stream, Task } from "../agency/types.gen.ts";
+import type { Stream, Task } from "../agency/types.gen.ts";
 import { canRun } from "../tools/registry.ts";
 
 export interface Question {
@@ -32,7 +32,7 @@ export async function askSpecialist(deps: AgentDeps, templates: Templates, model
   const system = templates.render("specialist.system", specialistView(model, project, stream, task, canRun));
   const tier = routeTask(model.spec, task, role).tier;
   const usage = emptyUsage();
-  const reply = await callAgent<AnswerReply>(deps, {
+  const reply = await callAgent(deps, {
     project: project.spec,
     agent: specialistIdOf(task),
     tier,

@@ -1,18 +1,14 @@
 // What model calls cost. Prices are per million tokens, as providers and agency.yaml's tiers state them.
-// The formula is spec/usage.ts's costOf; this is the meter that sums calls per key.
+// The formula is agency/usage.ts's costOf; this is the meter that sums calls per key.
 import type { CompletionResult } from "./types.ts";
-import { costOf, type Price } from "../agency/usage.ts";
+import { costOf, type Price, type UsageTotals as Totals } from "../agency/usage.ts";
 
 export type { Price };
 
-export interface UsageTotals {
-  calls: number;
+export type UsageTotals = Totals & {
   /** Calls served from the cache: counted, but neither their tokens nor any cost. */
   cachedCalls: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-}
+};
 
 const zero = (): UsageTotals => ({ calls: 0, cachedCalls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 });
 

@@ -4,14 +4,20 @@ import { readdir, readFile } from "node:fs/promises";
 import { join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
+import type { TemplateViews } from "./template-views.ts";
 
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL("../../templates/", import.meta.url));
 
-export interface Templates {
+/**
+ * Rendering by name. `V` maps each template name to its view: the engine's templates are `TemplateViews`
+ * (template-views.ts), so only known names with their views compile; `templatesFrom` over other sources (tests)
+ * names its own.
+ */
+export interface Templates<V extends object = TemplateViews> {
   names(): string[];
   /** sha256 of the template source: part of every fingerprint that depends on it. */
   digest(name: string): string;
-  render(name: string, view: object): string;
+  render<N extends keyof V & string>(name: N, view: V[N]): string;
 }
 
 export class TemplateError extends Error {
@@ -20,11 +26,12 @@ export class TemplateError extends Error {
 
 /** Reads every `*.hbs` in the directory once; rendering afterwards is pure. */
 export async function loadTemplates(dir = DEFAULT_TEMPLATES_DIR): Promise<Templates> {
+  // The engine renders only TemplateViews' names; a directory missing one fails on first render, as before.
   const sources = new Map<string, string>();
   // Subfolders become name prefixes (pr/stream); init/ holds scaffolding files rendered by `ateams init` alone.
   const files = (await readdir(dir, { recursive: true })).map(String).filter((f) => f.endsWith(".hbs") && !f.startsWith("init"));
   for (const file of files.sort()) sources.set(file.split(sep).join("/").replace(/\.hbs$/, ""), await readFile(join(dir, file), "utf8"));
-  return templatesFrom(sources);
+  return templatesFrom<TemplateViews>(sources);
 }
 
 // Compiled templates by source text, shared by every Templates of the process: a long-lived process (watch, a
@@ -43,7 +50,7 @@ function compile(src: string): Handlebars.TemplateDelegate {
   return t;
 }
 
-export function templatesFrom(sources: ReadonlyMap<string, string>): Templates {
+export function templatesFrom<V extends object = Record<string, object>>(sources: ReadonlyMap<string, string>): Templates<V> {
   const compiled = new Map<string, Handlebars.TemplateDelegate>();
   const digests = new Map<string, string>();
   const rendered = new Map<string, string>();
@@ -57,7 +64,7 @@ export function templatesFrom(sources: ReadonlyMap<string, string>): Templates {
     }
     return v;
   };
-  return {
+  const untyped: Templates<Record<string, object>> = {
     names: () => [...sources.keys()],
     digest: (name) => need(digests, name, (src) => createHash("sha256").update(src).digest("hex")),
     render(name, view) {
@@ -78,6 +85,8 @@ export function templatesFrom(sources: ReadonlyMap<string, string>): Templates {
       return text;
     },
   };
+  // The sources decide which names exist at run time; V only narrows what callers may ask for.
+  return untyped as unknown as Templates<V>;
 }
 
 // A render is a pure function of template and view, and a run renders the same prompts again after every finished

@@ -4,10 +4,10 @@ import { BUILTIN_COMMANDS } from "../agency/builtin-commands.ts";
 import { offerable } from "../agency/offerable.ts";
 import type { AgencyModel, LoadedProject } from "../agency/model.ts";
 import type { Role, Stream, Task, Tool } from "../agency/types.gen.ts";
+import { maxRevisionRounds, oversightOf, projectDirector } from "../agency/settings.ts";
 
-export function oversightOf(model: AgencyModel, project: LoadedProject): "autonomous" | "approve-plan" | "review-streams" {
-  return project.spec.oversight ?? model.spec.defaults?.oversight ?? "approve-plan";
-}
+// Settings and their defaults are agency/settings.ts's; re-exported for the views' callers.
+export { oversightOf };
 
 /** The project as prompts see it: what the PM and Specialists are told (not budgets or tool config). */
 export function projectView(project: LoadedProject) {
@@ -71,7 +71,7 @@ export function collaboratorView(model: AgencyModel, project: LoadedProject, str
     stream: { id: stream.id, title: stream.title, goal: stream.goal, successCriteria: stream.successCriteria },
     specialists: [...seen.values()],
     humanSpecialists: (project.spec.humanSpecialists ?? []).filter((h) => handles.has(h.github.toLowerCase())),
-    maxRevisionRounds: model.spec.budgets?.maxRevisionRounds ?? 2,
+    maxRevisionRounds: maxRevisionRounds(model.spec),
     maxFeedbackItems: 5,
     instructions: stream.collaborator?.instructions ?? model.spec.collaborator?.instructions ?? null,
   };
@@ -80,10 +80,9 @@ export function collaboratorView(model: AgencyModel, project: LoadedProject, str
 export function pmView(model: AgencyModel, project: LoadedProject) {
   const a = model.spec;
   const oversight = oversightOf(model, project);
-  const directorId = project.spec.director ?? a.directors[0]!.id;
   return {
     agency: { name: a.name },
-    director: a.directors.find((d) => d.id === directorId) ?? null,
+    director: projectDirector(a, project.spec),
     project: projectView(project),
     oversight,
     autonomous: oversight === "autonomous",

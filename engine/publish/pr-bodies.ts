@@ -10,6 +10,7 @@ import type { AgencyModel, LoadedProject } from "../agency/model.ts";
 import type { Stream } from "../agency/types.gen.ts";
 import { formatPrMeta, statusMarker, type PrMeta } from "./pr-meta.ts";
 import { trueCondition } from "../status/conditions.ts";
+import { projectDirector } from "../agency/settings.ts";
 
 export interface Links {
   /** Turns a repository path on a branch into a link; plain paths when no web URL is known. */
@@ -77,8 +78,7 @@ export function streamPrBody(templates: Templates, project: LoadedProject, strea
 }
 
 export function assemblyPrBody(templates: Templates, model: AgencyModel, project: LoadedProject, summary: { text: string; openQuestions: string[] }, meta: PrMeta): string {
-  const directorId = project.spec.director ?? model.spec.directors[0]!.id;
-  const director = model.spec.directors.find((d) => d.id === directorId)!;
+  const director = projectDirector(model.spec, project.spec);
   return templates.render("pr/assembly", {
     project: project.spec,
     director: director.github,

@@ -13,6 +13,7 @@ import { depsForAttempt, trailers, type RunContext } from "./run-context.ts";
 import { actionAttempt, actionKey, taskAttempt } from "../status/retry.ts";
 import { clip } from "./task-inputs.ts";
 import type { UsageTotals } from "../agency/usage.ts";
+import { maxRevisionRounds } from "../agency/settings.ts";
 
 export async function executeVerifyStream(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action): Promise<"blocked" | undefined> {
   const usage = emptyUsage();
@@ -52,7 +53,7 @@ async function verifyStreamWith(ctx: RunContext, model: AgencyModel, project: Lo
     ctx.progress.emit({ kind: "done", project: project.id, action: `stream ${stream.id}`, text: "verified" });
     return undefined;
   }
-  const maxRounds = model.spec.budgets?.maxRevisionRounds ?? 2;
+  const maxRounds = maxRevisionRounds(model.spec);
   const ids = stream.tasks.map((t) => t.id);
   const byTask = feedbackByTask(v.feedback, ids);
   // Feedback the Collaborator did not attribute goes to the stream's last (integrating) task.

@@ -29,6 +29,7 @@ import { joinInside, pathProblem } from "../forge/safe-path.ts";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { parseTrailers } from "../agency/commit-trailers.ts";
+import { maxRevisionRounds, maxToolSteps } from "../agency/settings.ts";
 
 /** `left`: no commit to adopt, and the task work is a stream job's (a fan-out reconcile); nothing was recorded. */
 export type TaskResult = "done" | "adopted" | "escalated" | "failed" | "replanned" | "blocked" | "left";
@@ -100,7 +101,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
     return "left";
   }
 
-  const maxRounds = model.spec.budgets?.maxRevisionRounds ?? 2;
+  const maxRounds = maxRevisionRounds(model.spec);
   const collab = agentTier(model.spec, "collaborator", stream.collaborator?.tier);
   // Rendered when first needed: the Specialist's call goes out first.
   let collabSystem: string | undefined;
@@ -129,7 +130,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
       feedback: [...human, ...collabFeedback],
       previous,
       usage,
-      tools: { list: tools, maxSteps: model.spec.budgets?.maxToolSteps ?? 8 },
+      tools: { list: tools, maxSteps: maxToolSteps(model.spec) },
     });
     // The reply was checked against the declared outputs before it was accepted (agents/reply-checks.ts).
     const { files } = acceptFiles(task.outputs.map((o) => o.path), work.value);
@@ -299,7 +300,7 @@ function withBranchLock<T>(branch: string, work: () => Promise<T>): Promise<T> {
   return next;
 }
 
-/** The usage a task commit carries (see spec/commit-trailers.ts), so adopting it keeps the books right. */
+/** The usage a task commit carries (see agency/commit-trailers.ts), so adopting it keeps the books right. */
 export function usageFromTrailers(t: Record<string, string>): CallUsage | undefined {
   return parseTrailers(t).usage;
 }

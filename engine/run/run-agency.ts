@@ -33,6 +33,7 @@ import { openWorkspace, type Workspace } from "./workspace.ts";
 import { acquireRepoLock, type RepoLock } from "../forge/index.ts";
 import { blockedCondition, fails } from "../status/conditions.ts";
 import { addCall, emptyUsage, type UsageTotals } from "../agency/usage.ts";
+import { concurrencyOf } from "../agency/settings.ts";
 
 export interface RunOptions {
   agencyDir: string;
@@ -198,7 +199,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
 
   if (await acceptMergedStreams(ctx, model, only)) model = await load();
 
-  const concurrency = opts.concurrency ?? model.spec.budgets?.concurrency ?? 4;
+  const concurrency = opts.concurrency ?? concurrencyOf(model.spec);
   const attempted = new Set<string>();
   const failures: string[] = [];
   const stoppedProjects = new Set<string>();

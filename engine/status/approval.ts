@@ -3,11 +3,11 @@
 import type { ProjectPlan } from "../plan/types.ts";
 import type { Agency, Project, Status } from "../agency/types.gen.ts";
 import { blockedCondition } from "./conditions.ts";
+import { projectDirector } from "../agency/settings.ts";
 
 /** The GitHub handle of the project's director: project.director (an id), else the agency's first director. */
 export function directorHandle(agency: Agency, project: Project): string {
-  const id = project.director ?? agency.directors[0].id;
-  return agency.directors.find((d) => d.id === id)?.github ?? id;
+  return projectDirector(agency, project).github;
 }
 
 export type ReviewDecision =

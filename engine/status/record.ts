@@ -18,7 +18,7 @@ export function setCondition(conditions: readonly Condition[] | undefined, next:
   return list;
 }
 
-// Usage sums are spec/usage.ts's; re-exported because every status rewriter's caller adds usage.
+// Usage sums are agency/usage.ts's; re-exported because every status rewriter's caller adds usage.
 export { addUsage };
 
 export interface TaskDone {

@@ -4,6 +4,7 @@ import type { Action, ProjectPlan, Stage } from "../plan/types.ts";
 import type { LoadedProject } from "../agency/model.ts";
 import type { Acceptance, Condition, Usage } from "../agency/types.gen.ts";
 import { blockedCondition, fails, holds, isBlocked } from "./conditions.ts";
+import type { UsageTotals } from "../agency/usage.ts";
 
 /** A recorded condition, or `Pending` for a task nothing has been recorded for yet. */
 export interface ConditionView {
@@ -14,12 +15,7 @@ export interface ConditionView {
   since: string | null;
 }
 
-export interface UsageView {
-  calls: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-}
+export type UsageView = UsageTotals;
 
 /** A recorded verification or acceptance; `current` is false once the stream's fingerprint moved on. */
 export interface AcceptanceView {

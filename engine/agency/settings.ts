@@ -1,0 +1,29 @@
+// The agency's settings with their defaults applied, in one place: what a project's Director, oversight, revision
+// rounds, tool rounds and concurrency are when agency.yaml or project.yaml leaves them out. Callers ask here and
+// never repeat a default.
+import type { AgencyModel, LoadedProject } from "./model.ts";
+import type { Agency, Director, Project } from "./types.gen.ts";
+
+export const DEFAULTS = { oversight: "approve-plan", maxRevisionRounds: 2, maxToolSteps: 8, concurrency: 4 } as const;
+
+export type Oversight = NonNullable<Project["oversight"]>;
+
+/**
+ * The project's Director: project.director (an id, checked against the agency at load), else the agency's first;
+ * with no project, the agency's first.
+ */
+export function projectDirector(agency: Agency, project: Project | undefined): Director {
+  const id = project?.director ?? agency.directors[0].id;
+  return agency.directors.find((d) => d.id === id) ?? agency.directors[0];
+}
+
+export function oversightOf(model: AgencyModel, project: LoadedProject): Oversight {
+  return project.spec.oversight ?? model.spec.defaults?.oversight ?? DEFAULTS.oversight;
+}
+
+/** Specialist rounds a Collaborator may send back before the work goes to a person (and the stream check's). */
+export const maxRevisionRounds = (agency: Agency): number => agency.budgets?.maxRevisionRounds ?? DEFAULTS.maxRevisionRounds;
+
+export const maxToolSteps = (agency: Agency): number => agency.budgets?.maxToolSteps ?? DEFAULTS.maxToolSteps;
+
+export const concurrencyOf = (agency: Agency): number => agency.budgets?.concurrency ?? DEFAULTS.concurrency;
