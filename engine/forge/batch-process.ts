@@ -65,11 +65,6 @@ export class BatchProcess {
     return this.#session?.child.pid;
   }
 
-  /** Starts the process now (idle: it holds nothing open), so the first request does not pay for the start. */
-  warm(): void {
-    this.#session ??= this.#start();
-  }
-
   /** Writes `input` (one complete request) and resolves with the reply `read` takes off the output. */
   request<T>(input: string | Buffer, read: ReplyReader<T>): Promise<T> {
     const s = this.#session ?? (this.#session = this.#start());

@@ -76,18 +76,6 @@ describe("git processes", () => {
     }
   });
 
-  it("warm() does ahead of time everything a first commit to the named branches would start or read", async () => {
-    const { store } = await userRepo();
-    try {
-      await store.readFile("HEAD", "README.md"); // the reader runs anyway by the time a run commits
-      await store.warm(["ateams/p/warm"]);
-      const spawns = await spawnsOf(() => store.commitFiles({ branch: "ateams/p/warm", files: [{ path: "w.md", content: "w\n" }], message: "w" }));
-      expect(spawns).toBe(0);
-    } finally {
-      await store.close();
-    }
-  });
-
   it("costs 1 process per commit to the checked-out branch and at most 4 per merge into it", async () => {
     const { dir, store } = await userRepo();
     try {

@@ -82,8 +82,6 @@ export interface GitStore {
    * restarts them.
    */
   close(): Promise<void>;
-  /** See StoreContext.warm: the first commits to these branches then start no process and read no settings. */
-  warm(branches: readonly string[]): Promise<void>;
 }
 
 /** Opens the repository containing `dir`; throws GitCommandError when there is none. */
@@ -135,6 +133,5 @@ export function gitStoreFrom(ctx: StoreContext): GitStore {
     },
     push: (branch, remote, options) => pushBranch(ctx, branch, { ...options, ...(remote ? { remote } : {}) }),
     close: () => ctx.close(),
-    warm: (branches) => ctx.warm(branches),
   };
 }

@@ -45,8 +45,6 @@ export interface ObjectWriter {
   /** A tree of exactly these entries; an empty list writes the empty tree. */
   writeTree(entries: readonly TreeEntry[]): Promise<string>;
   writeCommit(text: string): Promise<string>;
-  /** Starts the writing processes ahead of the first write. */
-  warm(): void;
   close(): Promise<void>;
 }
 
@@ -185,16 +183,6 @@ export function createObjectWriter(dir: string, options: ObjectWriterOptions = {
       const o = writer.commit(text);
       await writeAll([o]);
       return o.oid;
-    },
-    warm() {
-      // Processes only where they will write.
-      trees.warm();
-      void (options.loose?.() ?? Promise.resolve(undefined)).then(
-        (direct) => {
-          if (!direct) for (const p of [blobs, commits]) p.warm();
-        },
-        () => undefined,
-      );
     },
     async close() {
       await Promise.all([blobs.close(), commits.close(), trees.close()]);

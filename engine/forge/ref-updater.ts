@@ -14,8 +14,6 @@ export interface RefUpdater {
    * GitCommandError when git refused, having changed nothing.
    */
   update(ref: string, next: string | undefined, expected: string | undefined): Promise<void>;
-  /** Starts the process ahead of the first update. */
-  warm(): void;
   close(): Promise<void>;
 }
 
@@ -50,7 +48,6 @@ export function createRefUpdater(dir: string, zeroOid: string, reflogMessage: st
       tail = run.catch(() => undefined);
       return run;
     },
-    warm: () => process.warm(),
     close: () => process.close(),
   };
 }

@@ -32,11 +32,6 @@ export interface StoreContext {
   config(): Promise<RepoConfig>;
   /** GIT_AUTHOR_* / GIT_COMMITTER_* to add to every command that creates commits. */
   identityEnv(): Promise<Record<string, string>>;
-  /**
-   * Does ahead of time what the first commits would otherwise wait for: starts the writing processes, reads the
-   * identity and commit settings, checks these branch names. Safe to skip; failures surface at the real commit.
-   */
-  warm(branches: readonly string[]): Promise<void>;
   /** Runs `work` while holding this repository's lock for `branch` (shared by all stores in the process). */
   withBranchLock<T>(branch: string, work: () => Promise<T>): Promise<T>;
   /** `refs/heads/<branch>` after checking the name is one git accepts. */
@@ -175,11 +170,6 @@ export async function createStoreContext(dir: string): Promise<StoreContext> {
     indexLockFile,
     identityEnv,
     config: readConfig,
-    async warm(branches) {
-      writer.warm();
-      refs.warm();
-      await Promise.allSettled([writeCommit.prepare(), headRef(), ...branches.map((b) => branchRef(b))]);
-    },
     withBranchLock: (branch, work) => locks.run(`${gitDir}\0${branch}`, work),
     branchRef,
     resolveCommit,

@@ -42,12 +42,7 @@ export interface Workspace {
   /** A commit on any other branch (created from the working branch): plan approval and assembly branches. */
   commitBranch(branch: string, files: FileChange[], message: string, trailers: Trailers): Promise<CommitResult>;
   mergeStream(project: string, stream: string, message: string, trailers: Trailers): Promise<MergeResult>;
-  /**
-   * Gets ahead of the first commits while the first model calls are out: git's writing processes and settings,
-   * these branch names, and the task commits in the working branch's history (which every new stream branch has).
-   */
-  warm(branches: readonly string[]): Promise<void>;
-  /** Ends the store's long-lived git processes; a warm-up still pending then does nothing. */
+  /** Ends the store's long-lived git processes. */
   close(): Promise<void>;
 }
 
@@ -79,7 +74,6 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
   /** Per commit this run wrote to a stream: its parent, and each path's blob and size (null: deleted). */
   const wrote = new Map<string, { parent: string | undefined; files: Map<string, OutputFile | null> }>();
   graph.seen(head.commit);
-  let closed = false;
   const taskCommits = new TaskCommits(store, graph);
   const train = new MergeTrain((requests) => store.mergeBranches(requests, workingBranch));
 
@@ -229,12 +223,7 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
       return r;
     },
     commitBranch: (branch, files, message, trailers) => committed(branch, () => store.commitFiles({ branch, base: workingBranch, files, message, trailers })),
-    async warm(branches) {
-      if (closed) return;
-      await Promise.allSettled([store.warm(branches), ...(head.commit ? [taskCommits.historyOf(head.commit)] : [])]);
-    },
     async close() {
-      closed = true;
       await store.close();
     },
     async mergeStream(project, stream, message, trailers) {
