@@ -43,7 +43,6 @@ async function verifyStreamWith(ctx: RunContext, model: AgencyModel, project: Lo
     usage,
   });
   const v = reply.value;
-  ctx.finishing?.(); // whatever the verdict, only recording it is left
   const status = ctx.status(project);
   const at = ctx.now();
   const tr = trailers({ project: project.id, kind: "stream-verdict", stream: stream.id, fingerprint: action.fingerprint! });

@@ -140,7 +140,6 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
     rounds.push({ round, model: work.model, work: work.value, verdict });
 
     if (verdict.verdict === "pass") {
-      ctx.finishing?.();
       // Reading the log and committing it are one step per branch: two tasks of one specialist finishing together
       // must both keep their entry.
       const commit = await withBranchLock(branch, async () => {

@@ -278,7 +278,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
     await schedule({
       concurrency,
       startable,
-      execute: (a, finishing) => {
+      execute: (a) => {
         attempted.add(runKey(a));
         actionsRun++;
         const check = a.kind === "verify-stream";
@@ -288,7 +288,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
         inflight.add(a.id);
         const running = (async () => {
           try {
-            await run(a, project, model, { ...ctx, finishing }, landed);
+            await run(a, project, model, ctx, landed);
           } finally {
             if (check) checking.set(a.project, checking.get(a.project)! - 1);
             inflight.delete(a.id);

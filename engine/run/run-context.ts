@@ -14,11 +14,6 @@ export interface RunContext {
   status(project: LoadedProject): StatusStore;
   progress: Progress;
   now(): string;
-  /**
-   * Said by an action that has its answer and is only recording it now, so the scheduler plans once after it
-   * rather than once before and again after (scheduler.ts).
-   */
-  finishing?: () => void;
   /** Where the assembled deliverable goes: the working branch (local) or `ateams/<p>/assembly` (a forge's PR). */
   deliverAssembly?: "working" | "branch";
 }
