@@ -169,7 +169,8 @@ export async function runBenchmarks(): Promise<boolean> {
     console.log(`  verdict → task recorded:          mean ${et.recordMean.toFixed(0)} ms, max ${et.recordMax.toFixed(0)} ms (stream commit + status commit, per project one at a time)`);
     console.log(`  last input recorded → next call:  mean ${et.startMean.toFixed(0)} ms, max ${et.startMax.toFixed(0)} ms (reload + re-plan + inputs read)`);
     console.log(`ratio to the bound, first (cold):   ${(samples[0]! / boundMs).toFixed(2)}`);
-    console.log(`ratio to the bound, median of the ${samples.length - 1} warm runs (goal ≤ 1.15): ${(steady / boundMs).toFixed(2)}${meets(steady / boundMs <= 1.15)}`);
+    // Reported, no goal: real models take seconds, and the goal is judged there (latency-bench.ts).
+    console.log(`ratio to the bound, median of the ${samples.length - 1} warm runs (no goal at 200 ms): ${(steady / boundMs).toFixed(2)}`);
 
     // (b) Edit one role: exactly the tasks it makes stale call their Specialist again, once each.
     const users = dag.filter((t) => t.role === DAG_EDITED_ROLE).map((t) => t.id);
