@@ -32,19 +32,18 @@ it("ranks every room under engine/", () => {
   expect(rooms.filter((r) => !(r in RANK))).toEqual([]);
 });
 
+/** Every import from one engine module of another: the rooms at both ends, as written, and whether only types. */
+function engineImports(): { file: string; from: string; to: string; spec: string; typeOnly: boolean }[] {
+  return tsFiles(engine).flatMap((f) =>
+    importsOf(f)
+      .filter(({ specifier }) => specifier.startsWith(".") && resolve(dirname(f), specifier).startsWith(engine + "/"))
+      .map(({ specifier, typeOnly }) => ({ file: relative(root, f), from: room(f), to: room(resolve(dirname(f), specifier)), spec: specifier, typeOnly })),
+  );
+}
+
 it("has no import that points up a layer", () => {
-  const crossings: string[] = [];
-  for (const f of tsFiles(engine)) {
-    const from = room(f);
-    for (const { specifier: spec } of importsOf(f)) {
-      if (!spec.startsWith(".")) continue;
-      const target = resolve(dirname(f), spec);
-      if (!target.startsWith(engine + "/")) continue;
-      const to = room(target);
-      if (to !== from && RANK[to]! > RANK[from]!) crossings.push(`${relative(root, f)} imports ${spec} (${from} ${RANK[from]} -> ${to} ${RANK[to]})`);
-    }
-  }
-  expect(crossings).toEqual([]);
+  const up = engineImports().filter((i) => i.to !== i.from && RANK[i.to]! > RANK[i.from]!);
+  expect(up.map((i) => `${i.file} imports ${i.spec} (${i.from} ${RANK[i.from]} -> ${i.to} ${RANK[i.to]})`)).toEqual([]);
 });
 
 // Pairs that rank allows but the design does not: the GitHub adapter knows no command language (which events
@@ -52,18 +51,8 @@ it("has no import that points up a layer", () => {
 const FORBIDDEN: ReadonlyArray<readonly [string, string]> = [["github", "commands"]];
 
 it("keeps the forbidden pairs apart: github never imports the command parser", () => {
-  const crossings: string[] = [];
-  for (const f of tsFiles(engine)) {
-    const from = room(f);
-    for (const { specifier: spec } of importsOf(f)) {
-      if (!spec.startsWith(".")) continue;
-      const target = resolve(dirname(f), spec);
-      if (!target.startsWith(engine + "/")) continue;
-      const to = room(target);
-      if (FORBIDDEN.some(([a, b]) => a === from && b === to)) crossings.push(`${relative(root, f)} imports ${spec} (${from} -> ${to})`);
-    }
-  }
-  expect(crossings).toEqual([]);
+  const crossings = engineImports().filter((i) => FORBIDDEN.some(([a, b]) => a === i.from && b === i.to));
+  expect(crossings.map((i) => `${i.file} imports ${i.spec} (${i.from} -> ${i.to})`)).toEqual([]);
 });
 
 it("keeps test support out of the engine: no engine module outside tests imports test/ or bench/", () => {
@@ -81,13 +70,6 @@ it("keeps test support out of the engine: no engine module outside tests imports
 });
 
 it("hands the adapters what they act on: engine/github parses no /command and plans nothing, it only carries their types", () => {
-  const calls: string[] = [];
-  for (const f of tsFiles(join(engine, "github"))) {
-    if (f.endsWith(".test.ts")) continue;
-    for (const { specifier, typeOnly } of importsOf(f)) {
-      const to = specifier.startsWith(".") ? room(resolve(dirname(f), specifier)) : "";
-      if (["commands", "plan", "prompts", "status", "rewrite"].includes(to) && !typeOnly) calls.push(`${relative(root, f)} imports ${specifier}`);
-    }
-  }
-  expect(calls).toEqual([]);
+  const calls = engineImports().filter((i) => i.from === "github" && !i.file.endsWith(".test.ts") && !i.typeOnly && ["commands", "plan", "prompts", "status", "rewrite"].includes(i.to));
+  expect(calls.map((i) => `${i.file} imports ${i.spec}`)).toEqual([]);
 });
