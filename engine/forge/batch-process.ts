@@ -1,11 +1,10 @@
 // A long-lived git process that answers requests written to its stdin (`cat-file --batch-command`, `hash-object
 // --stdin-paths`, `mktree --batch`, `update-ref --stdin`), so a read, an object write or a ref update costs a pipe
 // round trip instead of a process start.
-// simple-git has no way to stream stdin, so this is the one place that spawns git without it.
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import type { Socket } from "node:net";
 import { GitCommandError } from "./errors.ts";
-import { gitEnv, noteGitProcessStarted, withoutTrace } from "./git-runner.ts";
+import { spawnGit } from "./git-runner.ts";
 
 /** Reads one reply from the front of `data`: its value and byte length, or how many bytes to wait for first. */
 export type ReplyReader<T> = (data: Buffer) => { value: T; length: number } | { need: number };
@@ -90,14 +89,8 @@ export class BatchProcess {
   }
 
   #start(): Session {
-    const child = spawn("git", this.#args, {
-      cwd: this.#dir,
-      // GIT_FLUSH: hash-object would otherwise hold its answers back if the operator's environment said so.
-      env: gitEnv({ GIT_FLUSH: "1" }),
-      stdio: "pipe",
-      windowsHide: true,
-    });
-    noteGitProcessStarted();
+    // GIT_FLUSH: hash-object would otherwise hold its answers back if the operator's environment said so.
+    const child = spawnGit(this.#dir, this.#args, { GIT_FLUSH: "1" });
     let closedNow = (): void => undefined;
     const s: Session = { child, queue: [], data: [], size: 0, need: 1, stderr: "", idleTimer: undefined, closed: new Promise((r) => (closedNow = r)), unsent: [] };
     idle(s, () => this.#retire(s));
@@ -109,7 +102,7 @@ export class BatchProcess {
     child.on("close", (code, signal) => {
       clearTimeout(s.idleTimer);
       if (this.#session === s) this.#session = undefined;
-      const said = withoutTrace(s.stderr).trim();
+      const said = s.stderr.trim();
       this.#fail(s, new GitCommandError(this.#args, code ?? undefined, said || (signal ? `killed by ${signal}` : "exited before answering")));
       closedNow();
     });

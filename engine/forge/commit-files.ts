@@ -7,7 +7,7 @@ import { redact } from "../secrets/redact.ts";
 import type { StoreContext } from "./store-context.ts";
 import { syncWorktree } from "./sync-worktree.ts";
 import { withTrailers, type Trailers } from "./trailers.ts";
-import { planTree, type FileChange } from "./tree-builder.ts";
+import { buildTree, type FileChange } from "./tree-builder.ts";
 
 export interface CommitFilesInput {
   /** Short branch name, e.g. `ateams/launch/research`. */
@@ -56,8 +56,7 @@ export async function commitFiles(ctx: StoreContext, input: CommitFilesInput): P
       if (attempt > 1) await sleep(Math.random() * 20 * attempt);
       const current = await ctx.resolveCommit(ref);
       const parent = current ?? (await startingPoint(ctx, input.base));
-      // Read from the cache when this store wrote the parent: then only the ref was read.
-      const built = await planTree(ctx, parent, input.files);
+      const built = await buildTree(ctx, parent, input.files);
 
       if (parent !== undefined && built.tree === built.parentTree) {
         if (current !== undefined) return { sha: current, changed: false, created: false, parent: current };
@@ -69,9 +68,8 @@ export async function commitFiles(ctx: StoreContext, input: CommitFilesInput): P
         continue;
       }
 
-      // Blobs, trees and the commit, named here and written in one burst.
       const [commit, checkedOut] = await Promise.all([
-        ctx.writeCommit(built.tree, parent ? [parent] : [], message, built.objects),
+        ctx.writeCommit(built.tree, parent ? [parent] : [], message),
         ctx.workTree !== undefined && ctx.checkedOutRef().then((r) => r === ref),
       ]);
       // Worktree and index first: if we die before the ref moves, the user sees our files staged, not a commit

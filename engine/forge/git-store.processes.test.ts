@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -47,23 +47,23 @@ const taskCommit = (store: GitStore, n: number) =>
   });
 
 describe("git processes", () => {
-  it("costs no process per commit to a branch that is not checked out, and none per read", async () => {
+  it("costs one process per commit (commit-tree) to a branch that is not checked out, and none per read", async () => {
     const { store } = await userRepo();
     try {
       let n = 0;
       const commit = () => store.commitFiles({ branch: "ateams/p/s", files: [{ path: `out/${n}.md`, content: `${n++}\n` }], message: `task ${n}` });
       await commit(); // warm-up: starts the long-lived processes, reads identity, config and HEAD once
       await store.readFile("main", "README.md");
-      // Objects and the compare-and-swap go through the long-lived processes; whether the branch is checked out is
-      // known without asking git.
-      expect(await spawnsOf(commit)).toBe(0);
-      expect(await spawnsOf(commit)).toBe(0);
-      // A new branch: the same, plus check-ref-format the first time a branch name is seen.
+      // Blobs, trees and the compare-and-swap go through the long-lived processes; whether the branch is checked
+      // out is known without asking git.
+      expect(await spawnsOf(commit)).toBe(1);
+      expect(await spawnsOf(commit)).toBe(1);
       // A new branch of plain components is checked here; one with a dot goes to check-ref-format once.
-      expect(await spawnsOf(() => store.commitFiles({ branch: "ateams/p/t", files: [{ path: "t.md", content: "t" }], message: "new branch" }))).toBe(0);
-      expect(await spawnsOf(() => store.commitFiles({ branch: "ateams/p/v1.2", files: [{ path: "t.md", content: "t" }], message: "dotted" }))).toBe(1);
+      expect(await spawnsOf(() => store.commitFiles({ branch: "ateams/p/t", files: [{ path: "t.md", content: "t" }], message: "new branch" }))).toBe(1);
+      expect(await spawnsOf(() => store.commitFiles({ branch: "ateams/p/v1.2", files: [{ path: "t.md", content: "t" }], message: "dotted" }))).toBe(2);
+      expect(await spawnsOf(() => store.commitFiles({ branch: "ateams/p/v1.2", files: [{ path: "t.md", content: "t3" }], message: "dotted again" }))).toBe(1);
+      // The same content again: no commit, no process.
       expect(await spawnsOf(() => store.commitFiles({ branch: "ateams/p/v1.2", files: [{ path: "t.md", content: "t3" }], message: "dotted again" }))).toBe(0);
-      expect(await spawnsOf(() => store.commitFiles({ branch: "ateams/p/t", files: [{ path: "t.md", content: "t2" }], message: "again" }))).toBe(0);
       expect(await spawnsOf(() => store.readFile("ateams/p/s", "out/0.md"))).toBe(0);
       expect(await spawnsOf(() => store.resolveRef("ateams/p/s"))).toBe(0);
       expect(await spawnsOf(() => store.head())).toBe(0);
@@ -76,25 +76,26 @@ describe("git processes", () => {
     }
   });
 
-  it("costs 1 process per commit to the checked-out branch and at most 4 per merge into it", async () => {
+  it("costs 2 processes per commit to the checked-out branch and at most 5 per merge into it", async () => {
     const { dir, store } = await userRepo();
     try {
       let n = 0;
       const commit = () => store.commitFiles({ branch: "main", files: [{ path: `out/${n}.md`, content: `${n++}\n` }, { path: `gone-${n}.md`, content: null }], message: `task ${n}` });
       await commit();
-      // One update-index (stage, unstage, refresh stat data); the ref moves through the long-lived update-ref.
-      expect(await spawnsOf(commit)).toBe(1);
-      expect(await spawnsOf(commit)).toBe(1);
+      // commit-tree, and one update-index (stage, unstage, refresh stat data); the ref moves through the long-lived
+      // update-ref.
+      expect(await spawnsOf(commit)).toBe(2);
+      expect(await spawnsOf(commit)).toBe(2);
       const stream = async (i: number) => {
         await store.commitFiles({ branch: `ateams/p/s${i}`, files: [{ path: `s${i}/a.md`, content: `${i}\n` }], message: `s${i}` });
         await store.commitFiles({ branch: "main", files: [{ path: `main-${i}.md`, content: "m" }], message: "main moves on" });
         return () => store.mergeBranch({ source: `ateams/p/s${i}`, into: "main", message: `merge s${i}` });
       };
       await (await stream(0))();
-      // merge-tree, status (anything of the user's in the way?), update-index, update-ref.
+      // merge-tree, commit-tree, status (anything of the user's in the way?), update-index, update-ref.
       for (const i of [1, 2, 3]) {
         const merge = await stream(i);
-        expect(await spawnsOf(merge)).toBeLessThanOrEqual(4);
+        expect(await spawnsOf(merge)).toBeLessThanOrEqual(5);
       }
       expect(git(dir, "status", "--porcelain")).toBe("");
       // Merging again what was just merged: known from the merge commit's parents.
@@ -118,7 +119,7 @@ describe("git processes", () => {
     }
   });
 
-  it("asks git for HEAD only when the HEAD file changed, and on every commit when HEAD is not a plain file", async () => {
+  it("follows a switch of the checked-out branch, and asks git for HEAD when it is not a plain file", async () => {
     const { dir, store } = await userRepo();
     try {
       git(dir, "branch", "other");
@@ -128,16 +129,16 @@ describe("git processes", () => {
       // The switch is noticed: `other` is now the checked-out branch and its files land in the working tree.
       await commitTo("other", "b.md");
       expect(readFileSync(join(dir, "b.md"), "utf8")).toBe("b.md\n");
-      expect(await spawnsOf(() => commitTo("main", "c.md"))).toBe(0);
+      expect(await spawnsOf(() => commitTo("main", "c.md"))).toBe(1);
       await commitTo("main", "d.md");
       expect(existsSync(join(dir, "d.md"))).toBe(false);
       expect(git(dir, "status", "--porcelain")).toBe("");
 
-      // An old-style symlinked HEAD: no stat to trust, so symbolic-ref runs every time, and still sees the switch.
+      // An old-style symlinked HEAD: symbolic-ref runs every time (besides commit-tree), and still sees the switch.
       rmSync(join(dir, ".git/HEAD"));
       symlinkSync("refs/heads/main", join(dir, ".git/HEAD"));
-      expect(await spawnsOf(() => commitTo("other", "e.md"))).toBe(1);
-      expect(await spawnsOf(() => commitTo("other", "f.md"))).toBe(1);
+      expect(await spawnsOf(() => commitTo("other", "e.md"))).toBe(2);
+      expect(await spawnsOf(() => commitTo("other", "f.md"))).toBe(2);
       rmSync(join(dir, ".git/HEAD"));
       symlinkSync("refs/heads/other", join(dir, ".git/HEAD"));
       await commitTo("other", "g.md");
@@ -147,73 +148,53 @@ describe("git processes", () => {
     }
   });
 
-  it("reads nothing but the ref for the next commit on a branch it wrote; trees go to mktree, blobs and the commit straight to disk", async () => {
+  it("reads the trees along the changed paths and writes every object through the long-lived processes", async () => {
     const { dir, store } = await userRepo();
     const requests = vi.spyOn(BatchProcess.prototype, "request");
     try {
-      const commit = (n: number) => taskCommit(store, n);
-      await commit(0);
+      await taskCommit(store, 0);
       requests.mockClear();
-      const r = await commit(1);
-      // The ref; the trees from agency/projects/p/outputs/s and agency/projects/p/log/s up to the root (8) to
-      // mktree; then the compare-and-swap. The two blobs and the commit went straight into .git/objects.
+      const r = await taskCommit(store, 1);
       const sent = requests.mock.calls.map(([input]) => String(input));
+      // The ref; the root tree and the 7 below it on the two paths; the two files to hash-object; the 8 trees on
+      // the paths to mktree (one request each, entry lines inside); the compare-and-swap.
       expect(sent[0]).toBe("info refs/heads/ateams/p/s^{commit}\n");
-      expect(sent.filter((r) => /^\d+ (blob|tree) /.test(r))).toHaveLength(8); // mktree's entry lines
+      expect(sent.filter((x) => x.startsWith("contents "))).toHaveLength(1 + 7);
+      expect(sent.filter((x) => x.startsWith("/"))).toHaveLength(2);
+      expect(sent.filter((x) => /^\d+ (blob|tree) /.test(x))).toHaveLength(8);
       expect(sent.at(-1)!.startsWith("start\0")).toBe(true);
-      expect(sent).toHaveLength(1 + 8 + 1);
+      expect(sent).toHaveLength(1 + 8 + 2 + 8 + 1);
       expect(git(dir, "cat-file", "-p", `${r.sha}:agency/projects/p/log/s/x.md`)).toBe("log 1");
       expect(git(dir, "fsck", "--strict", "--no-dangling")).toBe("");
-      // Loose objects as git writes them: read-only, no temporary file left behind.
-      const blob = git(dir, "rev-parse", `${r.sha}:agency/projects/p/outputs/s/t1.md`);
-      expect(statSync(join(dir, ".git", "objects", blob.slice(0, 2), blob.slice(2))).mode & 0o222).toBe(0);
-      expect(readdirSync(join(dir, ".git", "objects", blob.slice(0, 2))).filter((f) => f.startsWith("tmp_obj_"))).toEqual([]);
     } finally {
       requests.mockRestore();
       await store.close();
     }
   });
 
-  it("where git must write the objects (a shared repository), sends every object of a commit in one burst", async () => {
-    const { dir } = await userRepo();
-    git(dir, "config", "core.sharedRepository", "group");
-    const store = await openGitStore(dir);
-    // Object writes on the wire at once, at most: all of a commit's when they are sent without waiting in between.
-    let writing = 0;
-    let mostWriting = 0;
-    const request = BatchProcess.prototype.request;
-    const requests = vi.spyOn(BatchProcess.prototype, "request").mockImplementation(function <T>(this: BatchProcess, input: string | Buffer, read: Parameters<typeof request<T>>[1]) {
-      const reply = request.call(this, input, read) as Promise<T>;
-      if (!/^(contents|info|start)/.test(String(input))) {
-        mostWriting = Math.max(mostWriting, ++writing);
-        const done = () => void writing--;
-        reply.then(done, done);
+  for (const [name, init] of [
+    ["a sha256 repository", ["init", "-q", "--object-format=sha256", "-b", "main"]],
+    ["a shared repository", ["init", "-q", "--shared=group", "-b", "main"]],
+  ] as const) {
+    it(`commits and merges in ${name}, as git would`, async () => {
+      const dir = await dirs.make();
+      git(dir, ...init);
+      git(dir, "config", "user.name", "T");
+      git(dir, "config", "user.email", "t@example.com");
+      const store = await openGitStore(dir);
+      try {
+        await store.commitFiles({ branch: "main", files: [{ path: "a/b.md", content: "b\n" }], message: "first" });
+        await taskCommit(store, 0);
+        const merged = await store.mergeBranch({ source: "ateams/p/s", into: "main", message: "merge" });
+        expect(merged.status).toBe("merged");
+        expect(git(dir, "fsck", "--strict", "--no-dangling")).toBe("");
+        expect(git(dir, "status", "--porcelain")).toBe("");
+        expect(git(dir, "show", "main:agency/projects/p/outputs/s/t0.md")).toBe("0");
+      } finally {
+        await store.close();
       }
-      return reply;
     });
-    try {
-      const commit = (n: number) => taskCommit(store, n);
-      await commit(0);
-      requests.mockClear();
-      mostWriting = 0;
-      await commit(1);
-      const sent = requests.mock.calls.map(([input]) => String(input).replace(/[0-9a-f]{40}/g, "<id>"));
-      const reads = sent.filter((r) => /^(contents|info) /.test(r));
-      expect(reads).toEqual(["info refs/heads/ateams/p/s^{commit}\n"]);
-      // Two blobs, the trees from agency/projects/p/outputs/s and agency/projects/p/log/s up to the root (8), the
-      // commit, all sent before any reply came; then the compare-and-swap.
-      expect(sent.filter((r) => r.startsWith("start\0"))).toHaveLength(1);
-      expect(sent.length - reads.length - 1).toBe(2 + 8 + 1);
-      expect(mostWriting).toBe(2 + 8 + 1);
-      // Unchanged content again: no object is written, no ref moves, and still only the ref is read.
-      requests.mockClear();
-      expect((await commit(1)).changed).toBe(false);
-      expect(requests.mock.calls.map(([input]) => String(input).replace(/[0-9a-f]{40}/g, "<id>"))).toEqual(["info refs/heads/ateams/p/s^{commit}\n"]);
-    } finally {
-      requests.mockRestore();
-      await store.close();
-    }
-  });
+  }
 
   it("leaves no git process running once the store is closed", async () => {
     const { store } = await userRepo();

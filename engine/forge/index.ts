@@ -10,4 +10,4 @@ export * from "./branch-name.ts";
 export * from "./errors.ts";
 export { assertSafeRepoPath } from "./safe-path.ts";
 export { acquireRepoLock, RepoLockedError, type RepoLock } from "./repo-lock.ts";
-export { gitProcessesStarted } from "./git-runner.ts";
+export { createGitRunner, gitProcessesStarted, type GitRunner } from "./git-runner.ts";

@@ -1,10 +1,8 @@
 // Object reads through one long-lived `git cat-file --batch-command` (`contents` for objects, `info` for type and
 // size alone). Names are resolved afresh on every request, so refs moved and objects written by other processes are
-// seen; content comes back as bytes. Trees asked for by id (or as `<id>^{tree}`) come from the store's cache when
-// it holds them: an id always names the same content.
+// seen; content comes back as bytes.
 import { BatchProcess, type ReplyReader } from "./batch-process.ts";
 import { createGitRunner } from "./git-runner.ts";
-import { ObjectCache } from "./object-cache.ts";
 import { parseTree, type TreeEntry } from "./tree-format.ts";
 
 export interface GitObject {
@@ -24,10 +22,7 @@ export interface ObjectReader {
   read(name: string): Promise<GitObject | undefined>;
   /** Id, type and size of the object `name` names, without its content; undefined when there is none. */
   info(name: string): Promise<ObjectInfo | undefined>;
-  /**
-   * Entries of the tree `name` names, with its id; undefined when it does not name a tree. Asked by id, or as
-   * `<id>^{tree}`, a tree the cache holds costs no request. The entries are shared (frozen): copy to change them.
-   */
+  /** Entries of the tree `name` names, with its id; undefined when it does not name a tree. */
   readTree(name: string): Promise<{ oid: string; entries: readonly TreeEntry[] } | undefined>;
   close(): Promise<void>;
 }
@@ -67,11 +62,7 @@ const infoReply: ReplyReader<ObjectInfo | undefined> = (data) => {
 // drops a trailing CR. A leading "-" is refused too, as rev-parse's --end-of-options did for the spawned commands.
 const UNSAFE_NAME = /^$|^-|[\u0000-\u001f\u007f]/;
 
-// A full object id, alone or peeled to its tree: names whose tree never changes.
-const BY_ID = /^([0-9a-f]{40}|[0-9a-f]{64})(\^\{tree\})?$/;
-
-/** `cache` is shared with the store's writer, which adds the trees and commits it writes. */
-export function createObjectReader(dir: string, cache = new ObjectCache()): ObjectReader {
+export function createObjectReader(dir: string): ObjectReader {
   // Unbuffered (no --buffer), so each answer is written as soon as it is ready.
   const process = new BatchProcess(dir, ["cat-file", "--batch-command"]);
   const git = createGitRunner(dir);
@@ -97,16 +88,8 @@ export function createObjectReader(dir: string, cache = new ObjectCache()): Obje
       return n === undefined ? undefined : process.request(`info ${n}\n`, infoReply);
     },
     async readTree(name) {
-      const byId = BY_ID.exec(name);
-      const id = byId && (byId[2] ? cache.treeOf(byId[1]!) : byId[1]!);
-      const held = id ? cache.tree(id) : undefined;
-      if (held) return { oid: id!, entries: held };
       const tree = await read(name);
-      if (tree?.type !== "tree") return undefined;
-      const entries = parseTree(tree.content, tree.oid.length);
-      cache.rememberTree(tree.oid, entries);
-      if (byId?.[2]) cache.rememberTreeOf(byId[1]!, tree.oid);
-      return { oid: tree.oid, entries };
+      return tree?.type === "tree" ? { oid: tree.oid, entries: parseTree(tree.content, tree.oid.length) } : undefined;
     },
     close: () => process.close(),
   };

@@ -1,11 +1,9 @@
 // The repository's configuration that the store acts on, read in one `git config` call per store: who commits
-// (identity.ts), how commit text is encoded (commit-object.ts), where refs are kept (HEAD caching), and what
-// writing an object involves (loose-objects.ts). Local, global and system files, includes and `git -c` all count,
-// because git resolves them.
+// (identity.ts) and where refs are kept (whether HEAD is a plain file). Local, global and system files, includes and
+// `git -c` all count, because git resolves them.
 import type { GitRunner } from "./git-runner.ts";
 
-const KEYS =
-  "^((user|author|committer)\\.(name|email)|i18n\\.commitencoding|extensions\\.(refstorage|compatobjectformat)|core\\.(sharedrepository|fsync|fsyncobjectfiles|compression|loosecompression))$";
+const KEYS = "^((user|author|committer)\\.(name|email)|extensions\\.refstorage)$";
 
 /** Keys lower-cased as git prints them; the last value wins, as for git's single-valued settings. */
 export type RepoConfig = ReadonlyMap<string, string>;

@@ -2,14 +2,11 @@
 // lives, who commits, per-branch locks, and the small ref queries (resolve, ancestry, compare-and-swap) they are all
 // built from.
 import { lstat, readFile, realpath } from "node:fs/promises";
-import { createCommitWriter, type CommitWriter } from "./commit-object.ts";
+import { redact } from "../secrets/redact.ts";
 import { GitCommandError, InvalidRefNameError } from "./errors.ts";
 import { createGitRunner, type GitRunner } from "./git-runner.ts";
 import { identityFallbackEnv } from "./identity.ts";
-import { createLooseObjects, objectSettings, type LooseObjects } from "./loose-objects.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
-import { ObjectCache } from "./object-cache.ts";
-import type { ObjectFormat } from "./object-id.ts";
 import { createObjectReader, readCommitHeader, type ObjectReader } from "./object-reader.ts";
 import { createObjectWriter, type ObjectWriter } from "./object-writer.ts";
 import { createRefUpdater } from "./ref-updater.ts";
@@ -20,8 +17,8 @@ export interface StoreContext {
   /** Reads objects (and resolves names) without starting a process per read. */
   reader: ObjectReader;
   writer: ObjectWriter;
-  /** Writes a commit object as `git commit-tree` would, with this repository's identity. */
-  writeCommit: CommitWriter;
+  /** `git commit-tree` with this repository's identity; the message is redacted first. Returns the commit's id. */
+  writeCommit(tree: string, parents: readonly string[], message: string): Promise<string>;
   /** The repository's common git dir (shared by linked worktrees); keys the per-branch locks. */
   gitDir: string;
   /** Top of the working tree, or undefined for a bare repository. */
@@ -63,41 +60,25 @@ const locks = new KeyedMutex();
 
 export async function createStoreContext(dir: string): Promise<StoreContext> {
   const probe = createGitRunner(dir);
-  const where = ["rev-parse", "--path-format=absolute", "--git-common-dir", "--is-bare-repository", "--show-object-format", "--git-path", "HEAD", "--git-path", "index.lock", "--git-path", "objects"];
+  const where = ["rev-parse", "--path-format=absolute", "--git-common-dir", "--is-bare-repository", "--show-object-format", "--git-path", "HEAD", "--git-path", "index.lock"];
   // One process in a working tree; --show-toplevel fails in a bare repository (or inside .git), which then asks
   // again without it.
   const withTop = await probe.run([...where, "--show-toplevel"], { ok: [0, 128] });
   const lines = (withTop.exitCode === 0 ? withTop.stdout : await probe.text(where)).split("\n");
-  const [commonDir = "", bare, objectFormat, headFile = "", indexLockFile = "", objectsDir = ""] = lines;
+  const [commonDir = "", bare, objectFormat, headFile = "", indexLockFile = ""] = lines;
   const gitDir = await realpath(commonDir);
-  const workTree = bare === "true" ? undefined : withTop.exitCode === 0 ? lines[6]! : await probe.text(["rev-parse", "--show-toplevel"]);
+  const workTree = bare === "true" ? undefined : withTop.exitCode === 0 ? lines[5]! : await probe.text(["rev-parse", "--show-toplevel"]);
   // Run from the top: paths given to ls-files, update-index and friends are otherwise relative to a subdirectory.
   const git = workTree === undefined ? probe : createGitRunner(workTree);
-  const format: ObjectFormat = objectFormat === "sha256" ? "sha256" : "sha1";
-  // Trees and commits read or written by this store, shared by its reader and writer.
-  const cache = new ObjectCache();
-  const reader = createObjectReader(git.dir, cache);
+  const reader = createObjectReader(git.dir);
+  const writer = createObjectWriter(git.dir);
   let config: Promise<RepoConfig> | undefined;
   const readConfig = () =>
     (config ??= readRepoConfig(git).catch((e: unknown) => {
       config = undefined; // asked again by the next commit
       throw e;
     }));
-  // Objects go straight into the object directory unless the configuration asks git for more (loose-objects.ts).
-  let loose: Promise<LooseObjects | undefined> | undefined;
-  const looseObjects = () =>
-    (loose ??= readConfig().then(
-      (c) => {
-        const s = objectSettings(c);
-        return s.gitOnly ? undefined : createLooseObjects(objectsDir, s.level);
-      },
-      (e: unknown) => {
-        loose = undefined;
-        throw e;
-      },
-    ));
-  const writer = createObjectWriter(git.dir, { format, cache, loose: looseObjects });
-  const zeroOid = "0".repeat(format === "sha256" ? 64 : 40);
+  const zeroOid = "0".repeat(objectFormat === "sha256" ? 64 : 40);
   const refs = createRefUpdater(git.dir, zeroOid, COMMIT_REFLOG_MESSAGE);
   const validBranches = new Set<string>();
   let identity: Promise<Record<string, string>> | undefined;
@@ -110,40 +91,32 @@ export async function createStoreContext(dir: string): Promise<StoreContext> {
       },
     ));
 
-  const writeCommit = createCommitWriter(git, identityEnv, writer, readConfig);
+  const writeCommit = async (tree: string, parents: readonly string[], message: string): Promise<string> => {
+    // Every commit this engine writes (task, status, merge) is made here: no secret reaches a commit message.
+    const text = redact(message);
+    // -F - rather than -m: no length limit, and the text is kept as given (its last line completed, as -m does).
+    const input = text === "" || text.endsWith("\n") ? text : `${text}\n`;
+    const args = ["commit-tree", tree, ...[...new Set(parents)].flatMap((p) => ["-p", p]), "-F", "-"];
+    return git.text(args, { env: await identityEnv(), input });
+  };
   const resolveCommit = async (ref: string): Promise<string | undefined> => (await reader.info(`${ref}^{commit}`))?.oid;
 
-  // HEAD is read with symbolic-ref once, then again only when the HEAD file changed: git rewrites it through a
-  // lockfile and a rename, so a checkout or switch always gives it a new inode. Without a plain HEAD file (another
-  // ref storage keeps HEAD elsewhere) every call asks git.
-  let head: { key: string; ref: string | undefined } | undefined;
+  // A plain HEAD file says `ref: <ref>` (on a branch) or holds a commit id (detached), which is all symbolic-ref
+  // reads; reading it saves a process per commit. Another ref storage keeps HEAD elsewhere: then git is asked.
   let filesBackend: Promise<boolean> | undefined;
-  const headKey = async (): Promise<string | undefined> => {
+  const headRef = async (): Promise<string | undefined> => {
     filesBackend ??= readConfig().then(
       (c) => (c.get("extensions.refstorage") ?? "files").trim().toLowerCase() === "files",
       () => false,
     );
-    const st = await lstat(headFile, { bigint: true }).catch(() => undefined);
-    if (!st?.isFile() || !(await filesBackend)) return undefined;
-    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
-  };
-  const headRef = async (): Promise<string | undefined> => {
-    // Looked at before it is read: a HEAD that changes in between is seen as changed next time.
-    const key = await headKey();
-    if (key !== undefined && head?.key === key) return head.ref;
-    // A plain HEAD file says `ref: <ref>` (on a branch) or holds a commit id (detached), which is all symbolic-ref
-    // reads; anything else, git interprets.
-    const text = key === undefined ? undefined : await readFile(headFile, "utf8").catch(() => undefined);
+    // lstat first: an old-style symlinked HEAD would be followed to the branch's ref file and read as detached.
+    const plain = (await filesBackend) && (await lstat(headFile).catch(() => undefined))?.isFile();
+    const text = plain ? await readFile(headFile, "utf8").catch(() => undefined) : undefined;
     const symbolic = text === undefined ? undefined : /^ref: (refs\/[^\s]+)\s*$/.exec(text);
-    let ref: string | undefined;
-    if (symbolic) ref = symbolic[1];
-    else if (text !== undefined && /^[0-9a-f]{40}([0-9a-f]{24})?\s*$/.test(text)) ref = undefined;
-    else {
-      const r = await git.run(["symbolic-ref", "-q", "HEAD"], { ok: [0, 1] });
-      ref = r.exitCode === 0 ? r.stdout.trim() : undefined;
-    }
-    head = key === undefined ? undefined : { key, ref };
-    return ref;
+    if (symbolic) return symbolic[1];
+    if (text !== undefined && /^[0-9a-f]{40}([0-9a-f]{24})?\s*$/.test(text)) return undefined;
+    const r = await git.run(["symbolic-ref", "-q", "HEAD"], { ok: [0, 1] });
+    return r.exitCode === 0 ? r.stdout.trim() : undefined;
   };
 
   async function branchRef(branch: string): Promise<string> {

@@ -1,11 +1,11 @@
 // Builds "parent's tree with these files written or deleted" from objects alone: the trees along the changed paths
-// are read, edited in memory, and the changed ones named bottom-up (ids computed here, see object-id.ts) for the
-// caller to write with its commit, so committing to a branch never touches the user's index or working tree. The
-// result is what the former index-based method (read-tree, update-index, write-tree) wrote: every tree on a changed
-// path is rebuilt the way write-tree would, every other one is kept by id.
+// are read (cat-file), edited in memory, and written bottom-up (mktree, which names them), so committing to a branch
+// never touches the user's index or working tree. The result is what the index-based method (read-tree,
+// update-index, write-tree) writes: every tree on a changed path is rebuilt the way write-tree would, every other one
+// is kept by id.
 import { UnsafePathError } from "./errors.ts";
 import type { ObjectReader } from "./object-reader.ts";
-import type { NewObject, ObjectWriter } from "./object-writer.ts";
+import type { ObjectWriter } from "./object-writer.ts";
 import { canonicalMode, isEmptyTree, nameBytes, TREE_MODE, type TreeEntry } from "./tree-format.ts";
 
 export interface FileChange {
@@ -34,52 +34,37 @@ export interface BuiltTree {
   replaced: string[];
 }
 
-export interface PlannedTree extends BuiltTree {
-  /**
-   * The objects `tree` needs that are not in the parent's tree (blobs, then trees bottom-up), named but not
-   * written: the caller writes them, with the commit, in one burst. Empty when nothing changed.
-   */
-  objects: NewObject[];
-}
-
-/** A directory on a changed path: its entries by name, the subdirectories being rebuilt too, and its id before. */
+/** A directory on a changed path: its entries by name, and the subdirectories being rebuilt too. */
 interface Dir {
   entries: Map<string, TreeEntry>;
   subdirs: Map<string, Dir>;
-  /** Its tree in the parent (undefined for a new directory): a rebuilt tree with this id need not be written. */
-  oid: string | undefined;
 }
 
-const newDir = (entries: readonly TreeEntry[] = [], oid?: string): Dir => ({ entries: new Map(entries.map((e) => [e.name, e])), subdirs: new Map(), oid });
+const newDir = (entries: readonly TreeEntry[] = []): Dir => ({ entries: new Map(entries.map((e) => [e.name, e])), subdirs: new Map() });
 
 type Objects = { reader: ObjectReader; writer: ObjectWriter };
 
-/** planTree, with the objects written: the tree exists when this resolves. */
-export async function buildTree(objects: Objects, parent: string | undefined, files: readonly FileChange[]): Promise<BuiltTree> {
-  const { objects: created, ...built } = await planTree(objects, parent, files);
-  await objects.writer.write(created);
-  return built;
-}
-
 /**
- * The tree of `parent` with `files` applied, computed in memory: the parent's trees along the changed paths are read
- * (from the cache when this store read or wrote them before), and every new object's id is computed here. Nothing
- * is written; the new objects are returned for the caller to write.
+ * The tree of `parent` with `files` applied, written: the parent's trees along the changed paths are read, the new
+ * blobs stored, and every tree on a changed path written again, bottom-up. Nothing points at them until a commit does.
  */
-export async function planTree(objects: Objects, parent: string | undefined, files: readonly FileChange[]): Promise<PlannedTree> {
+export async function buildTree(objects: Objects, parent: string | undefined, files: readonly FileChange[]): Promise<BuiltTree> {
   const writes = files.filter((f): f is FileChange & { content: string | Uint8Array } => f.content !== null);
   const deletes = files.filter((f) => f.content === null);
   refuseFileAndDirectory(writes.map((f) => f.path));
   const split = (f: FileChange) => f.path.split("/").map(nameBytes);
 
-  const base = await (async () => {
-    if (parent === undefined) return { oid: undefined, root: newDir() };
-    const tree = await objects.reader.readTree(`${parent}^{tree}`);
-    if (!tree) throw new Error(`commit ${parent} has no readable tree`);
-    const root = newDir(tree.entries, tree.oid);
-    await loadAlong(objects.reader, root, files.map(split));
-    return { oid: tree.oid, root };
-  })();
+  const [base, blobs] = await Promise.all([
+    (async () => {
+      if (parent === undefined) return { oid: undefined, root: newDir() };
+      const tree = await objects.reader.readTree(`${parent}^{tree}`);
+      if (!tree) throw new Error(`commit ${parent} has no readable tree`);
+      const root = newDir(tree.entries);
+      await loadAlong(objects.reader, root, files.map(split));
+      return { oid: tree.oid, root };
+    })(),
+    Promise.all(writes.map((f) => objects.writer.writeBlob(f.content))),
+  ]);
 
   const replaced = kindChanges(base.root, writes.map((f) => f.path));
   // Deletes first: deleting `a` and writing `a/b` in one commit turns the file into a directory.
@@ -89,24 +74,21 @@ export async function planTree(objects: Objects, parent: string | undefined, fil
     const leaf = parts.at(-1)!;
     if (dir && !dir.subdirs.has(leaf) && dir.entries.get(leaf)?.mode !== TREE_MODE) dir.entries.delete(leaf);
   }
-  const created: NewObject[] = [];
-  const written = writes.map((f): WrittenEntry => {
+  const written = writes.map((f, i): WrittenEntry => {
     const parts = split(f);
     const dir = dirAt(base.root, parts.slice(0, -1), true)!;
     const leaf = parts.at(-1)!;
     const old = dir.subdirs.delete(leaf) ? undefined : dir.entries.get(leaf);
     // An executable file stays executable when an agent rewrites its content.
     const mode = old && old.mode !== TREE_MODE && canonicalMode(old.mode) === "100755" ? "100755" : "100644";
-    const blob = objects.writer.blob(f.content);
-    // The same bytes where the parent had them are stored already.
-    if (old?.oid !== blob.oid) created.push(blob);
-    dir.entries.set(leaf, { mode, name: leaf, oid: blob.oid });
-    return { path: f.path, mode, blob: blob.oid };
+    dir.entries.set(leaf, { mode, name: leaf, oid: blobs[i]! });
+    return { path: f.path, mode, blob: blobs[i]! };
   });
 
-  // No change at all keeps the parent's tree as it is, as write-tree did from an untouched index.
-  const tree = files.length || base.oid === undefined ? planRoot(objects.writer, base.root, created) : base.oid;
-  return { tree, parentTree: base.oid, written, deleted: deletes.map((f) => f.path), replaced, objects: created };
+  // No change at all keeps the parent's tree as it is, as write-tree did from an untouched index; the root is
+  // written even when empty (deleting every file leaves the empty tree).
+  const tree = files.length || base.oid === undefined ? await objects.writer.writeTree(await entriesOf(objects.writer, base.root)) : base.oid;
+  return { tree, parentTree: base.oid, written, deleted: deletes.map((f) => f.path), replaced };
 }
 
 /** Writing `a` and `a/b` in one commit has no meaning; refused before anything is written. */
@@ -133,7 +115,7 @@ async function loadAlong(reader: ObjectReader, dir: Dir, paths: readonly string[
       if (entry?.mode !== TREE_MODE) return;
       const tree = await reader.readTree(entry.oid);
       if (!tree) throw new Error(`tree ${entry.oid} is missing`);
-      const sub = newDir(tree.entries, tree.oid);
+      const sub = newDir(tree.entries);
       dir.subdirs.set(name, sub);
       await loadAlong(reader, sub, rest);
     }),
@@ -181,30 +163,17 @@ function dirAt(root: Dir, parts: readonly string[], create: boolean): Dir | unde
 }
 
 /**
- * Names `dir`'s tree after its subdirectories' (so `created` lists trees bottom-up); undefined when it ended up
- * empty (git has no empty directories). Modes are canonical and empty subtrees dropped, as in a tree write-tree
- * rebuilds from an index. A tree whose id is the one the parent had is not new.
+ * `dir`'s entries once its subdirectories are written (siblings together), with canonical modes and no empty
+ * subtrees, as write-tree rebuilds a tree from an index. A subdirectory left empty is dropped (git has no empty
+ * directories).
  */
-function planDir(writer: ObjectWriter, dir: Dir, created: NewObject[]): string | undefined {
-  const entries = plannedEntries(writer, dir, created);
-  if (!entries.length) return undefined;
-  const tree = writer.tree(entries);
-  if (tree.oid !== dir.oid) created.push(tree);
-  return tree.oid;
-}
-
-/** The root is named even when empty: deleting every file leaves the empty tree. */
-function planRoot(writer: ObjectWriter, root: Dir, created: NewObject[]): string {
-  const tree = writer.tree(plannedEntries(writer, root, created));
-  if (tree.oid !== root.oid) created.push(tree);
-  return tree.oid;
-}
-
-function plannedEntries(writer: ObjectWriter, dir: Dir, created: NewObject[]): TreeEntry[] {
-  for (const [name, sub] of dir.subdirs) {
-    const oid = planDir(writer, sub, created);
-    if (oid === undefined) dir.entries.delete(name);
-    else dir.entries.set(name, { mode: TREE_MODE, name, oid });
-  }
+async function entriesOf(writer: ObjectWriter, dir: Dir): Promise<TreeEntry[]> {
+  await Promise.all(
+    [...dir.subdirs].map(async ([name, sub]) => {
+      const entries = await entriesOf(writer, sub);
+      if (!entries.length) dir.entries.delete(name);
+      else dir.entries.set(name, { mode: TREE_MODE, name, oid: await writer.writeTree(entries) });
+    }),
+  );
   return [...dir.entries.values()].filter((e) => !isEmptyTree(e)).map((e) => ({ ...e, mode: canonicalMode(e.mode) }));
 }

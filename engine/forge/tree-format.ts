@@ -1,6 +1,7 @@
-// git's two spellings of a tree: the stored object (`<mode> <name>\0<raw id>` per entry), which we read and hash,
-// and `git mktree`'s input lines, which we write. Names are byte strings (one char per byte, "latin1"): a tree made by
-// another tool may hold names that are not UTF-8, and they must come out exactly as they went in.
+// git's two spellings of a tree: the stored object (`<mode> <name>\0<raw id>` per entry), which cat-file gives us,
+// and `git mktree`'s input lines, which we write (git sorts the entries and names the tree). Names are byte strings
+// (one char per byte, "latin1"): a tree made by another tool may hold names that are not UTF-8, and they must come
+// out exactly as they went in.
 
 export interface TreeEntry {
   /** Octal, as stored: "100644", "100755", "120000", "40000" (a tree), "160000" (a submodule). */
@@ -57,26 +58,6 @@ export function canonicalMode(mode: string): string {
     default:
       return "160000";
   }
-}
-
-/**
- * Entries in the order git stores them: by name bytes, a tree's name compared as if it ended with "/" (so `a.b`
- * comes before the directory `a`, which comes before `a0`). A submodule (160000) sorts as a file, as in git.
- */
-export function sortedEntries(entries: readonly TreeEntry[]): TreeEntry[] {
-  const key = (e: TreeEntry) => (e.mode === TREE_MODE ? `${e.name}/` : e.name);
-  // Names are byte strings (one char per byte), so comparing code units compares bytes.
-  return entries
-    .map((e) => ({ e, k: key(e) }))
-    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
-    .map(({ e }) => e);
-}
-
-/** The stored tree object of `entries` (already in git's order, see sortedEntries): what git hashes and writes. */
-export function treeObject(entries: readonly TreeEntry[]): Buffer {
-  const parts: Buffer[] = [];
-  for (const e of entries) parts.push(Buffer.from(`${e.mode} ${e.name}\0`, "latin1"), Buffer.from(e.oid, "hex"));
-  return Buffer.concat(parts);
 }
 
 const TYPE_OF_MODE: Record<string, string> = { [TREE_MODE]: "tree", "160000": "commit" };

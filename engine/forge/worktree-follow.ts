@@ -5,7 +5,6 @@
 import { lstat, readFile, readlink } from "node:fs/promises";
 import { join } from "node:path";
 import { GitDirtyWorktreeError, UnsafePathError } from "./errors.ts";
-import { formatOfId, objectId } from "./object-id.ts";
 import { assertSafeRepoPath } from "./safe-path.ts";
 import type { StoreContext } from "./store-context.ts";
 import { refuseKindChanges, syncWorktree, type WorktreeFile } from "./sync-worktree.ts";
@@ -22,7 +21,7 @@ const SUBMODULE_MODE = "160000";
  * interrupted earlier attempt leaves (files written, then `update-index` failed on a stale index.lock, or the ref
  * moved under us after staging), so the next attempt completes instead of refusing over our own work.
  */
-async function alreadyThere(workTree: string, local: LocalChange, to: TreeSide | undefined): Promise<boolean> {
+async function alreadyThere(ctx: StoreContext, workTree: string, local: LocalChange, to: TreeSide | undefined): Promise<boolean> {
   if (local.staged === "U") return false;
   const abs = join(workTree, local.path);
   const st = await lstat(abs).catch(() => undefined);
@@ -30,7 +29,9 @@ async function alreadyThere(workTree: string, local: LocalChange, to: TreeSide |
   const indexOk = local.staged === "." || local.staged === "?" || (local.index?.blob === to.oid && local.index.mode === canonicalMode(to.mode));
   if (!indexOk || st === undefined) return false;
   const bytes = to.mode === "120000" ? (st.isSymbolicLink() ? await readlink(abs, { encoding: "buffer" }) : undefined) : st.isFile() ? await readFile(abs) : undefined;
-  return bytes !== undefined && objectId(formatOfId(to.oid), "blob", bytes) === to.oid;
+  if (bytes === undefined) return false;
+  const blob = await ctx.reader.read(to.oid);
+  return blob?.type === "blob" && blob.content.equals(bytes);
 }
 
 /**
@@ -62,7 +63,7 @@ export async function followInWorktree(ctx: StoreContext, operation: string, fro
   const inTheWay = new Set<string>();
   for (const local of await localChanges(ctx.git, paths)) {
     const to = targets.get(local.path);
-    if (!targets.has(local.path) || !(await alreadyThere(workTree, local, to))) inTheWay.add(local.path);
+    if (!targets.has(local.path) || !(await alreadyThere(ctx, workTree, local, to))) inTheWay.add(local.path);
   }
   if (inTheWay.size) throw new GitDirtyWorktreeError(operation, [...inTheWay].sort());
 

@@ -25,7 +25,7 @@ import { runIntake, type IntakeReport } from "./intake-run.ts";
 import { preparePlanBranches } from "./plan-branch.ts";
 import { publishPullRequests, type PublishReport } from "./publish.ts";
 import { branchesToPush, fetchEngineBranches } from "./sync-remote.ts";
-import { acquireRepoLock, parseBranchName } from "../forge/index.ts";
+import { acquireRepoLock, createGitRunner, parseBranchName } from "../forge/index.ts";
 import { formatTrailers } from "../agency/commit-trailers.ts";
 
 export interface GitHubRunOptions extends RunOptions {
@@ -103,8 +103,8 @@ async function runGitHubLocked(ws: Workspace, opts: GitHubRunOptions): Promise<G
 }
 
 async function pushAll(ws: Workspace, remote: string): Promise<string[]> {
-  const remotes = (await import("simple-git")).simpleGit(ws.repoRoot);
-  if (!(await remotes.raw(["remote"])).split("\n").includes(remote)) return [];
+  const remotes = createGitRunner(ws.repoRoot);
+  if (!(await remotes.text(["remote"])).split("\n").includes(remote)) return [];
   const branches = [...(await branchesToPush(ws, remote)), ws.workingBranch];
   const pushed: string[] = [];
   for (const b of branches) {

@@ -1,14 +1,14 @@
 // Before a run on GitHub: the engine's branches as the remote has them (other jobs of the same workflow pushed
 // stream work there), fast-forwarded locally. Local work that the remote lacks stays; the push replays it.
-import { simpleGit } from "simple-git";
+import { createGitRunner } from "../forge/index.ts";
 import type { Workspace } from "../run/workspace.ts";
 
 export async function fetchEngineBranches(ws: Workspace, remote: string): Promise<{ updated: string[] }> {
-  const git = simpleGit(ws.repoRoot);
-  const remotes = (await git.raw(["remote"])).split("\n").map((r) => r.trim());
+  const git = createGitRunner(ws.repoRoot);
+  const remotes = (await git.text(["remote"])).split("\n").map((r) => r.trim());
   if (!remotes.includes(remote)) return { updated: [] };
-  await git.raw(["fetch", "--no-tags", "--quiet", remote, `+refs/heads/ateams/*:refs/remotes/${remote}/ateams/*`]);
-  const listing = await git.raw(["for-each-ref", "--format=%(objectname) %(refname)", `refs/remotes/${remote}/ateams/`]);
+  await git.text(["fetch", "--no-tags", "--quiet", remote, `+refs/heads/ateams/*:refs/remotes/${remote}/ateams/*`]);
+  const listing = await git.text(["for-each-ref", "--format=%(objectname) %(refname)", `refs/remotes/${remote}/ateams/`]);
   const updated: string[] = [];
   for (const line of listing.split("\n").filter(Boolean)) {
     const [remoteTip, ref] = line.split(" ") as [string, string];
@@ -16,9 +16,9 @@ export async function fetchEngineBranches(ws: Workspace, remote: string): Promis
     const local = await ws.store.resolveRef(`refs/heads/${branch}`);
     if (local === remoteTip) continue;
     // Fast-forward only: a local tip the remote lacks is newer work, kept for the push to replay.
-    const base = local ? (await git.raw(["merge-base", local, remoteTip]).catch(() => "")).trim() : undefined;
+    const base = local ? (await git.run(["merge-base", local, remoteTip], { ok: "any" })).stdout.trim() : undefined;
     if (local && base !== local) continue;
-    await git.raw(["update-ref", `refs/heads/${branch}`, remoteTip, ...(local ? [local] : [])]);
+    await git.text(["update-ref", `refs/heads/${branch}`, remoteTip, ...(local ? [local] : [])]);
     updated.push(branch);
   }
   return { updated };
@@ -26,8 +26,8 @@ export async function fetchEngineBranches(ws: Workspace, remote: string): Promis
 
 /** The engine's branches whose local tip differs from the remote's: what the push must send. */
 export async function branchesToPush(ws: Workspace, remote: string): Promise<string[]> {
-  const git = simpleGit(ws.repoRoot);
-  const local = await git.raw(["for-each-ref", "--format=%(objectname) %(refname:short)", "refs/heads/ateams/"]);
+  const git = createGitRunner(ws.repoRoot);
+  const local = await git.text(["for-each-ref", "--format=%(objectname) %(refname:short)", "refs/heads/ateams/"]);
   const out: string[] = [];
   for (const line of local.split("\n").filter(Boolean)) {
     const [sha, branch] = line.split(" ") as [string, string];

@@ -44,9 +44,9 @@ export async function isolateGitConfig(dirs: TempDirs): Promise<void> {
 }
 
 /**
- * simple-git for the fixtures' own git calls. GIT_TRACE for these processes only, for the reason in git-runner.ts
- * (it spares simple-git's 50 ms wait after a command that printed nothing); set process-wide, it reached every git
- * the tests start and printed its trace lines into the test output.
+ * simple-git for the fixtures' own git calls (the engine has its own runner, engine/forge/git-runner.ts). GIT_TRACE
+ * for these processes only: git's trace lines on stderr spare simple-git's fixed 50 ms wait after a command that
+ * printed nothing; set process-wide, it reached every git the tests start and printed into the test output.
  */
 function fixtureGit(dir?: string): SimpleGit {
   // The environment is the test process's own (isolateGitConfig's GIT_CONFIG_GLOBAL, the runner's EDITOR …).
