@@ -12,8 +12,13 @@ import { planFeedbackPending } from "./plan-feedback.ts";
 import { actionInputs } from "./action-inputs.ts";
 import { actionKey, actionRetryGate, taskRetryGate } from "../status/retry.ts";
 import { agentTier } from "./route.ts";
-import type { Action, ActionKind, BlockedTask, ProjectPlan, Stage } from "./types.ts";
+import type { Action, ActionKind, ActionOf, BlockedTask, ProjectPlan, Stage } from "./types.ts";
 import { blockedCondition } from "../status/conditions.ts";
+
+/** What a planner says about an action: everything but what `add` fills in; a field that may be null may be left out. */
+type NullableKeys<T> = { [P in keyof T]-?: null extends T[P] ? P : never }[keyof T];
+type Defaulted<T> = Extract<NullableKeys<T> | "after" | "estimate", keyof T>;
+type FieldsOf<T> = Omit<T, "id" | "kind" | "project" | Defaulted<T>> & Partial<Pick<T, Defaulted<T>>> & { stream?: string | null; task?: string | null };
 
 const TASK_MESSAGE_OVERHEAD = 300;
 
@@ -28,8 +33,8 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
   const pm = agentTier(agency, "projectManager");
   const pmPrompt = () => tokensOf(templates.render("pm.system", pmView(model, project)));
 
-  const add = (kind: ActionKind, fields: Partial<Action> & { reason: string; agent: string }): Action => {
-    const a: Action = {
+  const add = <K extends ActionKind>(kind: K, fields: FieldsOf<ActionOf<K>>): ActionOf<K> => {
+    const a = {
       id: `${kind}:${[project.id, fields.task ?? fields.stream].filter(Boolean).join("/")}`,
       kind,
       project: project.id,
@@ -43,7 +48,7 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
       after: [],
       estimate: ZERO,
       ...fields,
-    };
+    } as unknown as ActionOf<K>;
     actions.push(a);
     return a;
   };
@@ -69,7 +74,7 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
     return directorInputMoot(status!, (task) => prints.get(task)?.fingerprint);
   }
 
-  const pmCall = (kind: ActionKind, reason: string, after: string[] = [], output = guess.planOutputTokens) =>
+  const pmCall = (kind: "propose-plan" | "decompose-plan", reason: string, after: string[] = [], output = guess.planOutputTokens) =>
     add(kind, { agent: "pm", tier: pm.id, model: pm.model, reason: retryReason(kind, null, null, reason), after, estimate: estimate(pm, pmPrompt() + TASK_MESSAGE_OVERHEAD, output) });
   // A project-level action that failed: retried after its backoff, and not at all once Stalled (status/retry.ts).
   const held: string[] = [];

@@ -40,7 +40,7 @@ describe("streamWork on the example agency", () => {
   it("a plan not yet approved gives no stream a job", async () => {
     const plan = await examplePlan();
     const project = plan.projects.find((p) => p.id === "launch-kit")!;
-    const gate = { ...project.actions[0]!, id: "await-approval:launch-kit", kind: "await-approval" as const, stream: null, task: null, after: [] };
+    const gate = { ...project.actions[0]!, id: "await-approval:launch-kit", kind: "await-approval" as const, stream: null, task: null, fingerprint: null, after: [] };
     const gated = { ...plan, projects: [{ ...project, actions: [gate, ...project.actions.map((a) => (a.after.length ? a : { ...a, after: [gate.id] }))] }] };
     expect(streamMatrix(gated)).toEqual({ include: [] });
     expect(streamWork(gated).find((w) => w.stream === "docs")!.waiting[0]).toEqual({ task: "quickstart", on: ["await-approval"] });

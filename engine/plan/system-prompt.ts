@@ -30,6 +30,6 @@ export function systemPromptFor(model: AgencyModel, templates: Templates, action
     case "await-review":
       return undefined;
     default:
-      return assertNever(action.kind);
+      return assertNever(action);
   }
 }

@@ -25,13 +25,10 @@ export const LLM_ACTIONS: ReadonlySet<ActionKind> = new Set([
   "assemble",
 ]);
 
-export interface Action {
+interface ActionFields {
   /** Stable id, e.g. `run-task:launch-kit/market-scan`; `after` refers to these. */
   id: string;
-  kind: ActionKind;
   project: string;
-  stream: string | null;
-  task: string | null;
   role: string | null;
   /** Who acts: `pm`, `collaborator`, a specialist id, `engine` or `director`. */
   agent: string;
@@ -40,10 +37,46 @@ export interface Action {
   reason: string;
   /** How the tier was chosen, for tasks. */
   routing: string | null;
-  fingerprint: string | null;
   after: string[];
   estimate: Estimate;
 }
+
+/** The PM's planning and the plan's approval: about the whole project, before any stream exists. */
+export interface PlanningAction extends ActionFields {
+  kind: "propose-plan" | "decompose-plan" | "approve-plan" | "await-approval";
+  stream: null;
+  task: null;
+  fingerprint: null;
+}
+
+/** A task's work and its check. */
+export interface TaskAction extends ActionFields {
+  kind: "run-task" | "verify-task";
+  stream: string;
+  task: string;
+  fingerprint: string;
+}
+
+/** A stream's check, its merge, or a person's review of it. */
+export interface StreamAction extends ActionFields {
+  kind: "verify-stream" | "merge-stream" | "await-review";
+  stream: string;
+  task: null;
+  fingerprint: string;
+}
+
+export interface AssemblyAction extends ActionFields {
+  kind: "assemble";
+  stream: null;
+  task: null;
+  fingerprint: string;
+}
+
+/** One step of a plan; `kind` says which of the shapes it has (and so which fields are set). */
+export type Action = PlanningAction | TaskAction | StreamAction | AssemblyAction;
+
+/** The shape of an action of kind `K` (a shape may serve several kinds). */
+export type ActionOf<K extends ActionKind> = Action extends infer A ? (A extends Action ? (K extends A["kind"] ? A : never) : never) : never;
 
 export interface BlockedTask {
   task: string;

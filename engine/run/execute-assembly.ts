@@ -11,7 +11,7 @@ import { emptyUsage, type CallUsage } from "../agents/call.ts";
 import { accounted } from "./outcome.ts";
 import { assemble } from "../agents/pm.ts";
 import { agentTier } from "../plan/route.ts";
-import type { Action } from "../plan/types.ts";
+import type { AssemblyAction } from "../plan/types.ts";
 import { pmView } from "../prompts/views.ts";
 import type { AgencyModel, LoadedProject } from "../agency/model.ts";
 import { addUsage, recordAssembly, setProjectCondition } from "../status/record.ts";
@@ -31,7 +31,7 @@ export function deliverablePath(project: LoadedProject): string {
  * `landed`, when the call starts alongside the merges this assembly waits for: resolves once they are over, true
  * when every one of them landed. Without it the merges are over already.
  */
-export async function executeAssembly(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, landed?: () => Promise<boolean>): Promise<"assembled" | "not-merged"> {
+export async function executeAssembly(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: AssemblyAction, landed?: () => Promise<boolean>): Promise<"assembled" | "not-merged"> {
   const usage = emptyUsage();
   return accounted(usage, () => assembleWith(ctx, model, project, action, usage, landed));
 }
@@ -50,7 +50,7 @@ async function streamFiles(ctx: RunContext, project: LoadedProject): Promise<Str
   );
 }
 
-async function assembleWith(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, usage: CallUsage, landed?: () => Promise<boolean>): Promise<"assembled" | "not-merged"> {
+async function assembleWith(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: AssemblyAction, usage: CallUsage, landed?: () => Promise<boolean>): Promise<"assembled" | "not-merged"> {
   const pm = agentTier(model.spec, "projectManager");
   const streams = await streamFiles(ctx, project);
   ctx.progress.emit({ kind: "start", project: project.id, action: "assemble", text: `PM assembles on ${pm.model}` });
@@ -78,7 +78,7 @@ async function assembleWith(ctx: RunContext, model: AgencyModel, project: Loaded
     { path: joinInside(outputsDir, "SUMMARY.md"), content: `${summary}\n` },
   ];
   const message = `ateams: ${project.id} deliverable assembled\n\n${reply.value.summary.slice(0, 2000)}`;
-  const tr = trailers({ project: project.id, kind: "assembly", model: reply.model, fingerprint: action.fingerprint! });
+  const tr = trailers({ project: project.id, kind: "assembly", model: reply.model, fingerprint: action.fingerprint });
   // With a forge, the deliverable arrives as the assembly pull request (merging it is the Director's acceptance);
   // locally it lands on the working branch.
   let commit: string | undefined;
@@ -86,7 +86,7 @@ async function assembleWith(ctx: RunContext, model: AgencyModel, project: Loaded
   await ctx.status(project).update(
     (s) =>
       setProjectCondition(
-        { ...recordAssembly(s, action.fingerprint!, at, commit), usage: addUsage(s.usage, usage) },
+        { ...recordAssembly(s, action.fingerprint, at, commit), usage: addUsage(s.usage, usage) },
         { type: "Ready", status: "True", reason: "Assembled", message: commit ? `deliverable on ${assemblyBranchOf(project.id)}` : `deliverable: outputs/${out}` },
         at,
       ),

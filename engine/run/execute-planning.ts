@@ -6,7 +6,7 @@ import { decompose, proposeOptions } from "../agents/pm.ts";
 import { emptyUsage } from "../agents/call.ts";
 import { feedbackDigest } from "../plan/plan-feedback.ts";
 import { agentTier } from "../plan/route.ts";
-import type { Action } from "../plan/types.ts";
+import type { PlanningAction } from "../plan/types.ts";
 import { pmView } from "../prompts/views.ts";
 import { approveInText, planFromOptions, serializePlan, withDecomposition } from "../rewrite/plan-yaml.ts";
 import { roleFromReply, serializeRole } from "../rewrite/role-yaml.ts";
@@ -21,7 +21,7 @@ import { PlanRejectedError } from "./spec-guard.ts";
 import { joinInside } from "../forge/safe-path.ts";
 import { accounted } from "./outcome.ts";
 
-export async function executePlanning(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action): Promise<void> {
+export async function executePlanning(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: PlanningAction): Promise<void> {
   const pm = agentTier(model.spec, "projectManager");
   const system = ctx.templates.render("pm.system", pmView(model, project));
   const usage = emptyUsage();

@@ -4,7 +4,7 @@ import { emptyUsage, type CallUsage } from "../agents/call.ts";
 import { accounted } from "./outcome.ts";
 import { feedbackByTask, verifyStream } from "../agents/collaborator.ts";
 import { agentTier } from "../plan/route.ts";
-import type { Action } from "../plan/types.ts";
+import type { StreamAction } from "../plan/types.ts";
 import { collaboratorView, specialistIdOf } from "../prompts/views.ts";
 import type { AgencyModel, LoadedProject } from "../agency/model.ts";
 import type { Status, TaskStatus } from "../agency/types.gen.ts";
@@ -15,12 +15,12 @@ import { clip } from "./task-inputs.ts";
 import type { UsageTotals } from "../agency/usage.ts";
 import { maxRevisionRounds } from "../agency/settings.ts";
 
-export async function executeVerifyStream(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action): Promise<"blocked" | undefined> {
+export async function executeVerifyStream(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: StreamAction): Promise<"blocked" | undefined> {
   const usage = emptyUsage();
   return accounted(usage, () => verifyStreamWith(ctx, model, project, action, usage));
 }
 
-async function verifyStreamWith(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, usage: CallUsage): Promise<"blocked" | undefined> {
+async function verifyStreamWith(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: StreamAction, usage: CallUsage): Promise<"blocked" | undefined> {
   const stream = project.plan!.streams!.find((s) => s.id === action.stream)!;
   const collab = agentTier(model.spec, "collaborator", stream.collaborator?.tier);
   const tasks = [];
@@ -45,10 +45,10 @@ async function verifyStreamWith(ctx: RunContext, model: AgencyModel, project: Lo
   const v = reply.value;
   const status = ctx.status(project);
   const at = ctx.now();
-  const tr = trailers({ project: project.id, kind: "stream-verdict", stream: stream.id, fingerprint: action.fingerprint! });
+  const tr = trailers({ project: project.id, kind: "stream-verdict", stream: stream.id, fingerprint: action.fingerprint });
   if (v.verdict === "pass") {
     const tip = await ctx.ws.store.resolveRef(ctx.ws.streamBranchOf(project.id, stream.id));
-    await status.update((s) => withUsage(recordStream(s, stream.id, "verified", action.fingerprint!, at, "collaborator", tip), usage), `ateams: ${project.id}/${stream.id} verified by its Collaborator`, tr);
+    await status.update((s) => withUsage(recordStream(s, stream.id, "verified", action.fingerprint, at, "collaborator", tip), usage), `ateams: ${project.id}/${stream.id} verified by its Collaborator`, tr);
     ctx.progress.emit({ kind: "done", project: project.id, action: `stream ${stream.id}`, text: "verified" });
     return undefined;
   }
@@ -85,11 +85,11 @@ async function verifyStreamWith(ctx: RunContext, model: AgencyModel, project: Lo
   return undefined;
 }
 
-export async function executeMergeStream(ctx: RunContext, project: LoadedProject, action: Action): Promise<"conflict" | undefined> {
-  const stream = action.stream!;
+export async function executeMergeStream(ctx: RunContext, project: LoadedProject, action: StreamAction): Promise<"conflict" | undefined> {
+  const stream = action.stream;
   const status = ctx.status(project);
   const at = ctx.now();
-  const tr = trailers({ project: project.id, kind: "merge", stream, fingerprint: action.fingerprint! });
+  const tr = trailers({ project: project.id, kind: "merge", stream, fingerprint: action.fingerprint });
   const result = await ctx.ws.mergeStream(project.id, stream, `ateams: merge ${project.id}/${stream}`, tr);
   if (result.status === "conflict") {
     const message = `merge conflict in ${result.paths.join(", ")}`;
@@ -97,7 +97,7 @@ export async function executeMergeStream(ctx: RunContext, project: LoadedProject
     ctx.progress.emit({ kind: "failed", project: project.id, action: `stream ${stream}`, text: message });
     return "conflict";
   }
-  await status.update((s) => recordStream(s, stream, "accepted", action.fingerprint!, at, "ateams", result.sha), `ateams: ${project.id}/${stream} accepted`, tr);
+  await status.update((s) => recordStream(s, stream, "accepted", action.fingerprint, at, "ateams", result.sha), `ateams: ${project.id}/${stream} accepted`, tr);
   ctx.progress.emit({ kind: "done", project: project.id, action: `stream ${stream}`, text: `merged into ${ctx.ws.workingBranch}` });
   return undefined;
 }

@@ -6,7 +6,7 @@ import { emptyUsage, type CallUsage } from "../agents/call.ts";
 import { resolveBlocker } from "../agents/pm.ts";
 import { fingerprintTasks } from "../plan/fingerprint.ts";
 import { agentTier, escalate } from "../plan/route.ts";
-import type { Action } from "../plan/types.ts";
+import type { TaskAction } from "../plan/types.ts";
 import { specialistSystem } from "../prompts/specialist-prompt.ts";
 import { collaboratorView, pmView, specialistIdOf } from "../prompts/views.ts";
 import { replanTaskInText, splitTaskInText } from "../rewrite/plan-yaml.ts";
@@ -34,7 +34,7 @@ import { maxRevisionRounds, maxToolSteps } from "../agency/settings.ts";
 /** `left`: no commit to adopt, and the task work is a stream job's (a fan-out reconcile); nothing was recorded. */
 export type TaskResult = "done" | "adopted" | "escalated" | "failed" | "replanned" | "blocked" | "left";
 
-export async function executeTask(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, opts: { adoptOnly?: boolean } = {}): Promise<TaskResult> {
+export async function executeTask(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: TaskAction, opts: { adoptOnly?: boolean } = {}): Promise<TaskResult> {
   const usage = emptyUsage();
   try {
     return await attemptTask(ctx, model, project, action, usage, opts.adoptOnly ?? false);
@@ -43,9 +43,9 @@ export async function executeTask(ctx: RunContext, model: AgencyModel, project: 
   }
 }
 
-async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, usage: CallUsage, adoptOnly: boolean): Promise<TaskResult> {
+async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: TaskAction, usage: CallUsage, adoptOnly: boolean): Promise<TaskResult> {
   const { ws, templates } = ctx;
-  const fp = fingerprintTasks(model, project, templates).get(action.task!)!;
+  const fp = fingerprintTasks(model, project, templates).get(action.task)!;
   const { task, stream, routing } = fp;
   const status = ctx.status(project);
   // A retry asks the models afresh: its earlier try's replies (valid, and still a failure) stay in the cache.
@@ -190,12 +190,12 @@ async function appendLog(ctx: RunContext, project: LoadedProject, stream: string
  * to another role, splits off a task to do first, or asks the Director; a question blocks the project until it is
  * answered (`ateams answer`, `/answer`) or the task is edited or retried.
  */
-async function handleBlocker(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: Action, blocker: string, usage: CallUsage): Promise<TaskResult> {
+async function handleBlocker(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: TaskAction, blocker: string, usage: CallUsage): Promise<TaskResult> {
   const status = ctx.status(project);
   const stream = project.plan!.streams!.find((s) => s.id === action.stream)!;
   const task = stream.tasks.find((t) => t.id === action.task)!;
   const records = status.current.tasks?.[task.id]?.blockers ?? [];
-  const key = blockerKey(blocker, action.fingerprint!);
+  const key = blockerKey(blocker, action.fingerprint);
   const decision = decideBlocker(records, key);
   const pm = agentTier(model.spec, "projectManager");
   const at = ctx.now();
@@ -217,7 +217,7 @@ async function handleBlocker(ctx: RunContext, model: AgencyModel, project: Loade
           })
         ).value
       : { resolution: "ask-director", description: null, criteria: null, role: null, newTask: null, question: `Task ${task.id} is blocked (${decision.why}): ${blocker}` };
-  const failed = (s: Status, reason: string, message: string) => recordTaskFailed(s, task.id, { fingerprint: action.fingerprint!, reason, message, at, usage });
+  const failed = (s: Status, reason: string, message: string) => recordTaskFailed(s, task.id, { fingerprint: action.fingerprint, reason, message, at, usage });
 
   const change = planChange(model, project, task, reply);
   if (change && "text" in change) {

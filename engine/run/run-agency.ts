@@ -9,29 +9,24 @@ import { loadTemplates, type Templates } from "../prompts/templates.ts";
 import type { Diagnostic } from "../agency/diagnostic.ts";
 import { loadAgency } from "../agency/load-agency.ts";
 import type { AgencyModel, LoadedProject, OutputObserver } from "../agency/model.ts";
-import type { Status } from "../agency/types.gen.ts";
-import { addUsage, clearProjectCondition, recordTaskAttemptFailed, recordTaskFailed, setCondition, setProjectCondition } from "../status/record.ts";
-import { actionKey, clearActionFailure, recordActionFailed } from "../status/retry.ts";
-import { actionInputs } from "../plan/action-inputs.ts";
+import { clearProjectCondition } from "../status/record.ts";
 import { mayUseSandbox } from "../tools/registry.ts";
 import { prepareSandbox } from "../tools/sandbox/isolation.ts";
 import { acceptMergedStreams } from "./accept-merged.ts";
 import { Budget } from "../llm/budget.ts";
 import { trailers, type RunContext } from "./run-context.ts";
-import { executeAssembly } from "./execute-assembly.ts";
-import { executePlanning } from "./execute-planning.ts";
-import { executeMergeStream, executeVerifyStream } from "./execute-stream.ts";
-import { executeTask } from "./execute-task.ts";
+import { EXECUTABLE, executeAction } from "./executors.ts";
+import { recordFailure, recovered, RETRIED } from "./record-failure.ts";
+import { settleConditions } from "./settle-conditions.ts";
 import { schedule } from "./scheduler.ts";
 import { startableActions } from "./startable.ts";
 import { streamWork } from "../plan/stream-work.ts";
-import { ActionError, outcomeOf } from "./outcome.ts";
 import type { Progress } from "./progress.ts";
 import { createModelRegistry, type ProviderSettings } from "../llm/providers.ts";
 import { StatusStore } from "./status-store.ts";
 import { openWorkspace, type Workspace } from "./workspace.ts";
 import { acquireRepoLock, type RepoLock } from "../forge/index.ts";
-import { blockedCondition, fails } from "../status/conditions.ts";
+import { blockedCondition } from "../status/conditions.ts";
 import { addCall, emptyUsage, type UsageTotals } from "../agency/usage.ts";
 import { concurrencyOf } from "../agency/settings.ts";
 
@@ -92,10 +87,6 @@ export class InvalidSpecsError extends Error {
 /** After the first task starts: its calls (and those of the tasks starting with it) are sent by then. */
 const PROBE_AFTER_MS = 100;
 
-/** Project-level actions whose failures are retried with backoff and a bound (status/retry.ts). */
-const RETRIED = new Set<Action["kind"]>(["propose-plan", "decompose-plan", "verify-stream", "assemble"]);
-
-const EXECUTABLE = new Set<Action["kind"]>(["propose-plan", "decompose-plan", "approve-plan", "run-task", "verify-stream", "merge-stream", "assemble"]);
 
 export async function runAgency(opts: RunOptions): Promise<RunReport> {
   const opening = openWorkspace(dirname(join(opts.agencyDir, ".")));
@@ -207,19 +198,9 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
 
   const run = async (action: Action, project: LoadedProject, at: AgencyModel, ctx: RunContext, landed?: () => Promise<boolean>): Promise<void> => {
     try {
-      if (action.kind === "run-task") {
-        const r = await executeTask(ctx, at, project, action, { adoptOnly: !!opts.fanOut });
-        if (r === "failed" || r === "blocked") failures.push(`${project.id}/${action.task}: ${r}`);
-        if (r === "left") left.add(runKey(action));
-      } else if (action.kind === "propose-plan" || action.kind === "decompose-plan" || action.kind === "approve-plan") await executePlanning(ctx, at, project, action);
-      else if (action.kind === "verify-stream") {
-        if ((await executeVerifyStream(ctx, at, project, action)) === "blocked") failures.push(`${project.id}/${action.stream}: stream blocked`);
-      } else if (action.kind === "merge-stream") {
-        if ((await executeMergeStream(ctx, project, action)) === "conflict") failures.push(`${project.id}/${action.stream}: merge conflict`);
-      }
-      else if (action.kind === "assemble") {
-        if ((await executeAssembly(ctx, at, project, action, landed)) === "not-merged") failures.push(`${project.id}: assembly not recorded, a stream did not merge`);
-      }
+      const done = await executeAction(action, { ctx, model: at, project, fanOut: !!opts.fanOut, ...(landed ? { landed } : {}) });
+      if (done.failure) failures.push(done.failure);
+      if (done.left) left.add(runKey(action));
       // Done without an error: a failure it was being retried for is over (joins the action's own status commit).
       if (RETRIED.has(action.kind)) await ctx.status(project).update((s) => recovered(s, action), `ateams: ${project.id} ${action.id} recovered`, trailers({ project: project.id, kind: "status" }));
     } catch (e) {
@@ -357,81 +338,6 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
 export async function ensureSelfIgnoringDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, ".gitignore"), "*\n", { flag: "w" });
-}
-
-async function recordFailure(ctx: RunContext, project: LoadedProject, action: Action, thrown: unknown, note: (o: ReturnType<typeof outcomeOf>) => void): Promise<void> {
-  const usage = thrown instanceof ActionError ? thrown.usage : undefined;
-  const e = thrown instanceof ActionError ? thrown.cause : thrown;
-  let o;
-  try {
-    o = outcomeOf(e);
-  } catch {
-    o = { reason: "InternalError", message: e instanceof Error ? e.message : String(e), fatal: false, transient: false };
-  }
-  note(o);
-  if (o.outage) return; // the run's one condition says it all; the actions cut short are simply tried again
-  const at = ctx.now();
-  const status = ctx.status(project);
-  const tr = trailers({ project: project.id, kind: "status", ...(action.task ? { task: action.task } : {}) });
-  ctx.progress.emit({ kind: "failed", project: project.id, action: action.task ?? action.kind, text: `${o.reason}: ${o.message}` });
-  if (o.reason === "GitError") return; // git cannot record anything now; the next run adopts what was committed
-  const spent = usage ? { usage } : {};
-  if (o.budget) {
-    await status.update(
-      (s) => {
-        const blocked = setProjectCondition(s, { type: "Blocked", status: "True", reason: "BudgetExceeded", message: o.message }, at);
-        return action.task && usage ? recordTaskAttemptFailed(blocked, action.task, { reason: o.reason, message: o.message, at, usage }) : usage ? { ...blocked, usage: addUsage(blocked.usage, usage) } : blocked;
-      },
-      `ateams: ${project.id} stopped: ${o.message}`,
-      tr,
-    );
-  } else if (action.kind === "run-task" && action.task) {
-    await status.update(
-      (s) => (o.transient ? recordTaskAttemptFailed(s, action.task!, { reason: o.reason, message: o.message, at, ...spent }) : recordTaskFailed(s, action.task!, { fingerprint: action.fingerprint!, reason: o.reason, message: o.message, at, ...spent })),
-      `ateams: ${project.id}/${action.task} failed: ${o.reason}`,
-      tr,
-    );
-  } else {
-    await status.update((s) => {
-      let next = setProjectCondition(s, { type: "Ready", status: "False", reason: o.reason, message: `${action.kind}: ${o.message}` }, at);
-      // Counted against the action's inputs: retried by later runs after a backoff, Stalled at the bound.
-      if (!o.transient && RETRIED.has(action.kind)) next = recordActionFailed(next, actionKey(action.kind, action.stream), { inputs: actionInputs(project, action.kind, action.fingerprint), reason: o.reason, message: o.message, at });
-      return usage ? { ...next, usage: addUsage(next.usage, usage) } : next;
-    }, `ateams: ${project.id} ${action.kind} failed`, tr);
-  }
-}
-
-/** A project-level action that failed before has now succeeded: its retry record and the Ready=False it set go. */
-function recovered(s: Status, action: Action): Status {
-  const cleared = clearActionFailure(s, actionKey(action.kind, action.stream));
-  const stale = cleared.conditions?.find((c) => fails(c, "Ready") && c.message?.startsWith(`${action.kind}: `));
-  if (!stale) return cleared;
-  const conditions = cleared.conditions!.filter((c) => c !== stale);
-  const { conditions: _c, ...rest } = cleared;
-  return conditions.length ? { ...rest, conditions } : rest;
-}
-
-/** Project conditions that say where each project stands, written only when they change. */
-async function settleConditions(ctx: RunContext, model: AgencyModel, plan: ReconcilePlan): Promise<void> {
-  const at = ctx.now();
-  for (const p of plan.projects) {
-    const project = model.projects.get(p.id)!;
-    const awaiting = p.actions.find((a) => a.kind === "await-approval" || a.kind === "await-review");
-    await ctx.status(project).update(
-      (s) => {
-        let next = s;
-        if (awaiting) {
-          const reason = awaiting.kind === "await-approval" ? "PlanAwaitingApproval" : "StreamsAwaitingReview";
-          next = { ...next, conditions: setCondition(next.conditions, { type: "AwaitingApproval", status: "True", reason, message: awaiting.reason }, at) };
-        } else next = clearProjectCondition(next, "AwaitingApproval");
-        if (p.stage === "done") next = { ...next, conditions: setCondition(next.conditions, { type: "Ready", status: "True", reason: "Assembled", message: "all streams accepted and the deliverable assembled" }, at) };
-        if (p.stage === "done" || p.stage === "awaiting-approval") next = clearProjectCondition(next, "Progressing");
-        return next;
-      },
-      `ateams: ${p.id} ${p.stage}`,
-      trailers({ project: p.id, kind: "status" }),
-    );
-  }
 }
 
 /** Whether the project may spend now; a block that still holds stays as it is (no commit just to re-set it). */

@@ -18,7 +18,7 @@ const act = (kind: ActionKind, name: string, after: string[] = [], project = "p"
   fingerprint: `fp-${name}`,
   after,
   estimate: ZERO,
-});
+}) as Action;
 
 const planOf = (...actions: Action[]): ReconcilePlan => {
   const projects = [...new Set(actions.map((a) => a.project))].map((id) => ({
@@ -93,14 +93,14 @@ describe("startableActions", () => {
   it("does not start an assembly early on a merge still running with other inputs", () => {
     // merge-stream:p/a runs for the stream as it was; the plan now wants it again with a new fingerprint, and its
     // answer would not be the one the assembly waits for (nor can the new one start before the old one ends).
-    const newer = { ...mergeA, fingerprint: "fp-a-newer" };
+    const newer = { ...mergeA, fingerprint: "fp-a-newer" } as Action;
     const asm = act("assemble", "deliverable", [newer.id, mergeB.id]);
     const ranOld = (a: Action) => a.id === mergeA.id && a.fingerprint === mergeA.fingerprint;
     const s = state(planOf(newer, mergeB, asm), { inflight: new Set([mergeA.id]), tried: ranOld });
     expect(ids(startableActions(s))).toEqual([newer.id, mergeB.id]);
     // The same while the new merge itself still waits on work.
     const task = act("run-task", "a9");
-    const waitingMerge = { ...newer, after: [task.id] };
+    const waitingMerge = { ...newer, after: [task.id] } as Action;
     const asm2 = act("assemble", "deliverable", [waitingMerge.id]);
     expect(ids(startableActions(state(planOf(task, waitingMerge, asm2), { inflight: new Set([mergeA.id]), tried: ranOld })))).toEqual([task.id]);
   });

@@ -21,7 +21,7 @@ const action = (kind: Action["kind"], stream: string, after: string[] = []): Act
   fingerprint: "f".repeat(16),
   after,
   estimate: ZERO,
-});
+}) as Action;
 
 describe("streamReview", () => {
   it("accepts only a stream whose await-review waits on nothing", () => {
