@@ -27,13 +27,9 @@ export function deliverablePath(project: LoadedProject): string {
   return project.spec.deliverable?.path ?? `${project.id}.md`;
 }
 
-/**
- * `landed`, when the call starts alongside the merges this assembly waits for: resolves once they are over, true
- * when every one of them landed. Without it the merges are over already.
- */
-export async function executeAssembly(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: AssemblyAction, landed?: () => Promise<boolean>): Promise<"assembled" | "not-merged"> {
+export async function executeAssembly(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: AssemblyAction): Promise<void> {
   const usage = emptyUsage();
-  return accounted(usage, () => assembleWith(ctx, model, project, action, usage, landed));
+  return accounted(usage, () => assembleWith(ctx, model, project, action, usage));
 }
 
 type StreamFiles = { id: string; title: string; files: { path: string; content: string }[] }[];
@@ -50,7 +46,7 @@ async function streamFiles(ctx: RunContext, project: LoadedProject): Promise<Str
   );
 }
 
-async function assembleWith(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: AssemblyAction, usage: CallUsage, landed?: () => Promise<boolean>): Promise<"assembled" | "not-merged"> {
+async function assembleWith(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: AssemblyAction, usage: CallUsage): Promise<void> {
   const pm = agentTier(model.spec, "projectManager");
   const streams = await streamFiles(ctx, project);
   ctx.progress.emit({ kind: "start", project: project.id, action: "assemble", text: `PM assembles on ${pm.model}` });
@@ -58,17 +54,6 @@ async function assembleWith(ctx: RunContext, model: AgencyModel, project: Loaded
   const feedback = project.status?.assembly?.feedback ?? [];
   const deps = depsForAttempt(ctx.deps, actionAttempt(ctx.status(project).current, actionKey("assemble")));
   const reply = await assemble(deps, ctx.templates, { project: project.spec, tier: pm.id, system: ctx.templates.render("pm.system", pmView(model, project)), usage, streams, feedback });
-  if (landed) {
-    if (!(await landed())) {
-      // Paid for all the same: the books keep it.
-      if (usage.calls) await ctx.status(project).update((s) => ({ ...s, usage: addUsage(s.usage, usage) }), `ateams: ${project.id} assembly not recorded (a merge did not land)`, trailers({ project: project.id, kind: "status" }));
-      ctx.progress.emit({ kind: "info", project: project.id, action: "assemble", text: "not recorded: a stream it read did not merge" });
-      return "not-merged";
-    }
-    // A merge can bring in more than the stream had (someone's change on the working branch): then the merged
-    // outputs are assembled, as they would have been had the call waited.
-    if (JSON.stringify(await streamFiles(ctx, project)) !== JSON.stringify(streams)) return assembleWith(ctx, model, project, action, usage);
-  }
   const out = deliverablePath(project);
   const outputsDir = ctx.ws.repoPath(join(project.dir, "outputs"));
   const summary = [`# ${project.spec.name}: summary for the Director`, "", reply.value.summary, ...(reply.value.openQuestions.length ? ["", "## Open questions", ...reply.value.openQuestions.map((q) => `- ${q}`)] : [])].join("\n");
@@ -95,5 +80,4 @@ async function assembleWith(ctx: RunContext, model: AgencyModel, project: Loaded
     commit ? [] : files,
   );
   ctx.progress.emit({ kind: "done", project: project.id, action: "assemble", text: `outputs/${out} (${usage.inputTokens + usage.outputTokens} tokens, $${usage.costUsd.toFixed(4)})` });
-  return "assembled";
 }

@@ -16,8 +16,6 @@ export interface ExecuteEnv {
   project: LoadedProject;
   /** A fan-out reconcile adopts task work a stream job pushed, and leaves the rest to the next wave's job. */
   fanOut: boolean;
-  /** For an assembly started alongside its merges: whether each of them recorded its stream as accepted. */
-  landed?: () => Promise<boolean>;
 }
 
 export interface Executed {
@@ -49,8 +47,9 @@ const EXECUTORS: { [K in ActionKind]?: Executor<K> } = {
   async "merge-stream"(action, { ctx, project }) {
     return (await executeMergeStream(ctx, project, action)) === "conflict" ? { failure: `${project.id}/${action.stream}: merge conflict` } : {};
   },
-  async assemble(action, { ctx, model, project, landed }) {
-    return (await executeAssembly(ctx, model, project, action, landed)) === "not-merged" ? { failure: `${project.id}: assembly not recorded, a stream did not merge` } : {};
+  async assemble(action, { ctx, model, project }) {
+    await executeAssembly(ctx, model, project, action);
+    return {};
   },
 };
 

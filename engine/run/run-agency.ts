@@ -196,9 +196,9 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
   /** Run keys of the tasks a fan-out reconcile left for stream jobs. */
   const left = new Set<string>();
 
-  const run = async (action: Action, project: LoadedProject, at: AgencyModel, ctx: RunContext, landed?: () => Promise<boolean>): Promise<void> => {
+  const run = async (action: Action, project: LoadedProject, at: AgencyModel, ctx: RunContext): Promise<void> => {
     try {
-      const done = await executeAction(action, { ctx, model: at, project, fanOut: !!opts.fanOut, ...(landed ? { landed } : {}) });
+      const done = await executeAction(action, { ctx, model: at, project, fanOut: !!opts.fanOut });
       if (done.failure) failures.push(done.failure);
       if (done.left) left.add(runKey(action));
       // Done without an error: a failure it was being retried for is over (joins the action's own status commit).
@@ -233,28 +233,10 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
 
   // A fan-out job (--stream) runs only its streams' tasks; everything else waits for the full run.
   const inScope = (a: Action) => EXECUTABLE.has(a.kind) && (!opts.streams?.length || (!!a.stream && opts.streams.includes(a.stream) && a.kind === "run-task"));
-  const checking = new Map<string, number>();
-  // Every action started in this run, by id and fingerprint, settled when it ends; and the ids still in flight.
-  const ended = new Map<string, Promise<void>>();
-  const inflight = new Set<string>();
   /** An action with these inputs: started at most once per run. */
   const runKey = (a: Action) => `${a.id}@${a.fingerprint ?? ""}`;
   const tried = (a: Action) => attempted.has(runKey(a));
-  const startable = (): Action[] => (stopAll ? [] : startableActions({ plan, stopped: stoppedProjects, inScope, tried, inflight, checking, concurrency }));
-  /**
-   * For an assembly started alongside its merges (startable.ts): waits for them, then says whether each recorded its
-   * stream as accepted. Undefined when no merge is left before it.
-   */
-  const landedFor = (a: Action, project: LoadedProject): (() => Promise<boolean>) | undefined => {
-    const planned = new Map(plan.projects.flatMap((p) => p.actions.map((x) => [x.id, x] as const)));
-    const merges = a.after.flatMap((d) => planned.get(d) ?? []);
-    if (!merges.length) return undefined;
-    return async () => {
-      await Promise.all(merges.map((m) => ended.get(runKey(m))));
-      const streams = ctx.status(project).current.streams;
-      return merges.every((m) => ended.has(runKey(m)) && streams?.[m.stream!]?.accepted?.fingerprint === m.fingerprint);
-    };
-  };
+  const startable = (): Action[] => (stopAll ? [] : startableActions({ plan, stopped: stoppedProjects, inScope, tried }));
   try {
     await schedule({
       concurrency,
@@ -262,21 +244,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
       execute: (a) => {
         attempted.add(runKey(a));
         actionsRun++;
-        const check = a.kind === "verify-stream";
-        if (check) checking.set(a.project, (checking.get(a.project) ?? 0) + 1);
-        const project = model.projects.get(a.project)!;
-        const landed = a.kind === "assemble" ? landedFor(a, project) : undefined;
-        inflight.add(a.id);
-        const running = (async () => {
-          try {
-            await run(a, project, model, ctx, landed);
-          } finally {
-            if (check) checking.set(a.project, checking.get(a.project)! - 1);
-            inflight.delete(a.id);
-          }
-        })();
-        ended.set(runKey(a), running.catch(() => undefined));
-        return running;
+        return run(a, model.projects.get(a.project)!, model, ctx);
       },
       replan: async () => {
         model = await load();

@@ -6,7 +6,6 @@ import { formatBranchName, openGitStore, streamBranch, type CommitResult, type F
 import { assertAllowedPaths, resolveInside, type AllowedPaths } from "../forge/safe-path.ts";
 import { gitBlobId, observeOutputsOnDisk } from "../agency/load-agency.ts";
 import { CommitGraph } from "./commit-graph.ts";
-import { MergeTrain } from "./merge-train.ts";
 import { TaskCommits, type TaskCommit } from "./task-commits.ts";
 import { outputKey, type LoadedProject, type OutputFile, type OutputObserver } from "../agency/model.ts";
 
@@ -75,7 +74,6 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
   const wrote = new Map<string, { parent: string | undefined; files: Map<string, OutputFile | null> }>();
   graph.seen(head.commit);
   const taskCommits = new TaskCommits(store, graph);
-  const train = new MergeTrain((requests) => store.mergeBranches(requests, workingBranch));
 
   // Refs move by our own commits and merges during a run, or by another process pushing. A commit of ours says
   // where its branch now points, so the view is corrected in place (the next plan needs no read of git); a merge
@@ -228,7 +226,7 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
     },
     async mergeStream(project, stream, message, trailers) {
       const ticket = graph.writing();
-      const r = await moved(train.merge({ source: branchOf(project, stream), message, ...(trailers ? { trailers } : {}) }));
+      const r = await moved(store.mergeBranch({ source: branchOf(project, stream), into: workingBranch, message, ...(trailers ? { trailers } : {}) }));
       if (r.status === "merged") graph.learn(r.sha, (await store.parentsOf(r.sha)) ?? [], ticket);
       return r;
     },
