@@ -1,11 +1,5 @@
 // assemble: the PM turns every accepted stream into the project's deliverable and a summary for the Director;
-// committed last, on the working branch.
-//
-// The PM's call may start while the last merges are still running (run-agency.ts starts it with them): it reads each
-// stream's outputs where the plan observes them (the verified stream branch until it is merged), and its result is
-// recorded only once those merges have landed and the outputs, read again, are still what it was sent. Otherwise it
-// is not recorded (a merge failed) or is made again from the merged outputs, so what lands is exactly what a call
-// started after the merges would have made.
+// committed last, on the working branch. It starts once every stream's merge is done (startable.ts).
 import { join } from "node:path";
 import { emptyUsage, type CallUsage } from "../agents/call.ts";
 import { accounted } from "./outcome.ts";
