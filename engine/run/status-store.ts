@@ -163,7 +163,8 @@ export class StatusStore {
     this.#pending = { message, trailers, files: new Map(files.map((f) => [f.path, f])), status };
     // A short gather window: updates that arrive together (parallel streams finishing) share one commit. The next
     // plan gets them anyway (persist writes status.yaml first), and stream work is committed on its branch, so
-    // nothing waits on this.
+    // nothing waits on this. Measured without it (`npm run bench -- latency`): 1.023–1.028 of the bound at realistic
+    // latency against 1.020–1.023, and 52 ms of engine time per task at 0 ms against 38: kept.
     this.#flushing = this.#flushing.then(() => this.#gather()).then(() => this.#commitPending());
   }
 
