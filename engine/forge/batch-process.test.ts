@@ -103,6 +103,12 @@ describe("BatchProcess", () => {
     expect(Date.now() - started).toBeLessThan(4_000);
   });
 
+  it("a request whose git dies is failed with what git said, even when its stderr ends after the exit", async () => {
+    const script = fileURLToPath(new URL("../../test/support/forge/await-death.ts", import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, [script, dir], { timeout: 20_000 });
+    expect(stdout).toMatch(/^failed: .*refused/);
+  });
+
   it("a close awaited at the top level of a program waits for the exit and lets the program end normally", async () => {
     const script = fileURLToPath(new URL("../../test/support/forge/close-and-exit.ts", import.meta.url));
     const { stdout } = await promisify(execFile)(process.execPath, [script, dir], { timeout: 20_000 });

@@ -160,7 +160,9 @@ export class BatchProcess {
 function busy(s: Session): void {
   clearTimeout(s.idleTimer);
   s.child.ref();
-  (s.child.stdout as Socket).ref();
+  // stderr too: when git dies answering (update-ref refusing a compare-and-swap), the requests fail on "close",
+  // which waits for stderr's end; an unref'd stderr let Node exit first, the failure never delivered.
+  for (const pipe of [s.child.stdout, s.child.stderr]) (pipe as Socket).ref();
 }
 
 function idle(s: Session, retire: () => void): void {
