@@ -9,5 +9,6 @@ export { formatCommitMessage, parseCommitMessage, withTrailers, TRAILER_KEYS, Tr
 export * from "./branch-name.ts";
 export * from "./errors.ts";
 export { assertSafeRepoPath } from "./safe-path.ts";
-export { acquireRepoLock, RepoLockedError, type RepoLock } from "./repo-lock.ts";
+export { acquireRepoLock, RepoLockedError, type LockOwner, type RepoLock } from "./repo-lock.ts";
+export { removeGitLocksLeftBy } from "./left-git-locks.ts";
 export { createGitRunner, gitProcessesStarted, type GitRunner } from "./git-runner.ts";

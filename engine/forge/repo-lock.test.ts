@@ -45,11 +45,16 @@ describe("acquireRepoLock", () => {
     second.release();
   });
 
-  it("takes over a lock whose pid is dead on this host", async () => {
-    plant(owner({ pid: 999_999 }));
+  it("takes over a lock whose pid is dead on this host, and names whose it was", async () => {
+    const gone = owner({ pid: 999_999 });
+    plant(gone);
     const lock = await acquireRepoLock(dir, { isAlive: () => false });
     expect((JSON.parse(readFileSync(lockFile(), "utf8")) as LockOwner).pid).toBe(process.pid);
+    expect(lock.tookOverFrom).toEqual(gone);
     lock.release();
+    const fresh = await acquireRepoLock(dir);
+    expect(fresh.tookOverFrom).toBeUndefined();
+    fresh.release();
   });
 
   it("keeps a live lock of another host, but takes over one older than the bound", async () => {

@@ -31,6 +31,11 @@ export interface LockOwner {
 export interface RepoLock {
   readonly file: string;
   readonly owner: LockOwner;
+  /**
+   * The owner of the stale lock this one replaced, when its file named one: a run that died (or a host that vanished)
+   * and may have left git's own lock files behind (left-git-locks.ts).
+   */
+  readonly tookOverFrom: LockOwner | undefined;
   /** Removes the lock if it is still this holder's; safe to call twice. */
   release(): void;
 }
@@ -66,12 +71,13 @@ export async function acquireRepoLock(gitDir: string, opts: AcquireOptions = {})
   const isAlive = opts.isAlive ?? pidAlive;
   const owner: LockOwner = { pid: process.pid, host: hostname(), startedAt: new Date(now()).toISOString(), command: opts.command ?? "run", token: randomUUID() };
   const deadline = now() + (opts.waitMs ?? 0);
+  let tookOverFrom: LockOwner | undefined;
   for (;;) {
-    if (tryCreate(file, owner)) return held(file, owner);
+    if (tryCreate(file, owner)) return held(file, owner, tookOverFrom);
     const current = readOwner(file);
     if (current === null) continue; // released between our attempt and the read: try again at once
     if (isStale(current, file, now(), isAlive)) {
-      takeOver(file, current);
+      if (takeOver(file, current) && current !== "unreadable") tookOverFrom = current;
       continue;
     }
     if (now() >= deadline) throw new RepoLockedError(file, current === "unreadable" ? undefined : current);
@@ -127,27 +133,28 @@ function isStale(owner: LockOwner | "unreadable", file: string, now: number, isA
 
 /**
  * Removes a stale lock, but only the one that was judged: under the guard, the file is read again and removed only
- * if it still holds the same owner, so a run that took over meanwhile keeps its fresh lock.
+ * if it still holds the same owner, so a run that took over meanwhile keeps its fresh lock. True when it removed it.
  */
-function takeOver(file: string, stale: LockOwner | "unreadable"): void {
+function takeOver(file: string, stale: LockOwner | "unreadable"): boolean {
   const guard = `${file}.takeover`;
   try {
     mkdirSync(guard);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     if (Date.now() - mtimeOf(guard) > GUARD_STALE_MS) rmdirQuiet(guard); // its taker died; the next round retries
-    return;
+    return false;
   }
   try {
     const again = readOwner(file);
     const same = again === "unreadable" ? stale === "unreadable" : again !== null && stale !== "unreadable" && again.token === stale.token;
     if (same) unlinkQuiet(file);
+    return same;
   } finally {
     rmdirQuiet(guard);
   }
 }
 
-function held(file: string, owner: LockOwner): RepoLock {
+function held(file: string, owner: LockOwner, tookOverFrom: LockOwner | undefined): RepoLock {
   let released = false;
   const release = () => {
     if (released) return;
@@ -158,7 +165,7 @@ function held(file: string, owner: LockOwner): RepoLock {
   };
   // A process ending without reaching its finally (process.exit) still leaves no lock behind.
   process.on("exit", release);
-  return { file, owner, release };
+  return { file, owner, tookOverFrom, release };
 }
 
 /** Signal 0 checks that a process exists without touching it; EPERM means it exists under another user. */

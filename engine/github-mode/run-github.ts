@@ -9,8 +9,9 @@ import { planAgency } from "../plan/plan.ts";
 import { loadTemplates } from "../prompts/templates.ts";
 import { Budget } from "../llm/budget.ts";
 import type { Progress } from "../run/progress.ts";
+import { takeRepository } from "../run/take-repository.ts";
 import { createModelRegistry } from "../llm/providers.ts";
-import { DEFAULT_LOCK_WAIT_MS, InvalidSpecsError, runAgency, type RunOptions, type RunReport } from "../run/run-agency.ts";
+import { InvalidSpecsError, runAgency, type RunOptions, type RunReport } from "../run/run-agency.ts";
 import { StatusStore } from "../run/status-store.ts";
 import { openWorkspace, type Workspace } from "../run/workspace.ts";
 import { loadAgency } from "../agency/load-agency.ts";
@@ -25,7 +26,7 @@ import { runIntake, type IntakeReport } from "./intake-run.ts";
 import { preparePlanBranches } from "./plan-branch.ts";
 import { publishPullRequests, type PublishReport } from "./publish.ts";
 import { branchesToPush, fetchEngineBranches } from "./sync-remote.ts";
-import { acquireRepoLock, createGitRunner, parseBranchName } from "../forge/index.ts";
+import { createGitRunner, parseBranchName } from "../forge/index.ts";
 import { formatTrailers } from "../agency/commit-trailers.ts";
 
 export interface GitHubRunOptions extends RunOptions {
@@ -46,7 +47,7 @@ export interface GitHubRunReport extends RunReport {
 export async function runGitHub(opts: GitHubRunOptions): Promise<GitHubRunReport> {
   const ws = await openWorkspace(opts.agencyDir);
   // The whole job holds the repository's lock (intake, reconcile, publish); the reconcile inside knows it.
-  const lock = await acquireRepoLock(ws.store.gitDir, { waitMs: opts.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS, command: "run --forge github" });
+  const lock = await takeRepository(ws, { waitMs: opts.lockWaitMs, command: "run --forge github", progress: opts.progress });
   try {
     return await runGitHubLocked(ws, opts);
   } finally {

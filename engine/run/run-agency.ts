@@ -25,7 +25,8 @@ import type { Progress } from "./progress.ts";
 import { createModelRegistry, type ProviderSettings } from "../llm/providers.ts";
 import { StatusStore } from "./status-store.ts";
 import { openWorkspace, type Workspace } from "./workspace.ts";
-import { acquireRepoLock, type RepoLock } from "../forge/index.ts";
+import type { RepoLock } from "../forge/index.ts";
+import { takeRepository } from "./take-repository.ts";
 import { blockedCondition } from "../status/conditions.ts";
 import { addCall, emptyUsage, type UsageTotals } from "../agency/usage.ts";
 import { concurrencyOf } from "../agency/settings.ts";
@@ -58,9 +59,6 @@ export interface RunOptions {
   /** The caller holds the repository's lock already (runGitHub around its intake, reconcile and publish). */
   holdsLock?: boolean;
 }
-
-/** A second run waits this long for the first to finish, then says who holds the repository. */
-export const DEFAULT_LOCK_WAIT_MS = 5_000;
 
 export interface RunReport {
   /** 0: everything runnable ran (the rest waits on people); 1: something failed, or a budget stopped the run. */
@@ -98,7 +96,7 @@ export async function runAgency(opts: RunOptions): Promise<RunReport> {
   let lock: RepoLock | undefined;
   try {
     // One run per repository at a time (repo-lock.ts): taken before anything is written, released when done.
-    if (!opts.holdsLock) lock = await acquireRepoLock(ws.store.gitDir, { waitMs: opts.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS, command: opts.streams?.length ? "run --stream" : "run" });
+    if (!opts.holdsLock) lock = await takeRepository(ws, { waitMs: opts.lockWaitMs, command: opts.streams?.length ? "run --stream" : "run", progress: opts.progress });
     const [templates] = await first;
     // Read again now that the repository is ours: the first read may predate the commits of a run that held the
     // lock until a moment ago. Unchanged files come from the parse cache the first read filled, so this costs little.

@@ -57,11 +57,6 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
   if (!head.branch) throw new WorkspaceError("HEAD is detached: check out the branch the agency's work should land on");
   const repoRoot = store.dir;
   const workingBranch = head.branch;
-  // A lock left by a killed git process would fail the first commit after model calls were paid for: say so first.
-  const lock = store.indexLockFile;
-  if (existsSync(lock)) {
-    throw new WorkspaceError(`${lock} exists: another git process is running, or one was killed. If none is running, remove the file and run again.`);
-  }
   const repoPath = (absolute: string) => relative(repoRoot, absolute).split(sep).join("/");
   const branchOf = (project: string, stream: string) => formatBranchName(streamBranch(project, stream));
 
