@@ -6,6 +6,7 @@ import planSchema from "../../schemas/plan.schema.json" with { type: "json" };
 import projectSchema from "../../schemas/project.schema.json" with { type: "json" };
 import roleSchema from "../../schemas/role.schema.json" with { type: "json" };
 import statusSchema from "../../schemas/status.schema.json" with { type: "json" };
+import metricsSchema from "../../schemas/metrics.schema.json" with { type: "json" };
 
 export type SpecKind = "agency" | "role" | "project" | "plan" | "status";
 
@@ -21,9 +22,18 @@ let validators: Record<SpecKind, ValidateFunction> | undefined;
 function compileAll(): Record<SpecKind, ValidateFunction> {
   const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
   addFormats(ajv);
-  for (const s of Object.values(SCHEMAS)) ajv.addSchema(s);
+  for (const s of [...Object.values(SCHEMAS), metricsSchema]) ajv.addSchema(s);
   const get = (k: SpecKind) => ajv.getSchema(SCHEMAS[k].$id)!;
+  metrics = ajv.getSchema(metricsSchema.$id)!;
   return { agency: get("agency"), role: get("role"), project: get("project"), plan: get("plan"), status: get("status") };
+}
+
+let metrics: ValidateFunction | undefined;
+
+/** One line of a metrics file (schemas/metrics.schema.json) checked: the errors as text, empty when valid. */
+export function metricsErrors(value: unknown): string[] {
+  validators ??= compileAll();
+  return metrics!(value) ? [] : (metrics!.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`);
 }
 
 /** Validates a parsed value; returns ajv's errors (empty when valid). */

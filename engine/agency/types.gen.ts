@@ -12,6 +12,10 @@ export type Tool = {
   config?: CodeInterpreterConfig | {};
 };
 export type Conditions = Condition[];
+/**
+ * One line of agency/metrics/<project>.jsonl or agency/metrics/<project>/<stream>.jsonl, written only by the engine and committed with the work it measures: a model call, or a task's outcome.
+ */
+export type MetricsRecord = CallRecord | TaskRecord;
 
 export interface SpecKinds {
   agency?: Agency;
@@ -19,6 +23,7 @@ export interface SpecKinds {
   project?: Project;
   plan?: Plan;
   status?: Status;
+  metrics?: MetricsRecord;
   "pm-options"?: PmOptionsReply;
   "pm-decomposition"?: PmDecompositionReply;
   "pm-blocker"?: PmBlockerReply;
@@ -652,6 +657,84 @@ export interface Cursor {
    * Keys (ic:1, rc:2, rv:3, pr:4) of what was read at exactly the times above.
    */
   seen?: string[];
+}
+/**
+ * One model call: a Specialist's, a Collaborator's or the PM's, repairs and tool rounds each counted.
+ */
+export interface CallRecord {
+  kind: "call";
+  at: string;
+  project: string;
+  stream?: string;
+  task?: string;
+  /**
+   * The kind of action the call was made for: run-task, propose-plan, verify-stream, assemble, …
+   */
+  action: string;
+  /**
+   * Who called: the Specialist's id, `collaborator` or `pm`.
+   */
+  agent: string;
+  /**
+   * The task's role, for a task's calls.
+   */
+  role?: string;
+  tier: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  /**
+   * Served from the response cache: nothing was asked or paid for.
+   */
+  cached: boolean;
+  /**
+   * Wall time the caller waited, retries and backoff included.
+   */
+  latencyMs: number;
+  /**
+   * Transport retries inside the call (rate limits, server errors).
+   */
+  retries?: number;
+}
+/**
+ * How one attempt at a task ended.
+ */
+export interface TaskRecord {
+  kind: "task";
+  at: string;
+  project: string;
+  stream: string;
+  task: string;
+  role: string;
+  /**
+   * The tier the task was routed to for this attempt.
+   */
+  tier: string;
+  /**
+   * The model of the last Specialist reply.
+   */
+  model?: string;
+  /**
+   * accepted: the Collaborator passed it; escalated: revisions ran out and a stronger tier takes over; failed: revisions ran out on the strongest tier; blocked: the Collaborator reported a blocker.
+   */
+  outcome: "accepted" | "escalated" | "failed" | "blocked";
+  /**
+   * Specialist replies the Collaborator judged (1: accepted at once).
+   */
+  rounds: number;
+  /**
+   * The last verdict's acceptance criteria: how many were met.
+   */
+  checks?: {
+    met: number;
+    total: number;
+  };
+  wallMs: number;
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
 }
 /**
  * The PM's reply to a new objective: alternative approaches and a recommendation. Strict-mode compatible.

@@ -6,6 +6,7 @@ import { initCommand, INIT_HELP } from "./commands/init.ts";
 import { planCommand, PLAN_HELP } from "./commands/plan.ts";
 import { runCommand, RUN_HELP } from "./commands/run.ts";
 import { statusCommand, STATUS_HELP } from "./commands/status.ts";
+import { reportCommand, REPORT_HELP } from "./commands/report.ts";
 import { validateCommand, VALIDATE_HELP } from "./commands/validate.ts";
 import { watchCommand, WATCH_HELP } from "./commands/watch.ts";
 import { EXIT, UsageError, type CliIO } from "./io.ts";
@@ -18,6 +19,7 @@ export const COMMANDS: Record<string, Command> = {
   plan: { run: planCommand, help: PLAN_HELP, summary: "show what `run` would do next: stages, actions, tiers, costs" },
   run: { run: runCommand, help: RUN_HELP, summary: "reconcile: plan, run the agents, commit every finished step" },
   status: { run: statusCommand, help: STATUS_HELP, summary: "where each project, stream and task stands, and what waits on a person" },
+  report: { run: reportCommand, help: REPORT_HELP, summary: "what the work cost and how it went: tables and charts from the committed metrics" },
   // The Director's commands, each the twin of a PR comment.
   ...Object.fromEntries(VERBS.map((v) => [v.name, { run: (argv: string[], io: CliIO) => directorCommand(v, argv, io), help: directorHelp(v), summary: v.summary }])),
   watch: { run: watchCommand, help: WATCH_HELP, summary: "re-validate and re-plan on every change (--apply: also run)" },

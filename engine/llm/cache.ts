@@ -105,7 +105,7 @@ export function withCache(model: LanguageModel, cache: ResponseCache): LanguageM
       const started = performance.now();
       const key = cacheKey(model, req);
       const hit = await cache.get(key);
-      if (hit) return { ...hit, cached: true, latencyMs: performance.now() - started };
+      if (hit) return { ...hit, cached: true, latencyMs: performance.now() - started, retries: 0 };
       const result = await model.complete(req);
       try {
         await cache.set(key, result);

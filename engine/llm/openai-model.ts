@@ -164,6 +164,7 @@ export function createOpenAIModel(settings: OpenAIModelSettings): LanguageModel 
           raw: { request: body, response: null },
           cached: false,
           latencyMs: latencyMs(),
+          retries: retries.length,
         };
         throw new LlmReplyTooLargeError(answer.tooLarge.limitBytes, maxOutputTokens, result);
       }
@@ -172,7 +173,7 @@ export function createOpenAIModel(settings: OpenAIModelSettings): LanguageModel 
       const counted = plausibleUsage(completion.usage, { ...sent, reply: replyText(completion) });
       const result = toResult(
         { ...parsed, usage: counted.usage },
-        { warnings: [...warnings, ...parsed.warnings, ...counted.warnings, ...retries.map(describeRetry)], raw: { request: body, response: completion }, latencyMs: latencyMs() },
+        { warnings: [...warnings, ...parsed.warnings, ...counted.warnings, ...retries.map(describeRetry)], raw: { request: body, response: completion }, latencyMs: latencyMs(), retries: retries.length },
       );
       if (refusal || parsed.finishReason === "content_filter") throw new LlmRefusalError(refusal || "the reply was stopped by the provider's content filter", result);
       return result;
@@ -202,7 +203,7 @@ function describeRetry(e: RetryEvent): string {
  */
 function toResult(
   parsed: ParsedCompletion,
-  extra: { warnings: string[]; raw: CompletionResult["raw"]; latencyMs: number },
+  extra: { warnings: string[]; raw: CompletionResult["raw"]; latencyMs: number; retries: number },
 ): CompletionResult {
   const warnings = [...extra.warnings];
   return {
@@ -215,5 +216,6 @@ function toResult(
     raw: { request: extra.raw.request, response: redactDeep(extra.raw.response) },
     cached: false,
     latencyMs: extra.latencyMs,
+    retries: extra.retries,
   };
 }

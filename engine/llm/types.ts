@@ -73,6 +73,8 @@ export interface CompletionResult {
   cached: boolean;
   /** Wall time the caller waited, retries and backoff included. */
   latencyMs: number;
+  /** Transport retries the call needed (rate limits, server errors); absent when none were counted. */
+  retries?: number;
 }
 
 export interface LanguageModel {

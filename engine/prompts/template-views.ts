@@ -3,6 +3,7 @@
 // render in strict mode). System prompts take the view models of views.ts; the others list the keys their template
 // reads (the values are shaped by their one caller).
 import type { collaboratorView, learningView, pmView, specialistView } from "./views.ts";
+import type { ReportView } from "../metrics/report-view.ts";
 
 type Keys<K extends string> = Record<K, unknown>;
 
@@ -22,11 +23,12 @@ export interface TemplateViews {
   "pr/stream": Keys<"project" | "stream" | "criteria" | "tasks" | "logs" | "meta">;
   "pr/assembly": Keys<"project" | "director" | "deliverable" | "summary" | "openQuestions" | "streams" | "meta">;
   "pr/status-comment": Keys<"marker" | "stage" | "at" | "summary" | "rows" | "blocked">;
+  report: ReportView;
 }
 
 export type TemplateName = keyof TemplateViews;
 
 export const TEMPLATE_NAMES: readonly TemplateName[] = [
   "pm.system", "collaborator.system", "specialist.system", "learning.system", "pm.propose", "pm.decompose", "pm.blocker", "pm.assemble",
-  "collaborator.verify-task", "collaborator.verify-stream", "specialist.task", "pr/plan", "pr/stream", "pr/assembly", "pr/status-comment",
+  "collaborator.verify-task", "collaborator.verify-stream", "specialist.task", "pr/plan", "pr/stream", "pr/assembly", "pr/status-comment", "report",
 ];

@@ -23,6 +23,8 @@ import { actionAttempt, actionKey, taskAttempt } from "../status/retry.ts";
 import { canRun, prepareToolsFor, refusedTools, toolsFor } from "../tools/registry.ts";
 import { ActionError } from "./outcome.ts";
 import { formatLogEntry, type LogRound } from "./work-log.ts";
+import type { ActionMeter } from "./action-meter.ts";
+import { appendRecords, metricsFile, type TaskRecord } from "../metrics/records.ts";
 import { logPath, taskInputs } from "./task-inputs.ts";
 import { readFileSync } from "node:fs";
 import { joinInside, pathProblem } from "../forge/safe-path.ts";
@@ -34,16 +36,16 @@ import { maxRevisionRounds, maxToolSteps } from "../agency/settings.ts";
 /** `left`: no commit to adopt, and the task work is a stream job's (a fan-out reconcile); nothing was recorded. */
 export type TaskResult = "done" | "adopted" | "escalated" | "failed" | "replanned" | "blocked" | "left";
 
-export async function executeTask(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: TaskAction, opts: { adoptOnly?: boolean } = {}): Promise<TaskResult> {
+export async function executeTask(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: TaskAction, opts: { adoptOnly: boolean; meter: ActionMeter }): Promise<TaskResult> {
   const usage = emptyUsage();
   try {
-    return await attemptTask(ctx, model, project, action, usage, opts.adoptOnly ?? false);
+    return await attemptTask(ctx, model, project, action, usage, opts);
   } catch (e) {
     throw usage.calls ? new ActionError(e, usage) : e;
   }
 }
 
-async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: TaskAction, usage: CallUsage, adoptOnly: boolean): Promise<TaskResult> {
+async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: TaskAction, usage: CallUsage, { adoptOnly, meter }: { adoptOnly: boolean; meter: ActionMeter }): Promise<TaskResult> {
   const { ws, templates } = ctx;
   const fp = fingerprintTasks(model, project, templates).get(action.task)!;
   const { task, stream, routing } = fp;
@@ -55,8 +57,9 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
   // Checked before joining (safe-path.ts): a path the plan or the model names cannot leave the stream's folder.
   const outputsDir = ws.repoPath(join(project.dir, "outputs", stream.id));
   const outputPath = (p: string) => joinInside(outputsDir, p);
-  /** All this task may commit: its declared outputs and its Specialist's work log, nothing else. */
-  const allowed = { files: [...task.outputs.map((o) => outputPath(o.path)), ws.repoPath(logPath(project, stream.id, specialist))] };
+  const metricsPath = ws.repoPath(metricsFile(project.dir, stream.id));
+  /** All this task may commit: its declared outputs, its Specialist's work log and its stream's metrics, nothing else. */
+  const allowed = { files: [...task.outputs.map((o) => outputPath(o.path)), ws.repoPath(logPath(project, stream.id, specialist)), metricsPath] };
   const record = (files: FileText[], usage: CallUsage | undefined, commit: string, revisions: number, modelId: string, tier: string) =>
     status.update(
       (s) =>
@@ -114,6 +117,20 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
   const system = specialistSystem(templates, model, project, stream, task, canRun);
   const rounds: LogRound[] = [];
   const started = Date.now();
+  /** How this attempt ended, with what it cost (the PM's calls on a blocker included). */
+  const ended = (outcome: TaskRecord["outcome"], modelId: string, verdict: CollaboratorVerdict) =>
+    meter.task({
+      tier: routing.tier,
+      model: modelId,
+      outcome,
+      rounds: rounds.length,
+      checks: { met: verdict.checks.filter((c) => c.met).length, total: verdict.checks.length },
+      wallMs: Date.now() - started,
+      calls: usage.calls,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      costUsd: Math.round(usage.costUsd * 1e6) / 1e6,
+    });
   let previous: FileText[] = [];
   let collabFeedback: { by: string; text: string }[] = [];
   ctx.progress.emit({ kind: "start", project: project.id, action: task.id, text: `[${specialist}] ${task.title} on ${routing.model} (${routing.tier})` });
@@ -140,14 +157,16 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
     rounds.push({ round, model: work.model, work: work.value, verdict });
 
     if (verdict.verdict === "pass") {
-      // Reading the log and committing it are one step per branch: two tasks of one specialist finishing together
-      // must both keep their entry.
+      ended("accepted", work.model, verdict);
+      // Reading the log and the metrics and committing them are one step per branch: two tasks of one specialist
+      // finishing together must both keep their entry.
       const commit = await withBranchLock(branch, async () => {
         const log = await appendLog(ctx, project, stream.id, specialist, formatLogEntry({ task, specialist, model: work.model, tier: work.tier, rounds, at: ctx.now(), human }));
+        const metrics = { path: metricsPath, content: appendRecords(await ws.store.readFile(branch, metricsPath), meter.take()) };
         return ws.commitStream(
           project.id,
           stream.id,
-          [...files.map((f) => ({ path: outputPath(f.path), content: f.content })), log],
+          [...files.map((f) => ({ path: outputPath(f.path), content: f.content })), log, metrics],
           `${project.id}/${task.id}: ${task.title}\n\n${work.value.summary}`,
           {
             // What the work cost travels with it, so a run that adopts this commit (a fan-out job's) counts it.
@@ -160,7 +179,13 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
       ctx.progress.emit({ kind: "done", project: project.id, action: task.id, text: `[${specialist}] ${work.model}, ${round - 1} revision(s), ${usage.inputTokens + usage.outputTokens} tokens, $${usage.costUsd.toFixed(4)}, ${((Date.now() - started) / 1000).toFixed(1)}s` });
       return "done";
     }
-    if (verdict.verdict === "blocked") return handleBlocker(ctx, model, project, action, verdict.blocker ?? verdict.feedback.join("; "), usage);
+    if (verdict.verdict === "blocked") {
+      try {
+        return await handleBlocker(ctx, model, project, action, verdict.blocker ?? verdict.feedback.join("; "), usage);
+      } finally {
+        ended("blocked", work.model, verdict);
+      }
+    }
     collabFeedback = verdict.feedback.map((text) => ({ by: "collaborator", text }));
     previous = files.length ? files : previous;
     if (round <= maxRounds) ctx.progress.emit({ kind: "revise", project: project.id, action: task.id, text: `round ${round}: ${verdict.feedback.slice(0, 2).join(" / ").slice(0, 160)}` });
@@ -169,6 +194,8 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
   // Revisions ran out: climb a tier if there is one (the planner reruns on it), else fail with these inputs.
   const stronger = escalate(model.spec, routing.tier, 1);
   const message = `not accepted after ${maxRounds} revision round(s): ${collabFeedback.map((f) => f.text).join("; ").slice(0, 300)}`;
+  const last = rounds[rounds.length - 1]!;
+  ended(stronger.id !== routing.tier ? "escalated" : "failed", last.model, last.verdict);
   if (stronger.id !== routing.tier) {
     await status.update((s) => recordTaskEscalated(s, task.id, { fingerprint: fp.fingerprint, message: `${message}; escalating to ${stronger.id}`, at: ctx.now(), usage }), `ateams: ${project.id}/${task.id} escalated to ${stronger.id}`, trailers({ project: project.id, kind: "status", task: task.id }));
     ctx.progress.emit({ kind: "failed", project: project.id, action: task.id, text: `${message}; escalating to ${stronger.id}` });

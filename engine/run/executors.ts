@@ -8,6 +8,7 @@ import { executePlanning } from "./execute-planning.ts";
 import { executeMergeStream, executeVerifyStream } from "./execute-stream.ts";
 import { executeTask } from "./execute-task.ts";
 import type { RunContext } from "./run-context.ts";
+import type { ActionMeter } from "./action-meter.ts";
 
 export interface ExecuteEnv {
   ctx: RunContext;
@@ -16,6 +17,8 @@ export interface ExecuteEnv {
   project: LoadedProject;
   /** A fan-out reconcile adopts task work a stream job pushed, and leaves the rest to the next wave's job. */
   fanOut: boolean;
+  /** Records the action's model calls (ctx.deps reports to it); a finished task commits them with its work. */
+  meter: ActionMeter;
 }
 
 export interface Executed {
@@ -36,8 +39,8 @@ const EXECUTORS: { [K in ActionKind]?: Executor<K> } = {
   "propose-plan": planning,
   "decompose-plan": planning,
   "approve-plan": planning,
-  async "run-task"(action, { ctx, model, project, fanOut }) {
-    const r = await executeTask(ctx, model, project, action, { adoptOnly: fanOut });
+  async "run-task"(action, { ctx, model, project, fanOut, meter }) {
+    const r = await executeTask(ctx, model, project, action, { adoptOnly: fanOut, meter });
     if (r === "left") return { left: true };
     return r === "failed" || r === "blocked" ? { failure: `${project.id}/${action.task}: ${r}` } : {};
   },

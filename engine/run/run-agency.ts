@@ -27,6 +27,7 @@ import { StatusStore } from "./status-store.ts";
 import { openWorkspace, type Workspace } from "./workspace.ts";
 import type { RepoLock } from "../forge/index.ts";
 import { takeRepository } from "./take-repository.ts";
+import { ActionMeter, type MeterScope } from "./action-meter.ts";
 import { blockedCondition } from "../status/conditions.ts";
 import { addCall, emptyUsage, type UsageTotals } from "../agency/usage.ts";
 import { concurrencyOf } from "../agency/settings.ts";
@@ -194,9 +195,12 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
   /** Run keys of the tasks a fan-out reconcile left for stream jobs. */
   const left = new Set<string>();
 
+  // Records are timed to the millisecond (a task's bar on the report's timeline), unless a test fixes the clock.
+  const metricsClock = opts.now ?? (() => new Date().toISOString());
   const run = async (action: Action, project: LoadedProject, at: AgencyModel, ctx: RunContext): Promise<void> => {
+    const meter = new ActionMeter(meterScope(action, project), metricsClock);
     try {
-      const done = await executeAction(action, { ctx, model: at, project, fanOut: !!opts.fanOut });
+      const done = await executeAction(action, { ctx: { ...ctx, deps: meter.deps(ctx.deps) }, model: at, project, fanOut: !!opts.fanOut, meter });
       if (done.failure) failures.push(done.failure);
       if (done.left) left.add(runKey(action));
       // Done without an error: a failure it was being retried for is over (joins the action's own status commit).
@@ -220,6 +224,12 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
         stopAll = true;
         failures.push(`${project.id} ${action.id}: could not record the failure: ${again instanceof Error ? again.message.split("\n")[0] : String(again)}`);
       }
+    }
+    // The calls not committed with a task's work (planning, checks, assembly, a failed attempt): with the status.
+    try {
+      await ctx.status(project).appendMetrics(meter.take(), `ateams: ${project.id} ${action.id} metrics`, trailers({ project: project.id, kind: "status" }));
+    } catch (e) {
+      failures.push(`${project.id} ${action.id}: could not record its metrics: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
     }
     const broken = [...stores.values()].find((s) => s.error !== undefined);
     if (broken && !stopAll) {
@@ -314,4 +324,16 @@ function budgetAllows(budget: Budget, project: LoadedProject): boolean {
   } catch {
     return false;
   }
+}
+
+/** What an action's calls are recorded under: its kind, and for a task its stream, id and role. */
+function meterScope(action: Action, project: LoadedProject): MeterScope {
+  const scope: MeterScope = { project: project.id, action: action.kind };
+  if (action.stream !== null) scope.stream = action.stream;
+  if (action.task !== null) {
+    scope.task = action.task;
+    const role = project.plan?.streams?.find((s) => s.id === action.stream)?.tasks.find((t) => t.id === action.task)?.role;
+    if (role !== undefined) scope.role = role;
+  }
+  return scope;
 }

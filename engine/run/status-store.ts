@@ -11,6 +11,7 @@ import { basename, dirname, join } from "node:path";
 import type { CommitResult, FileChange, Trailers } from "../forge/index.ts";
 import type { LoadedProject } from "../agency/model.ts";
 import type { Status } from "../agency/types.gen.ts";
+import { appendRecords, metricsFile, type MetricsRecord } from "../metrics/records.ts";
 import { emptyStatus } from "../status/record.ts";
 import { serializeStatus } from "../status/serialize.ts";
 import { schemaRefFor } from "../rewrite/schema-ref.ts";
@@ -47,6 +48,8 @@ export class StatusStore {
   readonly #ws: Workspace;
   readonly #file: string;
   readonly #allowed: AllowedPaths;
+  /** The project's metrics file (metrics/records.ts), repository-relative. */
+  readonly #metricsFile: string;
   readonly #schemaRef: string;
   readonly #journalFile: string;
   readonly #journal = new Set<string>();
@@ -59,6 +62,7 @@ export class StatusStore {
     this.#file = ws.repoPath(project.statusFile);
     // What this store may write: its project's folder (plan, status, deliverable) and the agency's roles (a role the
     // PM defines with its plan). Anything else is refused before it is written.
+    this.#metricsFile = ws.repoPath(metricsFile(project.dir));
     this.#allowed = { folders: [ws.repoPath(project.dir), ws.repoPath(join(dirname(dirname(project.dir)), "roles"))] };
     this.#schemaRef = schemaRefFor(project.statusFile, ws.repoRoot, "status");
     this.#status = project.status ?? emptyStatus(project.id);
@@ -129,6 +133,21 @@ export class StatusStore {
     // Files travel with their status (a plan with its condition, a deliverable with its record): both on disk now.
     if (files.length) this.persist();
     this.#enqueue(message, trailers, files, changed ? next : undefined);
+  }
+
+  /**
+   * Appends records to the project's metrics file, committed with the status commits around them. Read and written
+   * in one synchronous step (update writes before its first await), so appends from actions ending together all stay.
+   */
+  appendMetrics(records: readonly MetricsRecord[], message: string, trailers: Trailers): Promise<void> {
+    if (!records.length) return Promise.resolve();
+    let existing: string | undefined;
+    try {
+      existing = readFileSync(join(this.#ws.repoRoot, this.#metricsFile), "utf8");
+    } catch {
+      existing = undefined; // the project's first records
+    }
+    return this.update((s) => s, message, trailers, [{ path: this.#metricsFile, content: appendRecords(existing, records) }]);
   }
 
   /** Writes status.yaml as it stands now, if an update changed it since the last write: before a plan reads it. */

@@ -1,0 +1,73 @@
+// The metrics of one action (schemas/metrics.schema.json): a record per model call it makes, repairs and tool rounds
+// included, and how a task attempt ended. A finished task takes its records into its own commit; what is left (a
+// failed attempt, planning, stream checks, assembly) goes to the project's file with its status (run-agency.ts).
+import type { AgentDeps } from "../agents/call.ts";
+import { costOf } from "../agency/usage.ts";
+import type { CallRecord, MetricsRecord, TaskRecord } from "../metrics/records.ts";
+
+/** Who the calls are for: the action's kind and, for a task, its stream, id and role. */
+export interface MeterScope {
+  project: string;
+  action: string;
+  stream?: string;
+  task?: string;
+  role?: string;
+}
+
+export class ActionMeter {
+  #records: MetricsRecord[] = [];
+  readonly #scope: MeterScope;
+  readonly #now: () => string;
+
+  constructor(scope: MeterScope, now: () => string) {
+    this.#scope = scope;
+    this.#now = now;
+  }
+
+  /** The agents' dependencies with every call also recorded here. */
+  deps(deps: AgentDeps): AgentDeps {
+    return {
+      ...deps,
+      onCall: (info) => {
+        deps.onCall?.(info);
+        const { result, tier } = info;
+        const s = this.#scope;
+        const call: CallRecord = {
+          kind: "call",
+          at: this.#now(),
+          project: s.project,
+          ...(s.stream !== undefined ? { stream: s.stream } : {}),
+          ...(s.task !== undefined ? { task: s.task } : {}),
+          action: s.action,
+          agent: info.agent,
+          ...(s.role !== undefined ? { role: s.role } : {}),
+          tier: tier.id,
+          model: tier.model,
+          inputTokens: result.usage.inputTokens,
+          outputTokens: result.usage.outputTokens,
+          // A reply from the response cache was not paid for.
+          costUsd: result.cached ? 0 : Math.round(costOf(result.usage, tier.price) * 1e8) / 1e8,
+          cached: result.cached,
+          latencyMs: Math.round(result.latencyMs),
+          ...(result.retries ? { retries: result.retries } : {}),
+        };
+        this.#records.push(call);
+      },
+    };
+  }
+
+  /** How a task attempt ended; scope fields (project, stream, task, role) come from the meter. */
+  task(outcome: Omit<TaskRecord, "kind" | "at" | "project" | "stream" | "task" | "role">): TaskRecord {
+    const s = this.#scope;
+    const record: TaskRecord = { kind: "task", at: this.#now(), project: s.project, stream: s.stream!, task: s.task!, role: s.role!, ...outcome };
+    this.#records.push(record);
+    return record;
+  }
+
+  /** Every record not yet taken, oldest first; the meter is empty afterwards. */
+  take(): MetricsRecord[] {
+    const out = this.#records;
+    this.#records = [];
+    return out;
+  }
+}
