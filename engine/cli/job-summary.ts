@@ -6,7 +6,8 @@ import type { RunReport } from "../run/run-agency.ts";
 /** Pull requests the run published, as links: `head branch → URL`. */
 export type PullRequestLinks = ReadonlyMap<string, string>;
 
-export function renderJobSummary(report: RunReport, prs?: PullRequestLinks): string {
+/** `metrics`: each project's `ateams report` Markdown, shown after the run's own lines. */
+export function renderJobSummary(report: RunReport, prs?: PullRequestLinks, metrics: readonly string[] = []): string {
   const u = report.usage;
   const lines = [
     "## ateams run",
@@ -21,9 +22,10 @@ export function renderJobSummary(report: RunReport, prs?: PullRequestLinks): str
   if (report.waiting.length) lines.push("", "### Waiting on other streams", "", ...report.waiting.map((w) => `- \`${w.project}/${w.task}\` (${w.stream}) waits on ${w.on.map((o) => `\`${o}\``).join(", ")}`));
   if (report.left.length) lines.push("", "### Left for the stream jobs", "", ...report.left.map((t) => `- \`${t}\``));
   if (report.failures.length) lines.push("", "### Failures", "", ...report.failures.map((f) => `- ${f}`));
+  for (const m of metrics) lines.push("", m.trimEnd());
   return `${lines.join("\n")}\n`;
 }
 
-export async function writeJobSummary(env: NodeJS.ProcessEnv, report: RunReport, prs?: PullRequestLinks): Promise<void> {
-  if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, renderJobSummary(report, prs));
+export async function writeJobSummary(env: NodeJS.ProcessEnv, report: RunReport, prs?: PullRequestLinks, metrics?: () => Promise<string[]>): Promise<void> {
+  if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, renderJobSummary(report, prs, (await metrics?.()) ?? []));
 }

@@ -104,7 +104,7 @@ export function streamPullRequest(p: ProjectPublishing, stream: Stream, head: st
  * `streamPrs`: the stream PR numbers known this run, so the body lists them in the same run they are opened
  * instead of one run later (from status.yaml), which would rewrite the body once for nothing.
  */
-export function assemblyPullRequest(p: ProjectPublishing, head: string, summary: AssemblySummary, streamPrs: ReadonlyMap<string, number>): WantedPullRequest {
+export function assemblyPullRequest(p: ProjectPublishing, head: string, summary: AssemblySummary, streamPrs: ReadonlyMap<string, number>, metrics = ""): WantedPullRequest {
   const { project, planned } = p;
   const fingerprint = project.status?.assembly?.fingerprint ?? assemblyFingerprint(project, p.prints, p.templates);
   const streams = Object.fromEntries(
@@ -124,7 +124,7 @@ export function assemblyPullRequest(p: ProjectPublishing, head: string, summary:
       head,
       base: p.base,
       title: `ateams: deliverable for ${project.spec.name}`,
-      body: assemblyPrBody(p.templates, p.model, withPrs, summary, { project: project.id, kind: "assembly", fingerprint }),
+      body: assemblyPrBody(p.templates, p.model, withPrs, summary, { project: project.id, kind: "assembly", fingerprint }, metrics),
       draft: false,
       labels: [AGENCY_LABEL, projectLabel(project.id), stateLabel("ready-for-review")],
       reviewers: [directorLogin(p.model, project)],

@@ -4,6 +4,8 @@
 // possible: a run with nothing new writes nothing. A PR people closed unmerged is their "no" and is never reopened;
 // it is reported, as are merged ones, for the orchestrator to turn into conditions. Nothing is committed here:
 // the PR numbers come back in `prs` for status.yaml.
+import { readProjectMetrics } from "../run/project-metrics.ts";
+import { renderReport } from "../metrics/report-view.ts";
 import { join } from "node:path";
 import { assemblyBranch, formatBranchName, planBranch } from "../forge/branch-name.ts";
 import { ensurePullRequest, indexAgencyPullRequests, LabelEnsurer, type PullRequest, type PullRequestIndex } from "../github/index.ts";
@@ -81,7 +83,8 @@ export async function publishPullRequests(ctx: GitHubRunContext, model: AgencyMo
     const assemblyHead = formatBranchName(assemblyBranch(project.id));
     if (wanted(assemblyHead)) {
       const summary = parseAssemblySummary(await ctx.ws.store.readFile(assemblyHead, ctx.ws.repoPath(join(project.dir, "outputs", "SUMMARY.md"))));
-      await publish(run, assemblyPullRequest(p, assemblyHead, summary, streamPrs));
+      const { records, problems } = await readProjectMetrics(project, ctx.ws);
+      await publish(run, assemblyPullRequest(p, assemblyHead, summary, streamPrs, records.length ? renderReport(ctx.templates, project.id, records, problems) : ""));
     }
   }
   return report;

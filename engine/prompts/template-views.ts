@@ -21,7 +21,7 @@ export interface TemplateViews {
   "specialist.task": Keys<"task" | "upstream" | "resources" | "feedback" | "previous">;
   "pr/plan": Keys<"project" | "summary" | "options" | "recommended" | "otherOptions" | "basedOn" | "streams" | "mermaid" | "tasks" | "meta">;
   "pr/stream": Keys<"project" | "stream" | "criteria" | "tasks" | "logs" | "meta">;
-  "pr/assembly": Keys<"project" | "director" | "deliverable" | "summary" | "openQuestions" | "streams" | "meta">;
+  "pr/assembly": Keys<"project" | "director" | "deliverable" | "summary" | "openQuestions" | "streams" | "metrics" | "meta">;
   "pr/status-comment": Keys<"marker" | "stage" | "at" | "summary" | "rows" | "blocked">;
   report: ReportView;
 }

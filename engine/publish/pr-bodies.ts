@@ -77,7 +77,8 @@ export function streamPrBody(templates: Templates, project: LoadedProject, strea
   });
 }
 
-export function assemblyPrBody(templates: Templates, model: AgencyModel, project: LoadedProject, summary: { text: string; openQuestions: string[] }, meta: PrMeta): string {
+/** `metrics`: the project's `ateams report` Markdown ("" leaves the section out). */
+export function assemblyPrBody(templates: Templates, model: AgencyModel, project: LoadedProject, summary: { text: string; openQuestions: string[] }, meta: PrMeta, metrics = ""): string {
   const director = projectDirector(model.spec, project.spec);
   return templates.render("pr/assembly", {
     project: project.spec,
@@ -86,6 +87,7 @@ export function assemblyPrBody(templates: Templates, model: AgencyModel, project
     summary: summary.text,
     openQuestions: summary.openQuestions,
     streams: (project.plan?.streams ?? []).map((s) => ({ title: s.title, tasks: s.tasks.length, pr: project.status?.streams?.[s.id]?.pr ?? null })),
+    metrics: metrics.trim(),
     meta: formatPrMeta(meta),
   });
 }

@@ -337,6 +337,10 @@ it("from a push to the assembled deliverable: plan PR, /approve, draft stream PR
   expect(assembly.body).toContain("Everything the Director asked for is in the deliverable.");
   expect(assembly.body).toContain(`#${research.number}`);
   expect(assembly.body).toContain(`#${report.number}`);
+  // What the work cost, from the metrics committed with it: every task's attempts and the PM's calls.
+  expect(assembly.body).toContain("📊 What the work cost and how it went");
+  expect(assembly.body).toMatch(/pie showData title Cost by role \(USD\)\n(?:.*\n)*? {4}"pm" : /);
+  expect(assembly.body).toMatch(/\| researcher \| 2 \| \d+ \|/);
   expect(assembly.requested_reviewers.map((u) => u.login)).toEqual(["octocat"]);
   expect(originFile(`${PROJECT_DIR}/outputs/pricing-recommendation.md`, `ateams/${P}/assembly`)).toContain("# Deliverable");
   expect(statusComments(assembly.number)).toHaveLength(1);

@@ -1,7 +1,8 @@
 // Metrics committed with the work, and `ateams report` reading them back: every model call of a run is a record
 // (tokens, cost, latency, model, tier, role), each finished task's records travel in its own stream commit, and the
 // report's sums equal what the run recorded in status.yaml.
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -30,9 +31,14 @@ it("a run commits a record per model call and per task, each task's in its own c
   const team = scriptedTeam({ reviseOnce: ["write-up"] });
   server = createFakeOpenAIServer({ handler: team.handler, latencyMs: 20 });
   await server.start();
-  const run = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "x" } });
+  const summary = join(tmpdir(), `ateams-summary-${process.pid}-${Date.now()}.md`);
+  const run = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "x", GITHUB_STEP_SUMMARY: summary } });
   expect(run.code, run.stderr).toBe(0);
   expect(repo.git("status", "--porcelain")).toBe("");
+  // The job summary carries the same report, after the run's own lines.
+  const jobSummary = await readFile(summary, "utf8");
+  await rm(summary);
+  expect(jobSummary).toMatch(/^## ateams run\n[^]*\n## 📊 pricing-study: metrics\n/);
 
   // Each task commit carries exactly its own task record and its calls, appended to its stream's file.
   const commits = taskCommits(repo.root);

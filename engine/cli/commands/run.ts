@@ -13,6 +13,7 @@ import { WorkspaceError } from "../../run/workspace.ts";
 import { RepoLockedError } from "../../forge/index.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { writeJobSummary } from "../job-summary.ts";
+import { metricsMarkdown } from "../metrics-markdown.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
 import { loadOrReport, reportDiagnostics } from "../load-or-report.ts";
 
@@ -113,7 +114,8 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       report = gh;
       prs = new Map([...gh.publish.prs].map(([head, n]) => [head, `${github!.serverUrl}/${github!.owner}/${github!.repo}/pull/${n}`]));
     } else report = await runAgency(options);
-    await writeJobSummary(io.env, report, prs);
+    // A stream job's summary stays about its stream; the reconcile's shows each project's metrics.
+    await writeJobSummary(io.env, report, prs, values.stream?.length ? undefined : () => metricsMarkdown(options.agencyDir, report.projects.map((p) => p.id)));
     // A fan-out job whose work waits upstream ends well: say what it waits for, where Actions shows it.
     for (const line of waitingLines(report)) io.stderr(inActions ? `::notice title=ateams: waiting on other streams::${line}\n` : `ateams: ${line}\n`);
     if (report.left.length) io.stderr(`ateams: left for the stream jobs: ${report.left.join(", ")}\n`);

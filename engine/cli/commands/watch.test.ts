@@ -55,7 +55,7 @@ function startWatch(opts: Omit<WatchOptions, "signal" | "onPass" | "debounceMs" 
 
 describe("isIgnoredPath", () => {
   it("ignores what runs produce and what editors and git leave, never the specs", () => {
-    for (const p of ["projects/a/outputs/s/x.md", "projects/a/log/s/w.md", ".git/index", ".ateams/cache/x", "roles/.writer.yaml.swp", "roles/writer.yaml~", "projects/a/#plan.yaml#"]) {
+    for (const p of ["projects/a/outputs/s/x.md", "projects/a/log/s/w.md", "projects/a/metrics.jsonl", "projects/a/metrics/s.jsonl", ".git/index", ".ateams/cache/x", "roles/.writer.yaml.swp", "roles/writer.yaml~", "projects/a/#plan.yaml#"]) {
       expect(isIgnoredPath(p), p).toBe(true);
     }
     for (const p of ["", "agency.yaml", "roles/writer.yaml", "projects/a/plan.yaml", "projects/a/status.yaml", "resources/style-guide.md", "projects/outputs"]) {

@@ -26,7 +26,7 @@ Watches the agency directory. At start and after every change (debounced) it val
 agency and prints either the located errors or the plan, under a header with the time and
 the changed files. With --apply it also runs what the plan says, exactly as \`ateams run\`;
 a change made while a run is going on queues one more pass after it. Ignored: projects'
-outputs/ and log/, dot-files (.git, .ateams, editor swap files), and the files a run itself
+outputs/, log/ and metrics, dot-files (.git, .ateams, editor swap files), and the files a run itself
 commits. Stop with Ctrl-C (SIGINT) or SIGTERM.
 
 Options:
@@ -73,7 +73,7 @@ export interface WatchOptions {
 const ENGINE_WRITE_GRACE_MS = 1000;
 
 /**
- * Paths (relative to the agency directory) that never trigger a pass: what runs produce (outputs, work logs), git's
+ * Paths (relative to the agency directory) that never trigger a pass: what runs produce (outputs, work logs, metrics), git's
  * and the engine's own directories, and editor droppings. status.yaml is not listed: a run of ours is filtered by
  * content (see `engineWrites`), and one by another process is news worth a re-plan.
  */
@@ -83,7 +83,7 @@ export function isIgnoredPath(rel: string): boolean {
   const name = parts[parts.length - 1]!;
   if (parts.some((p) => p.startsWith("."))) return true;
   if (name.endsWith("~") || name.startsWith("#") || /\.sw[a-p]$/.test(name)) return true;
-  return parts[0] === "projects" && parts.length >= 3 && (parts[2] === "outputs" || parts[2] === "log");
+  return parts[0] === "projects" && parts.length >= 3 && (parts[2] === "outputs" || parts[2] === "log" || parts[2] === "metrics" || parts[2] === "metrics.jsonl");
 }
 
 export async function watchAgency(opts: WatchOptions): Promise<void> {
