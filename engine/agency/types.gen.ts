@@ -708,6 +708,10 @@ export interface TaskRecord {
   task: string;
   role: string;
   /**
+   * The role's prompt version: a digest of its role file and lessons at the time of the attempt.
+   */
+  roleVersion?: string;
+  /**
    * The tier the task was routed to for this attempt.
    */
   tier: string;

@@ -55,6 +55,22 @@ export function reportView(m: ProjectMetrics, problems: readonly string[] = []) 
       blocked: r.blocked,
       cost: formatUsd(r.costUsd),
     })),
+    versions: m.byRoleVersion.map((r) => ({
+      role: r.role,
+      version: r.version,
+      since: r.firstAt.slice(0, 16).replace("T", " "),
+      attempts: r.attempts,
+      firstRound: pct(r.acceptedFirstRound, r.attempts),
+      meanRounds: r.meanRounds.toFixed(2),
+      perAccepted: r.accepted ? formatUsd(r.costUsd / r.accepted) : "–",
+    })),
+    // The comparison people look for: a role whose prompt changed, each version's mean rounds side by side.
+    versionChart: changedRoles(m).length
+      ? {
+          axis: m.byRoleVersion.filter((r) => changedRoles(m).includes(r.role)).map((r) => `"${label(r.role)}@${r.version.slice(0, 4)}"`).join(", "),
+          rounds: m.byRoleVersion.filter((r) => changedRoles(m).includes(r.role)).map((r) => r.meanRounds.toFixed(2)).join(", "),
+        }
+      : null,
     streams: m.byStream.map((r) => ({ name: r.stream, tasks: r.tasks, work: formatDuration(r.workMs), span: formatDuration(r.spanMs), cost: formatUsd(r.costUsd) })),
     gantt: m.byStream.map((s) => ({
       stream: label(s.stream),
@@ -68,6 +84,13 @@ export function reportView(m: ProjectMetrics, problems: readonly string[] = []) 
 }
 
 export type ReportView = ReturnType<typeof reportView>;
+
+/** Roles whose tasks ran under more than one prompt version. */
+function changedRoles(m: ProjectMetrics): string[] {
+  const versions = new Map<string, number>();
+  for (const r of m.byRoleVersion) versions.set(r.role, (versions.get(r.role) ?? 0) + 1);
+  return [...versions].filter(([, n]) => n > 1).map(([role]) => role);
+}
 
 /** The Markdown of templates/report.hbs for one project's records. */
 export function renderReport(templates: Templates, project: string, records: readonly MetricsRecord[], problems: readonly string[] = []): string {

@@ -64,3 +64,26 @@ describe("the report", () => {
     expect(md).toBe("## 📊 p: metrics\n\n0 model calls · 0 in / 0 out tokens · $0 · no task finished yet\n");
   });
 });
+
+describe("role versions", () => {
+  it("rows per role and version, oldest first, and a chart once a role has more than one", async () => {
+    const records: MetricsRecord[] = [
+      task({ task: "a", roleVersion: "aaaaaaaa", rounds: 3, at: "2026-12-04T10:00:10.000Z" }),
+      task({ task: "b", roleVersion: "bbbbbbbb", rounds: 1, at: "2026-12-04T11:00:10.000Z" }),
+      task({ task: "c", roleVersion: "aaaaaaaa", rounds: 2, at: "2026-12-04T10:30:10.000Z", outcome: "escalated" }),
+      task({ task: "d", role: "editor", roleVersion: "cccccccc" }),
+    ];
+    const m = summarize("p", records);
+    expect(m.byRoleVersion.map((r) => [r.role, r.version, r.attempts, r.accepted, r.meanRounds])).toEqual([
+      ["editor", "cccccccc", 1, 1, 1],
+      ["writer", "aaaaaaaa", 2, 1, 2.5],
+      ["writer", "bbbbbbbb", 1, 1, 1],
+    ]);
+    const md = renderReport(await loadTemplates(), "p", records);
+    expect(md).toContain("| writer | `aaaaaaaa` | 2026-12-04 10:00 | 2 | 0 (0%) | 2.50 | $0.0040 |");
+    expect(md).toContain('x-axis ["writer@aaaa", "writer@bbbb"]');
+    expect(md).toContain("bar [2.50, 1.00]");
+    // One version per role: the table, no chart.
+    expect(renderReport(await loadTemplates(), "p", [records[3]!])).not.toContain("Mean revision rounds per role version");
+  });
+});

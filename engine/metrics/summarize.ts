@@ -37,6 +37,19 @@ export interface TierRow {
   costUsd: number;
 }
 
+/** How a role's tasks went under one version of its prompt (role file and lessons), oldest version first. */
+export interface RoleVersionRow {
+  role: string;
+  version: string;
+  /** When an attempt under this version first ended. */
+  firstAt: string;
+  attempts: number;
+  accepted: number;
+  acceptedFirstRound: number;
+  meanRounds: number;
+  costUsd: number;
+}
+
 export interface StreamRow {
   stream: string;
   tasks: number;
@@ -63,6 +76,7 @@ export interface ProjectMetrics {
   byModel: ModelRow[];
   byTier: TierRow[];
   byStream: StreamRow[];
+  byRoleVersion: RoleVersionRow[];
   timeline: TimelineBar[];
 }
 
@@ -143,6 +157,19 @@ export function summarize(project: string, records: readonly MetricsRecord[]): P
     spanMs: Math.max(...bars.map((b) => b.endMs)) - Math.min(...bars.map((b) => b.startMs)),
     costUsd: usd(tasks.filter((t) => t.stream === stream).reduce((s, t) => s + t.costUsd, 0)),
   }));
+  const byRoleVersion = grouped(tasks, (t) => (t.roleVersion === undefined ? undefined : `${t.role}\u0000${t.roleVersion}`), (key, group): RoleVersionRow => {
+    const [role = "", version = ""] = key.split("\u0000");
+    return {
+      role,
+      version,
+      firstAt: group.map((t) => t.at).sort()[0]!,
+      attempts: group.length,
+      accepted: count(group, "accepted"),
+      acceptedFirstRound: firstRound(group),
+      meanRounds: Math.round((group.reduce((s, t) => s + t.rounds, 0) / group.length) * 100) / 100,
+      costUsd: usd(group.reduce((s, t) => s + t.costUsd, 0)),
+    };
+  }).sort((a, b) => (a.role < b.role ? -1 : a.role > b.role ? 1 : a.firstAt < b.firstAt ? -1 : a.firstAt > b.firstAt ? 1 : 0));
   return {
     project,
     totals: totalsOf(calls),
@@ -151,6 +178,7 @@ export function summarize(project: string, records: readonly MetricsRecord[]): P
     byModel,
     byTier,
     byStream,
+    byRoleVersion,
     timeline,
   };
 }

@@ -110,6 +110,14 @@ function computeFingerprints(model: AgencyModel, project: LoadedProject, templat
   return out;
 }
 
+/**
+ * A role's prompt version: a digest of what its Specialists are told about it (the role file and the lessons taught
+ * to it), recorded with every task attempt so `ateams report` compares how the versions did.
+ */
+export function roleVersion(model: AgencyModel, role: string): string {
+  return digest({ role: model.roles.get(role)?.spec ?? null, lessons: model.lessons.get(role) ?? "" }).slice(0, 8);
+}
+
 /** Parts only need to tell "changed" from "same" for one task: 64 bits keep status.yaml compact. */
 function partDigest(value: unknown): string {
   return digest(value).slice(0, 16);

@@ -4,7 +4,7 @@ import { doTask, type FileText } from "../agents/specialist.ts";
 import { verifyTask } from "../agents/collaborator.ts";
 import { emptyUsage, type CallUsage } from "../agents/call.ts";
 import { resolveBlocker } from "../agents/pm.ts";
-import { fingerprintTasks } from "../plan/fingerprint.ts";
+import { fingerprintTasks, roleVersion } from "../plan/fingerprint.ts";
 import { agentTier, escalate } from "../plan/route.ts";
 import type { TaskAction } from "../plan/types.ts";
 import { specialistSystem } from "../prompts/specialist-prompt.ts";
@@ -120,6 +120,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
   /** How this attempt ended, with what it cost (the PM's calls on a blocker included). */
   const ended = (outcome: TaskRecord["outcome"], modelId: string, verdict: CollaboratorVerdict) =>
     meter.task({
+      roleVersion: roleVersion(model, task.role),
       tier: routing.tier,
       model: modelId,
       outcome,

@@ -51,7 +51,7 @@ it("a run commits a record per model call and per task, each task's in its own c
     const { records, problems } = parseMetrics(added.join("\n"), file);
     expect(problems).toEqual([]);
     const tasks = records.filter((r): r is TaskRecord => r.kind === "task");
-    expect(tasks).toEqual([expect.objectContaining({ task: c.task, stream, outcome: "accepted", rounds: c.task === "write-up" ? 2 : 1 })]);
+    expect(tasks).toEqual([expect.objectContaining({ task: c.task, stream, outcome: "accepted", rounds: c.task === "write-up" ? 2 : 1, roleVersion: expect.stringMatching(/^[0-9a-f]{8}$/) })]);
     const calls = records.filter((r): r is CallRecord => r.kind === "call");
     // A Specialist and a Collaborator call per round, all of this task, under its role.
     expect(calls.length).toBe(2 * tasks[0]!.rounds);
