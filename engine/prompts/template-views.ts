@@ -24,11 +24,12 @@ export interface TemplateViews {
   "pr/assembly": Keys<"project" | "director" | "deliverable" | "summary" | "openQuestions" | "streams" | "metrics" | "meta">;
   "pr/status-comment": Keys<"marker" | "stage" | "at" | "summary" | "rows" | "blocked">;
   report: ReportView;
+  "report.html": Keys<"generatedAt" | "projects" | "configs" | "chartJs">;
 }
 
 export type TemplateName = keyof TemplateViews;
 
 export const TEMPLATE_NAMES: readonly TemplateName[] = [
   "pm.system", "collaborator.system", "specialist.system", "learning.system", "pm.propose", "pm.decompose", "pm.blocker", "pm.assemble",
-  "collaborator.verify-task", "collaborator.verify-stream", "specialist.task", "pr/plan", "pr/stream", "pr/assembly", "pr/status-comment", "report",
+  "collaborator.verify-task", "collaborator.verify-stream", "specialist.task", "pr/plan", "pr/stream", "pr/assembly", "pr/status-comment", "report", "report.html",
 ];

@@ -1,6 +1,8 @@
 // Metrics committed with the work, and `ateams report` reading them back: every model call of a run is a record
 // (tokens, cost, latency, model, tier, role), each finished task's records travel in its own stream commit, and the
 // report's sums equal what the run recorded in status.yaml.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -95,4 +97,39 @@ it("a line that is not a record is reported with its place, and the rest still c
   const p = JSON.parse(r.stdout).projects.find((x: { project: string }) => x.project === "pricing-study");
   expect(p.problems).toEqual([`${PROJECT}/metrics.jsonl:${lines + 1}: not a metrics record: / must have required property 'at'`, expect.stringMatching(new RegExp(`^${PROJECT}/metrics.jsonl:${lines + 2}: not JSON`))]);
   expect(p.totals.calls).toBe(server.chatRequests.length);
+});
+
+// Debian's chromium, as the CI installs it; the page must draw offline (no network in the browser either).
+const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+
+it("ateams report --html writes one offline page whose charts Chromium draws without an error", async () => {
+  expect(CHROMIUM, "Debian's chromium is needed for this test (.ci/run installs it)").toBeDefined();
+  const team = scriptedTeam({ reviseOnce: ["write-up"] });
+  server = createFakeOpenAIServer({ handler: team.handler });
+  await server.start();
+  expect((await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "x" } })).code).toBe(0);
+  const out = join(repo.root, ".ateams", "report.html");
+  const r = await runCli(["report", "--html", out], { cwd: repo.root, env: {} });
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stderr).toContain(`wrote ${out}`);
+  const page = await readFile(out, "utf8");
+  // Self-contained: nothing is fetched.
+  expect(page).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i);
+
+  const browse = (...args: string[]) =>
+    spawnSync(CHROMIUM!, ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=" + join(repo.root, ".ateams", "chromium"), "--window-size=1200,2400", ...args, `file://${out}`], { encoding: "utf8", timeout: 60_000 });
+  const dom = browse("--virtual-time-budget=5000", "--dump-dom");
+  expect(dom.status, dom.stderr).toBe(0);
+  const body = /<body (data-[^>]*)>/.exec(dom.stdout)?.[1] ?? `(no body in ${dom.stdout.length} chars: ${dom.stderr.slice(-500)})`;
+  // Both projects' charts: pricing-study has five (cost, tokens, acceptance, timeline, role versions); launch-kit none yet.
+  expect(body).toContain('data-errors="0"');
+  expect(body).toContain('data-charts="5"');
+  expect(body).toContain('data-drawn="5"');
+  expect(dom.stdout).toContain("<h2>pricing-study</h2>");
+  const shot = join(repo.root, ".ateams", "report.png");
+  const s = browse(`--screenshot=${shot}`);
+  expect(s.status, s.stderr).toBe(0);
+  const png = await readFile(shot);
+  expect(png.subarray(1, 4).toString()).toBe("PNG");
+  expect(png.length).toBeGreaterThan(20_000);
 });
