@@ -9,7 +9,7 @@ import { suggest } from "./suggest.ts";
 import type { Plan } from "./types.gen.ts";
 
 /** Stream ids that would collide with the per-project branches (engine/forge/branch-name.ts); plans may not use them. */
-export const RESERVED_STREAM_IDS: readonly string[] = ["plan", "assembly"];
+export const RESERVED_STREAM_IDS: readonly string[] = ["plan", "assembly", "learning"];
 
 export interface KnownIds {
   /** Role ids from file names, including roles whose file failed validation. */

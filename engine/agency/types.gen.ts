@@ -31,6 +31,7 @@ export interface SpecKinds {
   "specialist-work"?: SpecialistWorkReply;
   "collaborator-verdict"?: CollaboratorVerdict;
   answer?: AnswerReply;
+  "learning-review"?: LearningReviewReply;
 }
 /**
  * agency/agency.yaml: the agency's people, model tiers, routing criteria, budgets and cross-project tools and resources.
@@ -76,6 +77,10 @@ export interface AgentSettings {
    * Extra guidance appended to this agent's system message.
    */
   instructions?: string;
+  /**
+   * learningManager only: whether it reviews each assembled project (default true).
+   */
+  enabled?: boolean;
 }
 export interface Models {
   /**
@@ -460,6 +465,7 @@ export interface Status {
     [k: string]: TaskStatus;
   };
   assembly?: AssemblyStatus;
+  learning?: LearningStatus;
   usage?: Usage;
   /**
    * Failed project-level actions (propose-plan, decompose-plan, verify-stream/<stream>, assemble) by key, while they are retried with backoff or Stalled; removed when the action succeeds or a person retries it.
@@ -634,6 +640,23 @@ export interface AssemblyStatus {
    */
   feedback?: Feedback[];
 }
+/**
+ * The Learning & Performance Manager's review of the assembled project: its proposals are a branch (and on GitHub a PR) a person merges or closes.
+ */
+export interface LearningStatus {
+  fingerprint: string;
+  /**
+   * Where the proposals are; absent when there were none.
+   */
+  branch?: string;
+  commit?: string;
+  pr?: number;
+  /**
+   * Lessons and role edits proposed.
+   */
+  proposals?: number;
+  at: string;
+}
 export interface ActionFailure {
   /**
    * Digest of what the action was given; other inputs start afresh.
@@ -734,6 +757,10 @@ export interface TaskRecord {
     met: number;
     total: number;
   };
+  /**
+   * What the Collaborator asked to change in the rounds it sent back: the Learning & Performance Manager's evidence.
+   */
+  feedback?: string[];
   wallMs: number;
   calls: number;
   inputTokens: number;
@@ -976,4 +1003,54 @@ export interface AnswerReply {
    * The answer in GitHub-flavoured Markdown, for the person who asked.
    */
   answer: string;
+}
+/**
+ * The Learning & Performance Manager's review of a finished project: an analysis for memory, a score per role, and proposals (lessons, role edits), each quoting the evidence it rests on. Strict-mode compatible.
+ */
+export interface LearningReviewReply {
+  /**
+   * The post-project analysis: what went well, what cost rounds or money, and why; kept in the project's memory.
+   */
+  analysis: string;
+  /**
+   * One per role that worked on the project.
+   */
+  scores: {
+    role: string;
+    /**
+     * 1 poor … 5 excellent, against the role's output expectations and its tasks' criteria.
+     */
+    score: number;
+    rationale: string;
+  }[];
+  /**
+   * Short, general, reusable instructions for a role's future work.
+   */
+  lessons: {
+    role: string;
+    lesson: string;
+    /**
+     * Quotes, word for word, from the evidence given.
+     *
+     * @minItems 1
+     */
+    evidence: [string, ...string[]];
+  }[];
+  /**
+   * Items to add to a role's definition, where the same weakness came back or a person asked for it.
+   */
+  roleEdits: {
+    role: string;
+    field: "expertise" | "expectations.input" | "expectations.output";
+    /**
+     * The new item, as it will read in the role's YAML.
+     */
+    add: string;
+    /**
+     * Quotes, word for word, from the evidence given.
+     *
+     * @minItems 1
+     */
+    evidence: [string, ...string[]];
+  }[];
 }

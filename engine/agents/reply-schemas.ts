@@ -10,8 +10,9 @@ import pmOptions from "../../schemas/replies/pm-options.schema.json" with { type
 import specialistWork from "../../schemas/replies/specialist-work.schema.json" with { type: "json" };
 import collaboratorVerdict from "../../schemas/replies/collaborator-verdict.schema.json" with { type: "json" };
 import answer from "../../schemas/replies/answer.schema.json" with { type: "json" };
+import learningReview from "../../schemas/replies/learning-review.schema.json" with { type: "json" };
 import { toStrictSchema, type JSONSchema } from "../llm/index.ts";
-import type { AnswerReply, CollaboratorVerdict, PmAssemblyReply, PmBlockerReply, PmDecompositionReply, PmOptionsReply, SpecialistWorkReply } from "../agency/types.gen.ts";
+import type { AnswerReply, CollaboratorVerdict, LearningReviewReply, PmAssemblyReply, PmBlockerReply, PmDecompositionReply, PmOptionsReply, SpecialistWorkReply } from "../agency/types.gen.ts";
 
 /** Each reply by name, with the type its schema (schemas/replies/) generates: callAgent's return type follows it. */
 export interface Replies {
@@ -22,6 +23,7 @@ export interface Replies {
   specialist_work: SpecialistWorkReply;
   collaborator_verdict: CollaboratorVerdict;
   answer: AnswerReply;
+  learning_review: LearningReviewReply;
 }
 
 export type ReplyName = keyof Replies;
@@ -34,6 +36,7 @@ const RAW: Record<ReplyName, object> = {
   specialist_work: specialistWork,
   collaborator_verdict: collaboratorVerdict,
   answer,
+  learning_review: learningReview,
 };
 
 /** The most options the PM may propose; their ids are option-1 … option-N. */
@@ -122,6 +125,25 @@ export function specialistWorkSchema(outputs: readonly string[]): JSONSchema {
     files.minItems = outputs.length;
     files.maxItems = outputs.length;
     at(files, "items", "properties").path = { type: "string", enum: [...outputs], description: "One of the output paths the task asked for; each exactly once." };
+    return s;
+  });
+}
+
+/** The most lessons, and the most role edits, one review may propose. */
+export const MAX_PROPOSALS = 10;
+
+/** Every role a score, lesson or edit names is one that worked on the project. */
+export function learningReviewSchema(roles: readonly string[]): JSONSchema {
+  return memo(`learning_review:${JSON.stringify(roles)}`, () => {
+    const s = structuredClone(replySchema("learning_review"));
+    const role = { type: "string", enum: [...roles] };
+    for (const list of ["scores", "lessons", "roleEdits"]) at(s, "properties", list, "items", "properties").role = role;
+    // Bounds kept out of the file: json-schema-to-typescript would type bounded arrays as tuples.
+    at(s, "properties", "scores").maxItems = roles.length;
+    for (const list of ["lessons", "roleEdits"]) {
+      at(s, "properties", list).maxItems = MAX_PROPOSALS;
+      at(s, "properties", list, "items", "properties", "evidence").maxItems = 5;
+    }
     return s;
   });
 }

@@ -55,7 +55,7 @@ describe("ateams CLI", () => {
     const action = plan.projects[0].actions[0];
     for (const key of ["kind", "project", "stream", "task", "role", "tier", "reason", "estimate"]) expect(action).toHaveProperty(key);
     expect(Object.keys(action.estimate).sort()).toEqual(["costUsd", "inputTokens", "outputTokens"]);
-    expect(plan.totals).toMatchObject({ actions: 18, llmCalls: 15 });
+    expect(plan.totals).toMatchObject({ actions: 19, llmCalls: 16 }); // the L&P review included
     const sum = plan.projects.flatMap((p: { actions: { estimate: { costUsd: number } }[] }) => p.actions).reduce((s: number, a: { estimate: { costUsd: number } }) => s + a.estimate.costUsd, 0);
     expect(plan.totals.costUsd).toBeCloseTo(sum, 6);
   });
@@ -64,7 +64,7 @@ describe("ateams CLI", () => {
     const r = await cli("plan", "--project", "alpha");
     expect(r.stdout).toContain("● alpha  stage: running");
     expect(r.stdout).toContain("competitors → strong (big-model): score 4.00 ≥ 3.5 → strong");
-    expect(r.stdout).toMatch(/total: 15 actions, 13 model calls/);
+    expect(r.stdout).toMatch(/total: 16 actions, 14 model calls/);
     await settle(fx.agency);
     const after = await cli("plan", "--project", "alpha");
     expect(after.stdout).toContain("stage: done");

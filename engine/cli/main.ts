@@ -7,6 +7,7 @@ import { planCommand, PLAN_HELP } from "./commands/plan.ts";
 import { runCommand, RUN_HELP } from "./commands/run.ts";
 import { statusCommand, STATUS_HELP } from "./commands/status.ts";
 import { reportCommand, REPORT_HELP } from "./commands/report.ts";
+import { learnCommand, LEARN_HELP } from "./commands/learn.ts";
 import { validateCommand, VALIDATE_HELP } from "./commands/validate.ts";
 import { watchCommand, WATCH_HELP } from "./commands/watch.ts";
 import { EXIT, UsageError, type CliIO } from "./io.ts";
@@ -20,6 +21,7 @@ export const COMMANDS: Record<string, Command> = {
   run: { run: runCommand, help: RUN_HELP, summary: "reconcile: plan, run the agents, commit every finished step" },
   status: { run: statusCommand, help: STATUS_HELP, summary: "where each project, stream and task stands, and what waits on a person" },
   report: { run: reportCommand, help: REPORT_HELP, summary: "what the work cost and how it went: tables and charts from the committed metrics" },
+  learn: { run: learnCommand, help: LEARN_HELP, summary: "the L&P Manager's proposals after each project; --accept merges them" },
   // The Director's commands, each the twin of a PR comment.
   ...Object.fromEntries(VERBS.map((v) => [v.name, { run: (argv: string[], io: CliIO) => directorCommand(v, argv, io), help: directorHelp(v), summary: v.summary }])),
   watch: { run: watchCommand, help: WATCH_HELP, summary: "re-validate and re-plan on every change (--apply: also run)" },

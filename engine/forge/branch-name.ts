@@ -9,7 +9,8 @@ export { RESERVED_STREAM_IDS };
 export type BranchName =
   | { kind: "stream"; project: string; stream: string }
   | { kind: "plan"; project: string }
-  | { kind: "assembly"; project: string };
+  | { kind: "assembly"; project: string }
+  | { kind: "learning"; project: string };
 
 export class BranchNameError extends Error {
   override name = "BranchNameError";
@@ -35,7 +36,12 @@ export function assemblyBranch(project: string): BranchName {
   return { kind: "assembly", project };
 }
 
-/** `ateams/<project>/<stream>`, `ateams/<project>/plan` or `ateams/<project>/assembly` (no `refs/heads/`). */
+/** Where the L&P Manager's proposals for a project wait for review. */
+export function learningBranch(project: string): BranchName {
+  return { kind: "learning", project };
+}
+
+/** `ateams/<project>/<stream>`, or `ateams/<project>/` + `plan`, `assembly` or `learning` (no `refs/heads/`). */
 export function formatBranchName(branch: BranchName): string {
   const project = checkId("project", branch.project);
   if (branch.kind !== "stream") return `${BRANCH_PREFIX}/${project}/${branch.kind}`;
@@ -51,6 +57,6 @@ export function parseBranchName(name: string): BranchName | undefined {
   if (parts.length !== 3 || parts[0] !== BRANCH_PREFIX) return undefined;
   const [, project, last] = parts as [string, string, string];
   if (!ID.test(project) || !ID.test(last) || project.length > 63 || last.length > 63) return undefined;
-  if (last === "plan" || last === "assembly") return { kind: last, project };
+  if (last === "plan" || last === "assembly" || last === "learning") return { kind: last, project };
   return { kind: "stream", project, stream: last };
 }

@@ -67,7 +67,8 @@ describe("the Director's feedback on the deliverable", () => {
     const revised = recordAssemblyFeedback(alpha.status!, { ...shorter, at: "2026-11-23T09:00:00Z", text: "Lead with the numbers." })!;
     await writeStatus(revised);
     const p = await alphaPlan();
-    expect(kinds(p)).toEqual(["assemble"]);
+    // A new deliverable is reviewed again.
+    expect(kinds(p)).toEqual(["assemble", "review-learning"]);
     expect(p.actions[0]!.reason).toBe("the Director asked for changes to the deliverable");
 
     const after = assemblyFingerprint({ ...alpha, status: revised }, prints, templates);

@@ -84,9 +84,11 @@ describe("project stages", () => {
       "run-task:polish", "verify-task:polish",
       "verify-stream:research", "merge-stream:research",
       "verify-stream:docs", "merge-stream:docs",
-      "assemble",
+      "assemble", "review-learning",
     ]);
     const byId = new Map(p.actions.map((a) => [a.id, a]));
+    // The L&P Manager reviews the project once its deliverable stands.
+    expect(byId.get("review-learning:alpha")).toMatchObject({ agent: "learning", tier: "strong", after: ["assemble:alpha"] });
     expect(byId.get("run-task:alpha/draft")!.after.sort()).toEqual(["verify-task:alpha/competitors", "verify-task:alpha/facts"]);
     expect(byId.get("assemble:alpha")!.after.sort()).toEqual(["merge-stream:alpha/docs", "merge-stream:alpha/research"]);
     // every `after` names an action that exists and comes earlier

@@ -234,6 +234,27 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
     });
   }
 
+  // The L&P Manager reviews each assembled deliverable once (again when it is assembled anew). A failed review waits
+  // for its retry without holding the project: the deliverable is done either way.
+  const learningFp = learningFingerprint(assemblyFp, templates);
+  const assembling = actions.find((a) => a.kind === "assemble");
+  // Reviewed once the deliverable stands: assembled now with nothing else left, or about to be as the last step.
+  const closing = assembling !== undefined || actions.length === 0;
+  const assembled = status?.assembly?.fingerprint === assemblyFp;
+  const reviewGate = gateOf("review-learning", null, learningFp).state;
+  if (learningEnabled(model.spec) && (assembled || assembling) && closing && blocked.length === 0 && status?.learning?.fingerprint !== learningFp && reviewGate !== "waiting" && reviewGate !== "stalled") {
+    const lp = agentTier(model.spec, "learningManager");
+    add("review-learning", {
+      agent: "learning",
+      tier: lp.id,
+      model: lp.model,
+      fingerprint: learningFp,
+      reason: retryReason("review-learning", null, learningFp, "the deliverable is assembled: the L&P Manager reviews how the work went and proposes lessons and role edits"),
+      after: assembling ? [assembling.id] : [],
+      estimate: estimate(lp, TASK_MESSAGE_OVERHEAD * 4 + prints.size * 200, guess.planOutputTokens),
+    });
+  }
+
   const kinds = new Set(actions.map((a) => a.kind));
   const heldNote = held.length ? `; ${held.join("; ")}` : "";
   if (kinds.has("run-task")) return done("running", `${willRun.size} of ${prints.size} tasks to run${blocked.length ? `, ${blocked.length} blocked` : ""}${heldNote}`);
@@ -241,6 +262,7 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
   if (kinds.has("assemble")) return done("assembly", "all streams accepted: assembling the deliverable");
   if (held.length) return done(heldStage(allAccepted ? "assembly" : "in-review"), held.join("; "));
   if (blocked.length) return done("blocked", `${blocked.length} task(s) blocked`);
+  if (kinds.has("review-learning")) return done("done", `all ${prints.size} tasks done and the deliverable assembled; the L&P Manager reviews the project`);
   return done("done", `all ${prints.size} tasks done and the deliverable assembled`);
 
   function gate(after: string | undefined, option: string): string {
@@ -326,3 +348,13 @@ function outputTokens(project: LoadedProject, stream: Stream, taskId: string, pr
 
 
 export type { Estimate };
+
+/** Whether the L&P Manager reviews assembled projects (agency.yaml `learningManager.enabled`, default true). */
+export function learningEnabled(agency: AgencyModel["spec"]): boolean {
+  return agency.learningManager?.enabled !== false;
+}
+
+/** The review's inputs: the assembly it looks back on and the templates it is asked with. */
+export function learningFingerprint(assemblyFp: string, templates: Templates): string {
+  return digest({ assembly: assemblyFp, system: templates.digest("learning.system"), review: templates.digest("learning.review") });
+}

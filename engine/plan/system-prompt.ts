@@ -4,7 +4,7 @@ import type { AgencyModel } from "../agency/model.ts";
 import type { Tool } from "../agency/types.gen.ts";
 import type { Templates } from "../prompts/templates.ts";
 import { specialistSystem } from "../prompts/specialist-prompt.ts";
-import { collaboratorView, pmView } from "../prompts/views.ts";
+import { collaboratorView, learningView, pmView } from "../prompts/views.ts";
 import { assertNever } from "../agency/assert-never.ts";
 import type { Action } from "./types.ts";
 
@@ -24,6 +24,8 @@ export function systemPromptFor(model: AgencyModel, templates: Templates, action
     case "verify-task":
     case "verify-stream":
       return stream ? templates.render("collaborator.system", collaboratorView(model, project, stream)) : undefined;
+    case "review-learning":
+      return templates.render("learning.system", learningView(model, project));
     case "approve-plan":
     case "await-approval":
     case "merge-stream":

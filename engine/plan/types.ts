@@ -13,7 +13,8 @@ export type ActionKind =
   | "verify-stream" // the Collaborator checks the stream as a whole
   | "merge-stream" // the accepted stream joins the working branch
   | "await-review" // review-streams oversight: a human accepts the stream
-  | "assemble"; // PM: the deliverable from all streams
+  | "assemble" // PM: the deliverable from all streams
+  | "review-learning"; // L&P Manager: reviews the assembled project, proposes lessons and role edits
 
 /** Actions that call a model; the rest are bookkeeping or waiting on a person. */
 export const LLM_ACTIONS: ReadonlySet<ActionKind> = new Set([
@@ -23,6 +24,7 @@ export const LLM_ACTIONS: ReadonlySet<ActionKind> = new Set([
   "verify-task",
   "verify-stream",
   "assemble",
+  "review-learning",
 ]);
 
 interface ActionFields {
@@ -65,8 +67,9 @@ export interface StreamAction extends ActionFields {
   fingerprint: string;
 }
 
+/** The project's closing steps: the deliverable, then the L&P Manager's review of how it was made. */
 export interface AssemblyAction extends ActionFields {
-  kind: "assemble";
+  kind: "assemble" | "review-learning";
   stream: null;
   task: null;
   fingerprint: string;

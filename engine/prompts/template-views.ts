@@ -16,6 +16,7 @@ export interface TemplateViews {
   "pm.decompose": Keys<"option" | "roleIds" | "criteria" | "resources" | "tiers" | "deliverable">;
   "pm.blocker": Keys<"stream" | "task" | "blocker" | "roles" | "earlier">;
   "pm.assemble": Keys<"deliverable" | "streams" | "feedback">;
+  "learning.review": Keys<"project" | "roles" | "people" | "tiers">;
   "collaborator.verify-task": Keys<"specialist" | "task" | "files" | "questions" | "round" | "maxRounds" | "lastRound">;
   "collaborator.verify-stream": Keys<"stream" | "tasks" | "firstTask">;
   "specialist.task": Keys<"task" | "upstream" | "resources" | "feedback" | "previous">;
@@ -30,6 +31,6 @@ export interface TemplateViews {
 export type TemplateName = keyof TemplateViews;
 
 export const TEMPLATE_NAMES: readonly TemplateName[] = [
-  "pm.system", "collaborator.system", "specialist.system", "learning.system", "pm.propose", "pm.decompose", "pm.blocker", "pm.assemble",
+  "pm.system", "collaborator.system", "specialist.system", "learning.system", "pm.propose", "pm.decompose", "pm.blocker", "pm.assemble", "learning.review",
   "collaborator.verify-task", "collaborator.verify-stream", "specialist.task", "pr/plan", "pr/stream", "pr/assembly", "pr/status-comment", "report", "report.html",
 ];

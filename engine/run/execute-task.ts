@@ -126,6 +126,8 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
       outcome,
       rounds: rounds.length,
       checks: { met: verdict.checks.filter((c) => c.met).length, total: verdict.checks.length },
+      // What it was sent back for: the evidence the L&P Manager reviews.
+      feedback: rounds.filter((r) => r.verdict.verdict === "revise").flatMap((r) => r.verdict.feedback).slice(0, 10).map((f) => f.slice(0, 300)),
       wallMs: Date.now() - started,
       calls: usage.calls,
       inputTokens: usage.inputTokens,

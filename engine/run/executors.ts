@@ -4,6 +4,7 @@
 import type { AgencyModel, LoadedProject } from "../agency/model.ts";
 import type { Action, ActionKind, ActionOf } from "../plan/types.ts";
 import { executeAssembly } from "./execute-assembly.ts";
+import { executeLearning } from "./execute-learning.ts";
 import { executePlanning } from "./execute-planning.ts";
 import { executeMergeStream, executeVerifyStream } from "./execute-stream.ts";
 import { executeTask } from "./execute-task.ts";
@@ -52,6 +53,10 @@ const EXECUTORS: { [K in ActionKind]?: Executor<K> } = {
   },
   async assemble(action, { ctx, model, project }) {
     await executeAssembly(ctx, model, project, action);
+    return {};
+  },
+  async "review-learning"(action, { ctx, model, project }) {
+    await executeLearning(ctx, model, project, action);
     return {};
   },
 };

@@ -19,6 +19,8 @@ import { scriptedTeam, taskIdOf, type TeamScript } from "../support/scripted-tea
 /** No credential shape (no `sk-`), so only redaction by value can remove it. */
 const KEY = "hostile-test-key-7Qx2Lm9Vb4Np";
 const PROJECT_DIR = "agency/projects/pricing-study/";
+const LEARNING_REF = "refs/heads/ateams/pricing-study/learning";
+const LEARNING_PATHS = /^agency\/(memory\/roles\/[a-z0-9-]+\.md|memory\/projects\/pricing-study\.md|roles\/[a-z0-9-]+\.yaml)$/;
 
 let repo: TempRepo;
 let server: HostileServer;
@@ -46,7 +48,8 @@ const calls = (kind: string, task?: string) => server.requests.filter((r) => kin
 
 /** Every path any commit on any ref changed since the test began, merges included. */
 function pathsChangedInHistory(): string[] {
-  const out = repo.git("log", "--all", `^${base}`, "--format=", "--name-only", "--no-renames", "--diff-merges=first-parent", "-z");
+  // The L&P Manager's review branch proposes agency-wide changes by design: checked on its own below.
+  const out = repo.git("log", `--exclude=${LEARNING_REF}`, "--all", `^${base}`, "--format=", "--name-only", "--no-renames", "--diff-merges=first-parent", "-z");
   return [...new Set(out.split("\0").map((p) => p.trim()).filter(Boolean))];
 }
 
@@ -78,7 +81,10 @@ async function expectContained(r: CliResult): Promise<void> {
   expect(dirty, "the working tree has changes that are not committed").toBe("");
   for (const ref of repo.git("for-each-ref", "--format=%(refname)").split("\n").filter(Boolean)) {
     const changed = repo.git("diff", "--name-only", base, ref).split("\n").filter(Boolean);
-    expect(changed.filter((p) => !p.startsWith(PROJECT_DIR)), `${ref} changes files outside the project`).toEqual([]);
+    // Besides the project, the review branch may touch only the engine's fixed places for lessons, role edits and
+    // the analysis — never a path a model named.
+    const allowed = (p: string) => p.startsWith(PROJECT_DIR) || (ref === LEARNING_REF && LEARNING_PATHS.test(p));
+    expect(changed.filter((p) => !allowed(p)), `${ref} changes files outside the project`).toEqual([]);
   }
   // Every spec the run left loads.
   const v = await runCli(["validate"], { cwd: repo.root, env: {} });

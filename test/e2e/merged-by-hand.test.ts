@@ -47,5 +47,6 @@ it("review-streams: streams wait for a person; merging a stream branch by hand a
   const s = await status();
   expect(s.streams.research.accepted.by).toBe("merged");
   expect(team.log.calls.slice(0).filter((c) => c.kind === "pm_assembly")).toHaveLength(1);
-  expect(server.chatRequests.length - calls).toBe(1); // only the assembly
+  expect(team.log.calls.slice(-2).map((c) => c.kind)).toEqual(["pm_assembly", "learning_review"]);
+  expect(server.chatRequests.length - calls).toBe(2); // the assembly, and the L&P Manager's review of it
 });

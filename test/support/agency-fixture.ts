@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fingerprintTasks } from "../../engine/plan/fingerprint.ts";
-import { assemblyFingerprint, streamFingerprint } from "../../engine/plan/plan-project.ts";
+import { assemblyFingerprint, learningFingerprint, streamFingerprint } from "../../engine/plan/plan-project.ts";
 import { loadTemplates, type Templates } from "../../engine/prompts/templates.ts";
 import { loadAgency } from "../../engine/agency/load-agency.ts";
 import type { AgencyModel } from "../../engine/agency/model.ts";
@@ -70,7 +70,8 @@ export async function settle(agency: string, templates?: Templates): Promise<voi
       const sfp = streamFingerprint(s, prints);
       status = recordStream(recordStream(status, s.id, "verified", sfp, AT), s.id, "accepted", sfp, AT, "octocat");
     }
-    status = recordAssembly(status, assemblyFingerprint(p, prints, t), AT);
+    const assembly = assemblyFingerprint(p, prints, t);
+    status = { ...recordAssembly(status, assembly, AT), learning: { fingerprint: learningFingerprint(assembly, t), at: AT } };
     await writeFile(p.statusFile, serializeStatus(status));
   }
 }

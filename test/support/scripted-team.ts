@@ -23,6 +23,8 @@ export interface TeamScript {
   blocker?: (task: string, taskMessage: string) => string | undefined;
   /** The PM's resolution of a blocker; default: ask the Director one question. */
   pmBlocker?: (user: string) => unknown;
+  /** The L&P Manager's review; default: scores every role and turns each role's Collaborator feedback into a lesson. */
+  learning?: (user: string) => unknown;
   /** Called first; a reply returned here wins (faults, counting, latency). */
   before?: (req: FakeChatRequest, kind: string) => FakeReply | undefined;
 }
@@ -114,9 +116,28 @@ export function scriptedTeam(script: TeamScript = {}): { handler: (req: FakeChat
         return { json: { deliverable: `# Deliverable\n\nAssembled from ${(user.match(/^## /gm) ?? []).length} files.\n`, summary: "Everything the Director asked for is in the deliverable.", openQuestions: [] } };
       case "pm_blocker":
         return { json: script.pmBlocker?.(user) ?? { resolution: "ask-director", description: null, criteria: null, role: null, newTask: null, question: "Which market should we prioritise?" } };
+      case "learning_review":
+        return { json: script.learning?.(user) ?? defaultReview(user) };
       default:
         return { content: "ok" };
     }
   };
   return { handler, log };
+}
+
+/** A review that reads the evidence as the L&P Manager would: each role scored, each piece of feedback a lesson. */
+export function defaultReview(user: string): unknown {
+  const roles: { role: string; feedback: string[] }[] = [];
+  for (const line of user.split("\n")) {
+    const role = /^## Role ([a-z0-9-]+)$/.exec(line)?.[1];
+    if (role) roles.push({ role, feedback: [] });
+    const said = /^\s+- Collaborator: (.+)$/.exec(line)?.[1];
+    if (said && roles.length) roles[roles.length - 1]!.feedback.push(said);
+  }
+  return {
+    analysis: `The project finished; ${roles.filter((r) => r.feedback.length).length} role(s) were sent back at least once.`,
+    scores: roles.map((r) => ({ role: r.role, score: r.feedback.length ? 3 : 5, rationale: r.feedback.length ? "needed a revision" : "accepted at once" })),
+    lessons: roles.filter((r) => r.feedback.length).map((r) => ({ role: r.role, lesson: `Before handing work in: ${r.feedback[0]}`, evidence: [r.feedback[0]] })),
+    roleEdits: [],
+  };
 }

@@ -1,0 +1,72 @@
+// The Learning & Performance Manager: reviews a finished project's evidence and answers with an analysis, a score per
+// role and proposals (lessons, role edits), each quoting the evidence word for word — checked here, since a schema
+// cannot say it, and sent back in a repair turn when a quote is not in the evidence.
+import type { Templates } from "../prompts/templates.ts";
+import type { LearningReviewReply, Project } from "../agency/types.gen.ts";
+import { callAgent, type AgentDeps, type AgentReply, type CallUsage } from "./call.ts";
+import { learningReviewSchema } from "./reply-schemas.ts";
+
+export interface LearningEvidence {
+  project: string;
+  roles: { id: string; lessons: string | null; tasks: { task: string; stream: string; outcome: string; rounds: number; checks: string | null; cost: string; feedback: string[] }[] }[];
+  people: { by: string; about: string; text: string }[];
+  tiers: { tier: string; attempts: number; acceptedFirstRound: number; escalated: number; failed: number; cost: string }[];
+}
+
+export interface ReviewInput {
+  project: Project;
+  tier: string;
+  system: string;
+  evidence: LearningEvidence;
+  usage: CallUsage;
+}
+
+const squash = (s: string) => s.replace(/\s+/g, " ").trim().toLowerCase();
+
+/** Quotes that are not in the evidence, one problem each. */
+export function unquotedEvidence(reply: LearningReviewReply, evidenceText: string): string[] {
+  const text = squash(evidenceText);
+  const problems: string[] = [];
+  const check = (where: string, quotes: readonly string[]) => {
+    for (const q of quotes) if (!text.includes(squash(q))) problems.push(`${where}: the evidence ${JSON.stringify(q)} is not in the evidence given; quote it word for word or drop the proposal`);
+  };
+  reply.lessons.forEach((l, i) => check(`lessons[${i}] (${l.role})`, l.evidence));
+  reply.roleEdits.forEach((e, i) => check(`roleEdits[${i}] (${e.role} ${e.field})`, e.evidence));
+  return problems;
+}
+
+/** The reply with every proposal whose evidence is not in the evidence given left out; how many were. */
+export function supportedOnly(reply: LearningReviewReply, evidenceText: string): { reply: LearningReviewReply; dropped: number } {
+  const text = squash(evidenceText);
+  const quoted = (quotes: readonly string[]) => quotes.every((q) => text.includes(squash(q)));
+  const lessons = reply.lessons.filter((l) => quoted(l.evidence));
+  const roleEdits = reply.roleEdits.filter((e) => quoted(e.evidence));
+  return { reply: { ...reply, lessons, roleEdits }, dropped: reply.lessons.length - lessons.length + reply.roleEdits.length - roleEdits.length };
+}
+
+/**
+ * A misquote gets one repair turn; what the repaired reply still cannot quote is left out (`dropped`) rather than
+ * failing the review: a weak model's analysis and scores are still worth keeping, an unsupported proposal is not.
+ */
+export async function reviewProject(deps: AgentDeps, templates: Templates, input: ReviewInput): Promise<AgentReply<LearningReviewReply> & { dropped: number }> {
+  const user = templates.render("learning.review", input.evidence);
+  let repaired = false;
+  const reply = await callAgent(deps, {
+    project: input.project,
+    agent: "learning",
+    tier: input.tier,
+    system: input.system,
+    messages: [{ role: "user", content: user }],
+    reply: "learning_review",
+    schema: learningReviewSchema(input.evidence.roles.map((r) => r.id)),
+    check: (value) => {
+      if (repaired) return [];
+      const problems = unquotedEvidence(value, user);
+      repaired = problems.length > 0;
+      return problems;
+    },
+    usage: input.usage,
+  });
+  const kept = supportedOnly(reply.value, user);
+  return { ...reply, value: kept.reply, dropped: kept.dropped };
+}

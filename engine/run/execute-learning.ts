@@ -1,0 +1,131 @@
+// review-learning: once a project's deliverable is assembled, the Learning & Performance Manager reviews how the work
+// went — every task attempt's rounds and the Collaborator's feedback (from the committed metrics), what people said,
+// the lessons each role carries, cost and acceptance per tier — and answers with an analysis, a score per role and
+// proposals. The proposals never change a role directly: they are a commit on `ateams/<project>/learning` (lessons
+// appended to `memory/roles/<role>.md` with their provenance, items added to role YAML, the analysis in
+// `memory/projects/<project>.md`), which a person merges or not — on GitHub as a pull request.
+import { join } from "node:path";
+import { reviewProject, type LearningEvidence } from "../agents/learning.ts";
+import { emptyUsage, type CallUsage } from "../agents/call.ts";
+import type { AgencyModel, LoadedProject } from "../agency/model.ts";
+import type { LearningReviewReply } from "../agency/types.gen.ts";
+import { formatUsd } from "../agency/usage.ts";
+import { formatBranchName, learningBranch, type FileChange } from "../forge/index.ts";
+import type { TaskRecord } from "../metrics/records.ts";
+import { summarize } from "../metrics/summarize.ts";
+import { agentTier } from "../plan/route.ts";
+import type { AssemblyAction } from "../plan/types.ts";
+import { learningView } from "../prompts/views.ts";
+import { addToRoleList, appendLessons } from "../rewrite/role-yaml.ts";
+import { addUsage } from "../status/record.ts";
+import { actionAttempt, actionKey } from "../status/retry.ts";
+import { accounted } from "./outcome.ts";
+import { readProjectMetrics } from "./project-metrics.ts";
+import { depsForAttempt, trailers, type RunContext } from "./run-context.ts";
+import { specTextProblems } from "./spec-guard.ts";
+
+export async function executeLearning(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: AssemblyAction): Promise<void> {
+  const usage = emptyUsage();
+  return accounted(usage, () => review(ctx, model, project, action, usage));
+}
+
+async function review(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: AssemblyAction, usage: CallUsage): Promise<void> {
+  const lp = agentTier(model.spec, "learningManager");
+  ctx.progress.emit({ kind: "start", project: project.id, action: "review-learning", text: `L&P Manager reviews the project on ${lp.model}` });
+  const { records } = await readProjectMetrics(project, ctx.ws);
+  const evidence = gatherEvidence(model, project, records.filter((r): r is TaskRecord => r.kind === "task" && r.project === project.id), summarize(project.id, records));
+  const deps = depsForAttempt(ctx.deps, actionAttempt(ctx.status(project).current, actionKey("review-learning")));
+  const reply = await reviewProject(deps, ctx.templates, { project: project.spec, tier: lp.id, system: ctx.templates.render("learning.system", learningView(model, project)), evidence, usage });
+
+  const at = ctx.now();
+  const branch = formatBranchName(learningBranch(project.id));
+  // Proposals build on the review branch while a person has not merged it yet, else on the working branch.
+  const base = (await ctx.ws.store.branchExists(branch)) ? branch : "HEAD";
+  const { files, proposals } = await proposalFiles(ctx, model, project, reply.value, base, at);
+  const message = `ateams: ${project.id} lessons and role edits from the L&P Manager\n\n${reply.value.analysis.slice(0, 2000)}`;
+  const tr = trailers({ project: project.id, kind: "learning", model: reply.model, fingerprint: action.fingerprint });
+  const commit = (await ctx.ws.commitBranch(branch, files, message, tr)).sha;
+  await ctx.status(project).update(
+    (s) => ({ ...s, learning: { fingerprint: action.fingerprint, at, branch, commit, proposals, ...(s.learning?.pr ? { pr: s.learning.pr } : {}) }, usage: addUsage(s.usage, usage) }),
+    `ateams: ${project.id} reviewed by the L&P Manager`,
+    trailers({ project: project.id, kind: "status" }),
+  );
+  const scores = reply.value.scores.map((s) => `${s.role} ${s.score}/5`).join(", ");
+  const dropped = reply.dropped ? `; ${reply.dropped} left out for quoting no evidence` : "";
+  ctx.progress.emit({ kind: "done", project: project.id, action: "review-learning", text: `${proposals} proposal(s) on ${branch}${scores ? `; scores: ${scores}` : ""}${dropped}` });
+}
+
+/** What the L&P Manager is shown: per role its task attempts (rounds, outcome, the Collaborator's feedback), lessons. */
+export function gatherEvidence(model: AgencyModel, project: LoadedProject, tasks: readonly TaskRecord[], sums: ReturnType<typeof summarize>): LearningEvidence {
+  const roles = [...new Set((project.plan?.streams ?? []).flatMap((s) => s.tasks.map((t) => t.role)))].sort();
+  const status = project.status;
+  const people = [
+    ...(status?.plan?.feedback ?? []).map((f) => ({ by: f.by, about: "the plan", text: f.text })),
+    ...Object.entries(status?.tasks ?? {}).flatMap(([task, rec]) => (rec.feedback ?? []).map((f) => ({ by: f.by, about: `task ${task}`, text: f.text }))),
+    ...(status?.assembly?.feedback ?? []).map((f) => ({ by: f.by, about: "the deliverable", text: f.text })),
+  ];
+  return {
+    project: project.spec.name,
+    roles: roles.map((id) => ({
+      id,
+      lessons: model.lessons.get(id) ?? null,
+      tasks: tasks
+        .filter((t) => t.role === id)
+        .map((t) => ({
+          task: t.task,
+          stream: t.stream,
+          outcome: t.outcome,
+          rounds: t.rounds,
+          checks: t.checks ? `${t.checks.met}/${t.checks.total}` : null,
+          cost: formatUsd(t.costUsd),
+          feedback: t.feedback ?? [],
+        })),
+    })),
+    people,
+    tiers: sums.byTier.map((t) => ({ tier: t.tier, attempts: t.attempts, acceptedFirstRound: t.acceptedFirstRound, escalated: t.escalated, failed: t.failed, cost: formatUsd(t.costUsd) })),
+  };
+}
+
+async function proposalFiles(ctx: RunContext, model: AgencyModel, project: LoadedProject, reply: LearningReviewReply, base: string, at: string): Promise<{ files: FileChange[]; proposals: number }> {
+  const ws = ctx.ws;
+  const read = (absolute: string) => ws.store.readFile(base, ws.repoPath(absolute));
+  const files: FileChange[] = [];
+  let proposals = 0;
+  const by = "L&P Manager";
+
+  for (const role of [...new Set(reply.lessons.map((l) => l.role))]) {
+    const file = join(model.dir, "memory", "roles", `${role}.md`);
+    const { text, added } = appendLessons(await read(file), role, reply.lessons.filter((l) => l.role === role).map((l) => ({ lesson: l.lesson, by, project: project.id, at, evidence: l.evidence })));
+    if (added) {
+      files.push({ path: ws.repoPath(file), content: text });
+      proposals += added;
+    }
+  }
+  for (const role of [...new Set(reply.roleEdits.map((e) => e.role))]) {
+    const loaded = model.roles.get(role);
+    if (!loaded) continue;
+    const before = await read(loaded.file);
+    if (before === undefined) continue;
+    let text = before;
+    for (const edit of reply.roleEdits.filter((e) => e.role === role)) {
+      const next = addToRoleList(text, edit.field, edit.add);
+      // An edit the loader would refuse never reaches the branch.
+      if (next === undefined || specTextProblems("role", next, ws.repoPath(loaded.file)).length) continue;
+      text = next;
+      proposals++;
+    }
+    if (text !== before) files.push({ path: ws.repoPath(loaded.file), content: text });
+  }
+  files.push({ path: ws.repoPath(join(model.dir, "memory", "projects", `${project.id}.md`)), content: analysisText(project, reply, at) });
+  return { files, proposals };
+}
+
+/** The post-project analysis as memory keeps it, with the scores and every proposal's evidence. */
+function analysisText(project: LoadedProject, reply: LearningReviewReply, at: string): string {
+  const quote = (e: readonly string[]) => e.map((q) => `> ${q.replace(/\s+/g, " ").trim()}`).join("\n");
+  const out = [`# ${project.spec.name}: post-project analysis`, "", `*Learning & Performance Manager, ${at}*`, "", reply.analysis.trim(), ""];
+  if (reply.scores.length) out.push("## Scores", "", "| role | score | why |", "|---|--:|---|", ...reply.scores.map((s) => `| ${s.role} | ${s.score}/5 | ${s.rationale.replace(/\|/g, "\\|").replace(/\n/g, " ")} |`), "");
+  if (reply.lessons.length) out.push("## Lessons proposed", "", ...reply.lessons.flatMap((l) => [`- **${l.role}**: ${l.lesson}`, "", quote(l.evidence), ""]));
+  if (reply.roleEdits.length) out.push("## Role edits proposed", "", ...reply.roleEdits.flatMap((e) => [`- **${e.role}** \`${e.field}\` += ${e.add}`, "", quote(e.evidence), ""]));
+  return `${out.join("\n").trimEnd()}\n`;
+}

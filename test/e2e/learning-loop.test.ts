@@ -1,0 +1,119 @@
+// The loop closes: a project whose Collaborator keeps sending one role's work back for the same fix → the L&P
+// Manager's review branch proposes a lesson quoting that feedback → a person accepts it → the next project's tasks
+// of that role carry the lesson and need fewer revision rounds. The stand-in Collaborator accepts a writer's first
+// draft only when the writer was told the fix (its system message carries the lesson), as a real one would when the
+// draft already does what it asks.
+import { cp, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { parse } from "yaml";
+import type { FakeChatRequest } from "../support/fake-openai-replies.ts";
+import { REPO_ROOT } from "../support/agency-fixture.ts";
+import { createFakeOpenAIServer, type FakeOpenAIServer } from "../support/fake-openai-server.ts";
+import { tempRepoWithAgency, type TempRepo } from "../support/git-repo.ts";
+import { runCli } from "../support/run-cli.ts";
+import { scriptedTeam, taskIdOf } from "../support/scripted-team.ts";
+
+const FIX = "Cite the source and the date checked for every price you quote.";
+
+let repo: TempRepo;
+let server: FakeOpenAIServer;
+beforeEach(async () => {
+  repo = await tempRepoWithAgency(join(REPO_ROOT, "agency"));
+  // A second project shaped like the first: the next piece of work for the same team.
+  const next = join(repo.agency, "projects", "pricing-study-eu");
+  await cp(join(repo.agency, "projects", "pricing-study"), next, { recursive: true });
+  const text = await readFile(join(next, "project.yaml"), "utf8");
+  await writeFile(join(next, "project.yaml"), text.replace("id: pricing-study", "id: pricing-study-eu").replace("name: Hooklet pricing after launch", "name: Hooklet pricing in the EU"));
+  repo.git("add", "-A");
+  repo.git("commit", "-qm", "a second project");
+});
+afterEach(async () => {
+  await server?.stop();
+  await repo.cleanup();
+});
+
+const systemOf = (req: FakeChatRequest) => req.messages.filter((m) => m.role === "system").map((m) => (typeof m.content === "string" ? m.content : "")).join("\n");
+
+it("the L&P Manager's lesson, once accepted, takes the writer's next project from two rounds to one", async () => {
+  const told = new Set<string>();
+  const sentBack = new Set<string>();
+  const writerTasks = new Set<string>();
+  const team = scriptedTeam({
+    before: (req, kind) => {
+      const task = taskIdOf(req);
+      if (!task) return undefined;
+      if (kind === "specialist_work" && systemOf(req).startsWith("You are Writer,")) writerTasks.add(task);
+      if (kind === "specialist_work" && systemOf(req).includes(FIX)) told.add(task);
+      if (kind === "collaborator_verdict" && writerTasks.has(task) && !told.has(task) && !sentBack.has(task)) {
+        sentBack.add(task);
+        return { json: { verdict: "revise", checks: [{ criterion: "sources", met: false, evidence: "prices without a source" }], feedback: [FIX], blocker: null } };
+      }
+      return undefined;
+    },
+  });
+  server = createFakeOpenAIServer({ handler: team.handler });
+  await server.start();
+  const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "x" };
+  const run = (project: string) => runCli(["run", "--project", project], { cwd: repo.root, env });
+  const roundsOf = async (project: string) => {
+    const r = await runCli(["report", "--project", project, "--json"], { cwd: repo.root, env: {} });
+    const [p] = JSON.parse(r.stdout).projects;
+    return p.byRoleVersion as { role: string; version: string; attempts: number; meanRounds: number }[];
+  };
+
+  // The first project: the writer is sent back for the same fix on its task.
+  const first = await run("pricing-study");
+  expect(first.code, first.stderr).toBe(0);
+  expect(writerTasks.size, "the plan gave the writer no task: the test proves nothing").toBeGreaterThan(0);
+  expect(sentBack.size).toBe(writerTasks.size);
+  expect(first.stderr).toMatch(/review-learning: 1 proposal\(s\) on ateams\/pricing-study\/learning/);
+  const before = (await roundsOf("pricing-study")).find((r) => r.role === "writer")!;
+  expect(before.meanRounds).toBe(2);
+
+  // The review is a branch for a person: nothing changed the role yet. It quotes its evidence.
+  const status = parse(await readFile(join(repo.agency, "projects", "pricing-study", "status.yaml"), "utf8"));
+  expect(status.learning).toMatchObject({ branch: "ateams/pricing-study/learning", proposals: 1 });
+  expect(repo.git("show", "HEAD:agency/projects/pricing-study/status.yaml")).toContain("ateams/pricing-study/learning");
+  expect(() => repo.git("show", "HEAD:agency/memory/roles/writer.md")).toThrow();
+  const lessons = repo.git("show", "ateams/pricing-study/learning:agency/memory/roles/writer.md");
+  expect(lessons).toContain(`Before handing work in: ${FIX}`);
+  expect(lessons).toMatch(new RegExp(`L&P Manager, pricing-study, \\d{4}-\\d\\d-\\d\\dT[^ ]+ \\(evidence: “${FIX.replace(/[.]/g, "\\.")}”\\)`));
+  expect(repo.git("show", "ateams/pricing-study/learning:agency/memory/projects/pricing-study.md")).toContain("## Lessons proposed");
+
+  const shown = await runCli(["learn"], { cwd: repo.root, env: {} });
+  expect(shown.code, shown.stderr).toBe(0);
+  expect(shown.stdout).toContain("● pricing-study  reviewed");
+  expect(shown.stdout).toContain("1 proposal(s) on ateams/pricing-study/learning");
+  expect(shown.stdout).toContain("changes: agency/memory/projects/pricing-study.md, agency/memory/roles/writer.md");
+  expect(shown.stdout).toContain("ateams learn --accept --project pricing-study");
+
+  // The Director accepts; the writer's prompt version changes.
+  const accepted = await runCli(["learn", "--accept", "--project", "pricing-study"], { cwd: repo.root, env: {} });
+  expect(accepted.code, accepted.stderr).toBe(0);
+  expect(accepted.stdout).toContain("Accepted 1 proposal(s) for pricing-study");
+  expect(await readFile(join(repo.agency, "memory", "roles", "writer.md"), "utf8")).toContain(FIX);
+  expect(repo.git("status", "--porcelain")).toBe("");
+  expect((await runCli(["learn", "--json"], { cwd: repo.root, env: {} })).stdout).toContain('"merged": true');
+
+  // The next project: the writer carries the lesson, and its draft is accepted at once.
+  told.clear();
+  sentBack.clear();
+  writerTasks.clear();
+  const second = await run("pricing-study-eu");
+  expect(second.code, second.stderr).toBe(0);
+  expect(writerTasks.size).toBeGreaterThan(0);
+  expect([...writerTasks].every((t) => told.has(t))).toBe(true);
+  expect(sentBack.size).toBe(0);
+  const after = (await roundsOf("pricing-study-eu")).find((r) => r.role === "writer")!;
+  expect(after.meanRounds).toBe(1);
+  expect(after.version).not.toBe(before.version);
+  console.log(`writer: ${before.meanRounds} rounds per task under ${before.version}, ${after.meanRounds} under ${after.version}`);
+
+  // Each review is made once: a run with nothing new asks no model.
+  const calls = server.chatRequests.length;
+  const again = await run("pricing-study");
+  expect(again.code, again.stderr).toBe(0);
+  expect(server.chatRequests.length).toBe(calls);
+  expect(team.log.calls.filter((c) => c.kind === "learning_review")).toHaveLength(2);
+});
