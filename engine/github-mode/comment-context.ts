@@ -56,6 +56,8 @@ function prPlace(head: string, who: Who): CommentPlace {
   const branch = parseBranchName(head);
   if (!branch) return { kind: "foreign", head };
   if (branch.kind === "stream") return { kind: "context", ctx: { kind: "stream-pr", project: branch.project, stream: branch.stream, ...who } };
+  // The learning PR is about the project as a whole: its commands mean what they mean on the project's issue.
+  if (branch.kind === "learning") return { kind: "context", ctx: { kind: "issue", project: branch.project, ...who } };
   return { kind: "context", ctx: { kind: branch.kind === "plan" ? "plan-pr" : "assembly-pr", project: branch.project, ...who } };
 }
 

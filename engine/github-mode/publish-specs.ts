@@ -7,13 +7,13 @@ import { assemblyFingerprint, streamFingerprint } from "../plan/plan-project.ts"
 import type { ActionKind, ProjectPlan } from "../plan/types.ts";
 import type { Templates } from "../prompts/templates.ts";
 import type { AssemblySummary } from "../publish/assembly-summary.ts";
-import { assemblyPrBody, planPrBody, streamPrBody, type Links } from "../publish/pr-bodies.ts";
+import { assemblyPrBody, learningPrBody, planPrBody, streamPrBody, type Links } from "../publish/pr-bodies.ts";
 import type { AgencyModel, LoadedProject } from "../agency/model.ts";
 import type { Stream } from "../agency/types.gen.ts";
 import { isBlocked } from "../status/conditions.ts";
 import { projectDirector } from "../agency/settings.ts";
 
-export type PrKind = "plan" | "stream" | "assembly";
+export type PrKind = "plan" | "stream" | "assembly" | "learning";
 export type StreamState = "in-progress" | "ready-for-review" | "blocked";
 
 export interface WantedPullRequest {
@@ -125,6 +125,30 @@ export function assemblyPullRequest(p: ProjectPublishing, head: string, summary:
       base: p.base,
       title: `ateams: deliverable for ${project.spec.name}`,
       body: assemblyPrBody(p.templates, p.model, withPrs, summary, { project: project.id, kind: "assembly", fingerprint }, metrics),
+      draft: false,
+      labels: [AGENCY_LABEL, projectLabel(project.id), stateLabel("ready-for-review")],
+      reviewers: [directorLogin(p.model, project)],
+    },
+  };
+}
+
+/**
+ * The L&P Manager's proposals: the body is its analysis as the branch holds it (scores, each lesson and role edit with
+ * the evidence it quotes), so the review a person reads is exactly what merging it records.
+ */
+export function learningPullRequest(p: ProjectPublishing, head: string, analysis: string): WantedPullRequest {
+  const { project, planned } = p;
+  const meta = { project: project.id, kind: "learning" as const, fingerprint: project.status?.learning?.fingerprint ?? digest(analysis) };
+  return {
+    project: project.id,
+    kind: "learning",
+    statusKey: `${project.id}/learning`,
+    scope: { ...planned, actions: planned.actions.filter((a) => a.kind === "review-learning"), blocked: [] },
+    spec: {
+      head,
+      base: p.base,
+      title: `ateams: lessons and role edits from ${project.spec.name}`,
+      body: learningPrBody(p.templates, p.model, project, analysis, meta),
       draft: false,
       labels: [AGENCY_LABEL, projectLabel(project.id), stateLabel("ready-for-review")],
       reviewers: [directorLogin(p.model, project)],

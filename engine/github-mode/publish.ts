@@ -7,7 +7,7 @@
 import { readProjectMetrics } from "../run/project-metrics.ts";
 import { renderReport } from "../metrics/report-view.ts";
 import { join } from "node:path";
-import { assemblyBranch, formatBranchName, planBranch } from "../forge/branch-name.ts";
+import { assemblyBranch, formatBranchName, learningBranch, planBranch } from "../forge/branch-name.ts";
 import { ensurePullRequest, indexAgencyPullRequests, LabelEnsurer, type PullRequest, type PullRequestIndex } from "../github/index.ts";
 import { sameBody } from "../github/same-body.ts";
 import { fingerprintTasks } from "../plan/fingerprint.ts";
@@ -17,7 +17,7 @@ import { githubLinks } from "../publish/pr-bodies.ts";
 import type { AgencyModel } from "../agency/model.ts";
 import type { GitHubRunContext } from "./context.ts";
 import { localAgencyBranches, type LocalBranches } from "./publish-branches.ts";
-import { assemblyPullRequest, planPullRequest, streamPullRequest, type PrKind, type ProjectPublishing, type WantedPullRequest } from "./publish-specs.ts";
+import { assemblyPullRequest, learningPullRequest, planPullRequest, streamPullRequest, type PrKind, type ProjectPublishing, type WantedPullRequest } from "./publish-specs.ts";
 import { publishStatusComment } from "./publish-status.ts";
 
 export interface PublishedPullRequest {
@@ -85,6 +85,12 @@ export async function publishPullRequests(ctx: GitHubRunContext, model: AgencyMo
       const summary = parseAssemblySummary(await ctx.ws.store.readFile(assemblyHead, ctx.ws.repoPath(join(project.dir, "outputs", "SUMMARY.md"))));
       const { records, problems } = await readProjectMetrics(project, ctx.ws);
       await publish(run, assemblyPullRequest(p, assemblyHead, summary, streamPrs, records.length ? renderReport(ctx.templates, project.id, records, problems) : ""));
+    }
+
+    const learningHead = formatBranchName(learningBranch(project.id));
+    if (wanted(learningHead)) {
+      const analysis = await ctx.ws.store.readFile(learningHead, ctx.ws.repoPath(join(model.dir, "memory", "projects", `${project.id}.md`)));
+      if (analysis !== undefined) await publish(run, learningPullRequest(p, learningHead, analysis));
     }
   }
   return report;

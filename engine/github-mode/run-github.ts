@@ -147,6 +147,7 @@ export async function recordPullRequests(
           if (!b || b.project !== project.id) continue;
           if (b.kind === "plan" && next.plan?.pr !== number) next = { ...next, plan: { ...next.plan, pr: number } };
           if (b.kind === "assembly" && next.assembly && next.assembly.pr !== number) next = { ...next, assembly: { ...next.assembly, pr: number } };
+          if (b.kind === "learning" && next.learning && next.learning.pr !== number) next = { ...next, learning: { ...next.learning, pr: number } };
           if (b.kind === "stream" && next.streams?.[b.stream]?.pr !== number) next = { ...next, streams: { ...next.streams, [b.stream]: { ...next.streams?.[b.stream], pr: number } } };
         }
         for (const m of merged) {

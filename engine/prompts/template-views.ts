@@ -22,6 +22,7 @@ export interface TemplateViews {
   "specialist.task": Keys<"task" | "upstream" | "resources" | "feedback" | "previous">;
   "pr/plan": Keys<"project" | "summary" | "options" | "recommended" | "otherOptions" | "basedOn" | "streams" | "mermaid" | "tasks" | "meta">;
   "pr/stream": Keys<"project" | "stream" | "criteria" | "tasks" | "logs" | "meta">;
+  "pr/learning": Keys<"project" | "director" | "analysis" | "meta">;
   "pr/assembly": Keys<"project" | "director" | "deliverable" | "summary" | "openQuestions" | "streams" | "metrics" | "meta">;
   "pr/status-comment": Keys<"marker" | "stage" | "at" | "summary" | "rows" | "blocked">;
   report: ReportView;
@@ -32,5 +33,5 @@ export type TemplateName = keyof TemplateViews;
 
 export const TEMPLATE_NAMES: readonly TemplateName[] = [
   "pm.system", "collaborator.system", "specialist.system", "learning.system", "pm.propose", "pm.decompose", "pm.blocker", "pm.assemble", "learning.review",
-  "collaborator.verify-task", "collaborator.verify-stream", "specialist.task", "pr/plan", "pr/stream", "pr/assembly", "pr/status-comment", "report", "report.html",
+  "collaborator.verify-task", "collaborator.verify-stream", "specialist.task", "pr/plan", "pr/stream", "pr/assembly", "pr/learning", "pr/status-comment", "report", "report.html",
 ];

@@ -92,6 +92,16 @@ export function assemblyPrBody(templates: Templates, model: AgencyModel, project
   });
 }
 
+/** The learning PR: the L&P Manager's analysis with its proposals and evidence (memory/projects/<id>.md). */
+export function learningPrBody(templates: Templates, model: AgencyModel, project: LoadedProject, analysis: string, meta: PrMeta): string {
+  return templates.render("pr/learning", {
+    project: project.spec,
+    director: projectDirector(model.spec, project.spec).github,
+    analysis: analysis.trim(),
+    meta: formatPrMeta(meta),
+  });
+}
+
 export function statusCommentBody(templates: Templates, key: string, planned: ProjectPlan, at: string, scope?: { stream: string }): string {
   const actions = planned.actions.filter((a) => !scope || a.stream === scope.stream);
   const icon: Record<string, string> = { "run-task": "⏳", "verify-task": "🔎", "verify-stream": "🔎", "merge-stream": "🔀", "await-review": "👀", "await-approval": "👀", assemble: "📦" };

@@ -3,7 +3,7 @@
 
 export interface PrMeta {
   project: string;
-  kind: "plan" | "stream" | "assembly";
+  kind: "plan" | "stream" | "assembly" | "learning";
   stream?: string;
   /** Fingerprint the body was rendered for: an unchanged fingerprint means an unchanged body. */
   fingerprint?: string;

@@ -345,8 +345,16 @@ it("from a push to the assembled deliverable: plan PR, /approve, draft stream PR
   expect(originFile(`${PROJECT_DIR}/outputs/pricing-recommendation.md`, `ateams/${P}/assembly`)).toContain("# Deliverable");
   expect(statusComments(assembly.number)).toHaveLength(1);
   expect(originStatus().assembly?.pr).toBe(assembly.number);
+  // The L&P Manager's review arrives as its own PR for the Director, its proposals quoting their evidence.
+  expect(team.log.calls.filter((x) => x.kind === "learning_review")).toHaveLength(1);
+  const learning = pullFor(`ateams/${P}/learning`);
+  expect(learning).toMatchObject({ state: "open", draft: false, base: { ref: "main" }, title: "ateams: lessons and role edits from Hooklet pricing after launch" });
+  expect(learning.body).toContain("@octocat — the Learning & Performance Manager reviewed the finished project.");
+  expect(learning.body).toContain("post-project analysis");
+  expect(learning.requested_reviewers.map((u) => u.login)).toEqual(["octocat"]);
+  expect(originStatus().learning?.pr).toBe(learning.number);
   await again(mergedReport);
-  expect(h.mock.operations).toEqual(["pulls/list", "issues/list-comments"]);
+  expect(h.mock.operations).toEqual(["pulls/list", "issues/list-comments", "issues/list-comments"]);
   // Outside Actions there is no event: the first poll records where it read up to (one commit), the next nothing.
   const polled = await reconcile(undefined);
   expect(polled.intake).toMatchObject({ events: 0, commits: 1 });
@@ -358,6 +366,7 @@ it("from a push to the assembled deliverable: plan PR, /approve, draft stream PR
     [`ateams/${P}/research`, "closed", true],
     [`ateams/${P}/report`, "closed", true],
     [`ateams/${P}/assembly`, "open", false],
+    [`ateams/${P}/learning`, "open", false],
   ]);
   // This job reconciles pricing-study only: no other project's files were touched on main.
   const touched = git(origin, "diff", "--name-only", pushed, "main").split("\n");
