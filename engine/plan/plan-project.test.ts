@@ -5,6 +5,8 @@ import { parse, stringify } from "yaml";
 import { edit, load, settle, tempAgency } from "../../test/support/agency-fixture.ts";
 import { loadTemplates, type Templates } from "../prompts/templates.ts";
 import { planAgency } from "./plan.ts";
+import { actionInputs } from "./action-inputs.ts";
+import { actionKey, recordActionFailed } from "../status/retry.ts";
 import type { ProjectPlan } from "./types.ts";
 
 let fx: Awaited<ReturnType<typeof tempAgency>>;
@@ -203,5 +205,48 @@ describe("project stages", () => {
     expect(run.tier).toBe("strong");
     expect(run.routing).toContain("escalated 1× → strong");
     expect(run.reason).toBe("model tier changed");
+  });
+});
+
+describe("the L&P Manager's review", () => {
+  it("comes once the deliverable stands, at the L&P Manager's tier, and leaves the project done", async () => {
+    await settle(fx.agency, templates);
+    await patchYaml(file("alpha", "status.yaml"), (d) => delete d.learning);
+    const p = await planOf("alpha");
+    expect(p.stage).toBe("done");
+    expect(kinds(p)).toEqual(["review-learning"]);
+    expect(p.actions[0]).toMatchObject({ agent: "learning", tier: "strong", after: [] });
+    expect(p.summary).toContain("the L&P Manager reviews the project");
+  });
+
+  it("waits for the streams: no review while work is left before the assembly", async () => {
+    await settle(fx.agency, templates);
+    await patchYaml(file("alpha", "status.yaml"), (d) => {
+      delete d.learning;
+      delete d.streams.docs.accepted;
+    });
+    expect(kinds(await planOf("alpha"))).toEqual(["merge-stream:docs"]);
+  });
+
+  it("is off with learningManager.enabled: false", async () => {
+    await settle(fx.agency, templates);
+    await patchYaml(file("alpha", "status.yaml"), (d) => delete d.learning);
+    await patchYaml(join(fx.agency, "agency.yaml"), (d) => void (d.learningManager = { ...(d.learningManager ?? {}), enabled: false }));
+    expect(kinds(await planOf("alpha"))).toEqual([]);
+  });
+
+  it("a failed review waits for its retry without holding or blocking the project", async () => {
+    await settle(fx.agency, templates);
+    const alpha = (await load(fx.agency)).projects.get("alpha")!;
+    const fingerprint = alpha.status!.learning!.fingerprint;
+    const failed = recordActionFailed(alpha.status!, actionKey("review-learning", null), { inputs: actionInputs(alpha, "review-learning", fingerprint), reason: "InvalidReply", message: "no", at: "2026-12-04T10:00:00Z" });
+    await patchYaml(file("alpha", "status.yaml"), (d) => {
+      delete d.learning;
+      d.actions = failed.actions;
+    });
+    const waiting = await planOf("alpha", "2026-12-04T10:01:00Z");
+    expect(kinds(waiting)).toEqual([]);
+    expect(waiting.stage).toBe("done");
+    expect(kinds(await planOf("alpha", "2026-12-04T11:00:00Z"))).toEqual(["review-learning"]);
   });
 });
