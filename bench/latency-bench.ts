@@ -21,7 +21,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /**
  * The least time these calls allow with unlimited concurrency and an engine that takes no time: each task's calls
- * in sequence after its slowest dependency, then the stream checks, then the assembly. A stream check is counted at
+ * in sequence after its slowest dependency, then the stream checks, then the assembly and its review. A stream check is counted at
  * the fastest stream verdict drawn (the server does not say which stream asked), so the bound errs low and the
  * ratio high.
  */
@@ -38,7 +38,9 @@ export function boundOf(tasks: BenchTask[], arrivals: Arrival[]): number {
   const tasksDone = Math.max(...tasks.map((t) => finishOf(t.id)));
   const streamChecks = arrivals.filter((a) => a.kind === "collaborator_verdict" && !a.task).map((a) => a.modelMs);
   const assembly = arrivals.filter((a) => a.kind === "pm_assembly").map((a) => a.modelMs);
-  return tasksDone + Math.min(...streamChecks) + Math.max(0, ...assembly);
+  // The L&P Manager reviews the assembled deliverable: one more call on the critical path, by design.
+  const review = arrivals.filter((a) => a.kind === "learning_review").map((a) => a.modelMs);
+  return tasksDone + Math.min(...streamChecks) + Math.max(0, ...assembly) + Math.max(0, ...review);
 }
 
 async function freshRepo(root: string, name: string, dag: BenchTask[]): Promise<string> {
