@@ -1,7 +1,7 @@
 // `ateams learn`: what the Learning & Performance Manager proposed after each assembled project — the analysis, the
 // files its review branch changes — and, with --accept, merging that branch into the working branch (the local twin
 // of merging its pull request). Nothing changes a role until a person accepts.
-import { formatBranchName, learningBranch } from "../../forge/index.ts";
+import { formatBranchName, GitStoreError, learningBranch } from "../../forge/index.ts";
 import type { Workspace } from "../../run/workspace.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
@@ -101,7 +101,15 @@ async function accept(io: CliIO, ws: Workspace, reviews: readonly Review[], only
     return EXIT.ok;
   }
   for (const r of open) {
-    const result = await ws.store.mergeBranch({ source: r.branch, into: ws.workingBranch, message: `ateams: accept the L&P Manager's proposals for ${r.project}` });
+    let result;
+    try {
+      result = await ws.store.mergeBranch({ source: r.branch, into: ws.workingBranch, message: `ateams: accept the L&P Manager's proposals for ${r.project}` });
+    } catch (e) {
+      // Local edits in the way, a ref that moved: the person's to resolve, said plainly.
+      if (!(e instanceof GitStoreError)) throw e;
+      io.stderr(`ateams: ${e.message}\n`);
+      return EXIT.invalid;
+    }
     if (result.status !== "merged") {
       io.stderr(`ateams: ${r.branch} does not merge cleanly into ${ws.workingBranch} (${result.status}); merge it with git and resolve the conflict\n`);
       return EXIT.invalid;
