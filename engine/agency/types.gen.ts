@@ -564,6 +564,10 @@ export interface TaskStatus {
   usage?: Usage;
   commit?: string;
   completedAt?: string;
+  /**
+   * The role's prompt version (its file and lessons) the task was done under: `ateams plan` lists finished tasks whose role has learned since.
+   */
+  roleVersion?: string;
   feedback?: Feedback[];
   /**
    * Each blocker the Collaborator reported, once: the PM is consulted for every new one (keyed by the blocker's text and the task's fingerprint), never again for one it already resolved.

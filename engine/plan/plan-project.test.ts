@@ -5,6 +5,7 @@ import { parse, stringify } from "yaml";
 import { edit, load, settle, tempAgency } from "../../test/support/agency-fixture.ts";
 import { loadTemplates, type Templates } from "../prompts/templates.ts";
 import { planAgency } from "./plan.ts";
+import { roleVersion } from "./fingerprint.ts";
 import { actionInputs } from "./action-inputs.ts";
 import { actionKey, recordActionFailed } from "../status/retry.ts";
 import type { ProjectPlan } from "./types.ts";
@@ -248,5 +249,26 @@ describe("the L&P Manager's review", () => {
     expect(kinds(waiting)).toEqual([]);
     expect(waiting.stage).toBe("done");
     expect(kinds(await planOf("alpha", "2026-12-04T11:00:00Z"))).toEqual(["review-learning"]);
+  });
+});
+
+describe("lessons learned after a task finished", () => {
+  it("list the task for the Director without redoing it", async () => {
+    await settle(fx.agency, templates);
+    await patchYaml(file("alpha", "status.yaml"), (d) => {
+      for (const t of Object.values(d.tasks) as Record<string, unknown>[]) t.roleVersion = "00000000";
+    });
+    const p = await planOf("alpha");
+    expect(p.actions).toEqual([]);
+    const roles = new Map((await load(fx.agency)).projects.get("alpha")!.plan!.streams!.flatMap((s) => s.tasks.map((t) => [t.id, t.role] as const)));
+    expect(p.taughtSince).toEqual([...roles].map(([task, role]) => ({ task, role })));
+    const { renderTable } = await import("./render-table.ts");
+    expect(renderTable({ projects: [p], totals: { ...p.estimate, actions: 0, llmCalls: 0 } })).toContain("has new lessons since");
+    // Recorded under the current version: nothing to list.
+    const model = await load(fx.agency);
+    await patchYaml(file("alpha", "status.yaml"), (d) => {
+      for (const [id, t] of Object.entries(d.tasks) as [string, Record<string, unknown>][]) t.roleVersion = roleVersion(model, roles.get(id)!);
+    });
+    expect((await planOf("alpha")).taughtSince).toEqual([]);
   });
 });

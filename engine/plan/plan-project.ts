@@ -7,7 +7,7 @@ import { DIRECTOR_INPUT, directorInputMoot } from "../status/blockers.ts";
 import { collaboratorView, oversightOf, pmView, specialistIdOf, projectView } from "../prompts/views.ts";
 import { digest } from "./digest.ts";
 import { addEstimates, assumptions, estimate, tokensOf, ZERO, type Estimate } from "./estimate.ts";
-import { fingerprintTasks, staleReasons, type TaskFingerprint } from "./fingerprint.ts";
+import { fingerprintTasks, roleVersion, staleReasons, type TaskFingerprint } from "./fingerprint.ts";
 import { planFeedbackPending } from "./plan-feedback.ts";
 import { actionInputs } from "./action-inputs.ts";
 import { actionKey, actionRetryGate, taskRetryGate } from "../status/retry.ts";
@@ -52,6 +52,8 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
     actions.push(a);
     return a;
   };
+  /** The task fingerprints, once computed (a project without a plan has none). */
+  let known: ReadonlyMap<string, TaskFingerprint> | undefined;
   const done = (stage: Stage, summary: string): ProjectPlan => ({
     id: project.id,
     stage,
@@ -59,6 +61,7 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
     oversight,
     actions,
     blocked,
+    taughtSince: known ? taughtSinceOf(model, project, known) : [],
     estimate: actions.reduce((sum, a) => addEstimates(sum, a.estimate), ZERO),
   });
 
@@ -133,6 +136,7 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
   // Tasks.
   const streams = plan.streams!;
   const prints = fingerprintTasks(model, project, templates);
+  known = prints;
   const recorded = status?.tasks ?? {};
   const willRun = new Set<string>();
   const isBlocked = new Map<string, string>();
@@ -348,6 +352,16 @@ function outputTokens(project: LoadedProject, stream: Stream, taskId: string, pr
 
 
 export type { Estimate };
+
+/** Done under an older version of its role that differs only in lessons (a role file edit makes the task stale). */
+function taughtSinceOf(model: AgencyModel, project: LoadedProject, prints: ReadonlyMap<string, TaskFingerprint>): { task: string; role: string }[] {
+  const out: { task: string; role: string }[] = [];
+  for (const [id, fp] of prints) {
+    const rec = project.status?.tasks?.[id];
+    if (rec?.fingerprint === fp.fingerprint && rec.roleVersion && rec.roleVersion !== roleVersion(model, fp.task.role)) out.push({ task: id, role: fp.task.role });
+  }
+  return out;
+}
 
 /** Whether the L&P Manager reviews assembled projects (agency.yaml `learningManager.enabled`, default true). */
 export function learningEnabled(agency: AgencyModel["spec"]): boolean {

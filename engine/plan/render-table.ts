@@ -29,6 +29,11 @@ export function renderTable(plan: ReconcilePlan): string {
       }
     } else out.push("  nothing to do");
     for (const b of p.blocked) out.push(`  ✗ blocked ${b.stream}/${b.task}: ${b.reason}`);
+    // Lessons shape future work only: finished tasks are listed, and redoing one is the Director's call.
+    for (const role of [...new Set(p.taughtSince.map((t) => t.role))]) {
+      const tasks = p.taughtSince.filter((t) => t.role === role).map((t) => t.task);
+      out.push(`  ⟳ ${role} has new lessons since ${tasks.join(", ")} finished; \`ateams retry ${p.id} <task>\` redoes one with them`);
+    }
     out.push(`  estimate: ${formatTokens(p.estimate.inputTokens)} in / ${formatTokens(p.estimate.outputTokens)} out tokens, ${formatUsd(p.estimate.costUsd)}`);
     out.push("");
   }

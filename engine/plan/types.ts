@@ -95,6 +95,11 @@ export interface ProjectPlan {
   oversight: string;
   actions: Action[];
   blocked: BlockedTask[];
+  /**
+   * Finished tasks whose role has learned since (new lessons): not redone by themselves, since a lesson shapes future
+   * work; redoing one is the Director's choice (`ateams retry <project> <task>`).
+   */
+  taughtSince: { task: string; role: string }[];
   estimate: Estimate;
 }
 

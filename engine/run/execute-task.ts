@@ -73,6 +73,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
           ...(usage ? { usage } : {}),
           commit,
           revisions,
+          roleVersion: roleVersion(model, task.role),
           at: ctx.now(),
         })),
       `ateams: ${project.id}/${task.id} done`,

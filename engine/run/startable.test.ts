@@ -28,6 +28,7 @@ const planOf = (...actions: Action[]): ReconcilePlan => {
     oversight: "autonomous",
     actions: actions.filter((a) => a.project === id),
     blocked: [],
+    taughtSince: [],
     estimate: ZERO,
   }));
   return { projects, totals: { ...ZERO, actions: actions.length, llmCalls: 0 } };

@@ -5,7 +5,7 @@ import type { Agency, Project } from "../agency/types.gen.ts";
 import { directorHandle, streamReview } from "./approval.ts";
 import { primary } from "./report.ts";
 
-const project = (over: Partial<ProjectPlan> = {}): ProjectPlan => ({ id: "p", stage: "in-review", summary: "streams awaiting verification or review", oversight: "review-streams", actions: [], blocked: [], estimate: ZERO, ...over });
+const project = (over: Partial<ProjectPlan> = {}): ProjectPlan => ({ id: "p", stage: "in-review", summary: "streams awaiting verification or review", oversight: "review-streams", actions: [], blocked: [], taughtSince: [], estimate: ZERO, ...over }) as ProjectPlan;
 const action = (kind: Action["kind"], stream: string, after: string[] = []): Action => ({
   id: `${kind}:p/${stream}`,
   kind,

@@ -30,6 +30,8 @@ export interface TaskDone {
   usage?: Usage;
   commit?: string;
   revisions?: number;
+  /** The role's prompt version (role file and lessons) the work was done under. */
+  roleVersion?: string;
   at: string;
 }
 
@@ -46,6 +48,7 @@ export function recordTaskDone(status: Status, taskId: string, done: TaskDone): 
     revisions: done.revisions ?? 0,
     outputs: done.outputs,
     completedAt: done.at,
+    ...(done.roleVersion ? { roleVersion: done.roleVersion } : {}),
     ...(done.commit ? { commit: done.commit } : {}),
     ...(done.usage ? { usage: addUsage(prior.usage, done.usage) } : {}),
     // Success clears Failed/Progressing: only conditions that still say something are kept.
