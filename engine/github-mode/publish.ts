@@ -5,6 +5,7 @@
 // it is reported, as are merged ones, for the orchestrator to turn into conditions. Nothing is committed here:
 // the PR numbers come back in `prs` for status.yaml.
 import { readProjectMetrics } from "../run/project-metrics.ts";
+import { learningFile } from "../run/execute-learning.ts";
 import { renderReport } from "../metrics/report-view.ts";
 import { join } from "node:path";
 import { assemblyBranch, formatBranchName, learningBranch, planBranch } from "../forge/branch-name.ts";
@@ -89,7 +90,7 @@ export async function publishPullRequests(ctx: GitHubRunContext, model: AgencyMo
 
     const learningHead = formatBranchName(learningBranch(project.id));
     if (wanted(learningHead)) {
-      const analysis = await ctx.ws.store.readFile(learningHead, ctx.ws.repoPath(join(model.dir, "memory", "projects", `${project.id}.md`)));
+      const analysis = await ctx.ws.store.readFile("HEAD", ctx.ws.repoPath(learningFile(project)));
       if (analysis !== undefined) await publish(run, learningPullRequest(p, learningHead, analysis));
     }
   }

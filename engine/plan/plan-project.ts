@@ -240,13 +240,16 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
 
   // The L&P Manager reviews each assembled deliverable once (again when it is assembled anew). A failed review waits
   // for its retry without holding the project: the deliverable is done either way.
-  const learningFp = learningFingerprint(assemblyFp, templates);
+  const learningFp = learningFingerprint(assemblyFp);
   const assembling = actions.find((a) => a.kind === "assemble");
   // Reviewed once the deliverable stands: assembled now with nothing else left, or about to be as the last step.
   const closing = assembling !== undefined || actions.length === 0;
+  // Only work this engine metered has evidence to review: a project finished before it (no task records a role
+  // version) is not reviewed at all, rather than on nothing.
+  const metered = actions.some((a) => a.kind === "run-task") || Object.values(status?.tasks ?? {}).some((t) => t.roleVersion !== undefined);
   const assembled = status?.assembly?.fingerprint === assemblyFp;
   const reviewGate = gateOf("review-learning", null, learningFp).state;
-  if (learningEnabled(model.spec) && (assembled || assembling) && closing && blocked.length === 0 && status?.learning?.fingerprint !== learningFp && reviewGate !== "waiting" && reviewGate !== "stalled") {
+  if (learningEnabled(model.spec) && (assembled || assembling) && closing && metered && blocked.length === 0 && status?.learning?.fingerprint !== learningFp && reviewGate !== "waiting" && reviewGate !== "stalled") {
     const lp = agentTier(model.spec, "learningManager");
     add("review-learning", {
       agent: "learning",
@@ -368,7 +371,10 @@ export function learningEnabled(agency: AgencyModel["spec"]): boolean {
   return agency.learningManager?.enabled !== false;
 }
 
-/** The review's inputs: the assembly it looks back on and the templates it is asked with. */
-export function learningFingerprint(assemblyFp: string, templates: Templates): string {
-  return digest({ assembly: assemblyFp, system: templates.digest("learning.system"), review: templates.digest("learning.review") });
+/**
+ * The review's inputs: the assembly it looks back on. Not the templates it is asked with: a new engine version must
+ * not pay for a review of every finished project again.
+ */
+export function learningFingerprint(assemblyFp: string): string {
+  return digest({ kind: "review-learning", assembly: assemblyFp });
 }

@@ -92,7 +92,7 @@ export function assemblyPrBody(templates: Templates, model: AgencyModel, project
   });
 }
 
-/** The learning PR: the L&P Manager's analysis with its proposals and evidence (memory/projects/<id>.md). */
+/** The learning PR: the L&P Manager's analysis with its proposals and evidence (projects/<id>/learning.md). */
 export function learningPrBody(templates: Templates, model: AgencyModel, project: LoadedProject, analysis: string, meta: PrMeta): string {
   return templates.render("pr/learning", {
     project: project.spec,

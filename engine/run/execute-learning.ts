@@ -1,9 +1,10 @@
 // review-learning: once a project's deliverable is assembled, the Learning & Performance Manager reviews how the work
 // went — every task attempt's rounds and the Collaborator's feedback (from the committed metrics), what people said,
 // the lessons each role carries, cost and acceptance per tier — and answers with an analysis, a score per role and
-// proposals. The proposals never change a role directly: they are a commit on `ateams/<project>/learning` (lessons
-// appended to `memory/roles/<role>.md` with their provenance, items added to role YAML, the analysis in
-// `memory/projects/<project>.md`), which a person merges or not — on GitHub as a pull request.
+// proposals. The analysis is the project's record (`projects/<id>/learning.md`, committed with the status). The
+// proposals never change a role directly: they are one commit on `ateams/<project>/learning`, made afresh from the
+// working branch for each review (lessons appended to `memory/roles/<role>.md` with their provenance, items added
+// to role YAML), which a person merges or not — on GitHub as a pull request. No proposal, no branch.
 import { join } from "node:path";
 import { reviewProject, type LearningEvidence } from "../agents/learning.ts";
 import { emptyUsage, type CallUsage } from "../agents/call.ts";
@@ -20,6 +21,7 @@ import { addToRoleList, appendLessons } from "../rewrite/role-yaml.ts";
 import { addUsage } from "../status/record.ts";
 import { actionAttempt, actionKey } from "../status/retry.ts";
 import { accounted } from "./outcome.ts";
+import { BudgetExceededError } from "../llm/budget.ts";
 import { readProjectMetrics } from "./project-metrics.ts";
 import { depsForAttempt, trailers, type RunContext } from "./run-context.ts";
 import { specTextProblems } from "./spec-guard.ts";
@@ -35,24 +37,38 @@ async function review(ctx: RunContext, model: AgencyModel, project: LoadedProjec
   const { records } = await readProjectMetrics(project, ctx.ws);
   const evidence = gatherEvidence(model, project, records.filter((r): r is TaskRecord => r.kind === "task" && r.project === project.id), summarize(project.id, records));
   const deps = depsForAttempt(ctx.deps, actionAttempt(ctx.status(project).current, actionKey("review-learning")));
-  const reply = await reviewProject(deps, ctx.templates, { project: project.spec, tier: lp.id, system: ctx.templates.render("learning.system", learningView(model, project)), evidence, usage });
-
   const at = ctx.now();
+  let reply;
+  try {
+    reply = await reviewProject(deps, ctx.templates, { project: project.spec, tier: lp.id, system: ctx.templates.render("learning.system", learningView(model, project)), evidence, usage });
+  } catch (e) {
+    // The review is worth having, not worth blocking a finished project over: with its budget spent, it is skipped.
+    if (!(e instanceof BudgetExceededError) || usage.calls) throw e;
+    await ctx.status(project).update((s) => ({ ...s, learning: { fingerprint: action.fingerprint, at, proposals: 0 } }), `ateams: ${project.id} review skipped (budget spent)`, trailers({ project: project.id, kind: "status" }));
+    ctx.progress.emit({ kind: "info", project: project.id, action: "review-learning", text: `skipped: ${e.message}` });
+    return;
+  }
+
   const branch = formatBranchName(learningBranch(project.id));
-  // Proposals build on the review branch while a person has not merged it yet, else on the working branch.
-  const base = (await ctx.ws.store.branchExists(branch)) ? branch : "HEAD";
-  const { files, proposals } = await proposalFiles(ctx, model, project, reply.value, base, at);
-  const message = `ateams: ${project.id} lessons and role edits from the L&P Manager\n\n${reply.value.analysis.slice(0, 2000)}`;
-  const tr = trailers({ project: project.id, kind: "learning", model: reply.model, fingerprint: action.fingerprint });
-  const commit = (await ctx.ws.commitBranch(branch, files, message, tr)).sha;
+  const { files, proposals } = await proposalFiles(ctx, model, project, reply.value, at);
+  let commit: string | undefined;
+  if (proposals) {
+    // Each review's proposals stand alone on the working branch: an earlier one, merged or declined, is not built on.
+    const head = await ctx.ws.store.resolveRef("HEAD");
+    const tip = await ctx.ws.store.resolveRef(`refs/heads/${branch}`);
+    if (tip && head && tip !== head && !(await ctx.ws.store.moveBranch(branch, head, tip))) throw new Error(`${branch} moved while the review was being written; the next run reviews again`);
+    const message = `ateams: ${project.id} lessons and role edits from the L&P Manager\n\n${reply.value.analysis.slice(0, 2000)}`;
+    commit = (await ctx.ws.commitBranch(branch, files, message, trailers({ project: project.id, kind: "learning", model: reply.model, fingerprint: action.fingerprint }))).sha;
+  }
   await ctx.status(project).update(
-    (s) => ({ ...s, learning: { fingerprint: action.fingerprint, at, branch, commit, proposals, ...(s.learning?.pr ? { pr: s.learning.pr } : {}) }, usage: addUsage(s.usage, usage) }),
+    (s) => ({ ...s, learning: { fingerprint: action.fingerprint, at, ...(commit ? { branch, commit } : {}), proposals, ...(commit && s.learning?.pr ? { pr: s.learning.pr } : {}) }, usage: addUsage(s.usage, usage) }),
     `ateams: ${project.id} reviewed by the L&P Manager`,
     trailers({ project: project.id, kind: "status" }),
+    [{ path: ctx.ws.repoPath(learningFile(project)), content: analysisText(project, reply.value, at) }],
   );
   const scores = reply.value.scores.map((s) => `${s.role} ${s.score}/5`).join(", ");
   const dropped = reply.dropped ? `; ${reply.dropped} left out for quoting no evidence` : "";
-  ctx.progress.emit({ kind: "done", project: project.id, action: "review-learning", text: `${proposals} proposal(s) on ${branch}${scores ? `; scores: ${scores}` : ""}${dropped}` });
+  ctx.progress.emit({ kind: "done", project: project.id, action: "review-learning", text: `${proposals ? `${proposals} proposal(s) on ${branch}` : "no proposal"}${scores ? `; scores: ${scores}` : ""}${dropped}` });
 }
 
 /** What the L&P Manager is shown: per role its task attempts (rounds, outcome, the Collaborator's feedback), lessons. */
@@ -71,6 +87,7 @@ export function gatherEvidence(model: AgencyModel, project: LoadedProject, tasks
       lessons: model.lessons.get(id) ?? null,
       tasks: tasks
         .filter((t) => t.role === id)
+        .slice(-MAX_ATTEMPTS_PER_ROLE)
         .map((t) => ({
           task: t.task,
           stream: t.stream,
@@ -78,7 +95,7 @@ export function gatherEvidence(model: AgencyModel, project: LoadedProject, tasks
           rounds: t.rounds,
           checks: t.checks ? `${t.checks.met}/${t.checks.total}` : null,
           cost: formatUsd(t.costUsd),
-          feedback: t.feedback ?? [],
+          feedback: (t.feedback ?? []).slice(0, MAX_FEEDBACK_PER_ATTEMPT),
         })),
     })),
     people,
@@ -86,9 +103,16 @@ export function gatherEvidence(model: AgencyModel, project: LoadedProject, tasks
   };
 }
 
-async function proposalFiles(ctx: RunContext, model: AgencyModel, project: LoadedProject, reply: LearningReviewReply, base: string, at: string): Promise<{ files: FileChange[]; proposals: number }> {
+/** The project's review, as its record keeps it. */
+export const learningFile = (project: LoadedProject): string => join(project.dir, "learning.md");
+
+/** Evidence kept to what a prompt can hold: each role's latest attempts, each with its first pieces of feedback. */
+const MAX_ATTEMPTS_PER_ROLE = 20;
+const MAX_FEEDBACK_PER_ATTEMPT = 5;
+
+async function proposalFiles(ctx: RunContext, model: AgencyModel, project: LoadedProject, reply: LearningReviewReply, at: string): Promise<{ files: FileChange[]; proposals: number }> {
   const ws = ctx.ws;
-  const read = (absolute: string) => ws.store.readFile(base, ws.repoPath(absolute));
+  const read = (absolute: string) => ws.store.readFile("HEAD", ws.repoPath(absolute));
   const files: FileChange[] = [];
   let proposals = 0;
   const by = "L&P Manager";
@@ -116,7 +140,6 @@ async function proposalFiles(ctx: RunContext, model: AgencyModel, project: Loade
     }
     if (text !== before) files.push({ path: ws.repoPath(loaded.file), content: text });
   }
-  files.push({ path: ws.repoPath(join(model.dir, "memory", "projects", `${project.id}.md`)), content: analysisText(project, reply, at) });
   return { files, proposals };
 }
 

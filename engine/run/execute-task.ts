@@ -165,8 +165,11 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
       // Reading the log and the metrics and committing them are one step per branch: two tasks of one specialist
       // finishing together must both keep their entry.
       const commit = await withBranchLock(branch, async () => {
-        const log = await appendLog(ctx, project, stream.id, specialist, formatLogEntry({ task, specialist, model: work.model, tier: work.tier, rounds, at: ctx.now(), human }));
-        const metrics = { path: metricsPath, content: appendRecords(await ws.store.readFile(branch, metricsPath), meter.take()) };
+        // The stream's files as they stand: on its branch while that holds unmerged work, else on the working branch
+        // (a merged branch may be gone, deleted with its pull request).
+        const source = (await ws.streamPending(project.id, stream.id)) ? branch : "HEAD";
+        const log = await appendLog(ctx, source, project, stream.id, specialist, formatLogEntry({ task, specialist, model: work.model, tier: work.tier, rounds, at: ctx.now(), human }));
+        const metrics = { path: metricsPath, content: appendRecords(await ws.store.readFile(source, metricsPath), meter.take()) };
         return ws.commitStream(
           project.id,
           stream.id,
@@ -210,9 +213,9 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
   return "failed";
 }
 
-async function appendLog(ctx: RunContext, project: LoadedProject, stream: string, specialist: string, entry: string) {
+async function appendLog(ctx: RunContext, source: string, project: LoadedProject, stream: string, specialist: string, entry: string) {
   const path = ctx.ws.repoPath(logPath(project, stream, specialist));
-  const existing = (await ctx.ws.store.readFile(ctx.ws.streamBranchOf(project.id, stream), path)) ?? `# Work log: ${specialist} in ${project.id}/${stream}\n`;
+  const existing = (await ctx.ws.store.readFile(source, path)) ?? `# Work log: ${specialist} in ${project.id}/${stream}\n`;
   return { path, content: `${existing.trimEnd()}\n\n${entry}` };
 }
 

@@ -20,7 +20,7 @@ import { scriptedTeam, taskIdOf, type TeamScript } from "../support/scripted-tea
 const KEY = "hostile-test-key-7Qx2Lm9Vb4Np";
 const PROJECT_DIR = "agency/projects/pricing-study/";
 const LEARNING_REF = "refs/heads/ateams/pricing-study/learning";
-const LEARNING_PATHS = /^agency\/(memory\/roles\/[a-z0-9-]+\.md|memory\/projects\/pricing-study\.md|roles\/[a-z0-9-]+\.yaml)$/;
+const LEARNING_PATHS = /^agency\/(memory\/roles\/[a-z0-9-]+\.md|roles\/[a-z0-9-]+\.yaml)$/;
 
 let repo: TempRepo;
 let server: HostileServer;

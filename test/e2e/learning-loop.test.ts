@@ -79,13 +79,13 @@ it("the L&P Manager's lesson, once accepted, takes the writer's next project fro
   const lessons = repo.git("show", "ateams/pricing-study/learning:agency/memory/roles/writer.md");
   expect(lessons).toContain(`Before handing work in: ${FIX}`);
   expect(lessons).toMatch(new RegExp(`L&P Manager, pricing-study, \\d{4}-\\d\\d-\\d\\dT[^ ]+ \\(evidence: “${FIX.replace(/[.]/g, "\\.")}”\\)`));
-  expect(repo.git("show", "ateams/pricing-study/learning:agency/memory/projects/pricing-study.md")).toContain("## Lessons proposed");
+  expect(await readFile(join(repo.agency, "projects", "pricing-study", "learning.md"), "utf8")).toContain("## Lessons proposed");
 
   const shown = await runCli(["learn"], { cwd: repo.root, env: {} });
   expect(shown.code, shown.stderr).toBe(0);
   expect(shown.stdout).toContain("● pricing-study  reviewed");
   expect(shown.stdout).toContain("1 proposal(s) on ateams/pricing-study/learning");
-  expect(shown.stdout).toContain("changes: agency/memory/projects/pricing-study.md, agency/memory/roles/writer.md");
+  expect(shown.stdout).toContain("changes: agency/memory/roles/writer.md\n");
   expect(shown.stdout).toContain("ateams learn --accept --project pricing-study");
 
   // The Director accepts; the writer's prompt version changes.
@@ -105,6 +105,11 @@ it("the L&P Manager's lesson, once accepted, takes the writer's next project fro
   expect(writerTasks.size).toBeGreaterThan(0);
   expect([...writerTasks].every((t) => told.has(t))).toBe(true);
   expect(sentBack.size).toBe(0);
+  // Nothing to propose this time: the review is recorded, and no branch is made for it.
+  const eu = parse(await readFile(join(repo.agency, "projects", "pricing-study-eu", "status.yaml"), "utf8"));
+  expect(eu.learning).toMatchObject({ proposals: 0 });
+  expect(eu.learning.branch).toBeUndefined();
+  expect(() => repo.git("rev-parse", "--verify", "-q", "refs/heads/ateams/pricing-study-eu/learning")).toThrow();
   const after = (await roundsOf("pricing-study-eu")).find((r) => r.role === "writer")!;
   expect(after.meanRounds).toBe(1);
   expect(after.version).not.toBe(before.version);

@@ -4,7 +4,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { fingerprintTasks } from "../../engine/plan/fingerprint.ts";
+import { fingerprintTasks, roleVersion } from "../../engine/plan/fingerprint.ts";
 import { assemblyFingerprint, learningFingerprint, streamFingerprint } from "../../engine/plan/plan-project.ts";
 import { loadTemplates, type Templates } from "../../engine/prompts/templates.ts";
 import { loadAgency } from "../../engine/agency/load-agency.ts";
@@ -64,14 +64,14 @@ export async function settle(agency: string, templates?: Templates): Promise<voi
     let status = p.status ?? emptyStatus(p.id);
     for (const [id, fp] of prints) {
       const outputs = fp.task.outputs.map((o) => ({ path: o.path, blob: p.outputs.get(outputKey(fp.stream.id, o.path))!.blob }));
-      status = recordTaskDone(status, id, { fingerprint: fp.fingerprint, parts: fp.parts, tier: fp.routing.tier, model: fp.routing.model, outputs, at: AT });
+      status = recordTaskDone(status, id, { fingerprint: fp.fingerprint, parts: fp.parts, tier: fp.routing.tier, model: fp.routing.model, outputs, roleVersion: roleVersion(model, fp.task.role), at: AT });
     }
     for (const s of p.plan.streams) {
       const sfp = streamFingerprint(s, prints);
       status = recordStream(recordStream(status, s.id, "verified", sfp, AT), s.id, "accepted", sfp, AT, "octocat");
     }
     const assembly = assemblyFingerprint(p, prints, t);
-    status = { ...recordAssembly(status, assembly, AT), learning: { fingerprint: learningFingerprint(assembly, t), at: AT } };
+    status = { ...recordAssembly(status, assembly, AT), learning: { fingerprint: learningFingerprint(assembly), at: AT } };
     await writeFile(p.statusFile, serializeStatus(status));
   }
 }

@@ -3,6 +3,7 @@
 // of merging its pull request). Nothing changes a role until a person accepts.
 import { formatBranchName, GitStoreError, learningBranch } from "../../forge/index.ts";
 import type { Workspace } from "../../run/workspace.ts";
+import { learningFile } from "../../run/execute-learning.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
 import { loadAndPlan } from "../load-or-report.ts";
@@ -10,7 +11,7 @@ import { loadAndPlan } from "../load-or-report.ts";
 export const LEARN_HELP = `Usage: ateams learn [--agency <dir>] [--project <id>]... [--accept] [--json]
 
 Shows what the Learning & Performance Manager proposed after each assembled project: its
-analysis (memory/projects/<id>.md), the lessons and role edits, and the files its branch
+analysis (projects/<id>/learning.md), the lessons and role edits, and the files its branch
 ateams/<id>/learning changes. Every proposal quotes the evidence it rests on.
 
 Options:
@@ -63,7 +64,7 @@ export async function learnCommand(argv: string[], io: CliIO): Promise<number> {
         proposals: rec.proposals ?? 0,
         merged,
         files: tip && !merged ? await changedFiles(ws, tip, ws.repoPath(model.dir)) : [],
-        analysis: (await ws.store.readFile(tip ?? "HEAD", ws.repoPath(`${model.dir}/memory/projects/${project.id}.md`))) ?? null,
+        analysis: (await ws.store.readFile("HEAD", ws.repoPath(learningFile(project)))) ?? null,
       });
     }
     if (values.accept) return await accept(io, ws, reviews, values.project);
@@ -75,9 +76,11 @@ export async function learnCommand(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-/** Paths under the agency that differ between the working branch and the review branch's tip. */
+/** Paths under the agency the review's commit changes (a review is one commit on the working branch it started from). */
 async function changedFiles(ws: Workspace, tip: string, agencyDir: string): Promise<string[]> {
-  const [ours, theirs] = await Promise.all([ws.store.listTree("HEAD", agencyDir), ws.store.listTree(tip, agencyDir)]);
+  const parent = (await ws.store.parentsOf(tip))?.[0];
+  if (!parent) return [];
+  const [ours, theirs] = await Promise.all([ws.store.listTree(parent, agencyDir), ws.store.listTree(tip, agencyDir)]);
   return [...theirs].filter(([path, f]) => ours.get(path)?.blob !== f.blob).map(([path]) => `${agencyDir}/${path}`).sort();
 }
 
