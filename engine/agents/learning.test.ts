@@ -1,9 +1,14 @@
 import { expect, it } from "vitest";
 import type { LearningReviewReply } from "../agency/types.gen.ts";
-import { supportedOnly, unquotedEvidence } from "./learning.ts";
+import { evidenceCorpus, supportedOnly, unquotedEvidence, type LearningEvidence } from "./learning.ts";
 import { learningReviewSchema } from "./reply-schemas.ts";
 
-const EVIDENCE = "## Role writer\nTasks:\n- write-up (report): accepted after 2 round(s)\n  - Collaborator: Cite the source   of every price.\n";
+const EVIDENCE = evidenceCorpus({
+  project: "p",
+  roles: [{ id: "writer", lessons: "Quote the style guide.", tasks: [{ task: "write-up", stream: "report", outcome: "accepted", rounds: 2, checks: null, cost: "$0", feedback: ["Cite the source   of every price."] }] }],
+  people: [{ by: "octocat", about: "the deliverable", text: "Lead with the numbers." }],
+  tiers: [],
+} satisfies LearningEvidence);
 const reply = (quotes: string[][]): LearningReviewReply => ({
   analysis: "ok",
   scores: [{ role: "writer", score: 3, rationale: "one revision" }],
@@ -12,13 +17,17 @@ const reply = (quotes: string[][]): LearningReviewReply => ({
 });
 
 it("holds each quote to the evidence given, ignoring case and spacing", () => {
-  const r = reply([["cite the source of every price."], ["Cite the source", "made up"]]);
+  const r = reply([["cite the source of every price."], ["Lead with the numbers", "made up"], ["Quote the style guide."], ["source"]]);
+  const why = "is not a quote of at least 12 characters from what the Collaborator or people said; quote it word for word or drop the proposal";
   expect(unquotedEvidence(r, EVIDENCE)).toEqual([
-    'lessons[1] (writer): the evidence "made up" is not in the evidence given; quote it word for word or drop the proposal',
-    'roleEdits[0] (writer expectations.output): the evidence "not in the evidence" is not in the evidence given; quote it word for word or drop the proposal',
+    `lessons[1] (writer): the evidence "made up" ${why}`,
+    // The lessons a role carries are part of the prompt, not evidence; nor is a word too short to say anything.
+    `lessons[2] (writer): the evidence "Quote the style guide." ${why}`,
+    `lessons[3] (writer): the evidence "source" ${why}`,
+    `roleEdits[0] (writer expectations.output): the evidence "not in the evidence" ${why}`,
   ]);
   const kept = supportedOnly(r, EVIDENCE);
-  expect(kept.dropped).toBe(2);
+  expect(kept.dropped).toBe(4);
   expect(kept.reply.lessons.map((l) => l.lesson)).toEqual(["lesson 0"]);
   expect(kept.reply.roleEdits).toEqual([]);
   expect(kept.reply.scores).toEqual(r.scores);

@@ -23,12 +23,24 @@ export interface ReviewInput {
 
 const squash = (s: string) => s.replace(/\s+/g, " ").trim().toLowerCase();
 
+/** A quote shorter than this says nothing on its own (a word of the instructions would pass). */
+export const MIN_QUOTE = 12;
+
+/**
+ * What may be quoted: what the Collaborator and people said, nothing of the prompt's own words (its instructions, the
+ * lessons a role already carries), each piece on its own line so a quote cannot straddle two.
+ */
+export function evidenceCorpus(e: LearningEvidence): string {
+  return [...e.roles.flatMap((r) => r.tasks.flatMap((t) => t.feedback)), ...e.people.map((p) => p.text)].map(squash).join("\n");
+}
+
+const quotable = (corpus: string, q: string) => squash(q).length >= MIN_QUOTE && corpus.includes(squash(q));
+
 /** Quotes that are not in the evidence, one problem each. */
-export function unquotedEvidence(reply: LearningReviewReply, evidenceText: string): string[] {
-  const text = squash(evidenceText);
+export function unquotedEvidence(reply: LearningReviewReply, corpus: string): string[] {
   const problems: string[] = [];
   const check = (where: string, quotes: readonly string[]) => {
-    for (const q of quotes) if (!text.includes(squash(q))) problems.push(`${where}: the evidence ${JSON.stringify(q)} is not in the evidence given; quote it word for word or drop the proposal`);
+    for (const q of quotes) if (!quotable(corpus, q)) problems.push(`${where}: the evidence ${JSON.stringify(q)} is not a quote of at least ${MIN_QUOTE} characters from what the Collaborator or people said; quote it word for word or drop the proposal`);
   };
   reply.lessons.forEach((l, i) => check(`lessons[${i}] (${l.role})`, l.evidence));
   reply.roleEdits.forEach((e, i) => check(`roleEdits[${i}] (${e.role} ${e.field})`, e.evidence));
@@ -36,9 +48,8 @@ export function unquotedEvidence(reply: LearningReviewReply, evidenceText: strin
 }
 
 /** The reply with every proposal whose evidence is not in the evidence given left out; how many were. */
-export function supportedOnly(reply: LearningReviewReply, evidenceText: string): { reply: LearningReviewReply; dropped: number } {
-  const text = squash(evidenceText);
-  const quoted = (quotes: readonly string[]) => quotes.every((q) => text.includes(squash(q)));
+export function supportedOnly(reply: LearningReviewReply, corpus: string): { reply: LearningReviewReply; dropped: number } {
+  const quoted = (quotes: readonly string[]) => quotes.every((q) => quotable(corpus, q));
   const lessons = reply.lessons.filter((l) => quoted(l.evidence));
   const roleEdits = reply.roleEdits.filter((e) => quoted(e.evidence));
   return { reply: { ...reply, lessons, roleEdits }, dropped: reply.lessons.length - lessons.length + reply.roleEdits.length - roleEdits.length };
@@ -50,6 +61,7 @@ export function supportedOnly(reply: LearningReviewReply, evidenceText: string):
  */
 export async function reviewProject(deps: AgentDeps, templates: Templates, input: ReviewInput): Promise<AgentReply<LearningReviewReply> & { dropped: number }> {
   const user = templates.render("learning.review", input.evidence);
+  const corpus = evidenceCorpus(input.evidence);
   let repaired = false;
   const reply = await callAgent(deps, {
     project: input.project,
@@ -61,12 +73,12 @@ export async function reviewProject(deps: AgentDeps, templates: Templates, input
     schema: learningReviewSchema(input.evidence.roles.map((r) => r.id)),
     check: (value) => {
       if (repaired) return [];
-      const problems = unquotedEvidence(value, user);
+      const problems = unquotedEvidence(value, corpus);
       repaired = problems.length > 0;
       return problems;
     },
     usage: input.usage,
   });
-  const kept = supportedOnly(reply.value, user);
+  const kept = supportedOnly(reply.value, corpus);
   return { ...reply, value: kept.reply, dropped: kept.dropped };
 }

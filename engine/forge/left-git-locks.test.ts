@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,10 +32,27 @@ it("removes the index, HEAD, packed-refs and ref locks made since the dead run s
   const notLock = join(git, "refs", "heads", "ateams", "p", "locked");
   writeFileSync(notLock, "");
 
-  expect(removeGitLocksLeftBy(store, dead).sort()).toEqual([...left].sort());
+  expect((await removeGitLocksLeftBy(store, dead, 50)).sort()).toEqual([...left].sort());
   for (const f of left) expect(existsSync(f)).toBe(false);
   expect(existsSync(older)).toBe(true);
   expect(existsSync(notLock)).toBe(true);
-  expect(removeGitLocksLeftBy(store, dead)).toEqual([]);
+  expect(await removeGitLocksLeftBy(store, dead, 50)).toEqual([]);
+  await store.close();
+});
+
+it("leaves a lock a live git lets go of, or takes anew, while it waits", async () => {
+  const store = await openGitStore(root);
+  const git = join(root, ".git");
+  const released = join(git, "index.lock");
+  const retaken = join(git, "refs", "heads", "main.lock");
+  const stale = join(git, "HEAD.lock");
+  for (const f of [released, retaken, stale]) writeFileSync(f, "");
+  setTimeout(() => {
+    rmSync(released); // its git finished
+    rmSync(retaken);
+    writeFileSync(retaken, "0123456789abcdef0123456789abcdef01234567\n"); // another git took the lock
+  }, 50);
+  expect(await removeGitLocksLeftBy(store, dead, 300)).toEqual([stale]);
+  expect(existsSync(retaken)).toBe(true);
   await store.close();
 });

@@ -80,6 +80,8 @@ export async function acquireRepoLock(gitDir: string, opts: AcquireOptions = {})
       if (takeOver(file, current) && current !== "unreadable") tookOverFrom = current;
       continue;
     }
+    // A live run holds it now: whatever a dead one left, that run has dealt with.
+    tookOverFrom = undefined;
     if (now() >= deadline) throw new RepoLockedError(file, current === "unreadable" ? undefined : current);
     await sleep(POLL_MS);
   }

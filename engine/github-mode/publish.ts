@@ -54,6 +54,9 @@ interface RunState {
   report: PublishReport;
 }
 
+/** The most of a PR body the metrics report may take. */
+const MAX_REPORT_IN_BODY = 30_000;
+
 export async function publishPullRequests(ctx: GitHubRunContext, model: AgencyModel, plan: ReconcilePlan): Promise<PublishReport> {
   const report: PublishReport = { created: 0, updated: 0, unchanged: 0, readied: 0, closed: 0, comments: { created: 0, updated: 0, unchanged: 0 }, rejected: [], merged: [], prs: new Map(), warnings: [] };
   const local = await localAgencyBranches(ctx.ws.repoRoot, ctx.base);
@@ -85,7 +88,10 @@ export async function publishPullRequests(ctx: GitHubRunContext, model: AgencyMo
     if (wanted(assemblyHead)) {
       const summary = parseAssemblySummary(await ctx.ws.store.readFile(assemblyHead, ctx.ws.repoPath(join(project.dir, "outputs", "SUMMARY.md"))));
       const { records, problems } = await readProjectMetrics(project, ctx.ws);
-      await publish(run, assemblyPullRequest(p, assemblyHead, summary, streamPrs, records.length ? renderReport(ctx.templates, project.id, records, problems) : ""));
+      const report = records.length ? renderReport(ctx.templates, project.id, records, problems) : "";
+      // GitHub refuses a body over 65,536 characters: a report that would crowd it out is named, not embedded.
+      const metrics = report.length <= MAX_REPORT_IN_BODY ? report : `The project's report is too long for this page: \`ateams report --project ${project.id}\` (or \`--html\`) shows it.`;
+      await publish(run, assemblyPullRequest(p, assemblyHead, summary, streamPrs, metrics));
     }
 
     const learningHead = formatBranchName(learningBranch(project.id));

@@ -12,6 +12,7 @@ export function formatDuration(ms: number): string {
   return m < 60 ? `${m}m ${String(s % 60).padStart(2, "0")}s` : `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, "0")}m`;
 }
 
+const MAX_PROBLEMS = 20;
 const pct = (n: number, of: number) => (of ? `${n} (${Math.round((n / of) * 100)}%)` : "0");
 // A label inside a Mermaid string: its quotes and line breaks would end it.
 const label = (s: string) => s.replace(/["\n\r]/g, "'");
@@ -79,7 +80,8 @@ export function reportView(m: ProjectMetrics, problems: readonly string[] = []) 
         // A bar shorter than a second would not show at the chart's scale.
         .map((b) => ({ label: b.task, status: b.outcome === "accepted" ? "done, " : b.outcome === "escalated" ? "active, " : "crit, ", start: b.startMs, end: Math.max(b.endMs, b.startMs + 1000) })),
     })),
-    problems: [...problems],
+    // A file of many bad lines (a merge gone wrong) is named by its first few, not listed whole.
+    problems: problems.length > MAX_PROBLEMS ? [...problems.slice(0, MAX_PROBLEMS), `… and ${problems.length - MAX_PROBLEMS} more`] : [...problems],
   };
 }
 

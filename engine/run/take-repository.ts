@@ -14,7 +14,7 @@ export async function takeRepository(ws: Workspace, opts: { waitMs?: number; com
   try {
     const dead = lock.tookOverFrom;
     if (dead) {
-      for (const file of removeGitLocksLeftBy(ws.store, dead)) {
+      for (const file of await removeGitLocksLeftBy(ws.store, dead)) {
         opts.progress.emit({ kind: "info", project: "-", text: `removed ${file}, left by ateams ${dead.command} (pid ${dead.pid} on ${dead.host}, since ${dead.startedAt}), which ended without finishing` });
       }
     }
