@@ -351,6 +351,9 @@ it("from a push to the assembled deliverable: plan PR, /approve, draft stream PR
   expect(learning).toMatchObject({ state: "open", draft: false, base: { ref: "main" }, title: "ateams: lessons and role edits from Hooklet pricing after launch" });
   expect(learning.body).toContain("@octocat — the Learning & Performance Manager reviewed the finished project.");
   expect(learning.body).toContain("post-project analysis");
+  // hana's /revise on the report is the evidence of the writer's lesson, quoted word for word.
+  expect(learning.body).toContain("> Lead with the Team plan recommendation, then the numbers.");
+  expect(originFile("agency/memory/roles/writer.md", `ateams/${P}/learning`)).toContain("(evidence: “Lead with the Team plan recommendation, then the numbers.”)");
   expect(learning.requested_reviewers.map((u) => u.login)).toEqual(["octocat"]);
   expect(originStatus().learning?.pr).toBe(learning.number);
   await again(mergedReport);

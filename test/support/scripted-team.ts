@@ -125,14 +125,22 @@ export function scriptedTeam(script: TeamScript = {}): { handler: (req: FakeChat
   return { handler, log };
 }
 
-/** A review that reads the evidence as the L&P Manager would: each role scored, each piece of feedback a lesson. */
+/**
+ * A review that reads the evidence as the L&P Manager would: each role scored, the first thing the Collaborator or a
+ * person asked of it a lesson.
+ */
 export function defaultReview(user: string): unknown {
   const roles: { role: string; feedback: string[] }[] = [];
+  const roleOfTask = new Map<string, { role: string; feedback: string[] }>();
   for (const line of user.split("\n")) {
     const role = /^## Role ([a-z0-9-]+)$/.exec(line)?.[1];
     if (role) roles.push({ role, feedback: [] });
+    const task = /^- ([a-z0-9-]+) \([a-z0-9-]+\): /.exec(line)?.[1];
+    if (task && roles.length) roleOfTask.set(task, roles[roles.length - 1]!);
     const said = /^\s+- Collaborator: (.+)$/.exec(line)?.[1];
     if (said && roles.length) roles[roles.length - 1]!.feedback.push(said);
+    const person = /^- \S+ on task ([a-z0-9-]+): (.+)$/.exec(line);
+    if (person) roleOfTask.get(person[1]!)?.feedback.push(person[2]!);
   }
   return {
     analysis: `The project finished; ${roles.filter((r) => r.feedback.length).length} role(s) were sent back at least once.`,
