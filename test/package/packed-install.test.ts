@@ -129,6 +129,14 @@ describe("the packed package in a fresh repository", () => {
     const status = JSON.parse((await ateams("status", "--json")).stdout);
     expect(status.projects[0]).toMatchObject({ id: "first-project", stage: "done", summary: "all 3 tasks done and the deliverable assembled" });
     expect(status.projects[0].tasks.map((t: { stage: string }) => t.stage)).toEqual(["done", "done", "done"]);
+    // From the installed package too: the L&P Manager's review ran, the metrics report renders (Chart.js inlined from
+    // the package's own dependency), and learn shows the review.
+    expect(team.log.calls.filter((c) => c.kind === "learning_review")).toHaveLength(1);
+    expect((await ateams("report", "--project", "first-project")).stdout).toContain("## 📊 first-project: metrics");
+    const page = join(work, "report.html");
+    await ateams("report", "--html", page);
+    expect(await readFile(page, "utf8")).toContain("Chart.js v4");
+    expect((await ateams("learn")).stdout).toContain("● first-project  reviewed");
 
     const calls = server.chatRequests.length;
     const commits = git("rev-list", "--count", "--all");
