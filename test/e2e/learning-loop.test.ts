@@ -3,14 +3,14 @@
 // of that role carry the lesson and need fewer revision rounds. The stand-in Collaborator accepts a writer's first
 // draft only when the writer was told the fix (its system message carries the lesson), as a real one would when the
 // draft already does what it asks.
-import { cp, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { FakeChatRequest } from "../support/fake-openai-replies.ts";
 import { REPO_ROOT } from "../support/agency-fixture.ts";
 import { createFakeOpenAIServer, type FakeOpenAIServer } from "../support/fake-openai-server.ts";
-import { tempRepoWithAgency, type TempRepo } from "../support/git-repo.ts";
+import { addPricingStudyEu, tempRepoWithAgency, type TempRepo } from "../support/git-repo.ts";
 import { runCli } from "../support/run-cli.ts";
 import { scriptedTeam, taskIdOf } from "../support/scripted-team.ts";
 
@@ -21,12 +21,7 @@ let server: FakeOpenAIServer;
 beforeEach(async () => {
   repo = await tempRepoWithAgency(join(REPO_ROOT, "agency"));
   // A second project shaped like the first: the next piece of work for the same team.
-  const next = join(repo.agency, "projects", "pricing-study-eu");
-  await cp(join(repo.agency, "projects", "pricing-study"), next, { recursive: true });
-  const text = await readFile(join(next, "project.yaml"), "utf8");
-  await writeFile(join(next, "project.yaml"), text.replace("id: pricing-study", "id: pricing-study-eu").replace("name: Hooklet pricing after launch", "name: Hooklet pricing in the EU"));
-  repo.git("add", "-A");
-  repo.git("commit", "-qm", "a second project");
+  await addPricingStudyEu(repo);
 });
 afterEach(async () => {
   await server?.stop();

@@ -4,7 +4,7 @@
 // force: the job that loses a race replays its commits onto the winner's. Every commit either job ever had on main
 // must be on origin's main afterwards, exactly once, and each project's files must be what its own job made them.
 import { execFileSync, spawn } from "node:child_process";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../support/agency-fixture.ts";
 import { createFakeOpenAIServer, type FakeOpenAIServer } from "../support/fake-openai-server.ts";
 import { fsck } from "../support/git-health.ts";
-import { tempRepoWithAgency, type TempRepo } from "../support/git-repo.ts";
+import { addPricingStudyEu, tempRepoWithAgency, type TempRepo } from "../support/git-repo.ts";
 import { scriptedTeam } from "../support/scripted-team.ts";
 
 const JOB = fileURLToPath(new URL("./reconcile-job.ts", import.meta.url));
@@ -67,12 +67,7 @@ describe("two reconcile jobs of different projects push main at the same time", 
     seed = await tempRepoWithAgency(join(REPO_ROOT, "agency"));
     scratch = await mkdtemp(join(tmpdir(), "ateams-race-"));
     // A second project shaped like pricing-study, so both jobs do the same work and reach their pushes together.
-    const eu = join(seed.agency, "projects", "pricing-study-eu");
-    await cp(join(seed.agency, "projects", "pricing-study"), eu, { recursive: true });
-    const text = await readFile(join(eu, "project.yaml"), "utf8");
-    await writeFile(join(eu, "project.yaml"), text.replace("id: pricing-study", "id: pricing-study-eu").replace("name: Hooklet pricing after launch", "name: Hooklet pricing in the EU"));
-    seed.git("add", "-A");
-    seed.git("commit", "-qm", "pricing-study-eu");
+    await addPricingStudyEu(seed);
     base = seed.git("rev-parse", "HEAD");
 
     origin = join(scratch, "origin.git");
