@@ -58,6 +58,8 @@ describe("ateams plan --show-prompts", () => {
     const after = await shown("positioning");
     expect(after.userPrompt).toContain("### From market-scan");
     expect(after.userPrompt).toContain("Lead with the price, not the features.");
+    // The researcher's lesson is the researcher's alone: positioning is the product strategist's.
+    expect(after.systemPrompt).not.toContain("Date every price you quote.");
     const again = await runCli(["run", "--project", "launch-kit", "--stream", "research"], { cwd: repo.root, env });
     expect(again.code, again.stderr).toBe(0);
     expect(sent("positioning")).toEqual({ system: after.systemPrompt, user: after.userPrompt });
