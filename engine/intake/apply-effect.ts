@@ -1,5 +1,6 @@
 // Command effects → new state, as pure rewriters: (status, plan text, effect) → (status, files, reply). Effects
 // that need git or a model (accepting a stream, /ask) are left to the intake executor and marked `deferred`.
+import { appendLessons } from "../rewrite/role-yaml.ts";
 import { parse } from "yaml";
 import { approveInText } from "../rewrite/plan-yaml.ts";
 import { applyFeedback } from "../commands/feedback.ts";
@@ -100,9 +101,11 @@ export function applyEffect(state: EffectState, effect: CommandEffect, env: Effe
     }
     case "teach": {
       const path = env.memoryPath(effect.role);
-      const prior = state.memory.get(path) ?? `# Lessons for ${effect.role}\n\nTaught by people with /teach; given to the role's future work.\n`;
-      if (prior.includes(`(${effect.source})`)) return { state };
-      const memory = new Map(state.memory).set(path, `${prior.trimEnd()}\n\n- ${effect.lesson.replace(/\n+/g, " ")} — @${effect.by}, ${effect.at} ([source](${effect.source}))\n`);
+      const prior = state.memory.get(path);
+      // Once per comment: a replayed event adds nothing.
+      if (prior?.includes(`(${effect.source})`)) return { state };
+      const { text } = appendLessons(prior, effect.role, [{ lesson: effect.lesson, by: `@${effect.by}`, at: effect.at, source: effect.source }]);
+      const memory = new Map(state.memory).set(path, text);
       return { state: { ...state, memory }, reply: `Noted for ${effect.role}.` };
     }
     case "status":

@@ -13,8 +13,11 @@ export type { CallRecord, MetricsRecord, TaskRecord } from "../agency/types.gen.
  * project's folder, like everything else a project's run writes, so a project's job never touches another's files.
  */
 export function metricsFile(projectDir: string, stream?: string): string {
-  return stream === undefined ? join(projectDir, "metrics.jsonl") : join(projectDir, "metrics", `${stream}.jsonl`);
+  return stream === undefined ? join(projectDir, "metrics.jsonl") : join(streamMetricsDir(projectDir), `${stream}.jsonl`);
 }
+
+/** Where the streams' files are. */
+export const streamMetricsDir = (projectDir: string): string => join(projectDir, "metrics");
 
 /** Appends records to a file's text (undefined: no file yet); one JSON object per line. */
 export function appendRecords(existing: string | undefined, records: readonly MetricsRecord[]): string {

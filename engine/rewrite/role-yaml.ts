@@ -38,13 +38,26 @@ export function addToRoleList(text: string, field: RoleListField, item: string):
   return doc.toString({ lineWidth: 120 });
 }
 
-/** A lesson as the memory file keeps it: the text, who proposed it, where, and what it rests on. */
+/**
+ * A lesson as the memory file keeps it: the text and its provenance — who gave it (a person's `/teach`, with the
+ * comment as its source, or the L&P Manager, with the project and the evidence it quotes) and when.
+ */
 export interface LessonEntry {
   lesson: string;
   by: string;
-  project: string;
   at: string;
-  evidence: readonly string[];
+  project?: string;
+  source?: string;
+  evidence?: readonly string[];
+}
+
+const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
+
+function formatLesson(l: LessonEntry): string {
+  const where = [l.by, ...(l.project ? [l.project] : []), l.at].join(", ");
+  const source = l.source ? ` ([source](${l.source}))` : "";
+  const evidence = l.evidence?.length ? ` (evidence: ${l.evidence.map((e) => `“${oneLine(e)}”`).join("; ")})` : "";
+  return `- ${oneLine(l.lesson)} — ${where}${source}${evidence}`;
 }
 
 /** The role's lessons file with new lessons appended; lessons already in it (same words) are left out. */
@@ -52,6 +65,6 @@ export function appendLessons(existing: string | undefined, role: string, lesson
   const prior = existing ?? `# Lessons for ${role}\n\nTaught by people with /teach and proposed by the Learning & Performance Manager; given to the role's future work.\n`;
   const known = prior.toLowerCase().replace(/\s+/g, " ");
   const fresh = lessons.filter((l) => !known.includes(l.lesson.toLowerCase().replace(/\s+/g, " ").trim()));
-  const lines = fresh.map((l) => `- ${l.lesson.replace(/\s+/g, " ").trim()} — ${l.by}, ${l.project}, ${l.at} (evidence: ${l.evidence.map((e) => `“${e.replace(/\s+/g, " ").trim()}”`).join("; ")})`);
+  const lines = fresh.map(formatLesson);
   return { text: lines.length ? `${prior.trimEnd()}\n\n${lines.join("\n")}\n` : prior, added: fresh.length };
 }

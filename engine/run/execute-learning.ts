@@ -72,7 +72,7 @@ async function review(ctx: RunContext, model: AgencyModel, project: LoadedProjec
 }
 
 /** What the L&P Manager is shown: per role its task attempts (rounds, outcome, the Collaborator's feedback), lessons. */
-export function gatherEvidence(model: AgencyModel, project: LoadedProject, tasks: readonly TaskRecord[], sums: ReturnType<typeof summarize>): LearningEvidence {
+function gatherEvidence(model: AgencyModel, project: LoadedProject, tasks: readonly TaskRecord[], sums: ReturnType<typeof summarize>): LearningEvidence {
   const roles = [...new Set((project.plan?.streams ?? []).flatMap((s) => s.tasks.map((t) => t.role)))].sort();
   const status = project.status;
   const people = [

@@ -2,9 +2,9 @@
 // stream branch while that holds work not merged yet (records are only appended, so the branch's file holds
 // everything the working branch's does), else from the working tree.
 import { readdirSync, readFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename } from "node:path";
 import type { LoadedProject } from "../agency/model.ts";
-import { metricsFile, parseMetrics, type ParsedMetrics } from "../metrics/records.ts";
+import { metricsFile, parseMetrics, streamMetricsDir, type ParsedMetrics } from "../metrics/records.ts";
 import type { Workspace } from "./workspace.ts";
 
 export async function readProjectMetrics(project: LoadedProject, ws: Workspace | undefined): Promise<ParsedMetrics> {
@@ -18,7 +18,7 @@ export async function readProjectMetrics(project: LoadedProject, ws: Workspace |
     }
   };
   read(own);
-  const streamsDir = dirname(metricsFile(project.dir, "_"));
+  const streamsDir = streamMetricsDir(project.dir);
   let onDisk: string[] = [];
   try {
     onDisk = readdirSync(streamsDir).filter((f) => f.endsWith(".jsonl"));
