@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { compile } from "json-schema-to-typescript";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const KINDS = ["agency", "role", "project", "plan", "status", "metrics"] as const;
+const KINDS = ["agency", "role", "project", "plan", "status", "metrics", "memory"] as const;
 /** Structured replies the agents ask models for (schemas/replies/). */
 export const REPLIES = ["pm-options", "pm-decomposition", "pm-blocker", "pm-assembly", "specialist-work", "collaborator-verdict", "answer", "learning-review"] as const;
 export const TYPES_FILE = `${root}engine/agency/types.gen.ts`;

@@ -5,10 +5,10 @@ import { basename, dirname, join, resolve } from "node:path";
 import { crossCheck } from "./cross-check.ts";
 import { error, hasErrors, sortDiagnostics, warning, type Diagnostic } from "./diagnostic.ts";
 import { outputKey, type AgencyModel, type LoadedProject, type LoadedRole, type OutputFile, type OutputObserver } from "./model.ts";
-import { parseYaml, type ParsedYaml } from "./parse-yaml.ts";
+import { locate, parseYaml, type ParsedYaml } from "./parse-yaml.ts";
 import type { SpecKind } from "./schemas.ts";
 import { readSourceFile } from "./source-file.ts";
-import type { Agency, Plan, Project, Role, Status } from "./types.gen.ts";
+import type { Agency, Memory, MemoryEntry, Plan, Project, Role, Status } from "./types.gen.ts";
 import { validateDoc } from "./validate-doc.ts";
 
 export type LoadResult =
@@ -123,12 +123,31 @@ export async function loadAgency(agencyDir: string, opts: LoadOptions = {}): Pro
 
   if (!agency?.valid) return fail(diags);
 
-  const lessons = new Map<string, string>();
-  const memoryDir = join(dir, "memory", "roles");
-  for (const name of (await listDir(memoryDir, diags, false)) ?? []) {
-    if (!name.endsWith(".md") || !roleIds.has(name.slice(0, -3))) continue;
-    const src = await readSourceFile(join(memoryDir, name));
-    if ("text" in src) lessons.set(name.slice(0, -3), src.text);
+  // Memory (agency/memory/): every file is validated like a spec, so a bad hand edit is a located error, not a
+  // lesson silently missing from every prompt.
+  const memory = new Map<string, MemoryEntry[]>();
+  const memoryIds = new Map<string, string>();
+  const memoryDir = join(dir, "memory");
+  const readMemory = async (rel: string) => {
+    const file = join(memoryDir, rel);
+    const m = await load<Memory>(file, "memory");
+    if (!m?.valid) return;
+    m.value.entries.forEach((e, i) => {
+      const first = memoryIds.get(e.id);
+      if (first) diags.push(error(file, ...locate(m.parsed, ["entries", i, "id"]), `memory entry id '${e.id}' is used twice (first in ${first}); ids must be unique across agency/memory`));
+      else memoryIds.set(e.id, rel);
+    });
+    memory.set(rel, m.value.entries);
+  };
+  for (const name of (await listDir(memoryDir, diags, false)) ?? []) if (YAML_FILE.test(name)) await readMemory(name);
+  for (const name of (await listDir(join(memoryDir, "roles"), diags, false)) ?? []) {
+    if (name.startsWith(".")) continue;
+    if (!YAML_FILE.test(name)) {
+      diags.push(warning(join(memoryDir, "roles", name), 1, 1, name.endsWith(".md") ? "ignored: role memory is roles/<role>.yaml (schemas/memory.schema.json) since ateams 0.2; move its lessons into entries" : "ignored: role memory files must end in .yaml"));
+      continue;
+    }
+    if (!roleIds.has(name.replace(YAML_FILE, ""))) diags.push(warning(join(memoryDir, "roles", name), 1, 1, `no role '${name.replace(YAML_FILE, "")}' in roles/: this memory reaches no prompt`));
+    await readMemory(`roles/${name.replace(/\.yml$/, ".yaml")}`);
   }
   const inputFiles = new Map<string, string>();
   const root = dirname(dir);
@@ -137,7 +156,7 @@ export async function loadAgency(agencyDir: string, opts: LoadOptions = {}): Pro
     for (const r of p.spec.resources ?? []) if (r.path) hashInput(inputFiles, resolve(root, r.path));
     for (const s of p.plan?.streams ?? []) for (const t of s.tasks) for (const i of t.inputs ?? []) if (i.file) hashInput(inputFiles, resolve(p.dir, i.file));
   }
-  const model: AgencyModel = { dir, file: agencyFile, spec: agency.value, roles, projects, lessons, inputFiles };
+  const model: AgencyModel = { dir, file: agencyFile, spec: agency.value, roles, projects, memory, inputFiles };
   for (const d of crossCheck(model, sources, { roleIds, projectIds, rolesUnreadable })) diags.push(d);
   if (hasErrors(diags)) return fail(diags);
   // Outputs are observed only once every check has passed: observers build branch names from project and stream

@@ -1,5 +1,5 @@
 // The loaded, validated agency: what every later stage (plan, run, forge) reads. Built once, then frozen.
-import type { Agency, Plan, Project, Role, Status } from "./types.gen.ts";
+import type { Agency, MemoryEntry, Plan, Project, Role, Status } from "./types.gen.ts";
 import type { ParsedYaml } from "./parse-yaml.ts";
 
 export interface LoadedRole {
@@ -38,8 +38,11 @@ export interface AgencyModel {
   spec: Agency;
   roles: ReadonlyMap<string, LoadedRole>;
   projects: ReadonlyMap<string, LoadedProject>;
-  /** Lessons per role from memory/roles/<role>.md (taught with /teach or kept by the L&P Manager). */
-  lessons: ReadonlyMap<string, string>;
+  /**
+   * agency/memory/ entries by file, relative to that folder: roles/<role>.yaml, collaboration.yaml,
+   * project-manager.yaml, analyses.yaml (taught with /teach and `ateams teach`, kept by the L&P Manager).
+   */
+  memory: ReadonlyMap<string, readonly MemoryEntry[]>;
   /**
    * Git blob ids of the files tasks are handed as input, by absolute path: resources' `path` (relative to the
    * directory holding the agency) and tasks' `inputs: [{file}]` (relative to the project). Part of fingerprints.

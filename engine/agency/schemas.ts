@@ -7,12 +7,13 @@ import projectSchema from "../../schemas/project.schema.json" with { type: "json
 import roleSchema from "../../schemas/role.schema.json" with { type: "json" };
 import statusSchema from "../../schemas/status.schema.json" with { type: "json" };
 import metricsSchema from "../../schemas/metrics.schema.json" with { type: "json" };
+import memorySchema from "../../schemas/memory.schema.json" with { type: "json" };
 
-export type SpecKind = "agency" | "role" | "project" | "plan" | "status";
+export type SpecKind = "agency" | "role" | "project" | "plan" | "status" | "memory";
 
 const addFormats = addFormatsImport as unknown as (ajv: Ajv2020) => Ajv2020;
 
-const SCHEMAS = { agency: agencySchema, role: roleSchema, project: projectSchema, plan: planSchema, status: statusSchema };
+const SCHEMAS = { agency: agencySchema, role: roleSchema, project: projectSchema, plan: planSchema, status: statusSchema, memory: memorySchema };
 
 /** The one pattern for paths a spec names (engine/forge/safe-path.ts checks the same in code). */
 export const RELATIVE_PATH_PATTERN: string = agencySchema.$defs.relativePath.pattern;
@@ -25,7 +26,7 @@ function compileAll(): Record<SpecKind, ValidateFunction> {
   for (const s of [...Object.values(SCHEMAS), metricsSchema]) ajv.addSchema(s);
   const get = (k: SpecKind) => ajv.getSchema(SCHEMAS[k].$id)!;
   metrics = ajv.getSchema(metricsSchema.$id)!;
-  return { agency: get("agency"), role: get("role"), project: get("project"), plan: get("plan"), status: get("status") };
+  return { agency: get("agency"), role: get("role"), project: get("project"), plan: get("plan"), status: get("status"), memory: get("memory") };
 }
 
 let metrics: ValidateFunction | undefined;

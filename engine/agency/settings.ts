@@ -4,7 +4,7 @@
 import type { AgencyModel, LoadedProject } from "./model.ts";
 import type { Agency, Director, Project } from "./types.gen.ts";
 
-export const DEFAULTS = { oversight: "approve-plan", maxRevisionRounds: 2, maxToolSteps: 8, concurrency: 4 } as const;
+export const DEFAULTS = { oversight: "approve-plan", maxRevisionRounds: 2, maxToolSteps: 8, concurrency: 4, maxEntriesPerRole: 40 } as const;
 
 export type Oversight = NonNullable<Project["oversight"]>;
 
@@ -27,3 +27,6 @@ export const maxRevisionRounds = (agency: Agency): number => agency.budgets?.max
 export const maxToolSteps = (agency: Agency): number => agency.budgets?.maxToolSteps ?? DEFAULTS.maxToolSteps;
 
 export const concurrencyOf = (agency: Agency): number => agency.budgets?.concurrency ?? DEFAULTS.concurrency;
+
+/** Entries a role's memory may hold before the L&P Manager is asked to merge them into summaries. */
+export const maxEntriesPerRole = (agency: Agency): number => agency.memory?.maxEntriesPerRole ?? DEFAULTS.maxEntriesPerRole;

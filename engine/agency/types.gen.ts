@@ -24,6 +24,7 @@ export interface SpecKinds {
   plan?: Plan;
   status?: Status;
   metrics?: MetricsRecord;
+  memory?: Memory;
   "pm-options"?: PmOptionsReply;
   "pm-decomposition"?: PmDecompositionReply;
   "pm-blocker"?: PmBlockerReply;
@@ -56,6 +57,7 @@ export interface Agency {
   projectManager?: AgentSettings;
   collaborator?: AgentSettings;
   learningManager?: AgentSettings;
+  memory?: MemorySettings;
   models: Models;
   budgets?: Budgets;
   estimates?: Estimates;
@@ -81,6 +83,49 @@ export interface AgentSettings {
    * learningManager only: whether it reviews each assembled project (default true).
    */
   enabled?: boolean;
+}
+/**
+ * How agency/memory/ reaches prompts: entries are ranked for each task and the best ones fit into tokenBudget.
+ */
+export interface MemorySettings {
+  /**
+   * Tokens of memory one prompt may carry (default 600; 0 sends none).
+   */
+  tokenBudget?: number;
+  /**
+   * Over this many entries, the L&P Manager is asked to merge a role's entries into summaries (default 40).
+   */
+  maxEntriesPerRole?: number;
+  /**
+   * lexical (default): BM25 over the entries' words, no service to run. embeddings: cosine similarity of vectors from the OpenAI-compatible /embeddings endpoint, kept in .ateams/embeddings.json. chroma: the same vectors stored and queried in a Chroma server.
+   */
+  ranker?: "lexical" | "embeddings" | "chroma";
+  embeddings?: EmbeddingsSettings;
+  chroma?: ChromaSettings;
+}
+export interface EmbeddingsSettings {
+  /**
+   * Embedding model, e.g. text-embedding-3-small or nomic-embed-text.
+   */
+  model: string;
+  /**
+   * OpenAI-compatible endpoint; default OPENAI_BASE_URL, then api.openai.com.
+   */
+  baseUrl?: string;
+  /**
+   * Environment variable holding the key (default OPENAI_API_KEY).
+   */
+  apiKeyEnv?: string;
+}
+export interface ChromaSettings {
+  /**
+   * The Chroma server, e.g. http://localhost:8000.
+   */
+  url: string;
+  /**
+   * Collection name (default ateams-memory).
+   */
+  collection?: string;
 }
 export interface Models {
   /**
@@ -565,9 +610,13 @@ export interface TaskStatus {
   commit?: string;
   completedAt?: string;
   /**
-   * The role's prompt version (its file and lessons) the task was done under: `ateams plan` lists finished tasks whose role has learned since.
+   * The role's prompt version (its file and memory) the task was done under, for comparing versions in `ateams report`.
    */
   roleVersion?: string;
+  /**
+   * Digest of the memory entries its prompt carried: `ateams plan` lists finished tasks whose selection would now differ (redoing one is the Director's choice).
+   */
+  memory?: string;
   feedback?: Feedback[];
   /**
    * Each blocker the Collaborator reported, once: the PM is consulted for every new one (keyed by the blocker's text and the task's fingerprint), never again for one it already resolved.
@@ -770,6 +819,50 @@ export interface TaskRecord {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+}
+/**
+ * A file of agency/memory/: roles/<role>.yaml (a role's lessons and observations), collaboration.yaml (patterns every Specialist gets), project-manager.yaml (the PM's observations), analyses.yaml (post-project analyses). Retrieval ranks these entries for each prompt within agency.yaml's memory.tokenBudget.
+ */
+export interface Memory {
+  $schema?: string;
+  entries: MemoryEntry[];
+}
+export interface MemoryEntry {
+  /**
+   * Stable id, unique across the agency's memory.
+   */
+  id: string;
+  /**
+   * lesson: an instruction for future work; observation: how things went; pattern: how roles work together; analysis: a post-project analysis; summary: several entries merged into one by the L&P Manager.
+   */
+  kind: "lesson" | "observation" | "pattern" | "analysis" | "summary";
+  text: string;
+  /**
+   * Who gave the entry and where from; an entry that absorbed near-duplicates or was summarised keeps every source.
+   *
+   * @minItems 1
+   */
+  provenance: [MemoryProvenance, ...MemoryProvenance[]];
+}
+export interface MemoryProvenance {
+  /**
+   * A person's GitHub handle (with @) or the agent that wrote it (learning-manager).
+   */
+  by: string;
+  /**
+   * When, ISO 8601.
+   */
+  at: string;
+  project?: string;
+  stream?: string;
+  /**
+   * The pull request, comment or commit it came from.
+   */
+  source?: string;
+  /**
+   * Words quoted from the work's record that support it.
+   */
+  evidence?: string[];
 }
 /**
  * The PM's reply to a new objective: alternative approaches and a recommendation. Strict-mode compatible.
@@ -1013,9 +1106,13 @@ export interface AnswerReply {
  */
 export interface LearningReviewReply {
   /**
-   * The post-project analysis: what went well, what cost rounds or money, and why; kept in the project's memory.
+   * The post-project analysis: what went well, what cost rounds or money, and why; kept in the project's record.
    */
   analysis: string;
+  /**
+   * One or two sentences the Project Manager should remember when planning the next project; kept in agency/memory/analyses.yaml.
+   */
+  takeaway: string;
   /**
    * One per role that worked on the project.
    */
@@ -1056,5 +1153,21 @@ export interface LearningReviewReply {
      * @minItems 1
      */
     evidence: [string, ...string[]];
+  }[];
+  /**
+   * For a role whose memory is over its cap: entries that say related things, replaced by one summary that keeps their sources.
+   */
+  merges: {
+    role: string;
+    /**
+     * Ids of the role's entries the summary replaces.
+     *
+     * @minItems 2
+     */
+    replaces: [string, string, ...string[]];
+    /**
+     * The summary: every instruction of the replaced entries that still matters, in fewer words.
+     */
+    text: string;
   }[];
 }

@@ -1,4 +1,5 @@
 // One structured model call on behalf of an agent: budget check, escalation ladder, metering, typed reply.
+import type { MemoryRanker } from "../memory/ranker.ts";
 import { completeStructured, type ChatMessage, type CompletionResult, type JSONSchema } from "../llm/index.ts";
 import type { Tier } from "../agency/types.gen.ts";
 import type { Project } from "../agency/types.gen.ts";
@@ -16,6 +17,8 @@ export interface AgentDeps {
   budget: Budget;
   /** The retry this action is on (status/retry.ts attemptLabel): its calls miss the cache of earlier tries. */
   attempt?: string;
+  /** Ranks agency/memory/ for a prompt (agency.yaml memory.ranker); lexical when not given. */
+  memory?: MemoryRanker;
   /** Every model call, for progress lines and metrics. */
   onCall?: (info: { project: string; agent: string; tier: Tier; result: CompletionResult }) => void;
 }

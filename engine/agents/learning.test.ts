@@ -5,12 +5,15 @@ import { learningReviewSchema } from "./reply-schemas.ts";
 
 const EVIDENCE = evidenceCorpus({
   project: "p",
-  roles: [{ id: "writer", lessons: "Quote the style guide.", tasks: [{ task: "write-up", stream: "report", outcome: "accepted", rounds: 2, checks: null, cost: "$0", feedback: ["Cite the source   of every price."] }] }],
+  maxEntries: 40,
+  roles: [{ id: "writer", memory: [{ id: "writer-style", text: "Quote the style guide." }], overCap: false, tasks: [{ task: "write-up", stream: "report", outcome: "accepted", rounds: 2, checks: null, cost: "$0", feedback: ["Cite the source   of every price."] }] }],
   people: [{ by: "octocat", about: "the deliverable", text: "Lead with the numbers." }],
   tiers: [],
 } satisfies LearningEvidence);
 const reply = (quotes: string[][]): LearningReviewReply => ({
   analysis: "ok",
+  takeaway: "Plan a sources task first.",
+  merges: [],
   scores: [{ role: "writer", score: 3, rationale: "one revision" }],
   lessons: quotes.map((q, i) => ({ role: "writer", lesson: `lesson ${i}`, evidence: q as [string, ...string[]] })),
   roleEdits: [{ role: "writer", field: "expectations.output", add: "Sources", evidence: ["not in the evidence"] }],
@@ -21,7 +24,7 @@ it("holds each quote to the evidence given, ignoring case and spacing", () => {
   const why = "is not a quote of at least 12 characters from what the Collaborator or people said; quote it word for word or drop the proposal";
   expect(unquotedEvidence(r, EVIDENCE)).toEqual([
     `lessons[1] (writer): the evidence "made up" ${why}`,
-    // The lessons a role carries are part of the prompt, not evidence; nor is a word too short to say anything.
+    // The memory a role carries is part of the prompt, not evidence; nor is a word too short to say anything.
     `lessons[2] (writer): the evidence "Quote the style guide." ${why}`,
     `lessons[3] (writer): the evidence "source" ${why}`,
     `roleEdits[0] (writer expectations.output): the evidence "not in the evidence" ${why}`,

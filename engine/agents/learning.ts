@@ -8,7 +8,10 @@ import { learningReviewSchema } from "./reply-schemas.ts";
 
 export interface LearningEvidence {
   project: string;
-  roles: { id: string; lessons: string | null; tasks: { task: string; stream: string; outcome: string; rounds: number; checks: string | null; cost: string; feedback: string[] }[] }[];
+  /** agency.yaml memory.maxEntriesPerRole: a role over it is asked to merge its entries. */
+  maxEntries: number;
+  /** Per role: its memory entries (ids shown when it is over its cap and may be merged) and its task attempts. */
+  roles: { id: string; memory: { id: string; text: string }[]; overCap: boolean; tasks: { task: string; stream: string; outcome: string; rounds: number; checks: string | null; cost: string; feedback: string[] }[] }[];
   people: { by: string; about: string; text: string }[];
   tiers: { tier: string; attempts: number; acceptedFirstRound: number; escalated: number; failed: number; cost: string }[];
 }
@@ -28,7 +31,7 @@ export const MIN_QUOTE = 12;
 
 /**
  * What may be quoted: what the Collaborator and people said, nothing of the prompt's own words (its instructions, the
- * lessons a role already carries), each piece on its own line so a quote cannot straddle two.
+ * memory a role already carries), each piece on its own line so a quote cannot straddle two.
  */
 export function evidenceCorpus(e: LearningEvidence): string {
   return [...e.roles.flatMap((r) => r.tasks.flatMap((t) => t.feedback)), ...e.people.map((p) => p.text)].map(squash).join("\n");
@@ -55,6 +58,23 @@ export function supportedOnly(reply: LearningReviewReply, corpus: string): { rep
   return { reply: { ...reply, lessons, roleEdits }, dropped: reply.lessons.length - lessons.length + reply.roleEdits.length - roleEdits.length };
 }
 
+/** A merge must replace at least two of its own role's entries, each at most once across the reply. */
+export function mergeProblems(merges: LearningReviewReply["merges"], evidence: LearningEvidence): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  merges.forEach((m, i) => {
+    const own = new Set(evidence.roles.find((r) => r.id === m.role)?.memory.map((e) => e.id) ?? []);
+    const ids = [...new Set(m.replaces)];
+    for (const id of ids) {
+      if (!own.has(id)) problems.push(`merges[${i}] (${m.role}): '${id}' is not one of ${m.role}'s memory entries`);
+      else if (seen.has(id)) problems.push(`merges[${i}] (${m.role}): '${id}' is already replaced by an earlier merge`);
+      seen.add(id);
+    }
+    if (ids.length < 2) problems.push(`merges[${i}] (${m.role}): a summary replaces at least two entries`);
+  });
+  return problems;
+}
+
 /**
  * A misquote gets one repair turn; what the repaired reply still cannot quote is left out (`dropped`) rather than
  * failing the review: a weak model's analysis and scores are still worth keeping, an unsupported proposal is not.
@@ -70,15 +90,20 @@ export async function reviewProject(deps: AgentDeps, templates: Templates, input
     system: input.system,
     messages: [{ role: "user", content: user }],
     reply: "learning_review",
-    schema: learningReviewSchema(input.evidence.roles.map((r) => r.id)),
+    schema: learningReviewSchema(
+      input.evidence.roles.map((r) => r.id),
+      Object.fromEntries(input.evidence.roles.filter((r) => r.overCap).map((r) => [r.id, r.memory.map((m) => m.id)])),
+    ),
     check: (value) => {
       if (repaired) return [];
-      const problems = unquotedEvidence(value, corpus);
+      const problems = [...unquotedEvidence(value, corpus), ...mergeProblems(value.merges, input.evidence)];
       repaired = problems.length > 0;
       return problems;
     },
     usage: input.usage,
   });
   const kept = supportedOnly(reply.value, corpus);
-  return { ...reply, value: kept.reply, dropped: kept.dropped };
+  // A merge still wrong after the repair is left out whole: a wrong id must never cost the memory an entry.
+  const merges = kept.reply.merges.filter((m, i, all) => !mergeProblems(all.slice(0, i + 1), input.evidence).some((p) => p.startsWith(`merges[${i}]`)));
+  return { ...reply, value: { ...kept.reply, merges }, dropped: kept.dropped + kept.reply.merges.length - merges.length };
 }

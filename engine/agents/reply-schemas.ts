@@ -133,11 +133,19 @@ export function specialistWorkSchema(outputs: readonly string[]): JSONSchema {
 export const MAX_PROPOSALS = 10;
 
 /** Every role a score, lesson or edit names is one that worked on the project. */
-export function learningReviewSchema(roles: readonly string[]): JSONSchema {
-  return memo(`learning_review:${JSON.stringify(roles)}`, () => {
+/** `mergeable`: per role over its memory cap, the ids of its entries the review may merge into summaries. */
+export function learningReviewSchema(roles: readonly string[], mergeable: Readonly<Record<string, readonly string[]>> = {}): JSONSchema {
+  return memo(`learning_review:${JSON.stringify(roles)}:${JSON.stringify(mergeable)}`, () => {
     const s = structuredClone(replySchema("learning_review"));
     const role = { type: "string", enum: [...roles] };
     for (const list of ["scores", "lessons", "roleEdits"]) at(s, "properties", list, "items", "properties").role = role;
+    const over = Object.keys(mergeable).filter((r) => mergeable[r]!.length >= 2);
+    // Only roles over their cap may be summarised, and only with their own entries' ids (post-checked per role).
+    if (over.length) {
+      at(s, "properties", "merges", "items", "properties").role = { type: "string", enum: over };
+      at(s, "properties", "merges", "items", "properties", "replaces").items = { type: "string", enum: over.flatMap((r) => mergeable[r]!) };
+      at(s, "properties", "merges").maxItems = MAX_PROPOSALS;
+    } else at(s, "properties", "merges").maxItems = 0;
     // Bounds kept out of the file: json-schema-to-typescript would type bounded arrays as tuples.
     at(s, "properties", "scores").maxItems = roles.length;
     for (const list of ["lessons", "roleEdits"]) {

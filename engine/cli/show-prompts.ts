@@ -9,6 +9,7 @@ import { taskInputs } from "../run/task-inputs.ts";
 import type { Workspace } from "../run/workspace.ts";
 import type { AgencyModel } from "../agency/model.ts";
 import { canRun } from "../tools/registry.ts";
+import type { MemoryRanker } from "../memory/ranker.ts";
 
 export interface ActionPrompts {
   systemPrompt: string | null;
@@ -16,8 +17,8 @@ export interface ActionPrompts {
   userPrompt: string | null;
 }
 
-export async function promptsFor(model: AgencyModel, templates: Templates, ws: Workspace | undefined, action: Action): Promise<ActionPrompts> {
-  const systemPrompt = systemPromptFor(model, templates, action, canRun) ?? null;
+export async function promptsFor(model: AgencyModel, templates: Templates, ws: Workspace | undefined, action: Action, memory: MemoryRanker): Promise<ActionPrompts> {
+  const systemPrompt = (await systemPromptFor(model, templates, action, canRun, memory)) ?? null;
   if (action.kind !== "run-task" || !ws) return { systemPrompt, userPrompt: null };
   const project = model.projects.get(action.project)!;
   const task = project.plan?.streams?.find((s) => s.id === action.stream)?.tasks.find((t) => t.id === action.task);

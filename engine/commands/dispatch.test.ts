@@ -48,6 +48,7 @@ describe("dispatch /ask and /teach", () => {
   it("teaches a role, recording who taught it, when and where", () => {
     expect(run(cmd("/teach", "Cite primary sources.", "researcher"), ctx("issue"))).toEqual({
       type: "teach",
+      project: "alpha",
       role: "researcher",
       lesson: "Cite primary sources.",
       by: "octocat",

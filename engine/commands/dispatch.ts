@@ -40,7 +40,7 @@ export function dispatch(command: ParsedCommand, ctx: CommandContext, model: Age
       if (!args) return reject(`${name} @${role} needs a ${noun}.`);
       return name === "/ask"
         ? { type: "ask", project: p, role, question: args }
-        : { type: "teach", role, lesson: args, by: ctx.author, at: ctx.at, source: ctx.url };
+        : { type: "teach", project: p, ...(stream ? { stream } : {}), role, lesson: args, by: ctx.author, at: ctx.at, source: ctx.url };
     }
     case "/retry":
     case "/escalate": {

@@ -55,7 +55,7 @@ export type CommandEffect =
   | { type: "status"; project: string }
   | { type: "help" }
   | { type: "ask"; project: string; role: string; question: string }
-  | { type: "teach"; role: string; lesson: string; by: string; at: string; source: string }
+  | { type: "teach"; project: string; stream?: string; role: string; lesson: string; by: string; at: string; source: string }
   | { type: "custom"; project: string; role: string; command: string; args: string }
   /** Misuse: nothing happens, and the reason is replied with a 😕. */
   | { type: "reject"; reason: string };

@@ -262,15 +262,16 @@ describe("answers and refusals", () => {
     expect(body).toMatch(/\| polish \| docs \| run: new task \|/);
   });
 
-  it("/teach @writer appends a lesson to agency/memory/roles/writer.md in one commit", async () => {
+  it("/teach @writer adds a lesson to agency/memory/roles/writer.yaml in one commit, with who, where and when", async () => {
     const before = commits();
     const { event, url } = commentEvent(prs.docs, "octocat", "/teach @writer Lead with the customer's problem.");
     expect(await intake(event)).toMatchObject({ applied: 1, commits: 1 });
-    const lessons = await readFile(join(repo.agency, "memory", "roles", "writer.md"), "utf8");
-    expect(lessons).toContain(`- Lead with the customer's problem. — @octocat, `);
-    expect(lessons).toContain(`([source](${url}))`);
+    const text = await readFile(join(repo.agency, "memory", "roles", "writer.yaml"), "utf8");
+    expect(text).toContain("$schema=../../../schemas/memory.schema.json");
+    const entries = (await load()).memory.get("roles/writer.yaml")!;
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ kind: "lesson", text: "Lead with the customer's problem.", provenance: [{ by: "@octocat", project: "alpha", stream: "docs", source: url }] });
     expect(commits()).toBe(before + 1);
-    expect((await load()).lessons.get("writer")).toBe(lessons);
   });
 
   it("a role's own command is feedback for that role's tasks in the stream; on the plan PR it says where it applies", async () => {

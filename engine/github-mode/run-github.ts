@@ -2,6 +2,7 @@
 //   fetch the engine's branches → take in events (comments, reviews, /commands) → reconcile (runAgency, deliverable
 //   on its own branch) → prepare plan-approval branches → push → open or update the pull requests → record their
 //   numbers. Every step is idempotent, so Actions can run it on every event and on a schedule.
+import { createMemoryRanker } from "../vector-index/create-ranker.ts";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createGitHubClient, readEvent, type AgencyEvent, type GitHubForge } from "../github/index.ts";
@@ -85,7 +86,7 @@ async function runGitHubLocked(ws: Workspace, opts: GitHubRunOptions): Promise<G
   // People first: what they said since the last run is recorded before anything is planned.
   let model = await load(ws);
   const intake = await runIntake(ctx, model, opts.event ? { event: opts.event } : { poll: true }, {
-    agents: { models: createModelRegistry(model.spec, { env: opts.env, cacheDir: join(ws.repoRoot, ".ateams", "cache"), ...(opts.createModel ? { create: opts.createModel } : {}) }), budget: new Budget(model.spec) },
+    agents: { models: createModelRegistry(model.spec, { env: opts.env, cacheDir: join(ws.repoRoot, ".ateams", "cache"), ...(opts.createModel ? { create: opts.createModel } : {}) }), budget: new Budget(model.spec), memory: await createMemoryRanker(model.spec, { env: opts.env, repoRoot: ws.repoRoot }) },
   });
 
   const report = await runAgency({ ...opts, deliverAssembly: "branch", holdsLock: true });

@@ -3,7 +3,7 @@ import { parse } from "yaml";
 import type { Status } from "../agency/types.gen.ts";
 import { applyEffect, type EffectEnv, type EffectState } from "./apply-effect.ts";
 
-const env: EffectEnv = { at: "2026-11-25T12:00:00Z", by: "octocat", memoryPath: (r) => `agency/memory/roles/${r}.md`, statusReply: (p) => `status of ${p}`, helpReply: () => "help text" };
+const env: EffectEnv = { at: "2026-11-25T12:00:00Z", by: "octocat", memoryPath: (r) => `agency/memory/roles/${r}.yaml`, statusReply: (p) => `status of ${p}`, helpReply: () => "help text" };
 const streams = (s: string) => (s === "docs" ? ["draft", "polish"] : ["facts"]);
 const failed: Status = {
   project: "alpha",
@@ -81,12 +81,19 @@ describe("applying command effects", () => {
     expect(applyEffect(state(failed), { type: "approve-plan", project: "alpha" }, env, streams).refused).toBe("the project has no plan yet");
   });
 
-  it("/teach appends a lesson to the role's memory once per comment", () => {
-    const effect = { type: "teach" as const, role: "writer", lesson: "Lead with the customer.", by: "octocat", at: env.at, source: "https://github.com/o/r/pull/1#issuecomment-9" };
+  it("/teach adds a lesson to the role's memory once per comment; a near-duplicate from someone else adds a source", () => {
+    const effect = { type: "teach" as const, project: "alpha", role: "writer", lesson: "Lead with the customer.", by: "octocat", at: env.at, source: "https://github.com/o/r/pull/1#issuecomment-9" };
     const r = applyEffect(state(failed), effect, env, streams);
-    const text = r.state.memory.get("agency/memory/roles/writer.md")!;
-    expect(text).toContain("- Lead with the customer. — @octocat");
-    expect(applyEffect(r.state, effect, env, streams).state.memory.get("agency/memory/roles/writer.md")).toBe(text);
+    const text = r.state.memory.get("agency/memory/roles/writer.yaml")!;
+    expect(parse(text).entries).toEqual([{ id: expect.stringMatching(/^writer-[0-9a-f]{8}$/), kind: "lesson", text: "Lead with the customer.", provenance: [{ by: "@octocat", at: env.at, project: "alpha", source: effect.source }] }]);
+    const again = applyEffect(r.state, effect, env, streams);
+    expect(again.state.memory.get("agency/memory/roles/writer.yaml")).toBe(text);
+    expect(again.reply).toBeUndefined();
+    const other = applyEffect(r.state, { ...effect, lesson: "Always lead with the customer!", by: "hubot", source: "https://github.com/o/r/pull/2#issuecomment-3" }, env, streams);
+    expect(other.reply).toMatch(/repeats lesson writer-[0-9a-f]{8}, which now names you as a source too/);
+    const entries = parse(other.state.memory.get("agency/memory/roles/writer.yaml")!).entries;
+    expect(entries).toHaveLength(1);
+    expect(entries[0].provenance.map((p: { by: string }) => p.by)).toEqual(["@octocat", "@hubot"]);
   });
 
   it("effects that need git or a model are deferred untouched", () => {

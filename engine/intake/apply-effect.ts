@@ -1,6 +1,7 @@
 // Command effects → new state, as pure rewriters: (status, plan text, effect) → (status, files, reply). Effects
 // that need git or a model (accepting a stream, /ask) are left to the intake executor and marked `deferred`.
-import { appendLessons } from "../rewrite/role-yaml.ts";
+import { addEntries } from "../memory/memory-file.ts";
+import { roleMemoryFile } from "../memory/scope.ts";
 import { parse } from "yaml";
 import { approveInText } from "../rewrite/plan-yaml.ts";
 import { applyFeedback } from "../commands/feedback.ts";
@@ -32,7 +33,7 @@ export interface EffectEnv {
   at: string;
   /** Who gave the command (their GitHub login). */
   by: string;
-  /** Where a role's lessons live, e.g. agency/memory/roles/<role>.md. */
+  /** Where a role's lessons live, e.g. agency/memory/roles/<role>.yaml. */
   memoryPath(role: string): string;
   /** Renders /status and /help answers; they need the planner and the registry. */
   statusReply(project: string): string;
@@ -102,11 +103,11 @@ export function applyEffect(state: EffectState, effect: CommandEffect, env: Effe
     case "teach": {
       const path = env.memoryPath(effect.role);
       const prior = state.memory.get(path);
-      // Once per comment: a replayed event adds nothing.
-      if (prior?.includes(`(${effect.source})`)) return { state };
-      const { text } = appendLessons(prior, effect.role, [{ lesson: effect.lesson, by: `@${effect.by}`, at: effect.at, source: effect.source }]);
-      const memory = new Map(state.memory).set(path, text);
-      return { state: { ...state, memory }, reply: `Noted for ${effect.role}.` };
+      // Once per comment: a replayed event is the same words from the same source, which addEntries leaves out.
+      const change = addEntries(prior, roleMemoryFile(effect.role), [{ kind: "lesson", text: effect.lesson, provenance: { by: `@${effect.by}`, at: effect.at, project: effect.project, ...(effect.stream ? { stream: effect.stream } : {}), source: effect.source } }]);
+      if (!change.added.length && !change.merged.length) return { state };
+      const memory = new Map(state.memory).set(path, change.text);
+      return { state: { ...state, memory }, reply: change.merged.length ? `Noted for ${effect.role}: it repeats lesson ${change.merged[0]}, which now names you as a source too.` : `Noted for ${effect.role}.` };
     }
     case "status":
       return { state, reply: env.statusReply(effect.project) };

@@ -1,5 +1,5 @@
 // /ask @role <question>: one call to the role's Specialist with the system message its work runs under (role,
-// project, stream, and the lessons taught to it), and the question. The answer is a small strict reply.
+// project, stream, and what memory recalls for the question), and the question. The answer is a small strict reply.
 import { callAgent, emptyUsage, type AgentDeps, type CallUsage } from "../agents/call.ts";
 import { routeTask } from "../plan/route.ts";
 import type { Templates } from "../prompts/templates.ts";
@@ -7,6 +7,10 @@ import { specialistIdOf, specialistView } from "../prompts/views.ts";
 import type { AgencyModel, LoadedProject } from "../agency/model.ts";
 import type { Stream, Task } from "../agency/types.gen.ts";
 import { canRun } from "../tools/registry.ts";
+import { memoryBudget, taskQuery } from "../memory/recall.ts";
+import { lexicalRanker } from "../memory/ranker.ts";
+import { entriesIn } from "../memory/scope.ts";
+import { selectMemory } from "../memory/select.ts";
 
 export interface Question {
   project: string;
@@ -29,7 +33,9 @@ export async function askSpecialist(deps: AgentDeps, templates: Templates, model
   const project = model.projects.get(q.project)!;
   const role = model.roles.get(q.role)!.spec;
   const { stream, task } = workOf(project, q.role, q.stream);
-  const system = templates.render("specialist.system", specialistView(model, project, stream, task, canRun));
+  // Recalled for the question as well as the work: the question names what the person wants to know.
+  const memory = await selectMemory(deps.memory ?? lexicalRanker, entriesIn(model.memory, { kind: "role", role: q.role }), `${q.question}\n${taskQuery(stream, task)}`, memoryBudget(model.spec));
+  const system = templates.render("specialist.system", specialistView(model, project, stream, task, canRun, memory));
   const tier = routeTask(model.spec, task, role).tier;
   const usage = emptyUsage();
   const reply = await callAgent(deps, {

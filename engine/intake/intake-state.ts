@@ -12,7 +12,8 @@ import type { FileChange, Trailers } from "../forge/index.ts";
 import { StatusStore } from "../run/status-store.ts";
 import type { Workspace } from "../run/workspace.ts";
 import type { AgencyModel, LoadedProject } from "../agency/model.ts";
-import type { Plan, Status } from "../agency/types.gen.ts";
+import type { Memory, Plan, Status } from "../agency/types.gen.ts";
+import { roleMemoryFile } from "../memory/scope.ts";
 
 export interface StateChanges {
   statuses?: ReadonlyMap<string, Status>;
@@ -73,10 +74,10 @@ export class IntakeState {
     return plan.text;
   }
 
-  /** Repository path of a role's lessons: agency/memory/roles/<role>.md, as the loader reads them. */
+  /** Repository path of a role's lessons: agency/memory/roles/<role>.yaml, as the loader reads them. */
   memoryPath(role: string): string {
     // Through the path gate: the role comes from a comment (`/teach @role`).
-    return joinInside(this.#ws.repoPath(join(this.#base.dir, "memory", "roles")), `${role}.md`);
+    return joinInside(this.#ws.repoPath(join(this.#base.dir, "memory")), roleMemoryFile(role));
   }
 
   memoryText(path: string): string | undefined {
@@ -94,12 +95,14 @@ export class IntakeState {
       const plan = this.#plans.get(id)?.parsed;
       projects.set(id, status || plan ? { ...p, ...(status ? { status } : {}), ...(plan ? { plan } : {}) } : p);
     }
-    const lessons = new Map(base.lessons);
+    const memory = new Map(base.memory);
+    const memoryDir = `${this.#ws.repoPath(join(base.dir, "memory"))}/`;
     for (const [path, text] of this.#memory) {
-      const role = /\/memory\/roles\/([^/]+)\.md$/.exec(`/${path}`)?.[1];
-      if (role && text !== undefined) lessons.set(role, text);
+      if (text === undefined || !path.startsWith(memoryDir)) continue;
+      const entries = (parse(text) as Memory | null)?.entries;
+      if (entries) memory.set(path.slice(memoryDir.length), entries);
     }
-    return (this.#model = { ...base, projects, lessons });
+    return (this.#model = { ...base, projects, memory });
   }
 
   /** The files other than status.yaml `changes` would write: only those whose content differs from what is there now. */

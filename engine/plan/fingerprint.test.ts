@@ -105,14 +105,17 @@ describe("task fingerprints", () => {
   it("a lesson taught to a role reaches its future prompts but reruns nothing", async () => {
     const { mkdir } = await import("node:fs/promises");
     await mkdir(join(fx.agency, "memory", "roles"), { recursive: true });
-    await writeFile(join(fx.agency, "memory", "roles", "writer.md"), "# Lessons for writer\n\n- Lead with the customer problem.\n");
+    await writeFile(join(fx.agency, "memory", "roles", "writer.yaml"), "# yaml-language-server: $schema=../../../schemas/memory.schema.json\nentries:\n  - id: writer-customer\n    kind: lesson\n    text: Lead with the customer problem.\n    provenance:\n      - { by: \"@octocat\", at: \"2026-12-01\" }\n");
     expect(await staleTasks()).toEqual([]);
     const model = await load(fx.agency);
     const project = model.projects.get("alpha")!;
     const stream = project.plan!.streams![1]!;
     const { specialistView } = await import("../prompts/views.ts");
-    expect(templates.render("specialist.system", specialistView(model, project, stream, stream.tasks[0]!, () => true))).toContain("## Lessons from earlier work (apply them)\n# Lessons for writer");
-    expect(templates.render("specialist.system", specialistView(model, project, stream, stream.tasks[0]!))).not.toContain("Lessons from earlier work");
+    const { recallForTask } = await import("../memory/recall.ts");
+    const { lexicalRanker } = await import("../memory/ranker.ts");
+    const memory = await recallForTask(lexicalRanker, model, stream, stream.tasks[0]!);
+    expect(templates.render("specialist.system", specialistView(model, project, stream, stream.tasks[0]!, () => true, memory))).toContain("## From the agency's memory (lessons and patterns from earlier work; apply those that bear on this task)\n- Lead with the customer problem. (@octocat)\n");
+    expect(templates.render("specialist.system", specialistView(model, project, stream, stream.tasks[0]!))).not.toContain("From the agency's memory");
   });
 
   it("the content of an input file is part of the fingerprint: editing it reruns the tasks that read it", async () => {

@@ -5,6 +5,7 @@ import { outputKey } from "../agency/model.ts";
 import type { Stream, Task } from "../agency/types.gen.ts";
 import type { Templates } from "../prompts/templates.ts";
 import { specialistView } from "../prompts/views.ts";
+import { roleMemoryFile } from "../memory/scope.ts";
 import { digest } from "./digest.ts";
 import { routeTask, type Routing } from "./route.ts";
 
@@ -111,11 +112,13 @@ function computeFingerprints(model: AgencyModel, project: LoadedProject, templat
 }
 
 /**
- * A role's prompt version: a digest of what its Specialists are told about it (the role file and the lessons taught
- * to it), recorded with every task attempt so `ateams report` compares how the versions did.
+ * A role's prompt version: a digest of what its Specialists are told about it (the role file and the role's memory,
+ * agency/memory/roles/<role>.yaml), recorded with every task attempt so `ateams report` compares how versions did.
  */
 export function roleVersion(model: AgencyModel, role: string): string {
-  return digest({ role: model.roles.get(role)?.spec ?? null, lessons: model.lessons.get(role) ?? "" }).slice(0, 8);
+  const memory = model.memory.get(roleMemoryFile(role)) ?? [];
+  // `lessons: ""` for a role without memory: the digest versions recorded before memory had entries still match.
+  return digest({ role: model.roles.get(role)?.spec ?? null, lessons: memory.length ? memory.map((e) => [e.id, e.text]) : "" }).slice(0, 8);
 }
 
 /** Parts only need to tell "changed" from "same" for one task: 64 bits keep status.yaml compact. */

@@ -8,7 +8,7 @@ import { roleVersion } from "./fingerprint.ts";
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(() => cleanup?.());
 
-it("a role's version changes with its role file or its lessons, and with nothing else", async () => {
+it("a role's version changes with its role file or its memory file, and with nothing else", async () => {
   const t = await tempAgency("mini");
   cleanup = t.cleanup;
   const load = async () => {
@@ -23,7 +23,9 @@ it("a role's version changes with its role file or its lessons, and with nothing
   expect(roleVersion(await load(), "writer")).toBe(writer);
 
   await mkdir(join(t.agency, "memory", "roles"), { recursive: true });
-  await writeFile(join(t.agency, "memory", "roles", "writer.md"), "# Lessons for writer\n\n- Cite every price.\n");
+  await writeFile(join(t.agency, "memory", "roles", "writer.yaml"), "entries:\n  - { id: writer-price, kind: lesson, text: Cite every price., provenance: [{ by: '@octocat', at: '2026-12-01' }] }\n");
+  // Memory other roles share (collaboration.yaml) is recalled per task; it is not part of a role's own version.
+  await writeFile(join(t.agency, "memory", "collaboration.yaml"), "entries:\n  - { id: collab-ask, kind: pattern, text: Ask the owner., provenance: [{ by: '@octocat', at: '2026-12-01' }] }\n");
   const taught = await load();
   expect(roleVersion(taught, "writer")).not.toBe(writer);
   expect(roleVersion(taught, "researcher")).toBe(researcher);

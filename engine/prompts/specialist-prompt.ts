@@ -3,6 +3,7 @@
 // message, and the upstream outputs, resources and feedback in the task message.
 import type { AgencyModel, LoadedProject } from "../agency/model.ts";
 import type { Stream, Task, Tool } from "../agency/types.gen.ts";
+import type { MemorySelection } from "../memory/select.ts";
 import type { Templates } from "./templates.ts";
 import { specialistView } from "./views.ts";
 
@@ -23,10 +24,10 @@ export interface SpecialistInputs {
 
 /**
  * The system message: the role, project and stream, the tools that can run (`canRun`, engine/tools/registry.ts), and
- * the lessons taught to the role.
+ * what memory recalled for the task (engine/memory/recall.ts).
  */
-export function specialistSystem(templates: Templates, model: AgencyModel, project: LoadedProject, stream: Stream, task: Task, canRun: (t: Tool) => boolean): string {
-  return templates.render("specialist.system", specialistView(model, project, stream, task, canRun));
+export function specialistSystem(templates: Templates, model: AgencyModel, project: LoadedProject, stream: Stream, task: Task, canRun: (t: Tool) => boolean, memory: MemorySelection): string {
+  return templates.render("specialist.system", specialistView(model, project, stream, task, canRun, memory));
 }
 
 export function specialistTaskMessage(templates: Templates, task: Task, inputs: SpecialistInputs): string {

@@ -4,6 +4,7 @@ import { BUILTIN_COMMANDS } from "../agency/builtin-commands.ts";
 import { offerable } from "../agency/offerable.ts";
 import type { AgencyModel, LoadedProject } from "../agency/model.ts";
 import type { Role, Stream, Task, Tool } from "../agency/types.gen.ts";
+import { entryLine, type MemorySelection } from "../memory/select.ts";
 import { maxRevisionRounds, oversightOf, projectDirector } from "../agency/settings.ts";
 
 // Settings and their defaults are agency/settings.ts's; re-exported for the views' callers.
@@ -31,14 +32,14 @@ export function specialistIdOf(task: Task): string {
 }
 
 /**
- * Without `canRun`, renders the prompt a task's fingerprint is taken from: no lessons (they shape future work, and
- * teaching a role something new must not redo everything it already finished) and the tools the specs make complete.
- * The prompt sent passes `canRun` (engine/tools/registry.ts, handed in so this pure room loads no sandbox probe) and
- * gets the lessons and only the tools that can run on this machine: whether this machine can close the code sandbox
- * must not make a task stale, nor may a model be told of a tool it cannot call.
+ * Without `canRun`, renders the prompt a task's fingerprint is taken from: no memory (it shapes future work, and
+ * teaching a role something new must not redo everything it already finished; `ateams plan` lists the finished tasks
+ * whose selection changed) and the tools the specs make complete. The prompt sent passes `canRun`
+ * (engine/tools/registry.ts, handed in so this pure room loads no sandbox probe), the memory selected for the task
+ * (engine/memory/select.ts) and only the tools that can run on this machine: whether this machine can close the code
+ * sandbox must not make a task stale, nor may a model be told of a tool it cannot call.
  */
-export function specialistView(model: AgencyModel, project: LoadedProject, stream: Stream, task: Task, canRun?: (t: Tool) => boolean) {
-  const withLessons = canRun !== undefined;
+export function specialistView(model: AgencyModel, project: LoadedProject, stream: Stream, task: Task, canRun?: (t: Tool) => boolean, memory?: MemorySelection) {
   const role = model.roles.get(task.role)!.spec;
   const allowed = new Set(role.tools ?? []);
   const tools = [...(model.spec.tools ?? []), ...(project.spec.tools ?? [])]
@@ -54,7 +55,7 @@ export function specialistView(model: AgencyModel, project: LoadedProject, strea
     humanSpecialists: (project.spec.humanSpecialists ?? []).filter((h) => handles.has(h.github.toLowerCase())),
     tools,
     builtinCommands: BUILTIN_COMMANDS,
-    lessons: withLessons ? (model.lessons.get(task.role) ?? null) : null,
+    memory: memory?.entries.length ? memory.entries.map(entryLine) : null,
   };
 }
 
@@ -77,7 +78,8 @@ export function collaboratorView(model: AgencyModel, project: LoadedProject, str
   };
 }
 
-export function pmView(model: AgencyModel, project: LoadedProject) {
+/** `memory`: what the PM recalls when it plans (engine/memory/recall.ts recallForProject); none for other PM calls. */
+export function pmView(model: AgencyModel, project: LoadedProject, memory?: MemorySelection) {
   const a = model.spec;
   const oversight = oversightOf(model, project);
   return {
@@ -92,6 +94,7 @@ export function pmView(model: AgencyModel, project: LoadedProject) {
     tools: [...(a.tools ?? []), ...(project.spec.tools ?? [])],
     resources: [...(a.resources ?? []), ...(project.spec.resources ?? [])],
     instructions: a.projectManager?.instructions ?? null,
+    memory: memory?.entries.length ? memory.entries.map(entryLine) : null,
   };
 }
 

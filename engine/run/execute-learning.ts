@@ -17,7 +17,10 @@ import { summarize } from "../metrics/summarize.ts";
 import { agentTier } from "../plan/route.ts";
 import type { AssemblyAction } from "../plan/types.ts";
 import { learningView } from "../prompts/views.ts";
-import { addToRoleList, appendLessons } from "../rewrite/role-yaml.ts";
+import { addToRoleList } from "../rewrite/role-yaml.ts";
+import { addEntries, summarizeEntries } from "../memory/memory-file.ts";
+import { ANALYSES_FILE, roleMemoryFile } from "../memory/scope.ts";
+import { maxEntriesPerRole } from "../agency/settings.ts";
 import { addUsage } from "../status/record.ts";
 import { actionAttempt, actionKey } from "../status/retry.ts";
 import { accounted } from "./outcome.ts";
@@ -64,7 +67,7 @@ async function review(ctx: RunContext, model: AgencyModel, project: LoadedProjec
     (s) => ({ ...s, learning: { fingerprint: action.fingerprint, at, ...(commit ? { branch, commit } : {}), proposals, ...(commit && s.learning?.pr ? { pr: s.learning.pr } : {}) }, usage: addUsage(s.usage, usage) }),
     `ateams: ${project.id} reviewed by the L&P Manager`,
     trailers({ project: project.id, kind: "status" }),
-    [{ path: ctx.ws.repoPath(learningFile(project)), content: analysisText(project, reply.value, at) }],
+    [{ path: ctx.ws.repoPath(learningFile(project)), content: analysisText(project, reply.value, at) }, ...(await takeawayFile(ctx, model, project, reply.value, at))],
   );
   const scores = reply.value.scores.map((s) => `${s.role} ${s.score}/5`).join(", ");
   const dropped = reply.dropped ? `; ${reply.dropped} left out for quoting no evidence` : "";
@@ -80,11 +83,14 @@ function gatherEvidence(model: AgencyModel, project: LoadedProject, tasks: reado
     ...Object.entries(status?.tasks ?? {}).flatMap(([task, rec]) => (rec.feedback ?? []).map((f) => ({ by: f.by, about: `task ${task}`, text: f.text }))),
     ...(status?.assembly?.feedback ?? []).map((f) => ({ by: f.by, about: "the deliverable", text: f.text })),
   ];
+  const maxEntries = maxEntriesPerRole(model.spec);
   return {
     project: project.spec.name,
+    maxEntries,
     roles: roles.map((id) => ({
       id,
-      lessons: model.lessons.get(id) ?? null,
+      memory: (model.memory.get(roleMemoryFile(id)) ?? []).map((e) => ({ id: e.id, text: e.text.replace(/\s+/g, " ").trim() })),
+      overCap: (model.memory.get(roleMemoryFile(id))?.length ?? 0) > maxEntries,
       tasks: tasks
         .filter((t) => t.role === id)
         .slice(-MAX_ATTEMPTS_PER_ROLE)
@@ -115,14 +121,26 @@ async function proposalFiles(ctx: RunContext, model: AgencyModel, project: Loade
   const read = (absolute: string) => ws.store.readFile("HEAD", ws.repoPath(absolute));
   const files: FileChange[] = [];
   let proposals = 0;
-  const by = "L&P Manager";
 
-  for (const role of [...new Set(reply.lessons.map((l) => l.role))]) {
-    const file = join(model.dir, "memory", "roles", `${role}.md`);
-    const { text, added } = appendLessons(await read(file), role, reply.lessons.filter((l) => l.role === role).map((l) => ({ lesson: l.lesson, by, project: project.id, at, evidence: l.evidence })));
-    if (added) {
+  for (const role of [...new Set([...reply.lessons.map((l) => l.role), ...reply.merges.map((m) => m.role)])]) {
+    const rel = roleMemoryFile(role);
+    const file = join(model.dir, "memory", rel);
+    const before = await read(file);
+    const provenance = (evidence?: string[]) => ({ by: LEARNING_MANAGER, at, project: project.id, ...(evidence ? { evidence } : {}) });
+    const change = addEntries(before, rel, reply.lessons.filter((l) => l.role === role).map((l) => ({ kind: "lesson" as const, text: l.lesson, provenance: provenance(l.evidence) })));
+    let text = change.text;
+    let changed = change.added.length + change.merged.length;
+    for (const m of reply.merges.filter((x) => x.role === role)) {
+      const merged = summarizeEntries(text, rel, m.replaces, m.text, provenance());
+      if (merged) {
+        text = merged.text;
+        changed++;
+      }
+    }
+    // Memory the loader would refuse never reaches the branch.
+    if (changed && text !== before && !specTextProblems("memory", text, ws.repoPath(file)).length) {
       files.push({ path: ws.repoPath(file), content: text });
-      proposals += added;
+      proposals += changed;
     }
   }
   for (const role of [...new Set(reply.roleEdits.map((e) => e.role))]) {
@@ -143,6 +161,20 @@ async function proposalFiles(ctx: RunContext, model: AgencyModel, project: Loade
   return { files, proposals };
 }
 
+/**
+ * The takeaway joins agency/memory/analyses.yaml with the status commit: the PM recalls it when it plans the next
+ * project. It changes no role, so it needs no review; the project's full analysis stays in its learning.md.
+ */
+async function takeawayFile(ctx: RunContext, model: AgencyModel, project: LoadedProject, reply: LearningReviewReply, at: string): Promise<FileChange[]> {
+  const path = ctx.ws.repoPath(join(model.dir, "memory", ANALYSES_FILE));
+  const before = await ctx.ws.store.readFile("HEAD", path);
+  const change = addEntries(before, ANALYSES_FILE, [{ kind: "analysis", text: reply.takeaway, provenance: { by: LEARNING_MANAGER, at, project: project.id, source: ctx.ws.repoPath(learningFile(project)) } }]);
+  return change.added.length && !specTextProblems("memory", change.text, path).length ? [{ path, content: change.text }] : [];
+}
+
+/** Who the L&P Manager is in memory's provenance. */
+const LEARNING_MANAGER = "learning-manager";
+
 /** The post-project analysis as memory keeps it, with the scores and every proposal's evidence. */
 function analysisText(project: LoadedProject, reply: LearningReviewReply, at: string): string {
   const quote = (e: readonly string[]) => e.map((q) => `> ${q.replace(/\s+/g, " ").trim()}`).join("\n");
@@ -150,5 +182,7 @@ function analysisText(project: LoadedProject, reply: LearningReviewReply, at: st
   if (reply.scores.length) out.push("## Scores", "", "| role | score | why |", "|---|--:|---|", ...reply.scores.map((s) => `| ${s.role} | ${s.score}/5 | ${s.rationale.replace(/\|/g, "\\|").replace(/\n/g, " ")} |`), "");
   if (reply.lessons.length) out.push("## Lessons proposed", "", ...reply.lessons.flatMap((l) => [`- **${l.role}**: ${l.lesson}`, "", quote(l.evidence), ""]));
   if (reply.roleEdits.length) out.push("## Role edits proposed", "", ...reply.roleEdits.flatMap((e) => [`- **${e.role}** \`${e.field}\` += ${e.add}`, "", quote(e.evidence), ""]));
+  if (reply.merges.length) out.push("## Memory merged into summaries", "", ...reply.merges.map((m) => `- **${m.role}**: ${m.replaces.map((id) => `\`${id}\``).join(", ")} → ${m.text.replace(/\s+/g, " ").trim()}`), "");
+  out.push("## Takeaway for the next plan", "", reply.takeaway.trim(), "");
   return `${out.join("\n").trimEnd()}\n`;
 }

@@ -1,5 +1,6 @@
 // propose-plan, decompose-plan, approve-plan: the PM writes plan.yaml (and any new role), validated exactly as the
 // loader validates before it is committed; autonomous oversight records the recommendation as the choice.
+import { recallForProject } from "../memory/recall.ts";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decompose, proposeOptions } from "../agents/pm.ts";
@@ -23,7 +24,8 @@ import { accounted } from "./outcome.ts";
 
 export async function executePlanning(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: PlanningAction): Promise<void> {
   const pm = agentTier(model.spec, "projectManager");
-  const system = ctx.templates.render("pm.system", pmView(model, project));
+  const recalled = action.kind === "approve-plan" ? undefined : await recallForProject(ctx.memory, model, project);
+  const system = ctx.templates.render("pm.system", pmView(model, project, recalled));
   const usage = emptyUsage();
   const status = ctx.status(project);
   const planPath = ctx.ws.repoPath(project.planFile);

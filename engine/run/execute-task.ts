@@ -1,5 +1,7 @@
 // run-task (+ its verify-task): Specialist works, Collaborator checks, bounded revision rounds, then one commit of
 // the files and work log on the stream branch and one status commit on the working branch.
+import { recallForTask } from "../memory/recall.ts";
+import type { MemorySelection } from "../memory/select.ts";
 import { doTask, type FileText } from "../agents/specialist.ts";
 import { verifyTask } from "../agents/collaborator.ts";
 import { emptyUsage, type CallUsage } from "../agents/call.ts";
@@ -60,7 +62,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
   const metricsPath = ws.repoPath(metricsFile(project.dir, stream.id));
   /** All this task may commit: its declared outputs, its Specialist's work log and its stream's metrics, nothing else. */
   const allowed = { files: [...task.outputs.map((o) => outputPath(o.path)), ws.repoPath(logPath(project, stream.id, specialist)), metricsPath] };
-  const record = (files: FileText[], usage: CallUsage | undefined, commit: string, revisions: number, modelId: string, tier: string) =>
+  const record = (files: FileText[], usage: CallUsage | undefined, commit: string, revisions: number, modelId: string, tier: string, memory?: MemorySelection) =>
     status.update(
       (s) =>
         // A question this task asked is moot once it is done (the Director edited it instead of answering).
@@ -74,6 +76,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
           commit,
           revisions,
           roleVersion: roleVersion(model, task.role),
+          ...(memory ? { memory: memory.digest } : {}),
           at: ctx.now(),
         })),
       `ateams: ${project.id}/${task.id} done`,
@@ -115,7 +118,8 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
   for (const r of refusedTools(model, project, model.roles.get(task.role)!.spec)) {
     ctx.progress.emit({ kind: "info", project: project.id, action: task.id, text: `tool ${r.id} is not offered: ${r.reason}` });
   }
-  const system = specialistSystem(templates, model, project, stream, task, canRun);
+  const memory = await recallForTask(ctx.memory, model, stream, task);
+  const system = specialistSystem(templates, model, project, stream, task, canRun, memory);
   const rounds: LogRound[] = [];
   const started = Date.now();
   /** How this attempt ended, with what it cost (the PM's calls on a blocker included). */
@@ -168,7 +172,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
         // The stream's files as they stand: on its branch while that holds unmerged work, else on the working branch
         // (a merged branch may be gone, deleted with its pull request).
         const source = (await ws.streamPending(project.id, stream.id)) ? branch : "HEAD";
-        const log = await appendLog(ctx, source, project, stream.id, specialist, formatLogEntry({ task, specialist, model: work.model, tier: work.tier, rounds, at: ctx.now(), human }));
+        const log = await appendLog(ctx, source, project, stream.id, specialist, formatLogEntry({ task, specialist, model: work.model, tier: work.tier, rounds, at: ctx.now(), human, memory }));
         const metrics = { path: metricsPath, content: appendRecords(await ws.store.readFile(source, metricsPath), meter.take()) };
         return ws.commitStream(
           project.id,
@@ -182,7 +186,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
           allowed,
         );
       });
-      await record(files, usage, commit.sha, round - 1, work.model, work.tier);
+      await record(files, usage, commit.sha, round - 1, work.model, work.tier, memory);
       ctx.progress.emit({ kind: "done", project: project.id, action: task.id, text: `[${specialist}] ${work.model}, ${round - 1} revision(s), ${usage.inputTokens + usage.outputTokens} tokens, $${usage.costUsd.toFixed(4)}, ${((Date.now() - started) / 1000).toFixed(1)}s` });
       return "done";
     }

@@ -1,6 +1,7 @@
 // `ateams run`: the reconcile loop. Load → plan → execute every action whose prerequisites are done, under a
 // concurrency limit → re-load and re-plan after each one finishes, until nothing runnable is left. Because
 // every step re-plans from files and git, a run killed at any moment resumes exactly where it stopped.
+import { createMemoryRanker } from "../vector-index/create-ranker.ts";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, dirname } from "node:path";
 import { planAgency } from "../plan/plan.ts";
@@ -146,15 +147,18 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
     ...(opts.createModel ? { create: opts.createModel } : {}),
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   });
+  const memory = await createMemoryRanker(model.spec, { env: opts.env, repoRoot: ws.repoRoot });
   const ctx: RunContext = {
     ws,
     templates,
+    memory,
     progress,
     now: opts.now ?? (() => new Date().toISOString().replace(/\.\d{3}Z$/, "Z")),
     ...(opts.deliverAssembly ? { deliverAssembly: opts.deliverAssembly } : {}),
     deps: {
       models,
       budget,
+      memory,
       onCall: ({ project, agent, tier, result }) => {
         // A reply from the response cache is not a model call: nothing was asked or paid for.
         if (!result.cached) {

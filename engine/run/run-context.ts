@@ -1,5 +1,6 @@
 // What every executor needs, built once per run.
 import type { AgentDeps } from "../agents/call.ts";
+import type { MemoryRanker } from "../memory/ranker.ts";
 import type { Templates } from "../prompts/templates.ts";
 import type { LoadedProject } from "../agency/model.ts";
 import type { Progress } from "./progress.ts";
@@ -11,6 +12,8 @@ export interface RunContext {
   ws: Workspace;
   templates: Templates;
   deps: AgentDeps;
+  /** Ranks agency/memory/ for each prompt (agency.yaml memory.ranker). */
+  memory: MemoryRanker;
   status(project: LoadedProject): StatusStore;
   progress: Progress;
   now(): string;

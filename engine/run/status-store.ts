@@ -6,6 +6,7 @@
 // Stream work is already committed on its branch before its status is recorded, so a run killed between the two
 // loses nothing: the next run adopts that commit by its trailers (and a lost verdict is asked again, from the
 // response cache).
+import { ANALYSES_FILE } from "../memory/scope.ts";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { CommitResult, FileChange, Trailers } from "../forge/index.ts";
@@ -60,10 +61,12 @@ export class StatusStore {
     this.#ws = ws;
     this.#journalFile = join(ws.repoRoot, ".ateams", "pending", `${project.id}.json`);
     this.#file = ws.repoPath(project.statusFile);
-    // What this store may write: its project's folder (plan, status, deliverable) and the agency's roles (a role the
-    // PM defines with its plan). Anything else is refused before it is written.
+    // What this store may write: its project's folder (plan, status, deliverable), the agency's roles (a role the
+    // PM defines with its plan) and the memory of project analyses (the L&P Manager's takeaway). Anything else is
+    // refused before it is written.
     this.#metricsFile = ws.repoPath(metricsFile(project.dir));
-    this.#allowed = { folders: [ws.repoPath(project.dir), ws.repoPath(join(dirname(dirname(project.dir)), "roles"))] };
+    const agencyDir = dirname(dirname(project.dir));
+    this.#allowed = { folders: [ws.repoPath(project.dir), ws.repoPath(join(agencyDir, "roles"))], files: [ws.repoPath(join(agencyDir, "memory", ANALYSES_FILE))] };
     this.#schemaRef = schemaRefFor(project.statusFile, ws.repoRoot, "status");
     this.#status = project.status ?? emptyStatus(project.id);
     this.#json = JSON.stringify(this.#status);

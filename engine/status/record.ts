@@ -32,6 +32,8 @@ export interface TaskDone {
   revisions?: number;
   /** The role's prompt version (role file and lessons) the work was done under. */
   roleVersion?: string;
+  /** Digest of the memory entries the prompt carried (engine/memory/select.ts). */
+  memory?: string;
   at: string;
 }
 
@@ -49,6 +51,7 @@ export function recordTaskDone(status: Status, taskId: string, done: TaskDone): 
     outputs: done.outputs,
     completedAt: done.at,
     ...(done.roleVersion ? { roleVersion: done.roleVersion } : {}),
+    ...(done.memory ? { memory: done.memory } : {}),
     ...(done.commit ? { commit: done.commit } : {}),
     ...(done.usage ? { usage: addUsage(prior.usage, done.usage) } : {}),
     // Success clears Failed/Progressing: only conditions that still say something are kept.

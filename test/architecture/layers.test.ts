@@ -2,9 +2,10 @@
 // fails this test until someone decides where it sits.
 //  0 secrets: leaf utility, imports nothing of ours.
 //  1 agency: the agency model (types, loading, validation); depends only on leaf utilities.
-//  2 pure rooms: commands parser, prompts, plan, status helpers, rewrite, metrics (records, sums, the report); peers
+//  2 pure rooms: commands parser, prompts, plan, status helpers, rewrite, metrics (records, sums, the report), memory
+//    (entries, ranking, selection); peers
 //    (plan reads status, status names plan types).
-//  3 adapters to the outside: llm, forge, github, tools.
+//  3 adapters to the outside: llm, forge, github, tools, vector-index (embeddings and Chroma rankers).
 //  4 agents: one model call with its checks, over llm and tools.
 //  5 run: the loop that drives agents, forge and the plan.
 //  6 shells: intake, publish, github-mode, cli, engine/index.ts.
@@ -16,8 +17,8 @@ import { importsOf, tsFiles } from "./imports.ts";
 const RANK: Record<string, number> = {
   secrets: 0,
   agency: 1,
-  commands: 2, prompts: 2, plan: 2, status: 2, rewrite: 2, metrics: 2,
-  llm: 3, forge: 3, github: 3, tools: 3,
+  commands: 2, prompts: 2, plan: 2, status: 2, rewrite: 2, metrics: 2, memory: 2,
+  llm: 3, forge: 3, github: 3, tools: 3, "vector-index": 3,
   agents: 4,
   run: 5,
   intake: 6, publish: 6, "github-mode": 6, cli: 6, "index.ts": 6,

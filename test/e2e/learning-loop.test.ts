@@ -34,8 +34,11 @@ it("the L&P Manager's lesson, once accepted, takes the writer's next project fro
   const told = new Set<string>();
   const sentBack = new Set<string>();
   const writerTasks = new Set<string>();
+  /** Planning calls whose system message recalled the first review's takeaway (agency/memory/analyses.yaml). */
+  let plannedWithTakeaway = 0;
   const team = scriptedTeam({
     before: (req, kind) => {
+      if ((kind === "pm_options" || kind === "pm_decomposition") && systemOf(req).includes("Plan the work that needs sources before the work that cites them. (learning-manager)")) plannedWithTakeaway++;
       const task = taskIdOf(req);
       if (!task) return undefined;
       if (kind === "specialist_work" && systemOf(req).startsWith("You are Writer,")) writerTasks.add(task);
@@ -70,24 +73,27 @@ it("the L&P Manager's lesson, once accepted, takes the writer's next project fro
   const status = parse(await readFile(join(repo.agency, "projects", "pricing-study", "status.yaml"), "utf8"));
   expect(status.learning).toMatchObject({ branch: "ateams/pricing-study/learning", proposals: 1 });
   expect(repo.git("show", "HEAD:agency/projects/pricing-study/status.yaml")).toContain("ateams/pricing-study/learning");
-  expect(() => repo.git("show", "HEAD:agency/memory/roles/writer.md")).toThrow();
-  const lessons = repo.git("show", "ateams/pricing-study/learning:agency/memory/roles/writer.md");
-  expect(lessons).toContain(`Before handing work in: ${FIX}`);
-  expect(lessons).toMatch(new RegExp(`L&P Manager, pricing-study, \\d{4}-\\d\\d-\\d\\dT[^ ]+ \\(evidence: “${FIX.replace(/[.]/g, "\\.")}”\\)`));
+  expect(() => repo.git("show", "HEAD:agency/memory/roles/writer.yaml")).toThrow();
+  const lessons = parse(repo.git("show", "ateams/pricing-study/learning:agency/memory/roles/writer.yaml")).entries;
+  expect(lessons).toEqual([
+    { id: expect.stringMatching(/^writer-[0-9a-f]{8}$/), kind: "lesson", text: `Before handing work in: ${FIX}`, provenance: [{ by: "learning-manager", at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), project: "pricing-study", evidence: [FIX] }] },
+  ]);
   expect(await readFile(join(repo.agency, "projects", "pricing-study", "learning.md"), "utf8")).toContain("## Lessons proposed");
+  // The takeaway for the PM is memory at once (it changes no role): the next plan recalls it.
+  expect(parse(repo.git("show", "HEAD:agency/memory/analyses.yaml")).entries[0]).toMatchObject({ kind: "analysis", provenance: [{ by: "learning-manager", project: "pricing-study", source: "agency/projects/pricing-study/learning.md" }] });
 
   const shown = await runCli(["learn"], { cwd: repo.root, env: {} });
   expect(shown.code, shown.stderr).toBe(0);
   expect(shown.stdout).toContain("● pricing-study  reviewed");
   expect(shown.stdout).toContain("1 proposal(s) on ateams/pricing-study/learning");
-  expect(shown.stdout).toContain("changes: agency/memory/roles/writer.md\n");
+  expect(shown.stdout).toContain("changes: agency/memory/roles/writer.yaml\n");
   expect(shown.stdout).toContain("ateams learn --accept --project pricing-study");
 
   // The Director accepts; the writer's prompt version changes.
   const accepted = await runCli(["learn", "--accept", "--project", "pricing-study"], { cwd: repo.root, env: {} });
   expect(accepted.code, accepted.stderr).toBe(0);
   expect(accepted.stdout).toContain("Accepted 1 proposal(s) for pricing-study");
-  expect(await readFile(join(repo.agency, "memory", "roles", "writer.md"), "utf8")).toContain(FIX);
+  expect(await readFile(join(repo.agency, "memory", "roles", "writer.yaml"), "utf8")).toContain(FIX);
   expect(repo.git("status", "--porcelain")).toBe("");
   expect((await runCli(["learn", "--json"], { cwd: repo.root, env: {} })).stdout).toContain('"merged": true');
 
@@ -100,6 +106,7 @@ it("the L&P Manager's lesson, once accepted, takes the writer's next project fro
   expect(writerTasks.size).toBeGreaterThan(0);
   expect([...writerTasks].every((t) => told.has(t))).toBe(true);
   expect(sentBack.size).toBe(0);
+  expect(plannedWithTakeaway, "the PM planned the next project without recalling the review's takeaway").toBeGreaterThan(0);
   // Nothing to propose this time: the review is recorded, and no branch is made for it.
   const eu = parse(await readFile(join(repo.agency, "projects", "pricing-study-eu", "status.yaml"), "utf8"));
   expect(eu.learning).toMatchObject({ proposals: 0 });

@@ -1,5 +1,6 @@
 // A real HTTP server speaking OpenAI Chat Completions on 127.0.0.1, scripted per request, for tests and offline
 // end-to-end runs. Real sockets (not nock) so the SDK's fetch, SSE parsing, aborts and timeouts are all exercised.
+import { hashedEmbedding } from "./hashed-embedding.ts";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { buildAnswer, chatCompletion, sseChunks, usageFor, type FakeChatRequest, type FakeReply } from "./fake-openai-replies.ts";
@@ -38,6 +39,8 @@ export interface FakeOpenAIServer {
   readonly requests: RecordedRequest[];
   /** Just the chat completion bodies, in order. */
   readonly chatRequests: FakeChatRequest[];
+  /** The texts of each /embeddings request, in order. */
+  readonly embeddingRequests: string[][];
   /** Base URL ending in /v1; valid after start(). */
   readonly url: string;
   start(): Promise<string>;
@@ -57,6 +60,7 @@ export function replySequence(...replies: FakeReply[]): FakeHandler {
 export function createFakeOpenAIServer(options: FakeOpenAIServerOptions = {}): FakeOpenAIServer {
   const requests: RecordedRequest[] = [];
   const chatRequests: FakeChatRequest[] = [];
+  const embeddingRequests: string[][] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const models = options.models ?? ["fake-small", "fake-large"];
@@ -100,6 +104,14 @@ export function createFakeOpenAIServer(options: FakeOpenAIServerOptions = {}): F
     if (req.method === "GET" && path === "/v1/models") {
       const data = models.map((id) => ({ id, object: "model", created: 0, owned_by: "fake-openai-server" }));
       return sendJson(res, 200, { object: "list", data });
+    }
+    if (req.method === "POST" && path === "/v1/embeddings") {
+      const b = (body ?? {}) as { input?: unknown; model?: unknown };
+      const input = typeof b.input === "string" ? [b.input] : Array.isArray(b.input) && b.input.every((i) => typeof i === "string") ? (b.input as string[]) : undefined;
+      if (!input?.length || typeof b.model !== "string") return sendError(res, 400, "input (a string or strings) and model are required", "invalid_request_error");
+      const tokens = input.reduce((n, t) => n + Math.ceil(t.length / 4), 0);
+      embeddingRequests.push(input);
+      return sendJson(res, 200, { object: "list", model: b.model, data: input.map((t, index) => ({ object: "embedding", index, embedding: hashedEmbedding(t) })), usage: { prompt_tokens: tokens, total_tokens: tokens } });
     }
     if (req.method !== "POST" || path !== "/v1/chat/completions") {
       return sendError(res, 404, `no route for ${req.method} ${path}`, "invalid_request_error");
@@ -177,6 +189,7 @@ export function createFakeOpenAIServer(options: FakeOpenAIServerOptions = {}): F
     handler: options.handler ?? (() => ({ content: "ok" })),
     requests,
     chatRequests,
+    embeddingRequests,
     get url() {
       return url;
     },

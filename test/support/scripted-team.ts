@@ -127,10 +127,12 @@ export function scriptedTeam(script: TeamScript = {}): { handler: (req: FakeChat
 
 /**
  * A review that reads the evidence as the L&P Manager would: each role scored, the first thing the Collaborator or a
- * person asked of it a lesson.
+ * person asked of it a lesson, and a role over its memory cap has its two oldest entries merged into one summary.
  */
 export function defaultReview(user: string): unknown {
   const roles: { role: string; feedback: string[] }[] = [];
+  const merges: { role: string; replaces: string[]; text: string }[] = [];
+  let overCap: { role: string; replaces: string[]; text: string } | undefined;
   const roleOfTask = new Map<string, { role: string; feedback: string[] }>();
   for (const line of user.split("\n")) {
     const role = /^## Role ([a-z0-9-]+)$/.exec(line)?.[1];
@@ -141,11 +143,20 @@ export function defaultReview(user: string): unknown {
     if (said && roles.length) roles[roles.length - 1]!.feedback.push(said);
     const person = /^- \S+ on task ([a-z0-9-]+): (.+)$/.exec(line);
     if (person) roleOfTask.get(person[1]!)?.feedback.push(person[2]!);
+    if (line.startsWith("Its memory is over its cap") && roles.length) merges.push((overCap = { role: roles[roles.length - 1]!.role, replaces: [], text: "" }));
+    const entry = /^ {2}- `([a-z0-9-]+)` (.+)$/.exec(line);
+    if (entry && overCap && overCap.replaces.length < 2) {
+      overCap.replaces.push(entry[1]!);
+      overCap.text = overCap.text ? `${overCap.text} ${entry[2]!}` : entry[2]!;
+    }
+    if (role) overCap = undefined;
   }
   return {
     analysis: `The project finished; ${roles.filter((r) => r.feedback.length).length} role(s) were sent back at least once.`,
     scores: roles.map((r) => ({ role: r.role, score: r.feedback.length ? 3 : 5, rationale: r.feedback.length ? "needed a revision" : "accepted at once" })),
     lessons: roles.filter((r) => r.feedback.length).map((r) => ({ role: r.role, lesson: `Before handing work in: ${r.feedback[0]}`, evidence: [r.feedback[0]] })),
     roleEdits: [],
+    merges,
+    takeaway: "Plan the work that needs sources before the work that cites them.",
   };
 }

@@ -3,6 +3,7 @@
 // parseCommands → authorize (the local user is the Director, local-director.ts) → dispatch → applyCommands, which
 // records what changed in one commit on the current branch. Only the reading and the acknowledgement differ: here
 // the outcome is printed (or given as JSON) and the exit status says whether it was done.
+import { createMemoryRanker } from "../../vector-index/create-ranker.ts";
 import { join, resolve } from "node:path";
 import type { AgentDeps } from "../../agents/call.ts";
 import { authorize } from "../../commands/authorize.ts";
@@ -133,7 +134,7 @@ async function apply(verb: Verb, twin: ReturnType<Verb["twin"]>, v: { by?: strin
   let agents: AgentDeps | undefined;
   if (effects.some((e) => e.effect.type === "ask")) {
     await ensureSelfIgnoringDir(join(ws.repoRoot, ".ateams"));
-    agents = { models: createModelRegistry(model.spec, { env: io.env, cacheDir: join(ws.repoRoot, ".ateams", "cache") }), budget: new Budget(model.spec) };
+    agents = { models: createModelRegistry(model.spec, { env: io.env, cacheDir: join(ws.repoRoot, ".ateams", "cache") }), budget: new Budget(model.spec), memory: await createMemoryRanker(model.spec, { env: io.env, repoRoot: ws.repoRoot }) };
   }
   const applied = await applyCommands({ ws, templates, state, registry, progress: { emit: () => undefined }, ...(agents ? { agents } : {}) }, ctx, effects);
   const outcome = applied.outcomes[0]!;

@@ -129,9 +129,11 @@ the named task or else the deliverable is made again.`,
     name: "teach",
     summary: "record a lesson for a role; its future work gets it",
     usage: "ateams teach <role> <lesson> [--project <id>]",
-    details: `As /teach @role: the lesson is appended to agency/memory/roles/<role>.md, which every
-Specialist of that role is given (and \`ateams plan --show-prompts\` shows). --project only
-says which project's issue the comment twin is written on (default: the first project).`,
+    details: `As /teach @role: the lesson is added to agency/memory/roles/<role>.yaml with your name,
+the project and the date (a near-duplicate of a lesson already there adds you as its source
+instead). Every later task of that role ranks its memory and gets the lessons that bear on it
+within memory.tokenBudget (\`ateams plan --show-prompts\` shows which). --project says which
+project it was learned on and whose issue the comment twin is written on (default: the first).`,
     places: ["project"],
     twin: ([role, ...lesson], v) => ({ project: v.project, kind: "issue", text: `/teach @${needs(role, "<role>").replace(/^@/, "")} ${rest(lesson)}` }),
   },
