@@ -140,6 +140,7 @@ export async function loadAgency(agencyDir: string, opts: LoadOptions = {}): Pro
     memory.set(rel, m.value.entries);
   };
   for (const name of (await listDir(memoryDir, diags, false)) ?? []) if (YAML_FILE.test(name)) await readMemory(name);
+  for (const name of (await listDir(join(memoryDir, "analyses"), diags, false)) ?? []) if (YAML_FILE.test(name)) await readMemory(`analyses/${name}`);
   for (const name of (await listDir(join(memoryDir, "roles"), diags, false)) ?? []) {
     if (name.startsWith(".")) continue;
     if (!YAML_FILE.test(name)) {

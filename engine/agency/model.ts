@@ -40,7 +40,7 @@ export interface AgencyModel {
   projects: ReadonlyMap<string, LoadedProject>;
   /**
    * agency/memory/ entries by file, relative to that folder: roles/<role>.yaml, collaboration.yaml,
-   * project-manager.yaml, analyses.yaml (taught with /teach and `ateams teach`, kept by the L&P Manager).
+   * project-manager.yaml, analyses/<project>.yaml (taught with /teach and `ateams teach`, kept by the L&P Manager).
    */
   memory: ReadonlyMap<string, readonly MemoryEntry[]>;
   /**

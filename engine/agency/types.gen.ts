@@ -821,7 +821,7 @@ export interface TaskRecord {
   costUsd: number;
 }
 /**
- * A file of agency/memory/: roles/<role>.yaml (a role's lessons and observations), collaboration.yaml (patterns every Specialist gets), project-manager.yaml (the PM's observations), analyses.yaml (post-project analyses). Retrieval ranks these entries for each prompt within agency.yaml's memory.tokenBudget.
+ * A file of agency/memory/: roles/<role>.yaml (a role's lessons and observations), collaboration.yaml (patterns every Specialist gets), project-manager.yaml (the PM's observations), analyses/<project>.yaml (the post-project analysis's takeaway). Retrieval ranks these entries for each prompt within agency.yaml's memory.tokenBudget.
  */
 export interface Memory {
   $schema?: string;
@@ -1110,7 +1110,7 @@ export interface LearningReviewReply {
    */
   analysis: string;
   /**
-   * One or two sentences the Project Manager should remember when planning the next project; kept in agency/memory/analyses.yaml.
+   * One or two sentences the Project Manager should remember when planning the next project; kept in agency/memory/analyses/<project>.yaml.
    */
   takeaway: string;
   /**

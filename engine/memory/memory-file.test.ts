@@ -10,7 +10,7 @@ it("starts a file with its $schema line and adds entries with ids from their wor
   expect(r.text.split("\n")[0]).toBe("# yaml-language-server: $schema=../../../schemas/memory.schema.json");
   expect(r.added).toEqual([expect.stringMatching(/^writer-[0-9a-f]{8}$/)]);
   expect(parse(r.text).entries[0]).toEqual({ id: r.added[0], kind: "lesson", text: "State the sample size next to every survey figure.", provenance: [by("@octocat", "pr/1")] });
-  expect(addEntries(undefined, "analyses.yaml", []).text).toContain("$schema=../../schemas/memory.schema.json");
+  expect(addEntries(undefined, "collaboration.yaml", []).text).toContain("$schema=../../schemas/memory.schema.json");
 });
 
 it("folds a near-duplicate into the entry it repeats, keeping both sources; the same source twice adds nothing", () => {

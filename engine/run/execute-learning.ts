@@ -19,7 +19,7 @@ import type { AssemblyAction } from "../plan/types.ts";
 import { learningView } from "../prompts/views.ts";
 import { addToRoleList } from "../rewrite/role-yaml.ts";
 import { addEntries, summarizeEntries } from "../memory/memory-file.ts";
-import { ANALYSES_FILE, roleMemoryFile } from "../memory/scope.ts";
+import { analysisFile, roleMemoryFile } from "../memory/scope.ts";
 import { maxEntriesPerRole } from "../agency/settings.ts";
 import { addUsage } from "../status/record.ts";
 import { actionAttempt, actionKey } from "../status/retry.ts";
@@ -162,13 +162,14 @@ async function proposalFiles(ctx: RunContext, model: AgencyModel, project: Loade
 }
 
 /**
- * The takeaway joins agency/memory/analyses.yaml with the status commit: the PM recalls it when it plans the next
+ * The takeaway joins agency/memory/analyses/<project>.yaml with the status commit: the PM recalls it when it plans the next
  * project. It changes no role, so it needs no review; the project's full analysis stays in its learning.md.
  */
 async function takeawayFile(ctx: RunContext, model: AgencyModel, project: LoadedProject, reply: LearningReviewReply, at: string): Promise<FileChange[]> {
-  const path = ctx.ws.repoPath(join(model.dir, "memory", ANALYSES_FILE));
+  const rel = analysisFile(project.id);
+  const path = ctx.ws.repoPath(join(model.dir, "memory", rel));
   const before = await ctx.ws.store.readFile("HEAD", path);
-  const change = addEntries(before, ANALYSES_FILE, [{ kind: "analysis", text: reply.takeaway, provenance: { by: LEARNING_MANAGER, at, project: project.id, source: ctx.ws.repoPath(learningFile(project)) } }]);
+  const change = addEntries(before, rel, [{ kind: "analysis", text: reply.takeaway, provenance: { by: LEARNING_MANAGER, at, project: project.id, source: ctx.ws.repoPath(learningFile(project)) } }]);
   return change.added.length && !specTextProblems("memory", change.text, path).length ? [{ path, content: change.text }] : [];
 }
 

@@ -15,7 +15,7 @@ export function specKindOf(path: string): SpecKind | undefined {
   const name = parts[parts.length - 1]!;
   const parent = parts[parts.length - 2];
   const grand = parts[parts.length - 3];
-  if ((parent === "memory" || (parent === "roles" && grand === "memory")) && /\.ya?ml$/.test(name)) return "memory";
+  if ((parent === "memory" || ((parent === "roles" || parent === "analyses") && grand === "memory")) && /\.ya?ml$/.test(name)) return "memory";
   if (parent === "roles" && /\.ya?ml$/.test(name)) return "role";
   if (grand === "projects" && (name === "plan.yaml" || name === "status.yaml" || name === "project.yaml")) return name.slice(0, -5) as SpecKind;
   return undefined;

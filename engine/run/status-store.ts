@@ -6,7 +6,7 @@
 // Stream work is already committed on its branch before its status is recorded, so a run killed between the two
 // loses nothing: the next run adopts that commit by its trailers (and a lost verdict is asked again, from the
 // response cache).
-import { ANALYSES_FILE } from "../memory/scope.ts";
+import { analysisFile } from "../memory/scope.ts";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { CommitResult, FileChange, Trailers } from "../forge/index.ts";
@@ -66,7 +66,7 @@ export class StatusStore {
     // refused before it is written.
     this.#metricsFile = ws.repoPath(metricsFile(project.dir));
     const agencyDir = dirname(dirname(project.dir));
-    this.#allowed = { folders: [ws.repoPath(project.dir), ws.repoPath(join(agencyDir, "roles"))], files: [ws.repoPath(join(agencyDir, "memory", ANALYSES_FILE))] };
+    this.#allowed = { folders: [ws.repoPath(project.dir), ws.repoPath(join(agencyDir, "roles"))], files: [ws.repoPath(join(agencyDir, "memory", analysisFile(project.id)))] };
     this.#schemaRef = schemaRefFor(project.statusFile, ws.repoRoot, "status");
     this.#status = project.status ?? emptyStatus(project.id);
     this.#json = JSON.stringify(this.#status);

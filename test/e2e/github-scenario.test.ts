@@ -353,7 +353,7 @@ it("from a push to the assembled deliverable: plan PR, /approve, draft stream PR
   expect(learning.body).toContain("post-project analysis");
   // hana's /revise on the report is the evidence of the writer's lesson, quoted word for word.
   expect(learning.body).toContain("> Lead with the Team plan recommendation, then the numbers.");
-  expect(originFile("agency/memory/roles/writer.md", `ateams/${P}/learning`)).toContain("(evidence: “Lead with the Team plan recommendation, then the numbers.”)");
+  expect(parse(originFile("agency/memory/roles/writer.yaml", `ateams/${P}/learning`)).entries[0].provenance[0]).toMatchObject({ by: "learning-manager", project: P, evidence: ["Lead with the Team plan recommendation, then the numbers."] });
   expect(learning.requested_reviewers.map((u) => u.login)).toEqual(["octocat"]);
   expect(originStatus().learning?.pr).toBe(learning.number);
   await again(mergedReport);
@@ -371,9 +371,10 @@ it("from a push to the assembled deliverable: plan PR, /approve, draft stream PR
     [`ateams/${P}/assembly`, "open", false],
     [`ateams/${P}/learning`, "open", false],
   ]);
-  // This job reconciles pricing-study only: no other project's files were touched on main.
+  // This job reconciles pricing-study only: no other project's files were touched on main (its own analysis in
+  // agency/memory/analyses/ is the L&P Manager's post-project memory, written with its review).
   const touched = git(origin, "diff", "--name-only", pushed, "main").split("\n");
-  expect(touched.filter((f) => !f.startsWith(`${PROJECT_DIR}/`))).toEqual([]);
+  expect(touched.filter((f) => !f.startsWith(`${PROJECT_DIR}/`) && f !== `agency/memory/analyses/${P}.yaml`)).toEqual([]);
   expect(fsck(origin)).toEqual({ code: 0, output: "" });
 });
 
@@ -391,7 +392,7 @@ it("Actions tells every project's reconcile job of every event: a command is tak
   expect(reactionsOn(approve.id)).toEqual([]);
   expect(originPlan().chosen).toBeUndefined();
   const touched = git(origin, "diff", "--name-only", mainBefore, "main").split("\n");
-  expect(touched.filter((f) => !f.startsWith("agency/projects/launch-kit/"))).toEqual([]);
+  expect(touched.filter((f) => !f.startsWith("agency/projects/launch-kit/") && f !== "agency/memory/analyses/launch-kit.yaml")).toEqual([]);
   expect(h.fake.pull(plan.number).state).toBe("open");
 
   // pricing-study's job takes it in.

@@ -19,8 +19,9 @@ import { scriptedTeam, taskIdOf, type TeamScript } from "../support/scripted-tea
 /** No credential shape (no `sk-`), so only redaction by value can remove it. */
 const KEY = "hostile-test-key-7Qx2Lm9Vb4Np";
 const PROJECT_DIR = "agency/projects/pricing-study/";
+const PROJECT_MEMORY = "agency/memory/analyses/pricing-study.yaml";
 const LEARNING_REF = "refs/heads/ateams/pricing-study/learning";
-const LEARNING_PATHS = /^agency\/(memory\/roles\/[a-z0-9-]+\.md|roles\/[a-z0-9-]+\.yaml)$/;
+const LEARNING_PATHS = /^agency\/(memory\/roles\/[a-z0-9-]+\.yaml|roles\/[a-z0-9-]+\.yaml)$/;
 
 let repo: TempRepo;
 let server: HostileServer;
@@ -74,8 +75,9 @@ function gitObjectsText(): string {
 
 /** The proof every test ends with. */
 async function expectContained(r: CliResult): Promise<void> {
-  // Only the project's own files changed, on every ref and in the working tree.
-  const outside = pathsChangedInHistory().filter((p) => !p.startsWith(PROJECT_DIR));
+  // Only the project's own files changed, on every ref and in the working tree (its own memory of the L&P Manager's
+  // takeaway included: the engine names that file, the model only the words in it).
+  const outside = pathsChangedInHistory().filter((p) => !p.startsWith(PROJECT_DIR) && p !== PROJECT_MEMORY);
   expect(outside, "a commit touched files outside the project").toEqual([]);
   const dirty = repo.git("status", "--porcelain", "--untracked-files=all");
   expect(dirty, "the working tree has changes that are not committed").toBe("");
@@ -83,7 +85,7 @@ async function expectContained(r: CliResult): Promise<void> {
     const changed = repo.git("diff", "--name-only", base, ref).split("\n").filter(Boolean);
     // Besides the project, the review branch may touch only the engine's fixed places for lessons, role edits and
     // the analysis — never a path a model named.
-    const allowed = (p: string) => p.startsWith(PROJECT_DIR) || (ref === LEARNING_REF && LEARNING_PATHS.test(p));
+    const allowed = (p: string) => p.startsWith(PROJECT_DIR) || p === PROJECT_MEMORY || (ref === LEARNING_REF && LEARNING_PATHS.test(p));
     expect(changed.filter((p) => !allowed(p)), `${ref} changes files outside the project`).toEqual([]);
   }
   // Every spec the run left loads.

@@ -34,7 +34,7 @@ it("the L&P Manager's lesson, once accepted, takes the writer's next project fro
   const told = new Set<string>();
   const sentBack = new Set<string>();
   const writerTasks = new Set<string>();
-  /** Planning calls whose system message recalled the first review's takeaway (agency/memory/analyses.yaml). */
+  /** Planning calls whose system message recalled the first review's takeaway (agency/memory/analyses/pricing-study.yaml). */
   let plannedWithTakeaway = 0;
   const team = scriptedTeam({
     before: (req, kind) => {
@@ -80,7 +80,7 @@ it("the L&P Manager's lesson, once accepted, takes the writer's next project fro
   ]);
   expect(await readFile(join(repo.agency, "projects", "pricing-study", "learning.md"), "utf8")).toContain("## Lessons proposed");
   // The takeaway for the PM is memory at once (it changes no role): the next plan recalls it.
-  expect(parse(repo.git("show", "HEAD:agency/memory/analyses.yaml")).entries[0]).toMatchObject({ kind: "analysis", provenance: [{ by: "learning-manager", project: "pricing-study", source: "agency/projects/pricing-study/learning.md" }] });
+  expect(parse(repo.git("show", "HEAD:agency/memory/analyses/pricing-study.yaml")).entries[0]).toMatchObject({ kind: "analysis", provenance: [{ by: "learning-manager", project: "pricing-study", source: "agency/projects/pricing-study/learning.md" }] });
 
   const shown = await runCli(["learn"], { cwd: repo.root, env: {} });
   expect(shown.code, shown.stderr).toBe(0);
