@@ -792,6 +792,14 @@ export interface TaskRecord {
    */
   tier: string;
   /**
+   * The routing score (weighted mean of the PM's criteria scores) that chose the tier; absent when the plan pinned the tier or the role's preference chose it.
+   */
+  score?: number;
+  /**
+   * Why this tier, as `ateams plan` says it (e.g. score 3.10 ≥ 1 → fast, escalated 1× → strong).
+   */
+  routing?: string;
+  /**
    * The model of the last Specialist reply.
    */
   model?: string;
