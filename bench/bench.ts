@@ -1,7 +1,7 @@
 // `npm run bench`: performance claims, measured in one run and printed as ratios. First the planner on a 2,000-task
 // agency (no model calls), then `ateams run` itself against the fake OpenAI server at 200 ms a call (run-bench.ts),
 // at realistic latency and at 0 ms (latency-bench.ts), then the GitHub API calls of a reconcile with nothing to do
-// (github-bench.ts).
+// (github-bench.ts), then routing before and after one learning round on 50 labelled tasks (routing-bench.ts).
 import { readFileSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,6 +16,7 @@ import { settle } from "../test/support/agency-fixture.ts";
 import { runGitHubBenchmark } from "./github-bench.ts";
 import { runLatencyBenchmarks } from "./latency-bench.ts";
 import { runBenchmarks } from "./run-bench.ts";
+import { runRoutingBenchmark } from "./routing-bench.ts";
 import { downstreamOf, SPECIAL_ROLE, taskId, writeSyntheticAgency, type Shape } from "./synthetic-agency.ts";
 
 const SHAPE: Shape = { projects: 20, streams: 10, tasks: 10, roles: 20 };
@@ -38,6 +39,13 @@ async function yamlFiles(dir: string): Promise<string[]> {
     if (e.isFile() && e.name.endsWith(".yaml")) out.push(join(e.parentPath, e.name));
   }
   return out;
+}
+
+// `npm run bench -- routing`: only the routing figures (a second).
+if (process.argv[2] === "routing") {
+  const example = await loadAgency(join(import.meta.dirname, "..", "agency"));
+  if (!example.ok || !runRoutingBenchmark(example.model.spec)) process.exitCode = 1;
+  process.exit();
 }
 
 // `npm run bench -- latency`: only the figures at realistic latency and at 0 ms (a minute or two).
@@ -102,6 +110,8 @@ try {
   if (!(await runBenchmarks())) process.exitCode = 1;
   if (!(await runLatencyBenchmarks())) process.exitCode = 1;
   if (!(await runGitHubBenchmark())) process.exitCode = 1;
+  const example = await loadAgency(join(import.meta.dirname, "..", "agency"));
+  if (!example.ok || !runRoutingBenchmark(example.model.spec)) process.exitCode = 1;
 } finally {
   await rm(root, { recursive: true, force: true });
 }

@@ -5,6 +5,8 @@
 // proposals never change a role directly: they are one commit on `ateams/<project>/learning`, made afresh from the
 // working branch for each review (lessons appended to `memory/roles/<role>.md` with their provenance, items added
 // to role YAML), which a person merges or not — on GitHub as a pull request. No proposal, no branch.
+import { isMap, isSeq, parseDocument } from "yaml";
+import { proposeThresholds, type ThresholdProposal } from "../metrics/routing-learn.ts";
 import { join } from "node:path";
 import { reviewProject, type LearningEvidence } from "../agents/learning.ts";
 import { emptyUsage, type CallUsage } from "../agents/call.ts";
@@ -53,7 +55,9 @@ async function review(ctx: RunContext, model: AgencyModel, project: LoadedProjec
   }
 
   const branch = formatBranchName(learningBranch(project.id));
-  const { files, proposals } = await proposalFiles(ctx, model, project, reply.value, at);
+  // Routing learns from every project's outcomes, not only this one's: thresholds are the agency's.
+  const routing = proposeThresholds(model.spec, await agencyTaskRecords(ctx, model));
+  const { files, proposals } = await proposalFiles(ctx, model, project, reply.value, at, routing);
   let commit: string | undefined;
   if (proposals) {
     // Each review's proposals stand alone on the working branch: an earlier one, merged or declined, is not built on.
@@ -67,7 +71,7 @@ async function review(ctx: RunContext, model: AgencyModel, project: LoadedProjec
     (s) => ({ ...s, learning: { fingerprint: action.fingerprint, at, ...(commit ? { branch, commit } : {}), proposals, ...(commit && s.learning?.pr ? { pr: s.learning.pr } : {}) }, usage: addUsage(s.usage, usage) }),
     `ateams: ${project.id} reviewed by the L&P Manager`,
     trailers({ project: project.id, kind: "status" }),
-    [{ path: ctx.ws.repoPath(learningFile(project)), content: analysisText(project, reply.value, at) }, ...(await takeawayFile(ctx, model, project, reply.value, at))],
+    [{ path: ctx.ws.repoPath(learningFile(project)), content: analysisText(project, reply.value, at, routing) }, ...(await takeawayFile(ctx, model, project, reply.value, at))],
   );
   const scores = reply.value.scores.map((s) => `${s.role} ${s.score}/5`).join(", ");
   const dropped = reply.dropped ? `; ${reply.dropped} left out for quoting no evidence` : "";
@@ -116,7 +120,30 @@ export const learningFile = (project: LoadedProject): string => join(project.dir
 const MAX_ATTEMPTS_PER_ROLE = 20;
 const MAX_FEEDBACK_PER_ATTEMPT = 5;
 
-async function proposalFiles(ctx: RunContext, model: AgencyModel, project: LoadedProject, reply: LearningReviewReply, at: string): Promise<{ files: FileChange[]; proposals: number }> {
+/** Every task attempt the agency's projects recorded. */
+async function agencyTaskRecords(ctx: RunContext, model: AgencyModel): Promise<TaskRecord[]> {
+  const all: TaskRecord[] = [];
+  for (const p of model.projects.values()) for (const r of (await readProjectMetrics(p, ctx.ws)).records) if (r.kind === "task") all.push(r);
+  return all;
+}
+
+/** agency.yaml with each proposed threshold set, comments and layout kept; undefined when none applies. */
+function thresholdEdit(text: string, proposals: readonly ThresholdProposal[]): string | undefined {
+  const doc = parseDocument(text);
+  const list = doc.getIn(["models", "routing", "thresholds"], true);
+  if (!isSeq(list)) return undefined;
+  let changed = false;
+  list.items.forEach((item, i) => {
+    const p = proposals.find((x) => isMap(item) && item.get("tier") === x.tier);
+    if (p) {
+      doc.setIn(["models", "routing", "thresholds", i, "minScore"], p.to);
+      changed = true;
+    }
+  });
+  return changed ? doc.toString({ lineWidth: 120 }) : undefined;
+}
+
+async function proposalFiles(ctx: RunContext, model: AgencyModel, project: LoadedProject, reply: LearningReviewReply, at: string, routing: readonly ThresholdProposal[]): Promise<{ files: FileChange[]; proposals: number }> {
   const ws = ctx.ws;
   const read = (absolute: string) => ws.store.readFile("HEAD", ws.repoPath(absolute));
   const files: FileChange[] = [];
@@ -158,6 +185,15 @@ async function proposalFiles(ctx: RunContext, model: AgencyModel, project: Loade
     }
     if (text !== before) files.push({ path: ws.repoPath(loaded.file), content: text });
   }
+  if (routing.length) {
+    const before = await read(model.file);
+    const text = before === undefined ? undefined : thresholdEdit(before, routing);
+    // A threshold edit the loader would refuse (thresholds out of order, say) never reaches the branch.
+    if (text && !specTextProblems("agency", text, ws.repoPath(model.file)).length) {
+      files.push({ path: ws.repoPath(model.file), content: text });
+      proposals += routing.length;
+    }
+  }
   return { files, proposals };
 }
 
@@ -177,13 +213,27 @@ async function takeawayFile(ctx: RunContext, model: AgencyModel, project: Loaded
 const LEARNING_MANAGER = "learning-manager";
 
 /** The post-project analysis as memory keeps it, with the scores and every proposal's evidence. */
-function analysisText(project: LoadedProject, reply: LearningReviewReply, at: string): string {
+function analysisText(project: LoadedProject, reply: LearningReviewReply, at: string, routing: readonly ThresholdProposal[]): string {
   const quote = (e: readonly string[]) => e.map((q) => `> ${q.replace(/\s+/g, " ").trim()}`).join("\n");
   const out = [`# ${project.spec.name}: post-project analysis`, "", `*Learning & Performance Manager, ${at}*`, "", reply.analysis.trim(), ""];
   if (reply.scores.length) out.push("## Scores", "", "| role | score | why |", "|---|--:|---|", ...reply.scores.map((s) => `| ${s.role} | ${s.score}/5 | ${s.rationale.replace(/\|/g, "\\|").replace(/\n/g, " ")} |`), "");
   if (reply.lessons.length) out.push("## Lessons proposed", "", ...reply.lessons.flatMap((l) => [`- **${l.role}**: ${l.lesson}`, "", quote(l.evidence), ""]));
   if (reply.roleEdits.length) out.push("## Role edits proposed", "", ...reply.roleEdits.flatMap((e) => [`- **${e.role}** \`${e.field}\` += ${e.add}`, "", quote(e.evidence), ""]));
   if (reply.merges.length) out.push("## Memory merged into summaries", "", ...reply.merges.map((m) => `- **${m.role}**: ${m.replaces.map((id) => `\`${id}\``).join(", ")} → ${m.text.replace(/\s+/g, " ").trim()}`), "");
+  if (routing.length) {
+    out.push(
+      "## Routing thresholds proposed",
+      "",
+      "From the outcomes every project recorded (agency/projects/*/metrics/): how the cheaper tier did on the tasks scored just below each threshold, and what the tasks the change moves cost on record against what they would cost after it (estimated from their tokens).",
+      "",
+      "| threshold | evidence | tasks moved | cost on record | estimated after |",
+      "|---|---|--:|--:|--:|",
+      ...routing.map((p) => `| ${p.tier} ${p.from} → **${p.to}** | ${p.evidence.tier}, scores ${p.evidence.band[0]}–${p.evidence.band[1]}: ${p.evidence.accepted}/${p.evidence.attempts} passed (${p.evidence.acceptedFirstRound} at the first round), ${p.evidence.escalated} escalated | ${p.moved} | ${formatUsd(p.costBeforeUsd)} | ${formatUsd(p.costAfterUsd)} |`),
+      "",
+      ...routing.map((p) => `- ${p.why}.`),
+      "",
+    );
+  }
   out.push("## Takeaway for the next plan", "", reply.takeaway.trim(), "");
   return `${out.join("\n").trimEnd()}\n`;
 }

@@ -127,6 +127,9 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
     meter.task({
       roleVersion: roleVersion(model, task.role),
       tier: routing.tier,
+      // Why this tier: what routing learns from (engine/metrics/routing-learn.ts).
+      ...(routing.score !== undefined ? { score: routing.score } : {}),
+      routing: routing.rule,
       model: modelId,
       outcome,
       rounds: rounds.length,

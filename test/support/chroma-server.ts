@@ -11,7 +11,8 @@ export interface ChromaServer {
   stop(): Promise<void>;
 }
 
-const CLI = resolve(__dirname, "../../node_modules/.bin/chroma");
+/** The package's CLI run by this Node (not through .bin or npx, whose wrappers a signal would orphan the server behind). */
+const CLI = resolve(__dirname, "../../node_modules/chromadb/dist/cli.mjs");
 
 async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -29,7 +30,7 @@ export async function startChroma(timeoutMs = 30_000): Promise<ChromaServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = "";
-  const child: ChildProcess = spawn(CLI, ["run", "--path", join(dir, "data"), "--port", String(port), "--host", "127.0.0.1"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ANONYMIZED_TELEMETRY: "False" } });
+  const child: ChildProcess = spawn(process.execPath, [CLI, "run", "--path", join(dir, "data"), "--port", String(port), "--host", "127.0.0.1"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ANONYMIZED_TELEMETRY: "False" } });
   child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
   const exited = new Promise<void>((ok) => child.once("exit", () => ok()));
