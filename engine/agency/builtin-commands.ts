@@ -11,7 +11,7 @@ export const BUILTIN_COMMANDS: readonly CommandInfo[] = [
   { name: "/revise", args: "<feedback>", description: "Send the work back with feedback; the task that produced it reruns." },
   { name: "/ask", args: "@role <question>", description: "Ask a specialist a question; the answer comes as a reply." },
   { name: "/teach", args: "@role <lesson>", description: "Record a lesson in the role's memory for future work." },
-  { name: "/retry", args: "[task]", description: "Run a failed task again." },
+  { name: "/retry", args: "[task]", description: "Run a failed task again, or redo a finished one." },
   { name: "/escalate", args: "[task]", description: "Rerun a task on the next stronger model tier." },
   { name: "/answer", args: "[task] <answer>", description: "Answer the PM's question about a blocked task; the task resumes with it." },
   { name: "/block", args: "<reason>", description: "Stop work on this project or stream until /unblock." },

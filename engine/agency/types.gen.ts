@@ -614,6 +614,10 @@ export interface TaskStatus {
    */
   roleVersion?: string;
   /**
+   * When a person asked to redo the finished task (`ateams retry <project> <task>`, `/retry <task>`): part of its fingerprint, so it runs again with what its role has learned since.
+   */
+  redoRequestedAt?: string;
+  /**
    * Digest of the memory entries its prompt carried: `ateams plan` lists finished tasks whose selection would now differ (redoing one is the Director's choice).
    */
   memory?: string;

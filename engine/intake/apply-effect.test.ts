@@ -25,6 +25,14 @@ describe("applying command effects", () => {
     expect(applyEffect(r.state, { type: "retry", project: "alpha" }, env, streams).refused).toBe("nothing has failed here");
   });
 
+  it("/retry <task> on a finished task asks to redo it; a failed one named is retried as before", () => {
+    const done: Status = { project: "alpha", tasks: { polish: { fingerprint: "c".repeat(64), completedAt: "2026-11-20T10:00:00Z" } } };
+    const r = applyEffect(state(done), { type: "retry", project: "alpha", task: "polish" }, env, streams);
+    expect(r.state.status.tasks!.polish).toEqual({ fingerprint: "c".repeat(64), completedAt: "2026-11-20T10:00:00Z", redoRequestedAt: env.at });
+    expect(r.reply).toBe("Redoing `polish` with what its role has learned since; the tasks that read its outputs follow if they change.");
+    expect(applyEffect(state(failed), { type: "retry", project: "alpha", task: "draft" }, env, streams).state.status.tasks!.draft!.retryRequestedAt).toBe(env.at);
+  });
+
   it("/retry on the project retries a failed planning step, and clears a Stalled condition too", () => {
     const s: Status = { project: "alpha", conditions: [{ type: "Ready", status: "False", reason: "InvalidReply", message: "decompose-plan: bad" }] };
     const r = applyEffect(state(s), { type: "retry", project: "alpha" }, env, streams);

@@ -53,6 +53,11 @@ export function applyEffect(state: EffectState, effect: CommandEffect, env: Effe
     case "feedback":
       return withStatus(applyFeedback(s, effect));
     case "retry": {
+      // A finished task named by a person is redone: the Director's choice once its role has learned something.
+      const done = effect.task ? s.tasks?.[effect.task] : undefined;
+      if (effect.task && done?.completedAt && !taskFailed(done)) {
+        return withStatus({ ...s, tasks: { ...s.tasks, [effect.task]: { ...done, redoRequestedAt: env.at } } }, `Redoing \`${effect.task}\` with what its role has learned since; the tasks that read its outputs follow if they change.`);
+      }
       const ids = tasksFor(s, streamTasks, effect, true);
       // Without a task: the project's own failed action (planning, assembly) is retried too.
       const project = !effect.task && !effect.stream && projectFailed(s);

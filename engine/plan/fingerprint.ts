@@ -99,6 +99,9 @@ function computeFingerprints(model: AgencyModel, project: LoadedProject, templat
     });
     if (inputs.length) parts.resources = partDigest(inputs);
     if (recorded?.feedback?.length) parts.feedback = partDigest(recorded.feedback.map((f) => ({ by: f.by, text: f.text })));
+    // A person asked to redo it (with what its role has learned since): a new input like any other, so its stream is
+    // checked again and what reads its outputs follows.
+    if (recorded?.redoRequestedAt) parts.redo = partDigest(recorded.redoRequestedAt);
     for (const dep of task.dependsOn ?? []) {
       const up = out.get(dep);
       const upStream = streamOf.get(dep);
@@ -133,6 +136,7 @@ const PART_WORDS: Record<string, string> = {
   model: "model tier changed",
   resources: "input resources changed",
   feedback: "new feedback",
+  redo: "a person asked to redo it",
 };
 
 /** Why a recorded task no longer matches: the parts whose digests differ, in words. */

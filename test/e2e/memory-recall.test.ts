@@ -90,8 +90,15 @@ describe("memory recalled for each task", () => {
     expect(JSON.parse(plan.stdout).projects[0].taughtSince).toEqual([{ task: "compare", role: "researcher" }]);
     const table = await runCli(["plan", "--project", "pricing-study"], { cwd: repo.root, env: {} });
     expect(table.stdout).toContain("researcher has new lessons since compare finished");
-    // Nothing reruns by itself: redoing compare is the Director's choice.
+    // Nothing reruns by itself: redoing compare is the Director's choice, and its prompt then leads with the lesson.
     expect(JSON.parse(plan.stdout).projects[0].actions.filter((a: { kind: string }) => a.kind === "run-task")).toEqual([]);
+    expect((await runCli(["retry", "pricing-study", "compare"], { cwd: repo.root, env: {} })).code).toBe(0);
+    const shown = await runCli(["plan", "--project", "pricing-study", "--show-prompts", "--json"], { cwd: repo.root, env: {} });
+    const redo = JSON.parse(shown.stdout).projects[0].actions.find((a: { kind: string; task?: string }) => a.kind === "run-task" && a.task === "compare");
+    expect(redo.systemPrompt).toContain(`${HEADING}- ${lesson} (@`);
+    const again = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env: env() });
+    expect(again.code, again.stderr).toBe(0);
+    expect(recalled.get("compare")!.split("\n")[0]).toBe(`- ${lesson} (@${redo.systemPrompt.split(`${lesson} (@`)[1].split(")")[0]})`);
   }, 120_000);
 
   it("chroma: the same recall through a Chroma server, vectors from /embeddings kept in .ateams/embeddings.json", async () => {

@@ -69,12 +69,14 @@ With --assembly: merges the assembled deliverable's branch, as /approve on the a
   },
   {
     name: "retry",
-    summary: "run failed work again: a task, a stream's (--stream) or every failed step of a project",
+    summary: "run failed work again (a task, a stream's or every failed step of a project), or redo a finished task",
     usage: "ateams retry <project> [task] [--stream <id>]",
     details: `As /retry: clears the failure (the Failed condition, the failed inputs, the attempt count)
 of the task, of every failed task of the stream, or of every failed task and the project's
 own failed step (planning, assembly), and records when it was asked (retryRequestedAt).
-The next \`ateams run\` starts it again with fresh model calls.`,
+The next \`ateams run\` starts it again with fresh model calls. A finished task named here is
+redone (redoRequestedAt joins its fingerprint): the way to give it lessons taught since, which
+\`ateams plan\` lists; tasks that read its outputs rerun if those change.`,
     places: ["stream"],
     twin: ([project, ...task], v) => ({ project: needs(project, "<project>"), ...place(v, ["stream"], "issue"), text: `/retry ${rest(task)}` }),
   },
