@@ -55,8 +55,9 @@ async function review(ctx: RunContext, model: AgencyModel, project: LoadedProjec
   }
 
   const branch = formatBranchName(learningBranch(project.id));
-  // Routing learns from every project's outcomes, not only this one's: thresholds are the agency's.
-  const routing = proposeThresholds(model.spec, await agencyTaskRecords(ctx, model));
+  // Routing learns from this project's outcomes: a proposal rests on evidence the review's own PR can show, and a
+  // project's review says the same whichever other project's jobs ran first.
+  const routing = proposeThresholds(model.spec, records.filter((r): r is TaskRecord => r.kind === "task" && r.project === project.id));
   const { files, proposals } = await proposalFiles(ctx, model, project, reply.value, at, routing);
   let commit: string | undefined;
   if (proposals) {
@@ -119,13 +120,6 @@ export const learningFile = (project: LoadedProject): string => join(project.dir
 /** Evidence kept to what a prompt can hold: each role's latest attempts, each with its first pieces of feedback. */
 const MAX_ATTEMPTS_PER_ROLE = 20;
 const MAX_FEEDBACK_PER_ATTEMPT = 5;
-
-/** Every task attempt the agency's projects recorded. */
-async function agencyTaskRecords(ctx: RunContext, model: AgencyModel): Promise<TaskRecord[]> {
-  const all: TaskRecord[] = [];
-  for (const p of model.projects.values()) for (const r of (await readProjectMetrics(p, ctx.ws)).records) if (r.kind === "task") all.push(r);
-  return all;
-}
 
 /** agency.yaml with each proposed threshold set, comments and layout kept; undefined when none applies. */
 function thresholdEdit(text: string, proposals: readonly ThresholdProposal[]): string | undefined {
@@ -224,7 +218,7 @@ function analysisText(project: LoadedProject, reply: LearningReviewReply, at: st
     out.push(
       "## Routing thresholds proposed",
       "",
-      "From the outcomes every project recorded (agency/projects/*/metrics/): how the cheaper tier did on the tasks scored just below each threshold, and what the tasks the change moves cost on record against what they would cost after it (estimated from their tokens).",
+      "From the outcomes this project recorded (its metrics/): how the cheaper tier did on the tasks scored just below each threshold, and what the tasks the change moves cost on record against what they would cost after it (estimated from their tokens).",
       "",
       "| threshold | evidence | tasks moved | cost on record | estimated after |",
       "|---|---|--:|--:|--:|",

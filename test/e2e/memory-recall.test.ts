@@ -6,7 +6,7 @@
 import { cp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parse, parseDocument } from "yaml";
 import { ChromaClient } from "chromadb";
 import type { FakeChatRequest } from "../support/fake-openai-replies.ts";
 import { REPO_ROOT } from "../support/agency-fixture.ts";
@@ -27,10 +27,12 @@ let chroma: ChromaServer | undefined;
 /** The memory section of each Specialist's system message, by task. */
 let recalled: Map<string, string>;
 
-async function withMemory(settings: string): Promise<void> {
+async function withMemory(settings: object): Promise<void> {
   await cp(join(RETRIEVAL_DIR, "memory"), join(repo.agency, "memory"), { recursive: true });
   const agency = join(repo.agency, "agency.yaml");
-  await writeFile(agency, `${await readFile(agency, "utf8")}\nmemory:\n${settings}`);
+  const doc = parseDocument(await readFile(agency, "utf8"));
+  doc.set("memory", settings);
+  await writeFile(agency, doc.toString());
   repo.git("add", "-A");
   repo.git("commit", "-qm", "memory");
 }
@@ -72,7 +74,7 @@ function expectRecallWithinBudget(): void {
 
 describe("memory recalled for each task", () => {
   it("lexical: within the budget, in the work log and the task's status; a new lesson is listed only where it changes recall", async () => {
-    await withMemory(`  tokenBudget: ${BUDGET}\n`);
+    await withMemory({ tokenBudget: BUDGET });
     const run = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env: env() });
     expect(run.code, run.stderr).toBe(0);
     expectRecallWithinBudget();
@@ -103,7 +105,7 @@ describe("memory recalled for each task", () => {
 
   it("chroma: the same recall through a Chroma server, vectors from /embeddings kept in .ateams/embeddings.json", async () => {
     chroma = await startChroma();
-    await withMemory(`  tokenBudget: ${BUDGET}\n  ranker: chroma\n  embeddings: { model: fake-embed }\n  chroma: { url: "${chroma.url}", collection: agency-memory }\n`);
+    await withMemory({ tokenBudget: BUDGET, ranker: "chroma", embeddings: { model: "fake-embed" }, chroma: { url: chroma.url, collection: "agency-memory" } });
     const run = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env: env() });
     expect(run.code, run.stderr).toBe(0);
     expectRecallWithinBudget();
