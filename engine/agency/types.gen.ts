@@ -83,6 +83,10 @@ export interface AgentSettings {
    * learningManager only: whether it reviews each assembled project (default true).
    */
   enabled?: boolean;
+  /**
+   * learningManager only: apply its proposals (lessons, role edits, summaries, thresholds) to the working branch at once instead of waiting for a person to merge them (default false: every change to a role is reviewed).
+   */
+  autoAccept?: boolean;
 }
 /**
  * How agency/memory/ reaches prompts: entries are ranked for each task and the best ones fit into tokenBudget.
@@ -712,6 +716,10 @@ export interface LearningStatus {
    * Lessons and role edits proposed.
    */
   proposals?: number;
+  /**
+   * The proposals were merged into the working branch by the engine (agency.yaml learningManager.autoAccept), not left for review.
+   */
+  applied?: boolean;
   at: string;
 }
 export interface ActionFailure {

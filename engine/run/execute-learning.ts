@@ -68,15 +68,18 @@ async function review(ctx: RunContext, model: AgencyModel, project: LoadedProjec
     const message = `ateams: ${project.id} lessons and role edits from the L&P Manager\n\n${reply.value.analysis.slice(0, 2000)}`;
     commit = (await ctx.ws.commitBranch(branch, files, message, trailers({ project: project.id, kind: "learning", model: reply.model, fingerprint: action.fingerprint }))).sha;
   }
+  // Opted in (agency.yaml learningManager.autoAccept): applied at once, as `ateams learn --accept` would. A merge that
+  // does not go through cleanly leaves the branch for a person, as without the option.
+  const applied = commit !== undefined && model.spec.learningManager?.autoAccept === true && (await ctx.ws.mergeIntoWorking(branch, `ateams: apply the L&P Manager's proposals for ${project.id} (learningManager.autoAccept)`)).status === "merged";
   await ctx.status(project).update(
-    (s) => ({ ...s, learning: { fingerprint: action.fingerprint, at, ...(commit ? { branch, commit } : {}), proposals, ...(commit && s.learning?.pr ? { pr: s.learning.pr } : {}) }, usage: addUsage(s.usage, usage) }),
+    (s) => ({ ...s, learning: { fingerprint: action.fingerprint, at, ...(commit ? { branch, commit } : {}), proposals, ...(applied ? { applied } : {}), ...(commit && s.learning?.pr ? { pr: s.learning.pr } : {}) }, usage: addUsage(s.usage, usage) }),
     `ateams: ${project.id} reviewed by the L&P Manager`,
     trailers({ project: project.id, kind: "status" }),
     [{ path: ctx.ws.repoPath(learningFile(project)), content: analysisText(project, reply.value, at, routing) }, ...(await takeawayFile(ctx, model, project, reply.value, at))],
   );
   const scores = reply.value.scores.map((s) => `${s.role} ${s.score}/5`).join(", ");
   const dropped = reply.dropped ? `; ${reply.dropped} left out for quoting no evidence` : "";
-  ctx.progress.emit({ kind: "done", project: project.id, action: "review-learning", text: `${proposals ? `${proposals} proposal(s) on ${branch}` : "no proposal"}${scores ? `; scores: ${scores}` : ""}${dropped}` });
+  ctx.progress.emit({ kind: "done", project: project.id, action: "review-learning", text: `${proposals ? `${proposals} proposal(s) ${applied ? `applied (learningManager.autoAccept; ${branch} merged)` : `on ${branch}`}` : "no proposal"}${scores ? `; scores: ${scores}` : ""}${dropped}` });
 }
 
 /** What the L&P Manager is shown: per role its task attempts (rounds, outcome, the Collaborator's feedback), lessons. */

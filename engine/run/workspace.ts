@@ -41,6 +41,8 @@ export interface Workspace {
   /** A commit on any other branch (created from the working branch): plan approval and assembly branches. */
   commitBranch(branch: string, files: FileChange[], message: string, trailers: Trailers): Promise<CommitResult>;
   mergeStream(project: string, stream: string, message: string, trailers: Trailers): Promise<MergeResult>;
+  /** Any engine branch merged into the working branch (the L&P Manager's, when agency.yaml lets it apply itself). */
+  mergeIntoWorking(branch: string, message: string, trailers?: Trailers): Promise<MergeResult>;
   /** Ends the store's long-lived git processes. */
   close(): Promise<void>;
 }
@@ -174,6 +176,12 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
     return out;
   }
 
+  async function mergeIntoWorking(branch: string, message: string, trailers?: Trailers): Promise<MergeResult> {
+    const ticket = graph.writing();
+    const r = await moved(store.mergeBranch({ source: branch, into: workingBranch, message, ...(trailers ? { trailers } : {}) }));
+    if (r.status === "merged") graph.learn(r.sha, (await store.parentsOf(r.sha)) ?? [], ticket);
+    return r;
+  }
   return {
     store,
     repoRoot,
@@ -219,12 +227,8 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
     async close() {
       await store.close();
     },
-    async mergeStream(project, stream, message, trailers) {
-      const ticket = graph.writing();
-      const r = await moved(store.mergeBranch({ source: branchOf(project, stream), into: workingBranch, message, ...(trailers ? { trailers } : {}) }));
-      if (r.status === "merged") graph.learn(r.sha, (await store.parentsOf(r.sha)) ?? [], ticket);
-      return r;
-    },
+    mergeStream: (project, stream, message, trailers) => mergeIntoWorking(branchOf(project, stream), message, trailers),
+    mergeIntoWorking,
   };
 }
 

@@ -3,7 +3,7 @@
 // of that role carry the lesson and need fewer revision rounds. The stand-in Collaborator accepts a writer's first
 // draft only when the writer was told the fix (its system message carries the lesson), as a real one would when the
 // draft already does what it asks.
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -210,4 +210,22 @@ it("escalations under a threshold become a reviewed proposal to lower it; accept
   const after = await taskRecords("pricing-study-eu");
   expect(after.map((r) => [r.tier, r.outcome])).toEqual(SCORES.map(() => ["strong", "accepted"]));
   console.log(`routing: ${records.length} attempts (${SCORES.length} escalated) before the learning round, ${after.length} (0 escalated) after`);
+}, 120_000);
+
+it("with learningManager.autoAccept the review's proposals are applied at once: no branch left to merge", async () => {
+  const agencyFile = join(repo.agency, "agency.yaml");
+  await writeFile(agencyFile, (await readFile(agencyFile, "utf8")).replace("learningManager:\n  tier: strong\n", "learningManager:\n  tier: strong\n  autoAccept: true\n"));
+  repo.git("commit", "-qam", "the L&P Manager may apply its proposals");
+  const team = scriptedTeam({ reviseOnce: ["write-up"] });
+  server = createFakeOpenAIServer({ handler: team.handler });
+  await server.start();
+  const run = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "x" } });
+  expect(run.code, run.stderr).toBe(0);
+  expect(run.stderr).toMatch(/review-learning: 1 proposal\(s\) applied \(learningManager\.autoAccept; ateams\/pricing-study\/learning merged\)/);
+  // The lesson is on the working branch, and the status says it was applied, not left for review.
+  expect(parse(repo.git("show", "HEAD:agency/memory/roles/writer.yaml")).entries[0].text).toBe("Before handing work in: Add a source for the main claim.");
+  expect(parse(await readFile(join(repo.agency, "projects", "pricing-study", "status.yaml"), "utf8")).learning).toMatchObject({ proposals: 1, applied: true });
+  expect(repo.git("status", "--porcelain")).toBe("");
+  const learn = await runCli(["learn", "--json"], { cwd: repo.root, env: {} });
+  expect(JSON.parse(learn.stdout).projects[0]).toMatchObject({ project: "pricing-study", merged: true });
 }, 120_000);
