@@ -3,7 +3,7 @@
 // of that role carry the lesson and need fewer revision rounds. The stand-in Collaborator accepts a writer's first
 // draft only when the writer was told the fix (its system message carries the lesson), as a real one would when the
 // draft already does what it asks.
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -228,4 +228,27 @@ it("with learningManager.autoAccept the review's proposals are applied at once: 
   expect(repo.git("status", "--porcelain")).toBe("");
   const learn = await runCli(["learn", "--json"], { cwd: repo.root, env: {} });
   expect(JSON.parse(learn.stdout).projects[0]).toMatchObject({ project: "pricing-study", merged: true });
+}, 120_000);
+
+it("a role over its memory cap: the review merges its entries into a summary that keeps every source", async () => {
+  const agencyFile = join(repo.agency, "agency.yaml");
+  await writeFile(agencyFile, (await readFile(agencyFile, "utf8")).replace("  maxEntriesPerRole: 40", "  maxEntriesPerRole: 5"));
+  const entry = (i: number, by: string) => `  - id: writer-old-${i}\n    kind: lesson\n    text: Old lesson number ${i} about ${["tone", "headlines", "links", "tables", "quotes", "lists"][i]}.\n    provenance:\n      - { by: "${by}", at: "2026-0${i + 1}-01", project: launch-kit }\n`;
+  await mkdir(join(repo.agency, "memory", "roles"), { recursive: true });
+  await writeFile(join(repo.agency, "memory", "roles", "writer.yaml"), `entries:\n${[0, 1, 2, 3, 4, 5].map((i) => entry(i, i % 2 ? "@monalisa" : "@octocat")).join("")}`);
+  repo.git("add", "-A");
+  repo.git("commit", "-qm", "a writer memory over its cap");
+  const team = scriptedTeam();
+  server = createFakeOpenAIServer({ handler: team.handler });
+  await server.start();
+  const run = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "x" } });
+  expect(run.code, run.stderr).toBe(0);
+  // The review was shown the writer's entries by id and asked to merge; the branch holds the summary.
+  const review = team.log.calls.filter((c) => c.kind === "learning_review");
+  expect(review).toHaveLength(1);
+  const entries = parse(repo.git("show", "ateams/pricing-study/learning:agency/memory/roles/writer.yaml")).entries;
+  expect(entries.map((e: { id: string }) => e.id)).toEqual([expect.stringMatching(/^writer-[0-9a-f]{8}$/), "writer-old-2", "writer-old-3", "writer-old-4", "writer-old-5"]);
+  expect(entries[0]).toMatchObject({ kind: "summary", text: "Old lesson number 0 about tone. Old lesson number 1 about headlines." });
+  expect(entries[0].provenance.map((p: { by: string }) => p.by)).toEqual(["@octocat", "@monalisa", "learning-manager"]);
+  expect(await readFile(join(repo.agency, "projects", "pricing-study", "learning.md"), "utf8")).toContain("## Memory merged into summaries");
 }, 120_000);
