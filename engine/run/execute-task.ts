@@ -26,7 +26,7 @@ import { canRun, prepareToolsFor, refusedTools, toolsFor } from "../tools/regist
 import { ActionError } from "./outcome.ts";
 import { formatLogEntry, type LogRound } from "./work-log.ts";
 import type { ActionMeter } from "./action-meter.ts";
-import { appendRecords, metricsFile, type TaskRecord } from "../metrics/records.ts";
+import { appendRecords, metricsFile, type MetricsRecord, type TaskRecord } from "../metrics/records.ts";
 import { logPath, taskInputs } from "./task-inputs.ts";
 import { readFileSync } from "node:fs";
 import { joinInside, pathProblem } from "../forge/safe-path.ts";
@@ -328,6 +328,23 @@ function planChange(model: AgencyModel, project: LoadedProject, task: Task, repl
   }
   const problems = planProblems(model, project.id, plan, text, []);
   return problems.length ? { problems } : { text, what, record };
+}
+
+/**
+ * Records of a task's attempts that ended without its work (escalated, failed, blocked) committed to its stream's
+ * metrics file on the stream branch. A `--stream` job's status stays local; its branch is what reaches the working
+ * branch, so this is how those outcomes (what routing learns from) survive a fan-out run.
+ */
+export async function commitAttemptRecords(ctx: RunContext, project: LoadedProject, stream: string, task: string, records: MetricsRecord[]): Promise<void> {
+  if (!records.length) return;
+  const ws = ctx.ws;
+  const branch = ws.streamBranchOf(project.id, stream);
+  const path = ws.repoPath(metricsFile(project.dir, stream));
+  await withBranchLock(branch, async () => {
+    const source = (await ws.streamPending(project.id, stream)) ? branch : "HEAD";
+    const content = appendRecords(await ws.store.readFile(source, path), records);
+    await ws.commitStream(project.id, stream, [{ path, content }], `${project.id}/${task}: metrics of an attempt that did not finish`, trailers({ project: project.id, kind: "metrics", stream, task }), { files: [path] });
+  });
 }
 
 const branchLocks = new Map<string, Promise<unknown>>();

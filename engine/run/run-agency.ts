@@ -1,6 +1,7 @@
 // `ateams run`: the reconcile loop. Load → plan → execute every action whose prerequisites are done, under a
 // concurrency limit → re-load and re-plan after each one finishes, until nothing runnable is left. Because
 // every step re-plans from files and git, a run killed at any moment resumes exactly where it stopped.
+import { commitAttemptRecords } from "./execute-task.ts";
 import { createMemoryRanker } from "../vector-index/create-ranker.ts";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, dirname } from "node:path";
@@ -229,9 +230,11 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
         failures.push(`${project.id} ${action.id}: could not record the failure: ${again instanceof Error ? again.message.split("\n")[0] : String(again)}`);
       }
     }
-    // The calls not committed with a task's work (planning, checks, assembly, a failed attempt): with the status.
+    // The calls not committed with a task's work (planning, checks, assembly, a failed attempt): with the status; in
+    // a --stream job, whose status stays local, a task's on its stream branch.
     try {
-      await ctx.status(project).appendMetrics(meter.take(), `ateams: ${project.id} ${action.id} metrics`, trailers({ project: project.id, kind: "status" }));
+      if (opts.streams?.length && action.kind === "run-task") await commitAttemptRecords(ctx, project, action.stream!, action.task!, meter.take());
+      else await ctx.status(project).appendMetrics(meter.take(), `ateams: ${project.id} ${action.id} metrics`, trailers({ project: project.id, kind: "status" }));
     } catch (e) {
       failures.push(`${project.id} ${action.id}: could not record its metrics: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
     }

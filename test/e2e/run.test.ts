@@ -6,7 +6,7 @@ import { REPO_ROOT } from "../support/agency-fixture.ts";
 import { createFakeOpenAIServer, type FakeOpenAIServer } from "../support/fake-openai-server.ts";
 import { tempRepoWithAgency, type TempRepo } from "../support/git-repo.ts";
 import { runCli } from "../support/run-cli.ts";
-import { scriptedTeam } from "../support/scripted-team.ts";
+import { scriptedTeam, taskIdOf } from "../support/scripted-team.ts";
 
 let server: FakeOpenAIServer;
 let repo: TempRepo;
@@ -77,6 +77,35 @@ describe("ateams run, end to end through the CLI", () => {
     for (const t of researchTasks) expect(again).not.toContain(t);
     expect(again).toHaveLength(11 - researchTasks.length);
     expect(full.stdout).toContain("● launch-kit  stage: done");
+  });
+
+  it("a --stream job's escalated attempt: its record reaches the working branch with the stream, and the full run adopts the strong tier's commit", async () => {
+    const lastModel = new Map<string, string>();
+    const team = scriptedTeam({
+      before: (req, kind) => {
+        const task = taskIdOf(req);
+        if (kind === "specialist_work" && task) lastModel.set(task, req.model);
+        // market-scan is beyond the cheap model: every verdict on its work sends it back.
+        if (kind === "collaborator_verdict" && task === "market-scan" && lastModel.get(task) === "gpt-4o-mini") return { json: { verdict: "revise", checks: [], feedback: ["Not deep enough."], blocker: null } };
+        return undefined;
+      },
+    });
+    server = createFakeOpenAIServer({ handler: team.handler });
+    await server.start();
+    const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "test-key" };
+    const start = repo.git("rev-parse", "HEAD");
+    const job = await runCli(["run", "--project", "launch-kit", "--stream", "research"], { cwd: repo.root, env });
+    expect(job.code, job.stderr).toBe(0);
+    const onBranch = repo.git("show", "ateams/launch-kit/research:agency/projects/launch-kit/metrics/research.jsonl").split("\n").map((l) => JSON.parse(l)).filter((r) => r.kind === "task" && r.task === "market-scan");
+    expect(onBranch.map((r) => [r.tier, r.outcome])).toEqual([["fast", "escalated"], ["strong", "accepted"]]);
+    // The reconcile job starts from the original main: it adopts the strong tier's commit, asking no model for it.
+    repo.git("reset", "-q", "--hard", start);
+    const before = team.log.calls.filter((c) => c.task === "market-scan").length;
+    const full = await runCli(["run", "--project", "launch-kit"], { cwd: repo.root, env });
+    expect(full.code, full.stderr).toBe(0);
+    expect(team.log.calls.filter((c) => c.task === "market-scan").length).toBe(before);
+    const onMain = (await readFile(join(repo.agency, "projects", "launch-kit", "metrics", "research.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l)).filter((r) => r.kind === "task" && r.task === "market-scan");
+    expect(onMain.map((r) => [r.tier, r.outcome])).toEqual([["fast", "escalated"], ["strong", "accepted"]]);
   });
 });
 
