@@ -1158,13 +1158,13 @@ export interface LearningReviewReply {
     evidence: [string, ...string[]];
   }[];
   /**
-   * Items to add to a role's definition, where the same weakness came back or a person asked for it.
+   * Additions to a role's definition, where the same weakness came back or a person asked for it: an item of a list (expertise, expectations), or a sentence for a strategy (collaboration, adaptability).
    */
   roleEdits: {
     role: string;
-    field: "expertise" | "expectations.input" | "expectations.output";
+    field: "expertise" | "expectations.input" | "expectations.output" | "collaboration" | "adaptability";
     /**
-     * The new item, as it will read in the role's YAML.
+     * The new list item, or the sentence appended to the strategy, as it will read in the role's YAML.
      */
     add: string;
     /**

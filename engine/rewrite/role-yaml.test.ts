@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { addToRoleList, appendLessons } from "./role-yaml.ts";
+import { addToRoleList, addToRoleText } from "./role-yaml.ts";
 
 const ROLE = `# A person's comment stays.
 id: writer
@@ -29,21 +29,21 @@ describe("addToRoleList", () => {
   });
 });
 
-describe("appendLessons", () => {
-  const lesson = (text: string) => ({ lesson: text, by: "L&P Manager", project: "alpha", at: "2026-12-04T10:00:00Z", evidence: ["Cite the source."] });
-
-  it("starts the file, and records who proposed each lesson, where, when and on what evidence", () => {
-    const r = appendLessons(undefined, "writer", [lesson("Cite every price.")]);
-    expect(r.added).toBe(1);
-    expect(r.text).toMatch(/^# Lessons for writer\n/);
-    expect(r.text).toContain("- Cite every price. — L&P Manager, alpha, 2026-12-04T10:00:00Z (evidence: “Cite the source.”)");
+describe("addToRoleText", () => {
+  const WITH = `${ROLE}collaboration: |
+  Draft from the messaging hierarchy.
+adaptability: Revise the whole piece. # kept
+`;
+  it("appends a sentence to a strategy, keeping its block style and the comments", () => {
+    const next = addToRoleText(WITH, "collaboration", "Ask the engineer to confirm technical claims.")!;
+    expect(parse(next).collaboration).toBe("Draft from the messaging hierarchy. Ask the engineer to confirm technical claims.\n");
+    expect(next).toContain("collaboration: |\n");
+    expect(next).toContain("# A person's comment stays.");
+    expect(parse(addToRoleText(WITH, "adaptability", "List what changed.")!).adaptability).toBe("Revise the whole piece. List what changed.\n");
   });
 
-  it("keeps what is there and leaves out a lesson it already holds", () => {
-    const first = appendLessons(undefined, "writer", [lesson("Cite every price.")]).text;
-    const again = appendLessons(first, "writer", [lesson("cite  every price."), lesson("Date every figure.")]);
-    expect(again.added).toBe(1);
-    expect(again.text.startsWith(first.trimEnd())).toBe(true);
-    expect(again.text.match(/Cite every price/g)).toHaveLength(1);
+  it("adds nothing the strategy already says, nor to a field that is not text", () => {
+    expect(addToRoleText(WITH, "collaboration", "draft from the  messaging hierarchy.")).toBeUndefined();
+    expect(addToRoleText(ROLE, "adaptability", "x")).toBeUndefined();
   });
 });

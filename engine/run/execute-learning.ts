@@ -19,7 +19,7 @@ import { summarize } from "../metrics/summarize.ts";
 import { agentTier } from "../plan/route.ts";
 import type { AssemblyAction } from "../plan/types.ts";
 import { learningView } from "../prompts/views.ts";
-import { addToRoleList } from "../rewrite/role-yaml.ts";
+import { addToRoleList, addToRoleText } from "../rewrite/role-yaml.ts";
 import { addEntries, summarizeEntries } from "../memory/memory-file.ts";
 import { analysisFile, roleMemoryFile } from "../memory/scope.ts";
 import { maxEntriesPerRole } from "../agency/settings.ts";
@@ -174,7 +174,7 @@ async function proposalFiles(ctx: RunContext, model: AgencyModel, project: Loade
     if (before === undefined) continue;
     let text = before;
     for (const edit of reply.roleEdits.filter((e) => e.role === role)) {
-      const next = addToRoleList(text, edit.field, edit.add);
+      const next = edit.field === "collaboration" || edit.field === "adaptability" ? addToRoleText(text, edit.field, edit.add) : addToRoleList(text, edit.field, edit.add);
       // An edit the loader would refuse never reaches the branch.
       if (next === undefined || specTextProblems("role", next, ws.repoPath(loaded.file)).length) continue;
       text = next;
