@@ -833,6 +833,23 @@ describe("regressions found by this suite", () => {
     }
   });
 
+  it("memory: an entry of an unknown kind, and one id in two files, are located errors", async () => {
+    const t = await tempAgency();
+    try {
+      await mkdir(join(t.agency, "memory/roles"), { recursive: true });
+      const entry = (id: string, kind: string) => `entries:\n  - id: ${id}\n    kind: ${kind}\n    text: Cite every price.\n    provenance:\n      - { by: "@octocat", at: "2026-12-01" }\n`;
+      await writeFile(join(t.agency, "memory/roles/writer.yaml"), entry("writer-price", "tip"));
+      const bad = await runCli(["validate", "--agency", "agency"], { cwd: t.root });
+      expectInvalid(bad, "agency/memory/roles/writer.yaml:3:11", "kind must be one of", "agency");
+      await writeFile(join(t.agency, "memory/roles/writer.yaml"), entry("shared-price", "lesson"));
+      await writeFile(join(t.agency, "memory/collaboration.yaml"), entry("shared-price", "pattern"));
+      const twice = await runCli(["validate", "--agency", "agency"], { cwd: t.root });
+      expectInvalid(twice, "agency/memory/roles/writer.yaml:2:9", "memory entry id 'shared-price' is used twice (first in collaboration.yaml)", "agency");
+    } finally {
+      await t.cleanup();
+    }
+  });
+
   it("a score key that is not an id gets one diagnostic on the key, not also a garbled one on the mapping", async () => {
     const t = await tempAgency();
     try {
