@@ -30,7 +30,12 @@ export async function createMemoryRanker(agency: Agency, settings: RankerSetting
       const c = agency.memory?.chroma;
       if (!c) throw new Error("agency.yaml: memory.ranker chroma needs memory.chroma.url (the Chroma server)");
       // Loaded only when asked for: chromadb is an optional dependency most agencies never install.
-      const { chromaRanker } = await import("./chroma-ranker.ts");
+      const { chromaRanker } = await import("./chroma-ranker.ts").catch((e: unknown) => {
+        if ((e as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw e;
+        throw new Error(
+          "agency.yaml: memory.ranker chroma needs the chromadb package beside ateams: npm install chromadb@^3.0.17 (on a glibc older than 2.38, e.g. Debian 12, also pin its native bindings: \"overrides\": { \"chromadb-js-bindings-linux-x64-gnu\": \"1.0.5\" } in package.json)",
+        );
+      });
       return chromaRanker({ url: c.url, collection: c.collection ?? "ateams-memory" }, memoryEmbedder(agency, settings));
     }
   }

@@ -845,6 +845,11 @@ describe("regressions found by this suite", () => {
       await writeFile(join(t.agency, "memory/collaboration.yaml"), entry("shared-price", "pattern"));
       const twice = await runCli(["validate", "--agency", "agency"], { cwd: t.root });
       expectInvalid(twice, "agency/memory/roles/writer.yaml:2:9", "memory entry id 'shared-price' is used twice (first in collaboration.yaml)", "agency");
+      // A ranker that needs settings it was not given is refused where it is named, not at the first task.
+      await writeFile(join(t.agency, "memory/collaboration.yaml"), entry("collab-price", "pattern"));
+      await writeFile(join(t.agency, "agency.yaml"), `${text(AGENCY)}memory:\n  ranker: chroma\n  embeddings: { model: nomic-embed-text }\n`);
+      const ranker = await runCli(["validate", "--agency", "agency"], { cwd: t.root });
+      expectInvalid(ranker, /^agency\/agency\.yaml:\d+:3: error: /, "memory is missing required property 'chroma'", "agency");
     } finally {
       await t.cleanup();
     }
