@@ -13,7 +13,8 @@ export interface LearningEvidence {
   /** Per role: its memory entries (ids shown when it is over its cap and may be merged) and its task attempts. */
   roles: { id: string; memory: { id: string; text: string }[]; overCap: boolean; tasks: { task: string; stream: string; outcome: string; rounds: number; checks: string | null; cost: string; feedback: string[] }[] }[];
   people: { by: string; about: string; text: string }[];
-  tiers: { tier: string; attempts: number; acceptedFirstRound: number; escalated: number; failed: number; cost: string }[];
+  /** Per tier and task kind (the role that did it). */
+  tiers: { tier: string; role: string; attempts: number; acceptedFirstRound: number; escalated: number; failed: number; cost: string }[];
 }
 
 export interface ReviewInput {

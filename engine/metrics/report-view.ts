@@ -3,7 +3,7 @@
 import { formatTokens, formatUsd } from "../agency/usage.ts";
 import type { Templates } from "../prompts/templates.ts";
 import type { MetricsRecord } from "./records.ts";
-import { summarize, type ProjectMetrics } from "./summarize.ts";
+import { summarize, type ProjectMetrics, type TierRow } from "./summarize.ts";
 
 export function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
@@ -16,6 +16,18 @@ const MAX_PROBLEMS = 20;
 const pct = (n: number, of: number) => (of ? `${n} (${Math.round((n / of) * 100)}%)` : "0");
 // A label inside a Mermaid string: its quotes and line breaks would end it.
 const label = (s: string) => s.replace(/["\n\r]/g, "'");
+
+const tierView = (r: TierRow) => ({
+  name: r.tier,
+  attempts: r.attempts,
+  accepted: pct(r.accepted, r.attempts),
+  firstRound: pct(r.acceptedFirstRound, r.attempts),
+  meanRounds: r.meanRounds.toFixed(2),
+  escalated: r.escalated,
+  failed: r.failed,
+  blocked: r.blocked,
+  cost: formatUsd(r.costUsd),
+});
 
 export function reportView(m: ProjectMetrics, problems: readonly string[] = []) {
   const t = m.totals;
@@ -45,17 +57,8 @@ export function reportView(m: ProjectMetrics, problems: readonly string[] = []) 
     })),
     modelAxis: m.byModel.map((r) => `"${label(r.model)}"`).join(", "),
     modelTokens: m.byModel.map((r) => ((r.inputTokens + r.outputTokens) / 1000).toFixed(1)).join(", "),
-    tiers: m.byTier.map((r) => ({
-      name: r.tier,
-      attempts: r.attempts,
-      accepted: pct(r.accepted, r.attempts),
-      firstRound: pct(r.acceptedFirstRound, r.attempts),
-      meanRounds: r.meanRounds.toFixed(2),
-      escalated: r.escalated,
-      failed: r.failed,
-      blocked: r.blocked,
-      cost: formatUsd(r.costUsd),
-    })),
+    tiers: m.byTier.map(tierView),
+    tierRoles: m.byTierAndRole.length > m.byTier.length ? m.byTierAndRole.map((r) => ({ ...tierView(r), role: r.role })) : [],
     versions: m.byRoleVersion.map((r) => ({
       role: r.role,
       version: r.version,

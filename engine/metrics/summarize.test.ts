@@ -42,6 +42,19 @@ describe("summarize", () => {
     ]);
   });
 
+  it("groups task attempts by tier and task kind (role), which the report shows once there is more than one kind", async () => {
+    const two = [task({ task: "a" }), task({ task: "b", role: "analyst", outcome: "escalated", rounds: 3 }), task({ task: "b", role: "analyst", tier: "strong" })];
+    const s = summarize("p", two);
+    expect(s.byTierAndRole.map((r) => [r.tier, r.role, r.attempts, r.acceptedFirstRound, r.escalated])).toEqual([
+      ["fast", "analyst", 1, 0, 1],
+      ["fast", "writer", 1, 1, 0],
+      ["strong", "analyst", 1, 1, 0],
+    ]);
+    const md = renderReport(await loadTemplates(), "p", two);
+    expect(md).toContain("| fast | analyst | 1 | 0 (0%) | 0 (0%) | 3.00 | 1 | 0 |");
+    expect(renderReport(await loadTemplates(), "p", [task({})])).not.toContain("By tier and task kind");
+  });
+
   it("times streams from their attempts' bars", () => {
     expect(m.byStream.map((r) => [r.stream, r.tasks, r.workMs, r.spanMs])).toEqual([["s", 2, 60_000, 120_000], ["z", 2, 20_000, 10_000]]);
     expect(m.timeline[0]).toEqual({ stream: "s", task: "t", outcome: "accepted", startMs: Date.parse("2026-12-04T10:00:00.000Z"), endMs: Date.parse("2026-12-04T10:00:10.000Z") });

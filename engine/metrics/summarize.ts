@@ -75,6 +75,8 @@ export interface ProjectMetrics {
   byRole: RoleRow[];
   byModel: ModelRow[];
   byTier: TierRow[];
+  /** The same per tier and task kind (the role that did it): what routing learns from. */
+  byTierAndRole: (TierRow & { role: string })[];
   byStream: StreamRow[];
   byRoleVersion: RoleVersionRow[];
   timeline: TimelineBar[];
@@ -133,7 +135,7 @@ export function summarize(project: string, records: readonly MetricsRecord[]): P
       retries: group.reduce((s, c) => s + (c.retries ?? 0), 0),
     };
   });
-  const byTier = grouped(tasks, (t) => t.tier, (tier, group): TierRow => ({
+  const tierRow = (tier: string, group: readonly TaskRecord[]): TierRow => ({
     tier,
     attempts: group.length,
     accepted: count(group, "accepted"),
@@ -143,7 +145,12 @@ export function summarize(project: string, records: readonly MetricsRecord[]): P
     blocked: count(group, "blocked"),
     meanRounds: Math.round((group.reduce((s, t) => s + t.rounds, 0) / group.length) * 100) / 100,
     costUsd: usd(group.reduce((s, t) => s + t.costUsd, 0)),
-  }));
+  });
+  const byTier = grouped(tasks, (t) => t.tier, tierRow);
+  const byTierAndRole = grouped(tasks, (t) => `${t.tier}\u0000${t.role}`, (key, group) => {
+    const [tier = "", role = ""] = key.split("\u0000");
+    return { ...tierRow(tier, group), role };
+  });
   const timeline = tasks
     .map((t): TimelineBar => {
       const endMs = Date.parse(t.at);
@@ -177,6 +184,7 @@ export function summarize(project: string, records: readonly MetricsRecord[]): P
     byRole,
     byModel,
     byTier,
+    byTierAndRole,
     byStream,
     byRoleVersion,
     timeline,

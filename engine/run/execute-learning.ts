@@ -113,7 +113,7 @@ function gatherEvidence(model: AgencyModel, project: LoadedProject, tasks: reado
         })),
     })),
     people,
-    tiers: sums.byTier.map((t) => ({ tier: t.tier, attempts: t.attempts, acceptedFirstRound: t.acceptedFirstRound, escalated: t.escalated, failed: t.failed, cost: formatUsd(t.costUsd) })),
+    tiers: sums.byTierAndRole.map((t) => ({ tier: t.tier, role: t.role, attempts: t.attempts, acceptedFirstRound: t.acceptedFirstRound, escalated: t.escalated, failed: t.failed, cost: formatUsd(t.costUsd) })),
   };
 }
 
