@@ -14,6 +14,7 @@ export const TRAILER_KEYS = {
   model: "Ateams-Model",
   fingerprint: "Ateams-Fingerprint",
   usage: "Ateams-Usage",
+  memory: "Ateams-Memory",
   source: "Ateams-Source",
 } as const;
 
@@ -28,6 +29,8 @@ export interface CommitTrailers {
   fingerprint?: string;
   /** What the work cost, so a run that adopts the commit (a fan-out job's) counts it. */
   usage?: UsageTotals;
+  /** Digest of the memory entries the task's prompt recalled (engine/memory/select.ts), kept when it is adopted. */
+  memory?: string;
   /** The comment (URL) or local command that asked for the change: applied once. */
   source?: string;
 }

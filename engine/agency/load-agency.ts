@@ -137,18 +137,21 @@ export async function loadAgency(agencyDir: string, opts: LoadOptions = {}): Pro
       if (first) diags.push(error(file, ...locate(m.parsed, ["entries", i, "id"]), `memory entry id '${e.id}' is used twice (first in ${first}); ids must be unique across agency/memory`));
       else memoryIds.set(e.id, rel);
     });
-    memory.set(rel, m.value.entries);
+    // Keyed as .yaml whatever the file's spelling (.yml too): scopes name memory files one way.
+    const key = rel.replace(/\.yml$/, ".yaml");
+    if (memory.has(key)) diags.push(error(file, 1, 1, `memory file ${key} exists twice (.yaml and .yml): keep one`));
+    memory.set(key, m.value.entries);
   };
   for (const name of (await listDir(memoryDir, diags, false)) ?? []) if (YAML_FILE.test(name)) await readMemory(name);
   for (const name of (await listDir(join(memoryDir, "analyses"), diags, false)) ?? []) if (YAML_FILE.test(name)) await readMemory(`analyses/${name}`);
   for (const name of (await listDir(join(memoryDir, "roles"), diags, false)) ?? []) {
     if (name.startsWith(".")) continue;
     if (!YAML_FILE.test(name)) {
-      diags.push(warning(join(memoryDir, "roles", name), 1, 1, name.endsWith(".md") ? "ignored: role memory is roles/<role>.yaml (schemas/memory.schema.json) since ateams 0.2; move its lessons into entries" : "ignored: role memory files must end in .yaml"));
+      diags.push(warning(join(memoryDir, "roles", name), 1, 1, name.endsWith(".md") ? "ignored: role memory is roles/<role>.yaml, a list of entries (schemas/memory.schema.json); move its lessons into entries" : "ignored: role memory files must end in .yaml"));
       continue;
     }
     if (!roleIds.has(name.replace(YAML_FILE, ""))) diags.push(warning(join(memoryDir, "roles", name), 1, 1, `no role '${name.replace(YAML_FILE, "")}' in roles/: this memory reaches no prompt`));
-    await readMemory(`roles/${name.replace(/\.yml$/, ".yaml")}`);
+    await readMemory(`roles/${name}`);
   }
   const inputFiles = new Map<string, string>();
   const root = dirname(dir);

@@ -103,7 +103,7 @@ export interface AgentSettings {
    */
   enabled?: boolean;
   /**
-   * learningManager only: apply its proposals (lessons, role edits, summaries, thresholds) to the working branch at once instead of waiting for a person to merge them (default false: every change to a role is reviewed).
+   * learningManager only: apply its memory proposals (lessons, summaries) to the working branch at once instead of waiting for a person to merge them (default false). Role edits and routing thresholds, which rerun finished work, always wait for review.
    */
   autoAccept?: boolean;
 }
@@ -127,7 +127,7 @@ export interface ChromaSettings {
    */
   url: string;
   /**
-   * Collection name (default ateams-memory).
+   * Collection name (default ateams-<agency name>); the embedding model's digest is appended, one collection per model.
    */
   collection?: string;
 }

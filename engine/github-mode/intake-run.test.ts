@@ -267,7 +267,8 @@ describe("answers and refusals", () => {
     const { event, url } = commentEvent(prs.docs, "octocat", "/teach @writer Lead with the customer's problem.");
     expect(await intake(event)).toMatchObject({ applied: 1, commits: 1 });
     const text = await readFile(join(repo.agency, "memory", "roles", "writer.yaml"), "utf8");
-    expect(text).toContain("$schema=../../../schemas/memory.schema.json");
+    // A repository outside this checkout depends on ateams: the line names the installed package's schemas.
+    expect(text).toContain("$schema=../../../node_modules/ateams/schemas/memory.schema.json");
     const entries = (await load()).memory.get("roles/writer.yaml")!;
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ kind: "lesson", text: "Lead with the customer's problem.", provenance: [{ by: "@octocat", project: "alpha", stream: "docs", source: url }] });

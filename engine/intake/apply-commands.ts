@@ -84,6 +84,7 @@ export async function applyCommands(env: CommandEnv, ctx: CommandContext, effect
     at: ctx.at,
     by: ctx.author,
     memoryPath: (role) => state.memoryPath(role),
+    memorySchemaRef: (path) => state.memorySchemaRef(path),
     // Replies start with "@author "; the answer itself starts on a line of its own so its Markdown renders.
     statusReply: (p) => `here is where ${p} stands.\n\n${statusReply(state.model(), p, env.templates)}`,
     helpReply: () => helpReply(registry),

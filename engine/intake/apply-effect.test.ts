@@ -3,7 +3,7 @@ import { parse } from "yaml";
 import type { Status } from "../agency/types.gen.ts";
 import { applyEffect, type EffectEnv, type EffectState } from "./apply-effect.ts";
 
-const env: EffectEnv = { at: "2026-11-25T12:00:00Z", by: "octocat", memoryPath: (r) => `agency/memory/roles/${r}.yaml`, statusReply: (p) => `status of ${p}`, helpReply: () => "help text" };
+const env: EffectEnv = { at: "2026-11-25T12:00:00Z", by: "octocat", memoryPath: (r) => `agency/memory/roles/${r}.yaml`, memorySchemaRef: () => "../../../schemas/memory.schema.json", statusReply: (p) => `status of ${p}`, helpReply: () => "help text" };
 const streams = (s: string) => (s === "docs" ? ["draft", "polish"] : ["facts"]);
 const failed: Status = {
   project: "alpha",

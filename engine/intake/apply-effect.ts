@@ -35,6 +35,8 @@ export interface EffectEnv {
   by: string;
   /** Where a role's lessons live, e.g. agency/memory/roles/<role>.yaml. */
   memoryPath(role: string): string;
+  /** The `$schema` reference a new memory file at that repository path starts with. */
+  memorySchemaRef(path: string): string;
   /** Renders /status and /help answers; they need the planner and the registry. */
   statusReply(project: string): string;
   helpReply(): string;
@@ -109,7 +111,7 @@ export function applyEffect(state: EffectState, effect: CommandEffect, env: Effe
       const path = env.memoryPath(effect.role);
       const prior = state.memory.get(path);
       // Once per comment: a replayed event is the same words from the same source, which addEntries leaves out.
-      const change = addEntries(prior, roleMemoryFile(effect.role), [{ kind: "lesson", text: effect.lesson, provenance: { by: `@${effect.by}`, at: effect.at, project: effect.project, ...(effect.stream ? { stream: effect.stream } : {}), source: effect.source } }]);
+      const change = addEntries(prior, roleMemoryFile(effect.role), [{ kind: "lesson", text: effect.lesson, provenance: { by: `@${effect.by}`, at: effect.at, project: effect.project, ...(effect.stream ? { stream: effect.stream } : {}), source: effect.source } }], env.memorySchemaRef(path));
       if (!change.added.length && !change.merged.length) return { state };
       const memory = new Map(state.memory).set(path, change.text);
       return { state: { ...state, memory }, reply: change.merged.length ? `Noted for ${effect.role}: it repeats lesson ${change.merged[0]}, which now names you as a source too.` : `Noted for ${effect.role}.` };

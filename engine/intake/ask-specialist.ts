@@ -7,10 +7,8 @@ import { specialistIdOf, specialistView } from "../prompts/views.ts";
 import type { AgencyModel, LoadedProject } from "../agency/model.ts";
 import type { Stream, Task } from "../agency/types.gen.ts";
 import { canRun } from "../tools/registry.ts";
-import { memoryBudget, taskQuery } from "../memory/recall.ts";
+import { recallForTask } from "../memory/recall.ts";
 import { lexicalRanker } from "../memory/ranker.ts";
-import { entriesIn } from "../memory/scope.ts";
-import { selectMemory } from "../memory/select.ts";
 
 export interface Question {
   project: string;
@@ -34,7 +32,7 @@ export async function askSpecialist(deps: AgentDeps, templates: Templates, model
   const role = model.roles.get(q.role)!.spec;
   const { stream, task } = workOf(project, q.role, q.stream);
   // Recalled for the question as well as the work: the question names what the person wants to know.
-  const memory = await selectMemory(deps.memory ?? lexicalRanker, entriesIn(model.memory, { kind: "role", role: q.role }), `${q.question}\n${taskQuery(stream, task)}`, memoryBudget(model.spec));
+  const memory = await recallForTask(deps.memory ?? lexicalRanker, model, stream, task, q.question);
   const system = templates.render("specialist.system", specialistView(model, project, stream, task, canRun, memory));
   const tier = routeTask(model.spec, task, role).tier;
   const usage = emptyUsage();

@@ -4,6 +4,7 @@
 // commit. status.yaml itself is written by its one owner, the project's StatusStore, handed the new status.
 // The agency model handed to dispatch and the planner is rebuilt from this state, so the second comment of a batch
 // sees what the first one did.
+import { schemaRefFor } from "../rewrite/schema-ref.ts";
 import { readFileSync } from "node:fs";
 import { joinInside } from "../forge/safe-path.ts";
 import { join } from "node:path";
@@ -78,6 +79,11 @@ export class IntakeState {
   memoryPath(role: string): string {
     // Through the path gate: the role comes from a comment (`/teach @role`).
     return joinInside(this.#ws.repoPath(join(this.#base.dir, "memory")), roleMemoryFile(role));
+  }
+
+  /** The `$schema` line of a new memory file at a repository path: the installed package's schemas in a user's repo. */
+  memorySchemaRef(path: string): string {
+    return schemaRefFor(join(this.#ws.repoRoot, path), this.#ws.repoRoot, "memory");
   }
 
   memoryText(path: string): string | undefined {

@@ -33,11 +33,6 @@ function header(file: string, schemaRef: string): string {
   return `# yaml-language-server: $schema=${schemaRef}\n# agency/memory/${file}: kept by /teach, \`ateams teach\` and the Learning & Performance Manager; edit freely.\nentries: []\n`;
 }
 
-/** The schema reference a memory file at `file` (relative to agency/memory/) needs to reach schemas/ from the agency. */
-export function schemaRefFor(file: string, fromAgency = "../schemas/memory.schema.json"): string {
-  return `${"../".repeat(file.split("/").length)}${fromAgency}`;
-}
-
 function entriesOf(doc: Document): MemoryEntry[] {
   const v = doc.toJS() as { entries?: MemoryEntry[] } | null;
   return v?.entries ?? [];
@@ -59,9 +54,11 @@ const sameSource = (a: MemoryProvenance, b: MemoryProvenance) => a.by === b.by &
 
 /**
  * `existing` (undefined for a new file) with `entries` added. The same words, or a near-duplicate of an entry the file
- * holds, add their provenance to that entry instead (the same source twice is recorded once).
+ * holds, add their provenance to that entry instead (the same source twice is recorded once). `schemaRef` is the
+ * `$schema` line a new file starts with (engine/rewrite/schema-ref.ts: the installed package's schemas in a user's
+ * repository).
  */
-export function addEntries(existing: string | undefined, file: string, entries: readonly NewEntry[], schemaRef = schemaRefFor(file)): MemoryChange {
+export function addEntries(existing: string | undefined, file: string, entries: readonly NewEntry[], schemaRef: string): MemoryChange {
   const doc = parseDocument(existing ?? header(file, schemaRef));
   const list = seq(doc);
   const known = entriesOf(doc);
@@ -97,7 +94,10 @@ export function summarizeEntries(existing: string, file: string, replaces: reado
   const known = entriesOf(doc);
   const gone = known.filter((k) => replaces.includes(k.id));
   if (gone.length < 2) return undefined;
-  const id = entryId(file, summary);
+  // A new id, unless it is taken by an entry that stays: the loader refuses an id twice.
+  const kept = known.filter((k) => !replaces.includes(k.id));
+  let id = entryId(file, summary);
+  while (kept.some((k) => k.id === id)) id = `${id}x`.slice(-80);
   const [oldest, ...rest] = [...gone.flatMap((g) => g.provenance), by];
   const provenance: MemoryEntry["provenance"] = [oldest!, ...rest];
   const entry: MemoryEntry = { id, kind: "summary", text: summary.trim(), provenance };

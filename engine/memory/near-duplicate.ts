@@ -1,16 +1,27 @@
 // Two lessons that say the same thing in nearly the same words are one lesson: the second one's provenance joins the
 // first instead of the memory growing a copy (people teach what the L&P Manager already proposed, and the reverse).
-const STOP = new Set("a an and are as at be by for from has have in is it its of on or that the this to was were will with your you".split(" "));
+// Deliberately strict: a correction ("Never include…" after "Always include…", "imperial" for "metric") shares most
+// of its words with what it corrects, and merging it would drop the correction's words.
+const STOP = new Set(
+  "a an and are as at be by for from has have in is it its of on or that the this to was were will with your you always every each all any".split(" "),
+);
+/** Words that turn a lesson into its opposite: a lesson with one and a lesson without are never the same. */
+const NEGATIONS = new Set(["not", "never", "no", "nor", "avoid", "don", "dont", "without", "neither", "stop"]);
+
+function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^\p{L}\p{N}\s]/gu, " ")
+    .split(/\s+/)
+    .filter((w) => w.length > 1);
+}
 
 export function contentWords(text: string): Set<string> {
   return new Set(
-    text
-      .toLowerCase()
-      .normalize("NFKD")
-      .replace(/[^\p{L}\p{N}\s]/gu, " ")
-      .split(/\s+/)
-      .filter((w) => w.length > 1 && !STOP.has(w))
-      .map((w) => (w.length > 4 ? w.replace(/(ing|ed|es|s)$/, "") : w)),
+    words(text)
+      .filter((w) => !STOP.has(w))
+      .map((w) => (w.length > 4 ? w.replace(/(ing|ed|es|s|e)$/, "") : w)),
   );
 }
 
@@ -24,9 +35,20 @@ export function similarity(a: string, b: string): number {
   return both / (x.size + y.size - both);
 }
 
-/** At or above this, two entries are the same lesson: most content words shared, a word or two reworded. */
-export const NEAR_DUPLICATE = 0.6;
+const negated = (text: string) => words(text).some((w) => NEGATIONS.has(w));
+const subset = (x: ReadonlySet<string>, y: ReadonlySet<string>) => [...x].every((w) => y.has(w));
 
+/** At or above this, texts that are not one within the other are the same lesson: a word reworded, not replaced. */
+export const NEAR_DUPLICATE = 0.8;
+
+/**
+ * The same lesson: never when one is negated and the other not; otherwise when one's content words are all in the
+ * other ("Lead with the customer" / "Always lead with the customer!") or nearly all words are shared.
+ */
 export function nearDuplicate(a: string, b: string): boolean {
+  if (negated(a) !== negated(b)) return false;
+  const x = contentWords(a);
+  const y = contentWords(b);
+  if (x.size && y.size && (subset(x, y) || subset(y, x))) return true;
   return similarity(a, b) >= NEAR_DUPLICATE;
 }

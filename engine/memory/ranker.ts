@@ -2,7 +2,6 @@
 // is the default: BM25 from a maintained library (minisearch), no service to run. Vector rankers (embeddings file,
 // Chroma) live with their adapters and implement the same interface.
 import MiniSearch from "minisearch";
-import { contentWords } from "./near-duplicate.ts";
 import type { FiledEntry } from "./scope.ts";
 
 export interface MemoryRanker {
@@ -11,10 +10,13 @@ export interface MemoryRanker {
   rank(entries: readonly FiledEntry[], query: string): Promise<readonly FiledEntry[]>;
 }
 
+const STOP = new Set("a an and are as at be by for from has have in is it its of on or that the this to was were will with your you".split(" "));
+
 /** One term as both the index and the query see it: lower case, stop words out, a light suffix stem. */
 function term(t: string): string | null {
-  const [w] = contentWords(t);
-  return w ?? null;
+  const w = t.toLowerCase().normalize("NFKD").replace(/[^\p{L}\p{N}]/gu, "");
+  if (w.length < 2 || STOP.has(w)) return null;
+  return w.length > 4 ? w.replace(/(ing|ed|es|s)$/, "") : w;
 }
 
 /** Scores entries against a query by BM25 over their words (synchronous: the planner may call it). */

@@ -20,8 +20,10 @@ export function projectQuery(project: LoadedProject): string {
   return [p.name, ...p.objectives, ...(p.constraints ?? []), p.deliverable?.description ?? ""].filter(Boolean).join("\n");
 }
 
-export function recallForTask(ranker: MemoryRanker, model: AgencyModel, stream: Stream, task: Task): Promise<MemorySelection> {
-  return selectMemory(ranker, entriesIn(model.memory, { kind: "role", role: task.role }), taskQuery(stream, task), memoryBudget(model.spec));
+/** `question`: asked of the role about this task (`/ask`), ranked by it first. */
+export function recallForTask(ranker: MemoryRanker, model: AgencyModel, stream: Stream, task: Task, question?: string): Promise<MemorySelection> {
+  const query = question ? `${question}\n${taskQuery(stream, task)}` : taskQuery(stream, task);
+  return selectMemory(ranker, entriesIn(model.memory, { kind: "role", role: task.role }), query, memoryBudget(model.spec));
 }
 
 /** The PM's recall when it plans a project: its own observations and earlier projects' analyses. */

@@ -45,6 +45,15 @@ it("raises a threshold a step only when the cheaper tier passed the band at the 
   expect(proposeThresholds(agency, easy)).toEqual([]);
 });
 
+it("never moves a threshold onto or past its neighbour's", () => {
+  const tight = withThresholds(agency, [{ tier: "strong", to: 1.5 } as never]);
+  expect(proposeThresholds(tight, [1.1, 1.2, 1.3, 1.4, 1.45].flatMap(escalatedTask))).toEqual([]);
+  const three = { ...agency, models: { ...agency.models, tiers: [...agency.models.tiers, { id: "max", model: "huge", price: { inputPerMTok: 20, outputPerMTok: 80 } }], routing: { ...agency.models.routing, thresholds: [...agency.models.routing.thresholds, { tier: "max", minScore: 3.9 }] } } } as unknown as Agency;
+  const easy = [2.6, 2.8, 3.0, 3.2, 3.4].map((s) => attempt(s, "fast", "accepted", 1));
+  // Up a step would be 4.0, past max's 3.9: nothing.
+  expect(proposeThresholds(three, [...easy, attempt(3.6, "strong", "accepted", 1)])).toEqual([]);
+});
+
 it("says nothing on too little evidence, and ignores tasks routed without a score (pinned or by role)", () => {
   expect(proposeThresholds(agency, [2.9, 3.1, 3.3].flatMap(escalatedTask))).toEqual([]);
   const unscored = [2.6, 2.9, 3.1, 3.3, 3.4].flatMap(escalatedTask).map(({ score: _s, ...r }) => r as TaskRecord);

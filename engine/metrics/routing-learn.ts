@@ -51,7 +51,9 @@ interface TaskOutcome {
 function outcomes(records: readonly TaskRecord[]): TaskOutcome[] {
   const byTask = new Map<string, TaskRecord[]>();
   for (const r of records) if (r.score !== undefined && r.outcome !== "blocked") byTask.set(`${r.project}/${r.task}`, [...(byTask.get(`${r.project}/${r.task}`) ?? []), r]);
-  return [...byTask].map(([key, rs]) => {
+  return [...byTask].map(([key, unordered]) => {
+    // Files are read project file first, then each stream's: the attempts' own times say which came first.
+    const rs = [...unordered].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
     const first = rs[0]!;
     return {
       key,
@@ -75,11 +77,14 @@ const priceOf = (agency: Agency, tier: string, t: { inputTokens: number; outputT
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const usd = (x: number) => Math.round(x * 1e6) / 1e6;
 
-/** Thresholds of adjacent tiers (cheapest first), each with the tier below it. */
-function boundaries(agency: Agency): { lower: string; upper: string; at: number }[] {
+/**
+ * Thresholds of adjacent tiers (cheapest first), each with the tier below it and the room it may move in: strictly
+ * above the lower tier's threshold and below the next one up, so a proposal never merges two tiers or reorders them.
+ */
+function boundaries(agency: Agency): { lower: string; upper: string; at: number; above: number; below: number }[] {
   const order = agency.models.tiers.map((t) => t.id);
   const th = [...agency.models.routing.thresholds].sort((a, b) => order.indexOf(a.tier) - order.indexOf(b.tier));
-  return th.slice(1).map((t, i) => ({ lower: th[i]!.tier, upper: t.tier, at: t.minScore }));
+  return th.slice(1).map((t, i) => ({ lower: th[i]!.tier, upper: t.tier, at: t.minScore, above: th[i]!.minScore, below: th[i + 2]?.minScore ?? Infinity }));
 }
 
 export function proposeThresholds(agency: Agency, records: readonly TaskRecord[], opts: LearnOptions = LEARN_DEFAULTS): ThresholdProposal[] {
@@ -96,7 +101,8 @@ export function proposeThresholds(agency: Agency, records: readonly TaskRecord[]
     if (acceptance < opts.targetAcceptance) {
       // Down a step: the tasks of the top of the band start on the upper tier. An escalated one already shows what
       // that costs; one the cheaper tier passed is priced at its first attempt's tokens.
-      const to = round2(Math.max(b.at - opts.step, 0));
+      const to = round2(b.at - opts.step);
+      if (to <= b.above) continue;
       const moved = band.filter((t) => t.score >= to);
       const before = moved.reduce((n, t) => n + t.costUsd, 0);
       const after = moved.reduce((n, t) => n + (t.escalated ? t.laterCostUsd : priceOf(agency, b.upper, t.tokens)), 0);
@@ -105,6 +111,7 @@ export function proposeThresholds(agency: Agency, records: readonly TaskRecord[]
       // Up a step: the upper tier's tasks just above move down, expected to pass as often as the band did; those
       // that would not pay for a cheaper attempt and then what they cost on the upper tier.
       const to = round2(b.at + opts.step);
+      if (to >= b.below || to > 5) continue;
       const moved = tasks.filter((t) => t.first === b.upper && t.score >= b.at && t.score < to);
       if (!moved.length) continue;
       const before = moved.reduce((n, t) => n + t.costUsd, 0);

@@ -5,7 +5,7 @@ import { outputKey } from "../agency/model.ts";
 import type { Stream, Task } from "../agency/types.gen.ts";
 import type { Templates } from "../prompts/templates.ts";
 import { specialistView } from "../prompts/views.ts";
-import { roleMemoryFile } from "../memory/scope.ts";
+import { entriesIn } from "../memory/scope.ts";
 import { digest } from "./digest.ts";
 import { routeTask, type Routing } from "./route.ts";
 
@@ -115,11 +115,12 @@ function computeFingerprints(model: AgencyModel, project: LoadedProject, templat
 }
 
 /**
- * A role's prompt version: a digest of what its Specialists are told about it (the role file and the role's memory,
- * agency/memory/roles/<role>.yaml), recorded with every task attempt so `ateams report` compares how versions did.
+ * A role's prompt version: a digest of what its Specialists may be told (the role file and the memory they recall
+ * from: the role's own and the patterns every role shares), recorded with every task attempt so `ateams report`
+ * compares how versions did, and `ateams plan` knows which finished tasks to check for a changed recall.
  */
 export function roleVersion(model: AgencyModel, role: string): string {
-  const memory = model.memory.get(roleMemoryFile(role)) ?? [];
+  const memory = entriesIn(model.memory, { kind: "role", role });
   // `lessons: ""` for a role without memory: the digest versions recorded before memory had entries still match.
   return digest({ role: model.roles.get(role)?.spec ?? null, lessons: memory.length ? memory.map((e) => [e.id, e.text]) : "" }).slice(0, 8);
 }

@@ -8,7 +8,7 @@ import { roleVersion } from "./fingerprint.ts";
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(() => cleanup?.());
 
-it("a role's version changes with its role file or its memory file, and with nothing else", async () => {
+it("a role's version changes with its role file or the memory it recalls from, and with nothing else", async () => {
   const t = await tempAgency("mini");
   cleanup = t.cleanup;
   const load = async () => {
@@ -24,9 +24,13 @@ it("a role's version changes with its role file or its memory file, and with not
 
   await mkdir(join(t.agency, "memory", "roles"), { recursive: true });
   await writeFile(join(t.agency, "memory", "roles", "writer.yaml"), "entries:\n  - { id: writer-price, kind: lesson, text: Cite every price., provenance: [{ by: '@octocat', at: '2026-12-01' }] }\n");
-  // Memory other roles share (collaboration.yaml) is recalled per task; it is not part of a role's own version.
-  await writeFile(join(t.agency, "memory", "collaboration.yaml"), "entries:\n  - { id: collab-ask, kind: pattern, text: Ask the owner., provenance: [{ by: '@octocat', at: '2026-12-01' }] }\n");
+
   const taught = await load();
   expect(roleVersion(taught, "writer")).not.toBe(writer);
   expect(roleVersion(taught, "researcher")).toBe(researcher);
+  // A pattern every role shares (collaboration.yaml) may reach any role's prompt: every role has a new version.
+  await writeFile(join(t.agency, "memory", "collaboration.yaml"), "entries:\n  - { id: collab-ask, kind: pattern, text: Ask the owner., provenance: [{ by: '@octocat', at: '2026-12-01' }] }\n");
+  const shared = await load();
+  expect(roleVersion(shared, "writer")).not.toBe(roleVersion(taught, "writer"));
+  expect(roleVersion(shared, "researcher")).not.toBe(researcher);
 });

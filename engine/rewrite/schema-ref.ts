@@ -3,7 +3,7 @@
 import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export type SchemaKind = "agency" | "role" | "project" | "plan" | "status";
+export type SchemaKind = "agency" | "role" | "project" | "plan" | "status" | "memory";
 
 /** The schemas/ this engine validates with, at the package root: reached the same way from engine/ and from dist/. */
 const OWN_SCHEMAS = fileURLToPath(new URL("../../schemas/", import.meta.url));

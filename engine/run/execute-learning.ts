@@ -5,6 +5,7 @@
 // proposals never change a role directly: they are one commit on `ateams/<project>/learning`, made afresh from the
 // working branch for each review (lessons appended to `memory/roles/<role>.md` with their provenance, items added
 // to role YAML), which a person merges or not — on GitHub as a pull request. No proposal, no branch.
+import { schemaRefFor } from "../rewrite/schema-ref.ts";
 import { isMap, isSeq, parseDocument } from "yaml";
 import { proposeThresholds, type ThresholdProposal } from "../metrics/routing-learn.ts";
 import { join } from "node:path";
@@ -68,9 +69,12 @@ async function review(ctx: RunContext, model: AgencyModel, project: LoadedProjec
     const message = `ateams: ${project.id} lessons and role edits from the L&P Manager\n\n${reply.value.analysis.slice(0, 2000)}`;
     commit = (await ctx.ws.commitBranch(branch, files, message, trailers({ project: project.id, kind: "learning", model: reply.model, fingerprint: action.fingerprint }))).sha;
   }
-  // Opted in (agency.yaml learningManager.autoAccept): applied at once, as `ateams learn --accept` would. A merge that
-  // does not go through cleanly leaves the branch for a person, as without the option.
-  const applied = commit !== undefined && model.spec.learningManager?.autoAccept === true && (await ctx.ws.mergeIntoWorking(branch, `ateams: apply the L&P Manager's proposals for ${project.id} (learningManager.autoAccept)`)).status === "merged";
+  // Opted in (agency.yaml learningManager.autoAccept): memory (lessons, summaries) is applied at once, as `ateams
+  // learn --accept` would. A role edit or a threshold reruns finished work (both are part of task fingerprints), and
+  // applied mid-run could feed the next review its own reruns: a proposal carrying one waits for a person. So does a
+  // merge that does not go through cleanly.
+  const memoryOnly = files.every((f) => f.path.startsWith(`${ctx.ws.repoPath(join(model.dir, "memory"))}/`));
+  const applied = commit !== undefined && model.spec.learningManager?.autoAccept === true && memoryOnly && (await ctx.ws.mergeIntoWorking(branch, `ateams: apply the L&P Manager's proposals for ${project.id} (learningManager.autoAccept)`)).status === "merged";
   await ctx.status(project).update(
     (s) => ({ ...s, learning: { fingerprint: action.fingerprint, at, ...(commit ? { branch, commit } : {}), proposals, ...(applied ? { applied } : {}), ...(commit && s.learning?.pr ? { pr: s.learning.pr } : {}) }, usage: addUsage(s.usage, usage) }),
     `ateams: ${project.id} reviewed by the L&P Manager`,
@@ -151,7 +155,7 @@ async function proposalFiles(ctx: RunContext, model: AgencyModel, project: Loade
     const file = join(model.dir, "memory", rel);
     const before = await read(file);
     const provenance = (evidence?: string[]) => ({ by: LEARNING_MANAGER, at, project: project.id, ...(evidence ? { evidence } : {}) });
-    const change = addEntries(before, rel, reply.lessons.filter((l) => l.role === role).map((l) => ({ kind: "lesson" as const, text: l.lesson, provenance: provenance(l.evidence) })));
+    const change = addEntries(before, rel, reply.lessons.filter((l) => l.role === role).map((l) => ({ kind: "lesson" as const, text: l.lesson, provenance: provenance(l.evidence) })), schemaRefFor(file, ws.repoRoot, "memory"));
     let text = change.text;
     let changed = change.added.length + change.merged.length;
     for (const m of reply.merges.filter((x) => x.role === role)) {
@@ -185,7 +189,8 @@ async function proposalFiles(ctx: RunContext, model: AgencyModel, project: Loade
   if (routing.length) {
     const before = await read(model.file);
     const text = before === undefined ? undefined : thresholdEdit(before, routing);
-    // A threshold edit the loader would refuse (thresholds out of order, say) never reaches the branch.
+    // Each proposal stays strictly between its neighbours' thresholds (routing-learn.ts); anything else the loader
+    // would refuse never reaches the branch.
     if (text && !specTextProblems("agency", text, ws.repoPath(model.file)).length) {
       files.push({ path: ws.repoPath(model.file), content: text });
       proposals += routing.length;
@@ -202,7 +207,7 @@ async function takeawayFile(ctx: RunContext, model: AgencyModel, project: Loaded
   const rel = analysisFile(project.id);
   const path = ctx.ws.repoPath(join(model.dir, "memory", rel));
   const before = await ctx.ws.store.readFile("HEAD", path);
-  const change = addEntries(before, rel, [{ kind: "analysis", text: reply.takeaway, provenance: { by: LEARNING_MANAGER, at, project: project.id, source: ctx.ws.repoPath(learningFile(project)) } }]);
+  const change = addEntries(before, rel, [{ kind: "analysis", text: reply.takeaway, provenance: { by: LEARNING_MANAGER, at, project: project.id, source: ctx.ws.repoPath(learningFile(project)) } }], schemaRefFor(join(model.dir, "memory", rel), ctx.ws.repoRoot, "memory"));
   return change.added.length && !specTextProblems("memory", change.text, path).length ? [{ path, content: change.text }] : [];
 }
 
@@ -221,7 +226,7 @@ function analysisText(project: LoadedProject, reply: LearningReviewReply, at: st
     out.push(
       "## Routing thresholds proposed",
       "",
-      "From the outcomes this project recorded (its metrics/): how the cheaper tier did on the tasks scored just below each threshold, and what the tasks the change moves cost on record against what they would cost after it (estimated from their tokens).",
+      "From the outcomes this project recorded (its metrics/): how the cheaper tier did on the tasks scored just below each threshold, and what the tasks the change moves cost on record against what they would cost after it (estimated from their tokens). Accepting it reruns the finished tasks whose tier it changes (a task's fingerprint includes its model); tasks not yet started route by it.",
       "",
       "| threshold | evidence | tasks moved | cost on record | estimated after |",
       "|---|---|--:|--:|--:|",

@@ -62,7 +62,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
   const metricsPath = ws.repoPath(metricsFile(project.dir, stream.id));
   /** All this task may commit: its declared outputs, its Specialist's work log and its stream's metrics, nothing else. */
   const allowed = { files: [...task.outputs.map((o) => outputPath(o.path)), ws.repoPath(logPath(project, stream.id, specialist)), metricsPath] };
-  const record = (files: FileText[], usage: CallUsage | undefined, commit: string, revisions: number, modelId: string, tier: string, memory?: MemorySelection) =>
+  const record = (files: FileText[], usage: CallUsage | undefined, commit: string, revisions: number, modelId: string, tier: string, memory: string | undefined) =>
     status.update(
       (s) =>
         // A question this task asked is moot once it is done (the Director edited it instead of answering).
@@ -76,7 +76,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
           commit,
           revisions,
           roleVersion: roleVersion(model, task.role),
-          ...(memory ? { memory: memory.digest } : {}),
+          ...(memory ? { memory } : {}),
           at: ctx.now(),
         })),
       `ateams: ${project.id}/${task.id} done`,
@@ -99,7 +99,8 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
         )
       ).sha;
     }
-    await record(files, usageFromTrailers(prior.trailers), sha, 0, parseTrailers(prior.trailers).model ?? routing.model, routing.tier);
+    const adopted = parseTrailers(prior.trailers);
+    await record(files, adopted.usage, sha, 0, adopted.model ?? routing.model, routing.tier, adopted.memory);
     ctx.progress.emit({ kind: "done", project: project.id, action: task.id, text: `${current ? "recovered from" : "restored from"} commit ${prior.sha.slice(0, 8)} (no model call)` });
     return "adopted";
   }
@@ -184,12 +185,12 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
           `${project.id}/${task.id}: ${task.title}\n\n${work.value.summary}`,
           {
             // What the work cost travels with it, so a run that adopts this commit (a fan-out job's) counts it.
-            ...trailers({ project: project.id, kind: "task", stream: stream.id, task: task.id, role: task.role, model: work.model, fingerprint: fp.fingerprint, usage }),
+            ...trailers({ project: project.id, kind: "task", stream: stream.id, task: task.id, role: task.role, model: work.model, fingerprint: fp.fingerprint, usage, memory: memory.digest }),
           },
           allowed,
         );
       });
-      await record(files, usage, commit.sha, round - 1, work.model, work.tier, memory);
+      await record(files, usage, commit.sha, round - 1, work.model, work.tier, memory.digest);
       ctx.progress.emit({ kind: "done", project: project.id, action: task.id, text: `[${specialist}] ${work.model}, ${round - 1} revision(s), ${usage.inputTokens + usage.outputTokens} tokens, $${usage.costUsd.toFixed(4)}, ${((Date.now() - started) / 1000).toFixed(1)}s` });
       return "done";
     }
@@ -357,7 +358,3 @@ function withBranchLock<T>(branch: string, work: () => Promise<T>): Promise<T> {
   return next;
 }
 
-/** The usage a task commit carries (see agency/commit-trailers.ts), so adopting it keeps the books right. */
-export function usageFromTrailers(t: Record<string, string>): CallUsage | undefined {
-  return parseTrailers(t).usage;
-}

@@ -39,7 +39,8 @@ export interface TaskDone {
 
 export function recordTaskDone(status: Status, taskId: string, done: TaskDone): Status {
   const prior: TaskStatus = status.tasks?.[taskId] ?? {};
-  const { failedFingerprint: _cleared, failures: _n, retryAfter: _r, ...rest } = prior;
+  // The memory digest is this attempt's or none: a digest from an earlier attempt would claim a recall it did not make.
+  const { failedFingerprint: _cleared, failures: _n, retryAfter: _r, memory: _m, ...rest } = prior;
   const next: TaskStatus = {
     ...rest,
     fingerprint: done.fingerprint,

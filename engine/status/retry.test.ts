@@ -71,7 +71,10 @@ describe("attempt labels (what keeps a retry's calls out of the cache of earlier
     const escalated = taskAttempt({ failedFingerprint: "b".repeat(64), failures: 1, retryAfter: "2026-12-01T10:05:00Z" });
     const twice = taskAttempt({ failedFingerprint: "a".repeat(64), failures: 2, retryAfter: "2026-12-01T10:26:00Z" });
     const retried = taskAttempt({ retryRequestedAt: "2026-12-01T12:00:00Z" });
-    expect(new Set([once, escalated, twice, retried]).size).toBe(4);
+    // A finished task redone with the same prompt must not get its earlier replies from the cache.
+    const redone = taskAttempt({ fingerprint: "f".repeat(64), redoRequestedAt: "2026-12-02T09:00:00Z" });
+    expect(redone).toBe("redone 2026-12-02T09:00:00Z");
+    expect(new Set([once, escalated, twice, retried, redone]).size).toBe(5);
     expect(once).toBe("failed 1 with aaaaaaaaaaaa, due 2026-12-01T10:05:00Z");
     const status: Status = { project: "p", actions: { "propose-plan": { inputs: "i".repeat(64), failures: 1, reason: "InvalidReply", at: "2026-12-01T10:00:00Z", retryAfter: "2026-12-01T10:05:00Z" } } } as Status;
     expect(actionAttempt(status, "propose-plan")).toBe("failed 1 with iiiiiiiiiiii, due 2026-12-01T10:05:00Z");

@@ -65,17 +65,19 @@ export function actionRetryGate(status: Status | undefined, key: string, inputs:
  * when the last one made the action wait until, and a person's last retry request: each new failure or request
  * changes it, and nothing else does.
  */
-export function attemptLabel(f: { failures?: number | undefined; inputs?: string | undefined; retryAfter?: string | undefined; retryRequestedAt?: string | undefined }): string | undefined {
+export function attemptLabel(f: { failures?: number | undefined; inputs?: string | undefined; retryAfter?: string | undefined; retryRequestedAt?: string | undefined; redoRequestedAt?: string | undefined }): string | undefined {
   const parts = [
     ...(f.failures ? [`failed ${f.failures}${f.inputs ? ` with ${f.inputs.slice(0, 12)}` : ""}`] : []),
     ...(f.retryAfter ? [`due ${f.retryAfter}`] : []),
     ...(f.retryRequestedAt ? [`retried ${f.retryRequestedAt}`] : []),
+    // A redo asks afresh even when the prompt is the one the finished work was done with.
+    ...(f.redoRequestedAt ? [`redone ${f.redoRequestedAt}`] : []),
   ];
   return parts.length ? parts.join(", ") : undefined;
 }
 
 export const taskAttempt = (t: TaskStatus | undefined): string | undefined =>
-  attemptLabel({ failures: t?.failedFingerprint ? (t.failures ?? 1) : 0, inputs: t?.failedFingerprint, retryAfter: t?.retryAfter, retryRequestedAt: t?.retryRequestedAt });
+  attemptLabel({ failures: t?.failedFingerprint ? (t.failures ?? 1) : 0, inputs: t?.failedFingerprint, retryAfter: t?.retryAfter, retryRequestedAt: t?.retryRequestedAt, redoRequestedAt: t?.redoRequestedAt });
 
 export const actionAttempt = (status: Status | undefined, key: string): string | undefined =>
   attemptLabel({ failures: status?.actions?.[key]?.failures, inputs: status?.actions?.[key]?.inputs, retryAfter: status?.actions?.[key]?.retryAfter, retryRequestedAt: status?.retryRequestedAt });

@@ -43,7 +43,13 @@ export function chromaRanker(settings: ChromaSettings, embedder: Embedder): Memo
         for (const s of stale) written.set(s.e.id, s.e.text);
       }
       const files = [...new Set(entries.map((e) => e.file))];
-      const found = await collection.query({ queryEmbeddings: [q!], nResults: entries.length, where: files.length === 1 ? { file: files[0]! } : { file: { $in: files } }, include: ["distances"] as never });
+      const where = files.length === 1 ? { file: files[0]! } : { file: { $in: files } };
+      // Entries since summarised away or deleted from these files leave the collection, or they would take the
+      // places of current ones in the results.
+      const current = new Set(entries.map((e) => e.id));
+      const gone = (await collection.get({ where, include: [] as never })).ids.filter((id) => !current.has(id));
+      if (gone.length) await collection.delete({ ids: gone });
+      const found = await collection.query({ queryEmbeddings: [q!], nResults: entries.length, where, include: ["distances"] as never });
       const ids = found.ids[0] ?? [];
       const distances = found.distances?.[0] ?? [];
       // Only the entries asked about count: the collection may hold entries since removed from the files.

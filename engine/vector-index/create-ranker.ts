@@ -20,6 +20,12 @@ export function memoryEmbedder(agency: Agency, settings: RankerSettings): Embedd
   return createEmbedder({ model: e.model, ...(baseURL ? { baseURL } : {}), ...(apiKey ? { apiKey } : {}), indexFile: join(settings.repoRoot, ".ateams", "embeddings.json") });
 }
 
+/** One collection per agency by default (its name), so two agencies sharing a Chroma server never mix entries. */
+function defaultCollection(agency: Agency): string {
+  const slug = agency.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60);
+  return `ateams-${slug || "memory"}`;
+}
+
 export async function createMemoryRanker(agency: Agency, settings: RankerSettings): Promise<MemoryRanker> {
   switch (agency.memory?.ranker ?? "lexical") {
     case "lexical":
@@ -36,7 +42,7 @@ export async function createMemoryRanker(agency: Agency, settings: RankerSetting
           "agency.yaml: memory.ranker chroma needs the chromadb package beside ateams: npm install chromadb@^3.0.17 (on a glibc older than 2.38, e.g. Debian 12, also pin its native bindings: \"overrides\": { \"chromadb-js-bindings-linux-x64-gnu\": \"1.0.5\" } in package.json)",
         );
       });
-      return chromaRanker({ url: c.url, collection: c.collection ?? "ateams-memory" }, memoryEmbedder(agency, settings));
+      return chromaRanker({ url: c.url, collection: c.collection ?? defaultCollection(agency) }, memoryEmbedder(agency, settings));
     }
   }
 }

@@ -76,6 +76,9 @@ describe("ateams run, end to end through the CLI", () => {
     const again = specialistCalls().slice(before);
     for (const t of researchTasks) expect(again).not.toContain(t);
     expect(again).toHaveLength(11 - researchTasks.length);
+    // What the adopted tasks' prompts recalled travels with their commits (Ateams-Memory), not lost with the job's status.
+    const adopted = parse(await readFile(join(repo.agency, "projects", "launch-kit", "status.yaml"), "utf8")).tasks;
+    for (const t of researchTasks) expect(adopted[t].memory, t).toMatch(/^[0-9a-f]{12}$/);
     expect(full.stdout).toContain("● launch-kit  stage: done");
   });
 

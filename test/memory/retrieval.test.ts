@@ -5,6 +5,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ChromaClient } from "chromadb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lexicalRanker } from "../../engine/memory/ranker.ts";
 import { entriesIn } from "../../engine/memory/scope.ts";
@@ -58,6 +59,23 @@ describe("precision@5 on the labelled set", () => {
   it("Chroma with the same vectors ranks as the embeddings ranker does", async () => {
     const viaChroma = await scoreRanker(chromaRanker({ url: chroma.url, collection: "ateams-test" }, embedder()), set);
     expect(viaChroma).toEqual(await scoreRanker(embeddingsRanker(embedder()), set));
+  });
+});
+
+describe("Chroma keeps to the files", () => {
+  it("an entry summarised away or deleted leaves the collection, so current entries keep their places", async () => {
+    const ranker = chromaRanker({ url: chroma.url, collection: "stale-test" }, embedder());
+    const scope = entriesIn(set.memory, { kind: "role", role: "writer" });
+    const q = set.queries.find((x) => x.role === "writer")!;
+    const before = await ranker.rank(scope, queryText(q));
+    const top = before[0]!;
+    const after = await ranker.rank(scope.filter((e) => e.id !== top.id), queryText(q));
+    expect(after.map((e) => e.id)).toEqual(before.slice(1).map((e) => e.id));
+    const url = new URL(chroma.url);
+    const client = new ChromaClient({ host: url.hostname, port: Number(url.port), ssl: false });
+    const name = (await client.listCollections()).map((c) => c.name).find((n) => n.startsWith("stale-test-"))!;
+    const collection = await client.getCollection({ name, embeddingFunction: { name: "ateams-embeddings", generate: async () => [] } as never });
+    expect((await collection.get({ ids: [top.id] })).ids).toEqual([]);
   });
 });
 

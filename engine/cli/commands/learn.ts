@@ -1,6 +1,7 @@
 // `ateams learn`: what the Learning & Performance Manager proposed after each assembled project — the analysis, the
 // files its review branch changes — and, with --accept, merging that branch into the working branch (the local twin
-// of merging its pull request). Nothing changes a role until a person accepts.
+// of merging its pull request). Nothing changes a role until a person accepts (agency.yaml's
+// learningManager.autoAccept applies memory-only reviews at once; role edits and thresholds always wait).
 import { formatBranchName, GitStoreError, learningBranch } from "../../forge/index.ts";
 import type { Workspace } from "../../run/workspace.ts";
 import { learningFile } from "../../run/execute-learning.ts";

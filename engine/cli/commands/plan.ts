@@ -16,7 +16,8 @@ Validates the agency, reads each project's recorded status, and prints exactly w
 tier that would take it, why (what changed), the routing scores behind each tier, and the
 estimated tokens and cost. Reads files only: no API key, no network, nothing written
 (unless agency.yaml's memory.ranker is embeddings or chroma: then ranking memory for
---show-prompts and for finished tasks a lesson would change calls the /embeddings endpoint).
+--show-prompts and for finished tasks a lesson would change calls the /embeddings endpoint
+and keeps the vectors in .ateams/embeddings.json, which git ignores).
 
 Options:
   --agency <dir>      the agency directory (default: ./agency)
