@@ -12,7 +12,7 @@ import { REPO_ROOT } from "../support/agency-fixture.ts";
 import { createFakeOpenAIServer, type FakeOpenAIServer } from "../support/fake-openai-server.ts";
 import { addPricingStudyEu, tempRepoWithAgency, type TempRepo } from "../support/git-repo.ts";
 import { runCli } from "../support/run-cli.ts";
-import { scriptedTeam, taskIdOf } from "../support/scripted-team.ts";
+import { defaultReview, scriptedTeam, taskIdOf } from "../support/scripted-team.ts";
 
 const FIX = "Cite the source and the date checked for every price you quote.";
 
@@ -228,6 +228,28 @@ it("with learningManager.autoAccept the review's proposals are applied at once: 
   expect(repo.git("status", "--porcelain")).toBe("");
   const learn = await runCli(["learn", "--json"], { cwd: repo.root, env: {} });
   expect(JSON.parse(learn.stdout).projects[0]).toMatchObject({ project: "pricing-study", merged: true });
+}, 120_000);
+
+it("with learningManager.autoAccept a review that edits a role still waits for a person: a role edit reruns finished work", async () => {
+  const agencyFile = join(repo.agency, "agency.yaml");
+  await writeFile(agencyFile, (await readFile(agencyFile, "utf8")).replace("learningManager:\n  tier: strong\n", "learningManager:\n  tier: strong\n  autoAccept: true\n"));
+  repo.git("commit", "-qam", "the L&P Manager may apply its proposals");
+  const team = scriptedTeam({
+    reviseOnce: ["write-up"],
+    learning: (user) => {
+      const review = defaultReview(user) as { lessons: { evidence: string[] }[]; roleEdits: unknown[] };
+      review.roleEdits = [{ role: "writer", field: "expectations.output", add: "Every claim has a source", evidence: review.lessons[0]!.evidence }];
+      return review;
+    },
+  });
+  server = createFakeOpenAIServer({ handler: team.handler });
+  await server.start();
+  const run = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "x" } });
+  expect(run.code, run.stderr).toBe(0);
+  expect(run.stderr).toMatch(/review-learning: 2 proposal\(s\) on ateams\/pricing-study\/learning/);
+  expect(parse(await readFile(join(repo.agency, "projects", "pricing-study", "status.yaml"), "utf8")).learning.applied).toBeUndefined();
+  expect(() => repo.git("show", "HEAD:agency/memory/roles/writer.yaml")).toThrow();
+  expect(parse(repo.git("show", "ateams/pricing-study/learning:agency/roles/writer.yaml")).expectations.output).toContain("Every claim has a source");
 }, 120_000);
 
 it("a role over its memory cap: the review merges its entries into a summary that keeps every source", async () => {

@@ -845,6 +845,12 @@ describe("regressions found by this suite", () => {
       await writeFile(join(t.agency, "memory/collaboration.yaml"), entry("shared-price", "pattern"));
       const twice = await runCli(["validate", "--agency", "agency"], { cwd: t.root });
       expectInvalid(twice, "agency/memory/roles/writer.yaml:2:9", "memory entry id 'shared-price' is used twice (first in collaboration.yaml)", "agency");
+      // .yml is read as well as .yaml; both for one file is an error.
+      await writeFile(join(t.agency, "memory/roles/writer.yml"), entry("writer-price-2", "lesson"));
+      await rm(join(t.agency, "memory/roles/writer.yaml"));
+      expect((await runCli(["validate", "--agency", "agency"], { cwd: t.root })).code).toBe(0);
+      await writeFile(join(t.agency, "memory/roles/writer.yaml"), entry("writer-price-3", "lesson"));
+      expectInvalid(await runCli(["validate", "--agency", "agency"], { cwd: t.root }), /^agency\/memory\/roles\/writer\.ya?ml:1:1: error: /, "memory file roles/writer.yaml exists twice (.yaml and .yml): keep one", "agency");
       // A ranker that needs settings it was not given is refused where it is named, not at the first task.
       await writeFile(join(t.agency, "memory/collaboration.yaml"), entry("collab-price", "pattern"));
       await writeFile(join(t.agency, "agency.yaml"), `${text(AGENCY)}memory:\n  ranker: chroma\n  embeddings: { model: nomic-embed-text }\n`);
