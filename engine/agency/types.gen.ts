@@ -1175,6 +1175,22 @@ export interface LearningReviewReply {
     evidence: [string, ...string[]];
   }[];
   /**
+   * What the team as a whole should remember: a pattern of how roles work together (for every Specialist) or an observation for the Project Manager's planning, each quoting its evidence.
+   */
+  observations: {
+    /**
+     * collaboration: a pattern every Specialist gets; project-manager: an observation the PM gets when it plans.
+     */
+    for: "collaboration" | "project-manager";
+    text: string;
+    /**
+     * Quotes, word for word, from the evidence given.
+     *
+     * @minItems 1
+     */
+    evidence: [string, ...string[]];
+  }[];
+  /**
    * For a role whose memory is over its cap: entries that say related things, replaced by one summary that keeps their sources.
    */
   merges: {

@@ -14,6 +14,7 @@ const reply = (quotes: string[][]): LearningReviewReply => ({
   analysis: "ok",
   takeaway: "Plan a sources task first.",
   merges: [],
+  observations: [{ for: "collaboration", text: "Share sources early.", evidence: ["made up as well"] }],
   scores: [{ role: "writer", score: 3, rationale: "one revision" }],
   lessons: quotes.map((q, i) => ({ role: "writer", lesson: `lesson ${i}`, evidence: q as [string, ...string[]] })),
   roleEdits: [{ role: "writer", field: "expectations.output", add: "Sources", evidence: ["not in the evidence"] }],
@@ -28,11 +29,13 @@ it("holds each quote to the evidence given, ignoring case and spacing", () => {
     `lessons[2] (writer): the evidence "Quote the style guide." ${why}`,
     `lessons[3] (writer): the evidence "source" ${why}`,
     `roleEdits[0] (writer expectations.output): the evidence "not in the evidence" ${why}`,
+    `observations[0] (collaboration): the evidence "made up as well" ${why}`,
   ]);
   const kept = supportedOnly(r, EVIDENCE);
-  expect(kept.dropped).toBe(4);
+  expect(kept.dropped).toBe(5);
   expect(kept.reply.lessons.map((l) => l.lesson)).toEqual(["lesson 0"]);
   expect(kept.reply.roleEdits).toEqual([]);
+  expect(kept.reply.observations).toEqual([]);
   expect(kept.reply.scores).toEqual(r.scores);
 });
 

@@ -48,6 +48,7 @@ export function unquotedEvidence(reply: LearningReviewReply, corpus: string): st
   };
   reply.lessons.forEach((l, i) => check(`lessons[${i}] (${l.role})`, l.evidence));
   reply.roleEdits.forEach((e, i) => check(`roleEdits[${i}] (${e.role} ${e.field})`, e.evidence));
+  reply.observations.forEach((o, i) => check(`observations[${i}] (${o.for})`, o.evidence));
   return problems;
 }
 
@@ -56,7 +57,9 @@ export function supportedOnly(reply: LearningReviewReply, corpus: string): { rep
   const quoted = (quotes: readonly string[]) => quotes.every((q) => quotable(corpus, q));
   const lessons = reply.lessons.filter((l) => quoted(l.evidence));
   const roleEdits = reply.roleEdits.filter((e) => quoted(e.evidence));
-  return { reply: { ...reply, lessons, roleEdits }, dropped: reply.lessons.length - lessons.length + reply.roleEdits.length - roleEdits.length };
+  const observations = reply.observations.filter((o) => quoted(o.evidence));
+  const dropped = reply.lessons.length - lessons.length + reply.roleEdits.length - roleEdits.length + reply.observations.length - observations.length;
+  return { reply: { ...reply, lessons, roleEdits, observations }, dropped };
 }
 
 /** A merge must replace at least two of its own role's entries, each at most once across the reply. */

@@ -148,7 +148,7 @@ export function learningReviewSchema(roles: readonly string[], mergeable: Readon
     } else at(s, "properties", "merges").maxItems = 0;
     // Bounds kept out of the file: json-schema-to-typescript would type bounded arrays as tuples.
     at(s, "properties", "scores").maxItems = roles.length;
-    for (const list of ["lessons", "roleEdits"]) {
+    for (const list of ["lessons", "roleEdits", "observations"]) {
       at(s, "properties", list).maxItems = MAX_PROPOSALS;
       at(s, "properties", list, "items", "properties", "evidence").maxItems = 5;
     }

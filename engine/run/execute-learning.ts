@@ -22,7 +22,7 @@ import type { AssemblyAction } from "../plan/types.ts";
 import { learningView } from "../prompts/views.ts";
 import { addToRoleList, addToRoleText } from "../rewrite/role-yaml.ts";
 import { addEntries, summarizeEntries } from "../memory/memory-file.ts";
-import { analysisFile, roleMemoryFile } from "../memory/scope.ts";
+import { analysisFile, COLLABORATION_FILE, PM_FILE, roleMemoryFile } from "../memory/scope.ts";
 import { maxEntriesPerRole } from "../agency/settings.ts";
 import { addUsage } from "../status/record.ts";
 import { actionAttempt, actionKey } from "../status/retry.ts";
@@ -171,6 +171,19 @@ async function proposalFiles(ctx: RunContext, model: AgencyModel, project: Loade
       proposals += changed;
     }
   }
+  // Patterns for every Specialist and observations for the PM: memory the whole team recalls, reviewed the same way.
+  for (const rel of [COLLABORATION_FILE, PM_FILE]) {
+    const wanted = reply.observations.filter((o) => (o.for === "collaboration" ? COLLABORATION_FILE : PM_FILE) === rel);
+    if (!wanted.length) continue;
+    const file = join(model.dir, "memory", rel);
+    const before = await read(file);
+    const change = addEntries(before, rel, wanted.map((o) => ({ kind: rel === COLLABORATION_FILE ? ("pattern" as const) : ("observation" as const), text: o.text, provenance: { by: LEARNING_MANAGER, at, project: project.id, evidence: o.evidence } })), schemaRefFor(file, ws.repoRoot, "memory"));
+    const changed = change.added.length + change.merged.length;
+    if (changed && change.text !== before && !specTextProblems("memory", change.text, ws.repoPath(file)).length) {
+      files.push({ path: ws.repoPath(file), content: change.text });
+      proposals += changed;
+    }
+  }
   for (const role of [...new Set(reply.roleEdits.map((e) => e.role))]) {
     const loaded = model.roles.get(role);
     if (!loaded) continue;
@@ -221,6 +234,7 @@ function analysisText(project: LoadedProject, reply: LearningReviewReply, at: st
   if (reply.scores.length) out.push("## Scores", "", "| role | score | why |", "|---|--:|---|", ...reply.scores.map((s) => `| ${s.role} | ${s.score}/5 | ${s.rationale.replace(/\|/g, "\\|").replace(/\n/g, " ")} |`), "");
   if (reply.lessons.length) out.push("## Lessons proposed", "", ...reply.lessons.flatMap((l) => [`- **${l.role}**: ${l.lesson}`, "", quote(l.evidence), ""]));
   if (reply.roleEdits.length) out.push("## Role edits proposed", "", ...reply.roleEdits.flatMap((e) => [`- **${e.role}** \`${e.field}\` += ${e.add}`, "", quote(e.evidence), ""]));
+  if (reply.observations.length) out.push("## Patterns and observations proposed", "", ...reply.observations.flatMap((o) => [`- **${o.for === "collaboration" ? "every Specialist" : "the Project Manager"}**: ${o.text}`, "", quote(o.evidence), ""]));
   if (reply.merges.length) out.push("## Memory merged into summaries", "", ...reply.merges.map((m) => `- **${m.role}**: ${m.replaces.map((id) => `\`${id}\``).join(", ")} → ${m.text.replace(/\s+/g, " ").trim()}`), "");
   if (routing.length) {
     out.push(

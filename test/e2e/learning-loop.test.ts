@@ -274,3 +274,45 @@ it("a role over its memory cap: the review merges its entries into a summary tha
   expect(entries[0].provenance.map((p: { by: string }) => p.by)).toEqual(["@octocat", "@monalisa", "learning-manager"]);
   expect(await readFile(join(repo.agency, "projects", "pricing-study", "learning.md"), "utf8")).toContain("## Memory merged into summaries");
 }, 120_000);
+
+it("patterns for every Specialist and observations for the PM: proposed with their evidence, then recalled by the next project's prompts", async () => {
+  const agencyFile = join(repo.agency, "agency.yaml");
+  await writeFile(agencyFile, (await readFile(agencyFile, "utf8")).replace("learningManager:\n  tier: strong\n", "learningManager:\n  tier: strong\n  autoAccept: true\n"));
+  repo.git("commit", "-qam", "the L&P Manager may apply memory");
+  const PATTERN = "Hand the writer the sources list together with the comparison table.";
+  const OBSERVATION = "Plan a sources task before any task that quotes prices.";
+  const systems: { kind: string; system: string }[] = [];
+  const team = scriptedTeam({
+    reviseOnce: ["write-up"],
+    before: (req, kind) => {
+      systems.push({ kind, system: systemOf(req) });
+      return undefined;
+    },
+    learning: (user) => {
+      const review = defaultReview(user) as { lessons: { evidence: string[] }[]; observations: unknown[] };
+      if (!review.lessons.length) return review; // the second project: nothing was sent back
+      const evidence = review.lessons[0]!.evidence;
+      review.lessons = [];
+      review.observations = [{ for: "collaboration", text: PATTERN, evidence }, { for: "project-manager", text: OBSERVATION, evidence }];
+      return review;
+    },
+  });
+  server = createFakeOpenAIServer({ handler: team.handler });
+  await server.start();
+  const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "x" };
+  const first = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env });
+  expect(first.code, first.stderr).toBe(0);
+  expect(first.stderr).toMatch(/review-learning: 2 proposal\(s\) applied/);
+  expect(parse(repo.git("show", "HEAD:agency/memory/collaboration.yaml")).entries[0]).toMatchObject({ kind: "pattern", text: PATTERN, provenance: [{ by: "learning-manager", project: "pricing-study" }] });
+  expect(parse(repo.git("show", "HEAD:agency/memory/project-manager.yaml")).entries[0]).toMatchObject({ kind: "observation", text: OBSERVATION });
+
+  systems.length = 0;
+  const second = await runCli(["run", "--project", "pricing-study-eu"], { cwd: repo.root, env });
+  expect(second.code, second.stderr).toBe(0);
+  const of = (kind: string) => systems.filter((s) => s.kind === kind);
+  expect(of("pm_options").every((s) => s.system.includes(`${OBSERVATION} (learning-manager)`))).toBe(true);
+  expect(of("specialist_work").length).toBeGreaterThan(0);
+  expect(of("specialist_work").every((s) => s.system.includes(`${PATTERN} (learning-manager)`))).toBe(true);
+  // The Collaborator is not a Specialist: its prompt carries neither.
+  expect(of("collaborator_verdict").some((s) => s.system.includes(PATTERN))).toBe(false);
+}, 120_000);

@@ -157,6 +157,7 @@ export function defaultReview(user: string): unknown {
     lessons: roles.filter((r) => r.feedback.length).map((r) => ({ role: r.role, lesson: `Before handing work in: ${r.feedback[0]}`, evidence: [r.feedback[0]] })),
     roleEdits: [],
     merges,
+    observations: [],
     takeaway: "Plan the work that needs sources before the work that cites them.",
   };
 }
