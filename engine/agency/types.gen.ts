@@ -103,6 +103,10 @@ export interface AgentSettings {
    */
   enabled?: boolean;
   /**
+   * learningManager only: also review each stream once it is merged, so its lessons can reach the project's later streams (one more call per stream; default false: after each project only).
+   */
+  reviewStreams?: boolean;
+  /**
    * learningManager only: apply its memory proposals (lessons, summaries) to the working branch at once instead of waiting for a person to merge them (default false). Role edits and routing thresholds, which rerun finished work, always wait for review.
    */
   autoAccept?: boolean;
@@ -559,6 +563,7 @@ export interface StreamStatus {
   pr?: number;
   verified?: Acceptance;
   accepted?: Acceptance1;
+  learning?: StreamLearningStatus;
   conditions?: Conditions;
 }
 /**
@@ -578,6 +583,14 @@ export interface Acceptance1 {
   by?: string;
   at: string;
   commit?: string;
+}
+/**
+ * The L&P Manager's review of the merged stream (agency.yaml learningManager.reviewStreams).
+ */
+export interface StreamLearningStatus {
+  fingerprint: string;
+  proposals?: number;
+  at: string;
 }
 export interface TaskStatus {
   /**

@@ -5,6 +5,7 @@ import { learningReviewSchema } from "./reply-schemas.ts";
 
 const EVIDENCE = evidenceCorpus({
   project: "p",
+  subject: "the finished project p",
   maxEntries: 40,
   roles: [{ id: "writer", memory: [{ id: "writer-style", text: "Quote the style guide." }], overCap: false, tasks: [{ task: "write-up", stream: "report", outcome: "accepted", rounds: 2, checks: null, cost: "$0", feedback: ["Cite the source   of every price."] }] }],
   people: [{ by: "octocat", about: "the deliverable", text: "Lead with the numbers." }],

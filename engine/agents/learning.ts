@@ -8,6 +8,8 @@ import { learningReviewSchema } from "./reply-schemas.ts";
 
 export interface LearningEvidence {
   project: string;
+  /** What is reviewed, as the prompt says it: the finished project, or one merged stream of it. */
+  subject: string;
   /** agency.yaml memory.maxEntriesPerRole: a role over it is asked to merge its entries. */
   maxEntries: number;
   /** Per role: its memory entries (ids shown when it is over its cap and may be merged) and its task attempts. */

@@ -143,7 +143,7 @@ export function learningPullRequest(p: ProjectPublishing, head: string, analysis
     project: project.id,
     kind: "learning",
     statusKey: `${project.id}/learning`,
-    scope: { ...planned, actions: planned.actions.filter((a) => a.kind === "review-learning"), blocked: [] },
+    scope: { ...planned, actions: planned.actions.filter((a) => a.kind === "review-learning" || a.kind === "review-stream"), blocked: [] },
     spec: {
       head,
       base: p.base,

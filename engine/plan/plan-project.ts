@@ -179,10 +179,37 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
   // Streams: verified by their Collaborator, then merged (or reviewed by a person).
   let allAccepted = true;
   const mergeIds: string[] = [];
+  // learningManager.reviewStreams: the L&P Manager reviews each stream once it is merged (again if it is merged anew),
+  // when this engine metered its work. Like the project's review, a failed one waits for its retry, holding nothing.
+  const streamReviews: string[] = [];
+  const reviewStream = (stream: Stream, accepted: string, after: string[]) => {
+    if (!learningEnabled(model.spec) || model.spec.learningManager?.reviewStreams !== true) return;
+    const fp = streamLearningFingerprint(accepted);
+    if (status?.streams?.[stream.id]?.learning?.fingerprint === fp) return;
+    const metered = stream.tasks.some((t) => willRun.has(t.id) || status?.tasks?.[t.id]?.roleVersion !== undefined);
+    const gate = gateOf("review-stream", stream.id, fp).state;
+    if (!metered || gate === "waiting" || gate === "stalled") return;
+    const lp = agentTier(model.spec, "learningManager");
+    streamReviews.push(
+      add("review-stream", {
+        stream: stream.id,
+        agent: "learning",
+        tier: lp.id,
+        model: lp.model,
+        fingerprint: fp,
+        reason: retryReason("review-stream", stream.id, fp, "the stream is merged: the L&P Manager reviews it, so its lessons can reach the later streams"),
+        after,
+        estimate: estimate(lp, TASK_MESSAGE_OVERHEAD * 2 + stream.tasks.length * 200, guess.planOutputTokens),
+      }).id,
+    );
+  };
   for (const stream of streams) {
     const fp = streamFingerprint(stream, prints);
     const rec = status?.streams?.[stream.id];
-    if (rec?.accepted?.fingerprint === fp) continue;
+    if (rec?.accepted?.fingerprint === fp) {
+      reviewStream(stream, fp, []);
+      continue;
+    }
     allAccepted = false;
     if (stream.tasks.some((t) => isBlocked.has(t.id)) || blockedCondition(rec?.conditions)) continue;
     const taskActions = stream.tasks.filter((t) => willRun.has(t.id)).map((t) => `verify-task:${project.id}/${t.id}`);
@@ -209,7 +236,9 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
     if (oversight === "review-streams") {
       add("await-review", { stream: stream.id, agent: "director", fingerprint: fp, reason: "review-streams oversight: a person accepts each stream", after });
     } else {
-      mergeIds.push(add("merge-stream", { stream: stream.id, agent: "engine", fingerprint: fp, reason: "stream verified: merge into the working branch", after }).id);
+      const merge = add("merge-stream", { stream: stream.id, agent: "engine", fingerprint: fp, reason: "stream verified: merge into the working branch", after }).id;
+      mergeIds.push(merge);
+      reviewStream(stream, fp, [merge]);
     }
   }
 
@@ -257,7 +286,8 @@ export function planProject(model: AgencyModel, project: LoadedProject, template
       model: lp.model,
       fingerprint: learningFp,
       reason: retryReason("review-learning", null, learningFp, "the deliverable is assembled: the L&P Manager reviews how the work went and proposes lessons and role edits"),
-      after: assembling ? [assembling.id] : [],
+      // After the streams' reviews too: each review writes the project's learning branch afresh.
+      after: [...(assembling ? [assembling.id] : []), ...streamReviews],
       estimate: estimate(lp, TASK_MESSAGE_OVERHEAD * 4 + prints.size * 200, guess.planOutputTokens),
     });
   }
@@ -377,4 +407,9 @@ export function learningEnabled(agency: AgencyModel["spec"]): boolean {
  */
 export function learningFingerprint(assemblyFp: string): string {
   return digest({ kind: "review-learning", assembly: assemblyFp });
+}
+
+/** A merged stream's review: once per accepted version of the stream. */
+export function streamLearningFingerprint(acceptedFp: string): string {
+  return digest({ kind: "review-stream", stream: acceptedFp });
 }

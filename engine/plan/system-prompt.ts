@@ -31,6 +31,7 @@ export async function systemPromptFor(model: AgencyModel, templates: Templates, 
     case "verify-stream":
       return stream ? templates.render("collaborator.system", collaboratorView(model, project, stream)) : undefined;
     case "review-learning":
+    case "review-stream":
       return templates.render("learning.system", learningView(model, project));
     case "approve-plan":
     case "await-approval":

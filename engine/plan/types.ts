@@ -14,7 +14,8 @@ export type ActionKind =
   | "merge-stream" // the accepted stream joins the working branch
   | "await-review" // review-streams oversight: a human accepts the stream
   | "assemble" // PM: the deliverable from all streams
-  | "review-learning"; // L&P Manager: reviews the assembled project, proposes lessons and role edits
+  | "review-learning" // L&P Manager: reviews the assembled project, proposes lessons and role edits
+  | "review-stream"; // L&P Manager: reviews a merged stream (learningManager.reviewStreams)
 
 /** Actions that call a model; the rest are bookkeeping or waiting on a person. */
 export const LLM_ACTIONS: ReadonlySet<ActionKind> = new Set([
@@ -25,6 +26,7 @@ export const LLM_ACTIONS: ReadonlySet<ActionKind> = new Set([
   "verify-stream",
   "assemble",
   "review-learning",
+  "review-stream",
 ]);
 
 interface ActionFields {
@@ -59,9 +61,9 @@ export interface TaskAction extends ActionFields {
   fingerprint: string;
 }
 
-/** A stream's check, its merge, or a person's review of it. */
+/** A stream's check, its merge, a person's review of it, or the L&P Manager's once it is merged. */
 export interface StreamAction extends ActionFields {
-  kind: "verify-stream" | "merge-stream" | "await-review";
+  kind: "verify-stream" | "merge-stream" | "await-review" | "review-stream";
   stream: string;
   task: null;
   fingerprint: string;

@@ -12,13 +12,13 @@ import { join } from "node:path";
 import { reviewProject, type LearningEvidence } from "../agents/learning.ts";
 import { emptyUsage, type CallUsage } from "../agents/call.ts";
 import type { AgencyModel, LoadedProject } from "../agency/model.ts";
-import type { LearningReviewReply } from "../agency/types.gen.ts";
+import type { LearningReviewReply, Status } from "../agency/types.gen.ts";
 import { formatUsd } from "../agency/usage.ts";
 import { formatBranchName, learningBranch, type FileChange } from "../forge/index.ts";
 import type { TaskRecord } from "../metrics/records.ts";
 import { summarize } from "../metrics/summarize.ts";
 import { agentTier } from "../plan/route.ts";
-import type { AssemblyAction } from "../plan/types.ts";
+import type { AssemblyAction, StreamAction } from "../plan/types.ts";
 import { learningView } from "../prompts/views.ts";
 import { addToRoleList, addToRoleText } from "../rewrite/role-yaml.ts";
 import { addEntries, summarizeEntries } from "../memory/memory-file.ts";
@@ -32,17 +32,23 @@ import { readProjectMetrics } from "./project-metrics.ts";
 import { depsForAttempt, trailers, type RunContext } from "./run-context.ts";
 import { specTextProblems } from "./spec-guard.ts";
 
-export async function executeLearning(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: AssemblyAction): Promise<void> {
+/** The project's review after its assembly, or a merged stream's (`review-stream`, learningManager.reviewStreams). */
+export async function executeLearning(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: AssemblyAction | StreamAction): Promise<void> {
   const usage = emptyUsage();
   return accounted(usage, () => review(ctx, model, project, action, usage));
 }
 
-async function review(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: AssemblyAction, usage: CallUsage): Promise<void> {
+async function review(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: AssemblyAction | StreamAction, usage: CallUsage): Promise<void> {
   const lp = agentTier(model.spec, "learningManager");
-  ctx.progress.emit({ kind: "start", project: project.id, action: "review-learning", text: `L&P Manager reviews the project on ${lp.model}` });
-  const { records } = await readProjectMetrics(project, ctx.ws);
-  const evidence = gatherEvidence(model, project, records.filter((r): r is TaskRecord => r.kind === "task" && r.project === project.id), summarize(project.id, records));
-  const deps = depsForAttempt(ctx.deps, actionAttempt(ctx.status(project).current, actionKey("review-learning")));
+  // A stream's review sees that stream's attempts and what people said about its tasks; it proposes what the project's
+  // later streams and projects can use, and leaves routing and the takeaway to the project's review.
+  const stream = action.kind === "review-stream" ? action.stream : undefined;
+  const label = stream ? `the ${stream} stream` : "the project";
+  ctx.progress.emit({ kind: "start", project: project.id, action: action.kind, text: `L&P Manager reviews ${label} on ${lp.model}` });
+  const { records: all } = await readProjectMetrics(project, ctx.ws);
+  const records = stream ? all.filter((r) => r.kind === "task" && r.stream === stream) : all;
+  const evidence = gatherEvidence(model, project, records.filter((r): r is TaskRecord => r.kind === "task" && r.project === project.id), summarize(project.id, records), stream);
+  const deps = depsForAttempt(ctx.deps, actionAttempt(ctx.status(project).current, actionKey(action.kind, stream ?? null)));
   const at = ctx.now();
   let reply;
   try {
@@ -50,15 +56,15 @@ async function review(ctx: RunContext, model: AgencyModel, project: LoadedProjec
   } catch (e) {
     // The review is worth having, not worth blocking a finished project over: with its budget spent, it is skipped.
     if (!(e instanceof BudgetExceededError) || usage.calls) throw e;
-    await ctx.status(project).update((s) => ({ ...s, learning: { fingerprint: action.fingerprint, at, proposals: 0 } }), `ateams: ${project.id} review skipped (budget spent)`, trailers({ project: project.id, kind: "status" }));
-    ctx.progress.emit({ kind: "info", project: project.id, action: "review-learning", text: `skipped: ${e.message}` });
+    await ctx.status(project).update((s) => recordReview(s, stream, { fingerprint: action.fingerprint, at, proposals: 0 }), `ateams: ${project.id} review of ${label} skipped (budget spent)`, trailers({ project: project.id, kind: "status" }));
+    ctx.progress.emit({ kind: "info", project: project.id, action: action.kind, text: `skipped: ${e.message}` });
     return;
   }
 
   const branch = formatBranchName(learningBranch(project.id));
   // Routing learns from this project's outcomes: a proposal rests on evidence the review's own PR can show, and a
   // project's review says the same whichever other project's jobs ran first.
-  const routing = proposeThresholds(model.spec, records.filter((r): r is TaskRecord => r.kind === "task" && r.project === project.id));
+  const routing = stream ? [] : proposeThresholds(model.spec, records.filter((r): r is TaskRecord => r.kind === "task" && r.project === project.id));
   const { files, proposals } = await proposalFiles(ctx, model, project, reply.value, at, routing);
   let commit: string | undefined;
   if (proposals) {
@@ -76,28 +82,45 @@ async function review(ctx: RunContext, model: AgencyModel, project: LoadedProjec
   const memoryOnly = files.every((f) => f.path.startsWith(`${ctx.ws.repoPath(join(model.dir, "memory"))}/`));
   const applied = commit !== undefined && model.spec.learningManager?.autoAccept === true && memoryOnly && (await ctx.ws.mergeIntoWorking(branch, `ateams: apply the L&P Manager's proposals for ${project.id} (learningManager.autoAccept)`)).status === "merged";
   await ctx.status(project).update(
-    (s) => ({ ...s, learning: { fingerprint: action.fingerprint, at, ...(commit ? { branch, commit } : {}), proposals, ...(applied ? { applied } : {}), ...(commit && s.learning?.pr ? { pr: s.learning.pr } : {}) }, usage: addUsage(s.usage, usage) }),
-    `ateams: ${project.id} reviewed by the L&P Manager`,
+    (s) => {
+      // The project's record of its latest review (the branch `ateams learn` and the PR show); a stream's review
+      // is also recorded on the stream, which is what the planner asks.
+      const withProject = { ...s, learning: { fingerprint: stream ? (s.learning?.fingerprint ?? action.fingerprint) : action.fingerprint, at, ...(commit ? { branch, commit } : {}), proposals, ...(applied ? { applied } : {}), ...(commit && s.learning?.pr ? { pr: s.learning.pr } : {}) }, usage: addUsage(s.usage, usage) };
+      return stream ? recordReview(withProject, stream, { fingerprint: action.fingerprint, at, proposals }) : withProject;
+    },
+    `ateams: ${project.id} ${label} reviewed by the L&P Manager`,
     trailers({ project: project.id, kind: "status" }),
-    [{ path: ctx.ws.repoPath(learningFile(project)), content: analysisText(project, reply.value, at, routing) }, ...(await takeawayFile(ctx, model, project, reply.value, at))],
+    [{ path: ctx.ws.repoPath(learningFile(project)), content: analysisText(project, reply.value, at, routing, stream) }, ...(stream ? [] : await takeawayFile(ctx, model, project, reply.value, at))],
   );
   const scores = reply.value.scores.map((s) => `${s.role} ${s.score}/5`).join(", ");
   const dropped = reply.dropped ? `; ${reply.dropped} left out for quoting no evidence` : "";
-  ctx.progress.emit({ kind: "done", project: project.id, action: "review-learning", text: `${proposals ? `${proposals} proposal(s) ${applied ? `applied (learningManager.autoAccept; ${branch} merged)` : `on ${branch}`}` : "no proposal"}${scores ? `; scores: ${scores}` : ""}${dropped}` });
+  ctx.progress.emit({ kind: "done", project: project.id, action: action.kind, text: `${proposals ? `${proposals} proposal(s) ${applied ? `applied (learningManager.autoAccept; ${branch} merged)` : `on ${branch}`}` : "no proposal"}${scores ? `; scores: ${scores}` : ""}${dropped}` });
+}
+
+/** A review recorded where the planner looks for it: the project's, or the stream's. */
+function recordReview(s: Status, stream: string | undefined, rec: { fingerprint: string; at: string; proposals: number }): Status {
+  if (!stream) return { ...s, learning: rec };
+  const prior = s.streams?.[stream] ?? {};
+  return { ...s, streams: { ...s.streams, [stream]: { ...prior, learning: rec } } };
 }
 
 /** What the L&P Manager is shown: per role its task attempts (rounds, outcome, the Collaborator's feedback), lessons. */
-function gatherEvidence(model: AgencyModel, project: LoadedProject, tasks: readonly TaskRecord[], sums: ReturnType<typeof summarize>): LearningEvidence {
-  const roles = [...new Set((project.plan?.streams ?? []).flatMap((s) => s.tasks.map((t) => t.role)))].sort();
+function gatherEvidence(model: AgencyModel, project: LoadedProject, tasks: readonly TaskRecord[], sums: ReturnType<typeof summarize>, stream?: string): LearningEvidence {
+  const streams = (project.plan?.streams ?? []).filter((s) => !stream || s.id === stream);
+  const roles = [...new Set(streams.flatMap((s) => s.tasks.map((t) => t.role)))].sort();
+  const inScope = new Set(streams.flatMap((s) => s.tasks.map((t) => t.id)));
   const status = project.status;
   const people = [
-    ...(status?.plan?.feedback ?? []).map((f) => ({ by: f.by, about: "the plan", text: f.text })),
-    ...Object.entries(status?.tasks ?? {}).flatMap(([task, rec]) => (rec.feedback ?? []).map((f) => ({ by: f.by, about: `task ${task}`, text: f.text }))),
-    ...(status?.assembly?.feedback ?? []).map((f) => ({ by: f.by, about: "the deliverable", text: f.text })),
+    ...(stream ? [] : (status?.plan?.feedback ?? []).map((f) => ({ by: f.by, about: "the plan", text: f.text }))),
+    ...Object.entries(status?.tasks ?? {})
+      .filter(([task]) => inScope.has(task))
+      .flatMap(([task, rec]) => (rec.feedback ?? []).map((f) => ({ by: f.by, about: `task ${task}`, text: f.text }))),
+    ...(stream ? [] : (status?.assembly?.feedback ?? []).map((f) => ({ by: f.by, about: "the deliverable", text: f.text }))),
   ];
   const maxEntries = maxEntriesPerRole(model.spec);
   return {
     project: project.spec.name,
+    subject: stream ? `the "${stream}" stream of project "${project.spec.name}": its work is merged, the project goes on` : `the finished project "${project.spec.name}". Its deliverable is assembled`,
     maxEntries,
     roles: roles.map((id) => ({
       id,
@@ -228,9 +251,9 @@ async function takeawayFile(ctx: RunContext, model: AgencyModel, project: Loaded
 const LEARNING_MANAGER = "learning-manager";
 
 /** The post-project analysis as memory keeps it, with the scores and every proposal's evidence. */
-function analysisText(project: LoadedProject, reply: LearningReviewReply, at: string, routing: readonly ThresholdProposal[]): string {
+function analysisText(project: LoadedProject, reply: LearningReviewReply, at: string, routing: readonly ThresholdProposal[], stream?: string): string {
   const quote = (e: readonly string[]) => e.map((q) => `> ${q.replace(/\s+/g, " ").trim()}`).join("\n");
-  const out = [`# ${project.spec.name}: post-project analysis`, "", `*Learning & Performance Manager, ${at}*`, "", reply.analysis.trim(), ""];
+  const out = [`# ${project.spec.name}: ${stream ? `review after the ${stream} stream` : "post-project analysis"}`, "", `*Learning & Performance Manager, ${at}*`, "", reply.analysis.trim(), ""];
   if (reply.scores.length) out.push("## Scores", "", "| role | score | why |", "|---|--:|---|", ...reply.scores.map((s) => `| ${s.role} | ${s.score}/5 | ${s.rationale.replace(/\|/g, "\\|").replace(/\n/g, " ")} |`), "");
   if (reply.lessons.length) out.push("## Lessons proposed", "", ...reply.lessons.flatMap((l) => [`- **${l.role}**: ${l.lesson}`, "", quote(l.evidence), ""]));
   if (reply.roleEdits.length) out.push("## Role edits proposed", "", ...reply.roleEdits.flatMap((e) => [`- **${e.role}** \`${e.field}\` += ${e.add}`, "", quote(e.evidence), ""]));
@@ -250,6 +273,6 @@ function analysisText(project: LoadedProject, reply: LearningReviewReply, at: st
       "",
     );
   }
-  out.push("## Takeaway for the next plan", "", reply.takeaway.trim(), "");
+  if (!stream) out.push("## Takeaway for the next plan", "", reply.takeaway.trim(), "");
   return `${out.join("\n").trimEnd()}\n`;
 }

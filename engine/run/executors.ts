@@ -55,6 +55,10 @@ const EXECUTORS: { [K in ActionKind]?: Executor<K> } = {
     await executeAssembly(ctx, model, project, action);
     return {};
   },
+  async "review-stream"(action, { ctx, model, project }) {
+    await executeLearning(ctx, model, project, action);
+    return {};
+  },
   async "review-learning"(action, { ctx, model, project }) {
     await executeLearning(ctx, model, project, action);
     return {};

@@ -12,7 +12,7 @@ import { ActionError, outcomeOf } from "./outcome.ts";
 import { trailers, type RunContext } from "./run-context.ts";
 
 /** Project-level actions whose failures are retried with backoff and a bound (status/retry.ts). */
-export const RETRIED: ReadonlySet<ActionKind> = new Set(["propose-plan", "decompose-plan", "verify-stream", "assemble", "review-learning"]);
+export const RETRIED: ReadonlySet<ActionKind> = new Set(["propose-plan", "decompose-plan", "verify-stream", "assemble", "review-learning", "review-stream"]);
 
 export async function recordFailure(ctx: RunContext, project: LoadedProject, action: Action, thrown: unknown, note: (o: ReturnType<typeof outcomeOf>) => void): Promise<void> {
   const usage = thrown instanceof ActionError ? thrown.usage : undefined;

@@ -316,3 +316,38 @@ it("patterns for every Specialist and observations for the PM: proposed with the
   // The Collaborator is not a Specialist: its prompt carries neither.
   expect(of("collaborator_verdict").some((s) => s.system.includes(PATTERN))).toBe(false);
 }, 120_000);
+
+it("with learningManager.reviewStreams each merged stream is reviewed too, before the project's review; once each", async () => {
+  const agencyFile = join(repo.agency, "agency.yaml");
+  await writeFile(agencyFile, (await readFile(agencyFile, "utf8")).replace("learningManager:\n  tier: strong\n", "learningManager:\n  tier: strong\n  reviewStreams: true\n"));
+  repo.git("commit", "-qam", "review each stream");
+  const subjects: string[] = [];
+  const team = scriptedTeam({
+    reviseOnce: ["write-up"],
+    before: (req, kind) => {
+      if (kind === "learning_review") subjects.push(/^Review (.+?)\. Below/m.exec(req.messages.map((m) => (typeof m.content === "string" ? m.content : "")).join("\n"))?.[1] ?? "?");
+      return undefined;
+    },
+  });
+  server = createFakeOpenAIServer({ handler: team.handler });
+  await server.start();
+  const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "x" };
+  const run = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env });
+  expect(run.code, run.stderr).toBe(0);
+  // The streams in the order they merged, then the project.
+  expect(subjects).toEqual([
+    'the "research" stream of project "Hooklet pricing after launch": its work is merged, the project goes on',
+    'the "report" stream of project "Hooklet pricing after launch": its work is merged, the project goes on',
+    'the finished project "Hooklet pricing after launch". Its deliverable is assembled',
+  ]);
+  const status = parse(await readFile(join(repo.agency, "projects", "pricing-study", "status.yaml"), "utf8"));
+  expect(status.streams.research.learning).toMatchObject({ proposals: 0 });
+  // The report stream's review saw the writer sent back, and proposed the lesson; the project's review proposes it again
+  // on a branch made afresh: one lesson, not two.
+  expect(status.streams.report.learning).toMatchObject({ proposals: 1 });
+  expect(parse(repo.git("show", "ateams/pricing-study/learning:agency/memory/roles/writer.yaml")).entries).toHaveLength(1);
+  const calls = server.chatRequests.length;
+  const again = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env });
+  expect(again.code, again.stderr).toBe(0);
+  expect(server.chatRequests.length).toBe(calls);
+}, 120_000);
