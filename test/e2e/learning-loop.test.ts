@@ -28,6 +28,20 @@ afterEach(async () => {
   await repo.cleanup();
 });
 
+/** Serves the scripted team on the test model server; the environment a run needs to reach it. */
+async function serve(team: ReturnType<typeof scriptedTeam>): Promise<Record<string, string>> {
+  server = createFakeOpenAIServer({ handler: team.handler });
+  await server.start();
+  return { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "x" };
+}
+
+/** agency.yaml's learningManager with one more setting, committed as a person would. */
+async function learningManager(setting: string, message: string): Promise<void> {
+  const file = join(repo.agency, "agency.yaml");
+  await writeFile(file, (await readFile(file, "utf8")).replace("learningManager:\n  tier: strong\n", `learningManager:\n  tier: strong\n  ${setting}\n`));
+  repo.git("commit", "-qam", message);
+}
+
 const systemOf = (req: FakeChatRequest) => req.messages.filter((m) => m.role === "system").map((m) => (typeof m.content === "string" ? m.content : "")).join("\n");
 
 it("the L&P Manager's lesson, once accepted, takes the writer's next project from two rounds to one", async () => {
@@ -50,9 +64,7 @@ it("the L&P Manager's lesson, once accepted, takes the writer's next project fro
       return undefined;
     },
   });
-  server = createFakeOpenAIServer({ handler: team.handler });
-  await server.start();
-  const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "x" };
+  const env = await serve(team);
   const run = (project: string) => runCli(["run", "--project", project], { cwd: repo.root, env });
   const roundsOf = async (project: string) => {
     const r = await runCli(["report", "--project", project, "--json"], { cwd: repo.root, env: {} });
@@ -180,9 +192,7 @@ it("escalations under a threshold become a reviewed proposal to lower it; accept
       return undefined;
     },
   });
-  server = createFakeOpenAIServer({ handler: team.handler });
-  await server.start();
-  const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "x" };
+  const env = await serve(team);
 
   const first = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env });
   expect(first.code, first.stderr).toBe(0);
@@ -213,13 +223,9 @@ it("escalations under a threshold become a reviewed proposal to lower it; accept
 }, 120_000);
 
 it("with learningManager.autoAccept the review's proposals are applied at once: no branch left to merge", async () => {
-  const agencyFile = join(repo.agency, "agency.yaml");
-  await writeFile(agencyFile, (await readFile(agencyFile, "utf8")).replace("learningManager:\n  tier: strong\n", "learningManager:\n  tier: strong\n  autoAccept: true\n"));
-  repo.git("commit", "-qam", "the L&P Manager may apply its proposals");
+  await learningManager("autoAccept: true", "the L&P Manager may apply its proposals");
   const team = scriptedTeam({ reviseOnce: ["write-up"] });
-  server = createFakeOpenAIServer({ handler: team.handler });
-  await server.start();
-  const run = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "x" } });
+  const run = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env: await serve(team) });
   expect(run.code, run.stderr).toBe(0);
   expect(run.stderr).toMatch(/review-learning: 1 proposal\(s\) applied \(learningManager\.autoAccept; ateams\/pricing-study\/learning merged\)/);
   // The lesson is on the working branch, and the status says it was applied, not left for review.
@@ -231,9 +237,7 @@ it("with learningManager.autoAccept the review's proposals are applied at once: 
 }, 120_000);
 
 it("with learningManager.autoAccept a review that edits a role still waits for a person: a role edit reruns finished work", async () => {
-  const agencyFile = join(repo.agency, "agency.yaml");
-  await writeFile(agencyFile, (await readFile(agencyFile, "utf8")).replace("learningManager:\n  tier: strong\n", "learningManager:\n  tier: strong\n  autoAccept: true\n"));
-  repo.git("commit", "-qam", "the L&P Manager may apply its proposals");
+  await learningManager("autoAccept: true", "the L&P Manager may apply its proposals");
   const team = scriptedTeam({
     reviseOnce: ["write-up"],
     learning: (user) => {
@@ -242,9 +246,7 @@ it("with learningManager.autoAccept a review that edits a role still waits for a
       return review;
     },
   });
-  server = createFakeOpenAIServer({ handler: team.handler });
-  await server.start();
-  const run = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "x" } });
+  const run = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env: await serve(team) });
   expect(run.code, run.stderr).toBe(0);
   expect(run.stderr).toMatch(/review-learning: 2 proposal\(s\) on ateams\/pricing-study\/learning/);
   expect(parse(await readFile(join(repo.agency, "projects", "pricing-study", "status.yaml"), "utf8")).learning.applied).toBeUndefined();
@@ -261,9 +263,7 @@ it("a role over its memory cap: the review merges its entries into a summary tha
   repo.git("add", "-A");
   repo.git("commit", "-qm", "a writer memory over its cap");
   const team = scriptedTeam();
-  server = createFakeOpenAIServer({ handler: team.handler });
-  await server.start();
-  const run = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "x" } });
+  const run = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env: await serve(team) });
   expect(run.code, run.stderr).toBe(0);
   // The review was shown the writer's entries by id and asked to merge; the branch holds the summary.
   const review = team.log.calls.filter((c) => c.kind === "learning_review");
@@ -276,9 +276,7 @@ it("a role over its memory cap: the review merges its entries into a summary tha
 }, 120_000);
 
 it("patterns for every Specialist and observations for the PM: proposed with their evidence, then recalled by the next project's prompts", async () => {
-  const agencyFile = join(repo.agency, "agency.yaml");
-  await writeFile(agencyFile, (await readFile(agencyFile, "utf8")).replace("learningManager:\n  tier: strong\n", "learningManager:\n  tier: strong\n  autoAccept: true\n"));
-  repo.git("commit", "-qam", "the L&P Manager may apply memory");
+  await learningManager("autoAccept: true", "the L&P Manager may apply memory");
   const PATTERN = "Hand the writer the sources list together with the comparison table.";
   const OBSERVATION = "Plan a sources task before any task that quotes prices.";
   const systems: { kind: string; system: string }[] = [];
@@ -297,9 +295,7 @@ it("patterns for every Specialist and observations for the PM: proposed with the
       return review;
     },
   });
-  server = createFakeOpenAIServer({ handler: team.handler });
-  await server.start();
-  const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "x" };
+  const env = await serve(team);
   const first = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env });
   expect(first.code, first.stderr).toBe(0);
   expect(first.stderr).toMatch(/review-learning: 2 proposal\(s\) applied/);
@@ -318,9 +314,7 @@ it("patterns for every Specialist and observations for the PM: proposed with the
 }, 120_000);
 
 it("with learningManager.reviewStreams each merged stream is reviewed too, before the project's review; once each", async () => {
-  const agencyFile = join(repo.agency, "agency.yaml");
-  await writeFile(agencyFile, (await readFile(agencyFile, "utf8")).replace("learningManager:\n  tier: strong\n", "learningManager:\n  tier: strong\n  reviewStreams: true\n"));
-  repo.git("commit", "-qam", "review each stream");
+  await learningManager("reviewStreams: true", "review each stream");
   const subjects: string[] = [];
   const team = scriptedTeam({
     reviseOnce: ["write-up"],
@@ -329,9 +323,7 @@ it("with learningManager.reviewStreams each merged stream is reviewed too, befor
       return undefined;
     },
   });
-  server = createFakeOpenAIServer({ handler: team.handler });
-  await server.start();
-  const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "x" };
+  const env = await serve(team);
   const run = await runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env });
   expect(run.code, run.stderr).toBe(0);
   // The streams in the order they merged, then the project.

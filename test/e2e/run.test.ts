@@ -56,12 +56,7 @@ describe("ateams run, end to end through the CLI", () => {
 
   it("a --stream fan-out job commits its stream's work; the full run adopts it without calling a model again", async () => {
     const team = scriptedTeam();
-    server = createFakeOpenAIServer({ handler: team.handler });
-    await server.start();
-    const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "test-key" };
-    const start = repo.git("rev-parse", "HEAD");
-    const job = await runCli(["run", "--project", "launch-kit", "--stream", "research"], { cwd: repo.root, env });
-    expect(job.code, job.stderr).toBe(0);
+    const { env, start } = await researchJob(team);
     const researchTasks = ["market-scan", "audience-profiles", "positioning"];
     const specialistCalls = () => team.log.calls.filter((c) => c.kind === "specialist_work").map((c) => c.task);
     expect(specialistCalls().sort()).toEqual([...researchTasks].sort());
@@ -93,12 +88,7 @@ describe("ateams run, end to end through the CLI", () => {
         return undefined;
       },
     });
-    server = createFakeOpenAIServer({ handler: team.handler });
-    await server.start();
-    const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "test-key" };
-    const start = repo.git("rev-parse", "HEAD");
-    const job = await runCli(["run", "--project", "launch-kit", "--stream", "research"], { cwd: repo.root, env });
-    expect(job.code, job.stderr).toBe(0);
+    const { env, start } = await researchJob(team);
     const onBranch = repo.git("show", "ateams/launch-kit/research:agency/projects/launch-kit/metrics/research.jsonl").split("\n").map((l) => JSON.parse(l)).filter((r) => r.kind === "task" && r.task === "market-scan");
     expect(onBranch.map((r) => [r.tier, r.outcome])).toEqual([["fast", "escalated"], ["strong", "accepted"]]);
     // The reconcile job starts from the original main: it adopts the strong tier's commit, asking no model for it.
@@ -112,3 +102,13 @@ describe("ateams run, end to end through the CLI", () => {
   });
 });
 
+/** Serves `team`, then runs launch-kit's research stream as a --stream job would; where main was before it. */
+async function researchJob(team: ReturnType<typeof scriptedTeam>): Promise<{ env: Record<string, string>; start: string }> {
+  server = createFakeOpenAIServer({ handler: team.handler });
+  await server.start();
+  const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "test-key" };
+  const start = repo.git("rev-parse", "HEAD");
+  const job = await runCli(["run", "--project", "launch-kit", "--stream", "research"], { cwd: repo.root, env });
+  expect(job.code, job.stderr).toBe(0);
+  return { env, start };
+}
