@@ -2,9 +2,8 @@
 // first instead of the memory growing a copy (people teach what the L&P Manager already proposed, and the reverse).
 // Deliberately strict: a correction ("Never include…" after "Always include…", "imperial" for "metric") shares most
 // of its words with what it corrects, and merging it would drop the correction's words.
-const STOP = new Set(
-  "a an and are as at be by for from has have in is it its of on or that the this to was were will with your you always every each all any".split(" "),
-);
+import { STOP_WORDS } from "./ranker.ts";
+const STOP = new Set([...STOP_WORDS, "always", "every", "each", "all", "any"]);
 /** Words that turn a lesson into its opposite: a lesson with one and a lesson without are never the same. */
 const NEGATIONS = new Set(["not", "never", "no", "nor", "avoid", "don", "dont", "without", "neither", "stop"]);
 

@@ -10,12 +10,13 @@ export interface MemoryRanker {
   rank(entries: readonly FiledEntry[], query: string): Promise<readonly FiledEntry[]>;
 }
 
-const STOP = new Set("a an and are as at be by for from has have in is it its of on or that the this to was were will with your you".split(" "));
+/** Words that say nothing about a lesson's subject; near-duplicate.ts adds the quantifiers it also ignores. */
+export const STOP_WORDS: ReadonlySet<string> = new Set("a an and are as at be by for from has have in is it its of on or that the this to was were will with your you".split(" "));
 
 /** One term as both the index and the query see it: lower case, stop words out, a light suffix stem. */
 function term(t: string): string | null {
   const w = t.toLowerCase().normalize("NFKD").replace(/[^\p{L}\p{N}]/gu, "");
-  if (w.length < 2 || STOP.has(w)) return null;
+  if (w.length < 2 || STOP_WORDS.has(w)) return null;
   return w.length > 4 ? w.replace(/(ing|ed|es|s)$/, "") : w;
 }
 

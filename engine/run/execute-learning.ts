@@ -21,7 +21,7 @@ import { agentTier } from "../plan/route.ts";
 import type { AssemblyAction, StreamAction } from "../plan/types.ts";
 import { learningView } from "../prompts/views.ts";
 import { addToRoleList, addToRoleText } from "../rewrite/role-yaml.ts";
-import { addEntries, summarizeEntries } from "../memory/memory-file.ts";
+import { addEntries, summarizeEntries, type NewEntry } from "../memory/memory-file.ts";
 import { analysisFile, COLLABORATION_FILE, PM_FILE, roleMemoryFile } from "../memory/scope.ts";
 import { maxEntriesPerRole } from "../agency/settings.ts";
 import { addUsage } from "../status/record.ts";
@@ -173,39 +173,29 @@ async function proposalFiles(ctx: RunContext, model: AgencyModel, project: Loade
   const files: FileChange[] = [];
   let proposals = 0;
 
+  const provenance = (evidence?: string[]) => ({ by: LEARNING_MANAGER, at, project: project.id, ...(evidence ? { evidence } : {}) });
+  const propose = (change: MemoryFileChange | undefined) => {
+    if (!change) return;
+    files.push(change.file);
+    proposals += change.changed;
+  };
   for (const role of [...new Set([...reply.lessons.map((l) => l.role), ...reply.merges.map((m) => m.role)])]) {
+    const lessons = reply.lessons.filter((l) => l.role === role).map((l) => ({ kind: "lesson" as const, text: l.lesson, provenance: provenance(l.evidence) }));
+    const merges = reply.merges.filter((x) => x.role === role);
     const rel = roleMemoryFile(role);
-    const file = join(model.dir, "memory", rel);
-    const before = await read(file);
-    const provenance = (evidence?: string[]) => ({ by: LEARNING_MANAGER, at, project: project.id, ...(evidence ? { evidence } : {}) });
-    const change = addEntries(before, rel, reply.lessons.filter((l) => l.role === role).map((l) => ({ kind: "lesson" as const, text: l.lesson, provenance: provenance(l.evidence) })), schemaRefFor(file, ws.repoRoot, "memory"));
-    let text = change.text;
-    let changed = change.added.length + change.merged.length;
-    for (const m of reply.merges.filter((x) => x.role === role)) {
-      const merged = summarizeEntries(text, rel, m.replaces, m.text, provenance());
-      if (merged) {
-        text = merged.text;
-        changed++;
-      }
-    }
-    // Memory the loader would refuse never reaches the branch.
-    if (changed && text !== before && !specTextProblems("memory", text, ws.repoPath(file)).length) {
-      files.push({ path: ws.repoPath(file), content: text });
-      proposals += changed;
-    }
+    // Then the summaries of a role over its cap, each replacing the entries it names.
+    const summarize = (text: string) =>
+      merges.reduce((acc, m) => {
+        const s = summarizeEntries(acc.text, rel, m.replaces, m.text, provenance());
+        return s ? { text: s.text, changed: acc.changed + 1 } : acc;
+      }, { text, changed: 0 });
+    propose(await memoryWithEntries(ctx, model, rel, lessons, summarize));
   }
   // Patterns for every Specialist and observations for the PM: memory the whole team recalls, reviewed the same way.
   for (const rel of [COLLABORATION_FILE, PM_FILE]) {
     const wanted = reply.observations.filter((o) => (o.for === "collaboration" ? COLLABORATION_FILE : PM_FILE) === rel);
-    if (!wanted.length) continue;
-    const file = join(model.dir, "memory", rel);
-    const before = await read(file);
-    const change = addEntries(before, rel, wanted.map((o) => ({ kind: rel === COLLABORATION_FILE ? ("pattern" as const) : ("observation" as const), text: o.text, provenance: { by: LEARNING_MANAGER, at, project: project.id, evidence: o.evidence } })), schemaRefFor(file, ws.repoRoot, "memory"));
-    const changed = change.added.length + change.merged.length;
-    if (changed && change.text !== before && !specTextProblems("memory", change.text, ws.repoPath(file)).length) {
-      files.push({ path: ws.repoPath(file), content: change.text });
-      proposals += changed;
-    }
+    const kind = rel === COLLABORATION_FILE ? ("pattern" as const) : ("observation" as const);
+    if (wanted.length) propose(await memoryWithEntries(ctx, model, rel, wanted.map((o) => ({ kind, text: o.text, provenance: provenance(o.evidence) }))));
   }
   for (const role of [...new Set(reply.roleEdits.map((e) => e.role))]) {
     const loaded = model.roles.get(role);
@@ -240,11 +230,30 @@ async function proposalFiles(ctx: RunContext, model: AgencyModel, project: Loade
  * project. It changes no role, so it needs no review; the project's full analysis stays in its learning.md.
  */
 async function takeawayFile(ctx: RunContext, model: AgencyModel, project: LoadedProject, reply: LearningReviewReply, at: string): Promise<FileChange[]> {
-  const rel = analysisFile(project.id);
-  const path = ctx.ws.repoPath(join(model.dir, "memory", rel));
+  const change = await memoryWithEntries(ctx, model, analysisFile(project.id), [{ kind: "analysis", text: reply.takeaway, provenance: { by: LEARNING_MANAGER, at, project: project.id, source: ctx.ws.repoPath(learningFile(project)) } }]);
+  return change ? [change.file] : [];
+}
+
+interface MemoryFileChange {
+  file: FileChange;
+  /** Entries added, given another source, or summarised. */
+  changed: number;
+}
+
+/**
+ * A memory file (relative to agency/memory/) as it stands on the working branch, with `entries` added and then
+ * `thenEdit` applied; undefined when nothing changes, or when the result is one the loader would refuse (it never
+ * reaches a commit).
+ */
+async function memoryWithEntries(ctx: RunContext, model: AgencyModel, rel: string, entries: readonly NewEntry[], thenEdit?: (text: string) => { text: string; changed: number }): Promise<MemoryFileChange | undefined> {
+  const file = join(model.dir, "memory", rel);
+  const path = ctx.ws.repoPath(file);
   const before = await ctx.ws.store.readFile("HEAD", path);
-  const change = addEntries(before, rel, [{ kind: "analysis", text: reply.takeaway, provenance: { by: LEARNING_MANAGER, at, project: project.id, source: ctx.ws.repoPath(learningFile(project)) } }], schemaRefFor(join(model.dir, "memory", rel), ctx.ws.repoRoot, "memory"));
-  return change.added.length && !specTextProblems("memory", change.text, path).length ? [{ path, content: change.text }] : [];
+  const added = addEntries(before, rel, entries, schemaRefFor(file, ctx.ws.repoRoot, "memory"));
+  const { text, changed: edited } = thenEdit ? thenEdit(added.text) : { text: added.text, changed: 0 };
+  const changed = added.added.length + added.merged.length + edited;
+  if (!changed || text === before || specTextProblems("memory", text, path).length) return undefined;
+  return { file: { path, content: text }, changed };
 }
 
 /** Who the L&P Manager is in memory's provenance. */
