@@ -9,9 +9,6 @@ import { replySchema, type Replies, type ReplyName } from "./reply-schemas.ts";
 import type { AgentTool } from "../tools/types.ts";
 import { addCall, emptyUsage, type UsageTotals } from "../agency/usage.ts";
 
-/** What one agent call (repairs and tool rounds included) used: agency/usage.ts's totals. */
-export type CallUsage = UsageTotals;
-
 export interface AgentDeps {
   models: ModelRegistry;
   budget: Budget;
@@ -25,7 +22,7 @@ export interface AgentDeps {
 
 export interface AgentReply<T> {
   value: T;
-  usage: CallUsage;
+  usage: UsageTotals;
   /** Model id and tier of the accepted reply. */
   model: string;
   tier: string;
@@ -48,12 +45,10 @@ export interface AgentRequest {
   /** What the schema cannot say (reply-checks.ts): every problem goes back in one repair turn. */
   check?: (value: never) => string[];
   /** Usage is added here even when the call fails, so budgets see every token paid for. */
-  usage?: CallUsage;
+  usage?: UsageTotals;
   /** Tools the agent may call before it answers, and how many tool rounds it may take. */
   tools?: { list: AgentTool[]; maxSteps: number };
 }
-
-export { emptyUsage };
 
 /** One agent call; the reply name decides the type of the value it returns (reply-schemas.ts Replies). */
 export async function callAgent<R extends ReplyName>(deps: AgentDeps, req: AgentRequest & { reply: R; check?: (value: Replies[R]) => string[] }): Promise<AgentReply<Replies[R]>> {

@@ -1,7 +1,8 @@
 // The Collaborator: verifies a task's files, or a whole stream, against their criteria with a structured verdict.
 import type { Templates } from "../prompts/templates.ts";
 import type { CollaboratorVerdict, Project, Stream, Task } from "../agency/types.gen.ts";
-import { callAgent, type AgentDeps, type AgentReply, type CallUsage } from "./call.ts";
+import { callAgent, type AgentDeps, type AgentReply } from "./call.ts";
+import type { UsageTotals } from "../agency/usage.ts";
 import type { FileText } from "./specialist.ts";
 
 export interface VerifyTaskInput {
@@ -14,7 +15,7 @@ export interface VerifyTaskInput {
   questions: string[];
   round: number;
   maxRounds: number;
-  usage: CallUsage;
+  usage: UsageTotals;
 }
 
 export async function verifyTask(deps: AgentDeps, templates: Templates, input: VerifyTaskInput): Promise<AgentReply<CollaboratorVerdict>> {
@@ -36,7 +37,7 @@ export interface VerifyStreamInput {
   system: string;
   stream: Stream;
   tasks: { id: string; title: string; specialist: string; files: FileText[] }[];
-  usage: CallUsage;
+  usage: UsageTotals;
 }
 
 export async function verifyStream(deps: AgentDeps, templates: Templates, input: VerifyStreamInput): Promise<AgentReply<CollaboratorVerdict>> {
@@ -49,7 +50,7 @@ export async function verifyStream(deps: AgentDeps, templates: Templates, input:
 }
 
 /** Both checks are one question to the Collaborator with one kind of answer: a verdict. */
-function askForVerdict(deps: AgentDeps, input: { project: Project; tier: string; system: string; usage: CallUsage }, user: string): Promise<AgentReply<CollaboratorVerdict>> {
+function askForVerdict(deps: AgentDeps, input: { project: Project; tier: string; system: string; usage: UsageTotals }, user: string): Promise<AgentReply<CollaboratorVerdict>> {
   return callAgent(deps, {
     project: input.project,
     agent: "collaborator",

@@ -3,7 +3,8 @@
 // cannot say it, and sent back in a repair turn when a quote is not in the evidence.
 import type { Templates } from "../prompts/templates.ts";
 import type { LearningReviewReply, Project } from "../agency/types.gen.ts";
-import { callAgent, type AgentDeps, type AgentReply, type CallUsage } from "./call.ts";
+import { callAgent, type AgentDeps, type AgentReply } from "./call.ts";
+import type { UsageTotals } from "../agency/usage.ts";
 import { learningReviewSchema } from "./reply-schemas.ts";
 
 export interface LearningEvidence {
@@ -24,7 +25,7 @@ export interface ReviewInput {
   tier: string;
   system: string;
   evidence: LearningEvidence;
-  usage: CallUsage;
+  usage: UsageTotals;
 }
 
 const squash = (s: string) => s.replace(/\s+/g, " ").trim().toLowerCase();

@@ -1,7 +1,8 @@
 // The Project Manager: options for an objective, a decomposition of one option, blocker resolution, assembly.
 import type { Templates } from "../prompts/templates.ts";
 import type { Agency, PlanOption, PmAssemblyReply, PmBlockerReply, PmDecompositionReply, PmOptionsReply, Project, Stream, Task } from "../agency/types.gen.ts";
-import { callAgent, type AgentDeps, type AgentReply, type CallUsage } from "./call.ts";
+import { callAgent, type AgentDeps, type AgentReply } from "./call.ts";
+import type { UsageTotals } from "../agency/usage.ts";
 import { decompositionProblems, optionsProblems } from "./reply-checks.ts";
 import { pmDecompositionSchema, pmOptionsSchema } from "./reply-schemas.ts";
 import type { JSONSchema } from "../llm/index.ts";
@@ -13,7 +14,7 @@ interface PmBase {
   project: Project;
   tier: string;
   system: string;
-  usage: CallUsage;
+  usage: UsageTotals;
 }
 
 const ask = <R extends "pm_options" | "pm_decomposition" | "pm_blocker" | "pm_assembly">(deps: AgentDeps, base: PmBase, user: string, reply: R, constrain?: { schema: JSONSchema; check: (value: Replies[R]) => string[] }) =>

@@ -5,7 +5,8 @@ import type { AgentTool } from "../tools/types.ts";
 import { specialistTaskMessage } from "../prompts/specialist-prompt.ts";
 import type { Templates } from "../prompts/templates.ts";
 import type { Project, SpecialistWorkReply, Task } from "../agency/types.gen.ts";
-import { callAgent, type AgentDeps, type AgentReply, type CallUsage } from "./call.ts";
+import { callAgent, type AgentDeps, type AgentReply } from "./call.ts";
+import type { UsageTotals } from "../agency/usage.ts";
 import { acceptFiles } from "./reply-checks.ts";
 import { specialistWorkSchema } from "./reply-schemas.ts";
 
@@ -26,7 +27,7 @@ export interface SpecialistInput {
   feedback: { by: string; text: string }[];
   /** The previous round's files, when revising. */
   previous: FileText[];
-  usage: CallUsage;
+  usage: UsageTotals;
   /** The role's tools that can run here, and the tool rounds allowed (budgets.maxToolSteps). */
   tools?: { list: AgentTool[]; maxSteps: number };
 }

@@ -1,6 +1,7 @@
 // `ateams status` for people: per project what needs a person first, then one row per stream and per task.
 import { formatTokens, formatUsd } from "../agency/usage.ts";
-import type { AcceptanceView, Attention, ConditionView, ProjectReport, StatusReport, UsageView } from "../status/report.ts";
+import { formatCondition, type AcceptanceView, type Attention, type ProjectReport, type StatusReport } from "../status/report.ts";
+import type { UsageTotals } from "../agency/usage.ts";
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -9,19 +10,12 @@ function table(rows: string[][]): string[] {
 
 export const shortSha = (sha: string | null): string => (sha ? sha.slice(0, 7) : "-");
 
-/** `Ready (Succeeded)`, `Ready=False (Replanned)`, `Failed (RevisionsExhausted)`, `Pending`. */
-export function formatCondition(c: ConditionView | null): string {
-  if (!c) return "-";
-  if (c.type === "Pending") return "Pending";
-  return `${c.type}${c.status === "True" ? "" : `=${c.status}`} (${c.reason})`;
-}
-
 function formatAcceptance(a: AcceptanceView | null): string {
   if (!a) return "-";
   return `${a.current ? "✓" : "stale"}${a.by ? ` ${a.by}` : ""}`;
 }
 
-function formatUsage(u: UsageView): string {
+function formatUsage(u: UsageTotals): string {
   return `${u.calls} call${u.calls === 1 ? "" : "s"}, ${formatTokens(u.inputTokens)} in / ${formatTokens(u.outputTokens)} out tokens, ${formatUsd(u.costUsd)}`;
 }
 

@@ -1,6 +1,7 @@
 // /ask @role <question>: one call to the role's Specialist with the system message its work runs under (role,
 // project, stream, and what memory recalls for the question), and the question. The answer is a small strict reply.
-import { callAgent, emptyUsage, type AgentDeps, type CallUsage } from "../agents/call.ts";
+import { callAgent, type AgentDeps } from "../agents/call.ts";
+import { emptyUsage, type UsageTotals } from "../agency/usage.ts";
 import { routeTask } from "../plan/route.ts";
 import type { Templates } from "../prompts/templates.ts";
 import { specialistIdOf, specialistView } from "../prompts/views.ts";
@@ -24,7 +25,7 @@ export interface Question {
 export interface Answer {
   answer: string;
   model: string;
-  usage: CallUsage;
+  usage: UsageTotals;
 }
 
 export async function askSpecialist(deps: AgentDeps, templates: Templates, model: AgencyModel, q: Question): Promise<Answer> {

@@ -5,7 +5,7 @@ import { planAgency } from "../plan/plan.ts";
 import { streamFingerprint } from "../plan/plan-project.ts";
 import type { Templates } from "../prompts/templates.ts";
 import type { AgencyModel } from "../agency/model.ts";
-import { projectReport, type Attention, type ConditionView, type ProjectReport } from "../status/report.ts";
+import { formatCondition, projectReport, type Attention, type ProjectReport } from "../status/report.ts";
 
 const HINT: Record<Attention["kind"], string | null> = {
   "awaiting-approval": "`/approve [option]` on the plan PR",
@@ -41,7 +41,7 @@ export function renderStatusReply(p: ProjectReport): string {
   }
   if (p.tasks.length) {
     out.push("", "| task | stream | stage | condition | model |", "| --- | --- | --- | --- | --- |");
-    for (const t of p.tasks) out.push(`| ${t.id} | ${t.stream} | ${t.stage}${t.reason ? `: ${cell(t.reason)}` : ""} | ${condition(t.condition)} | ${t.model ?? "-"} |`);
+    for (const t of p.tasks) out.push(`| ${t.id} | ${t.stream} | ${t.stage}${t.reason ? `: ${cell(t.reason)}` : ""} | ${formatCondition(t.condition)} | ${t.model ?? "-"} |`);
   }
   const u = p.usage;
   out.push("", `Spent so far: ${u.calls} model call${u.calls === 1 ? "" : "s"}, ${u.inputTokens + u.outputTokens} tokens, $${u.costUsd.toFixed(4)}.`);
@@ -55,10 +55,6 @@ function commentHint(hint: string | null): string | null {
   const stream = / --stream (\S+)/.exec(m[2]!)?.[1];
   const rest = m[2]!.replace(/ --stream \S+/, "");
   return `\`/${m[1]}${rest}\`${stream ? ` on the ${stream} stream's PR` : ""}`;
-}
-
-function condition(c: ConditionView): string {
-  return c.type === "Pending" ? "Pending" : `${c.type}${c.status === "True" ? "" : `=${c.status}`} (${c.reason})`;
 }
 
 /** Table cells and list items cannot hold pipes or line breaks. */

@@ -85,20 +85,6 @@ export class StructuredOutputError extends LlmError {
   }
 }
 
-/** The model kept asking for tools past the step cap; the transcript is kept so the caller can inspect or resume. */
-export class ToolStepLimitError extends LlmError {
-  readonly maxSteps: number;
-  readonly messages: ChatMessage[];
-  readonly calls: CompletionResult[];
-
-  constructor(init: { maxSteps: number; messages: ChatMessage[]; calls: CompletionResult[] }) {
-    super(`model still requested tools after ${init.maxSteps} step(s)`);
-    this.maxSteps = init.maxSteps;
-    this.messages = init.messages;
-    this.calls = init.calls;
-  }
-}
-
 /**
  * The endpoint itself is down: no connection, or 5xx / 429 still after the model's own retries. Not the action's
  * fault, and every other call to the same URL would fail alike: the run stops with one condition naming the URL

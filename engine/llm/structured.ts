@@ -6,7 +6,7 @@
 // API errors are not escalated: the model already retried them, and a stronger model would not fix a bad key.
 import { LlmConfigError, StructuredOutputError } from "./errors.ts";
 import { parseAndValidate, validatorFor } from "./json-validator.ts";
-import { runTool, type ToolHandler } from "./tool-loop.ts";
+import { runTool, type ToolHandler } from "./run-tool.ts";
 import type { ChatMessage, CompletionRequest, CompletionResult, JSONSchema, LanguageModel, ToolSpec } from "./types.ts";
 
 export interface StructuredRequest {

@@ -3,6 +3,7 @@
 // revision: it has headroom), it goes up a step. Revisions near the threshold mean the cheaper tier is at its limit,
 // and the threshold stays. The tasks a step would move are priced from what they cost. Pure: the agency's thresholds and task records in,
 // proposals out, each with the evidence it rests on and the saving it expects on the recorded work.
+import { costOf, type TokenCount } from "../agency/usage.ts";
 import type { Agency, TaskRecord } from "../agency/types.gen.ts";
 
 export interface LearnOptions {
@@ -45,7 +46,7 @@ interface TaskOutcome {
   costUsd: number;
   laterCostUsd: number;
   /** Tokens of the first attempt: what a move to another tier is priced from. */
-  tokens: { inputTokens: number; outputTokens: number };
+  tokens: TokenCount;
 }
 
 function outcomes(records: readonly TaskRecord[]): TaskOutcome[] {
@@ -69,9 +70,9 @@ function outcomes(records: readonly TaskRecord[]): TaskOutcome[] {
   });
 }
 
-const priceOf = (agency: Agency, tier: string, t: { inputTokens: number; outputTokens: number }) => {
+const priceOf = (agency: Agency, tier: string, t: TokenCount) => {
   const p = agency.models.tiers.find((x) => x.id === tier)?.price;
-  return p ? (t.inputTokens * p.inputPerMTok + t.outputTokens * p.outputPerMTok) / 1e6 : 0;
+  return p ? costOf(t, p) : 0;
 };
 
 const round2 = (x: number) => Math.round(x * 100) / 100;

@@ -2,15 +2,10 @@
 // tier, time per stream) and the task bars of its timeline. Pure: records in, numbers out.
 import type { CallRecord, TaskRecord } from "../agency/types.gen.ts";
 import type { MetricsRecord } from "./records.ts";
+import type { UsageTotals } from "../agency/usage.ts";
 
-export interface Totals {
-  calls: number;
-  /** Calls served from the response cache: nothing was paid for them. */
-  cached: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-}
+/** Usage (one shape, agency/usage.ts) and the calls served from the response cache, for which nothing was paid. */
+export type Totals = UsageTotals & { cached: number };
 
 export interface RoleRow extends Totals {
   role: string;

@@ -1,7 +1,7 @@
 // assemble: the PM turns every accepted stream into the project's deliverable and a summary for the Director;
 // committed last, on the working branch. It starts once every stream's merge is done (startable.ts).
 import { join } from "node:path";
-import { emptyUsage, type CallUsage } from "../agents/call.ts";
+import { emptyUsage, type UsageTotals } from "../agency/usage.ts";
 import { accounted } from "./outcome.ts";
 import { assemble } from "../agents/pm.ts";
 import { agentTier } from "../plan/route.ts";
@@ -40,7 +40,7 @@ async function streamFiles(ctx: RunContext, project: LoadedProject): Promise<Str
   );
 }
 
-async function assembleWith(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: AssemblyAction, usage: CallUsage): Promise<void> {
+async function assembleWith(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: AssemblyAction, usage: UsageTotals): Promise<void> {
   const pm = agentTier(model.spec, "projectManager");
   const streams = await streamFiles(ctx, project);
   ctx.progress.emit({ kind: "start", project: project.id, action: "assemble", text: `PM assembles on ${pm.model}` });

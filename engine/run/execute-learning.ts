@@ -10,7 +10,7 @@ import { isMap, isSeq, parseDocument } from "yaml";
 import { proposeThresholds, type ThresholdProposal } from "../metrics/routing-learn.ts";
 import { join } from "node:path";
 import { reviewProject, type LearningEvidence } from "../agents/learning.ts";
-import { emptyUsage, type CallUsage } from "../agents/call.ts";
+import { emptyUsage, type UsageTotals } from "../agency/usage.ts";
 import type { AgencyModel, LoadedProject } from "../agency/model.ts";
 import type { LearningReviewReply, Status } from "../agency/types.gen.ts";
 import { formatUsd } from "../agency/usage.ts";
@@ -38,7 +38,7 @@ export async function executeLearning(ctx: RunContext, model: AgencyModel, proje
   return accounted(usage, () => review(ctx, model, project, action, usage));
 }
 
-async function review(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: AssemblyAction | StreamAction, usage: CallUsage): Promise<void> {
+async function review(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: AssemblyAction | StreamAction, usage: UsageTotals): Promise<void> {
   const lp = agentTier(model.spec, "learningManager");
   // A stream's review sees that stream's attempts and what people said about its tasks; it proposes what the project's
   // later streams and projects can use, and leaves routing and the takeaway to the project's review.

@@ -4,7 +4,7 @@ import { recallForProject } from "../memory/recall.ts";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decompose, proposeOptions } from "../agents/pm.ts";
-import { emptyUsage } from "../agents/call.ts";
+import { emptyUsage } from "../agency/usage.ts";
 import { feedbackDigest } from "../plan/plan-feedback.ts";
 import { agentTier } from "../plan/route.ts";
 import type { PlanningAction } from "../plan/types.ts";

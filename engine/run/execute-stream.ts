@@ -1,6 +1,6 @@
 // verify-stream, merge-stream, await-review: the Collaborator checks a stream as a whole, then it joins the working
 // branch — or waits for a person when oversight is review-streams.
-import { emptyUsage, type CallUsage } from "../agents/call.ts";
+import { emptyUsage, type UsageTotals } from "../agency/usage.ts";
 import { accounted } from "./outcome.ts";
 import { feedbackByTask, verifyStream } from "../agents/collaborator.ts";
 import { agentTier } from "../plan/route.ts";
@@ -12,7 +12,6 @@ import { addUsage, recordStream, setCondition, setProjectCondition } from "../st
 import { depsForAttempt, trailers, type RunContext } from "./run-context.ts";
 import { actionAttempt, actionKey, taskAttempt } from "../status/retry.ts";
 import { clip } from "./task-inputs.ts";
-import type { UsageTotals } from "../agency/usage.ts";
 import { maxRevisionRounds } from "../agency/settings.ts";
 
 export async function executeVerifyStream(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: StreamAction): Promise<"blocked" | undefined> {
@@ -20,7 +19,7 @@ export async function executeVerifyStream(ctx: RunContext, model: AgencyModel, p
   return accounted(usage, () => verifyStreamWith(ctx, model, project, action, usage));
 }
 
-async function verifyStreamWith(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: StreamAction, usage: CallUsage): Promise<"blocked" | undefined> {
+async function verifyStreamWith(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: StreamAction, usage: UsageTotals): Promise<"blocked" | undefined> {
   const stream = project.plan!.streams!.find((s) => s.id === action.stream)!;
   const collab = agentTier(model.spec, "collaborator", stream.collaborator?.tier);
   const tasks = [];

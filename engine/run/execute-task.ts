@@ -4,7 +4,7 @@ import { recallForTask } from "../memory/recall.ts";
 import type { MemorySelection } from "../memory/select.ts";
 import { doTask, type FileText } from "../agents/specialist.ts";
 import { verifyTask } from "../agents/collaborator.ts";
-import { emptyUsage, type CallUsage } from "../agents/call.ts";
+import { emptyUsage, type UsageTotals } from "../agency/usage.ts";
 import { resolveBlocker } from "../agents/pm.ts";
 import { fingerprintTasks, roleVersion } from "../plan/fingerprint.ts";
 import { agentTier, escalate } from "../plan/route.ts";
@@ -47,7 +47,7 @@ export async function executeTask(ctx: RunContext, model: AgencyModel, project: 
   }
 }
 
-async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: TaskAction, usage: CallUsage, { adoptOnly, meter }: { adoptOnly: boolean; meter: ActionMeter }): Promise<TaskResult> {
+async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: TaskAction, usage: UsageTotals, { adoptOnly, meter }: { adoptOnly: boolean; meter: ActionMeter }): Promise<TaskResult> {
   const { ws, templates } = ctx;
   const fp = fingerprintTasks(model, project, templates).get(action.task)!;
   const { task, stream, routing } = fp;
@@ -62,7 +62,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
   const metricsPath = ws.repoPath(metricsFile(project.dir, stream.id));
   /** All this task may commit: its declared outputs, its Specialist's work log and its stream's metrics, nothing else. */
   const allowed = { files: [...task.outputs.map((o) => outputPath(o.path)), ws.repoPath(logPath(project, stream.id, specialist)), metricsPath] };
-  const record = (files: FileText[], usage: CallUsage | undefined, commit: string, revisions: number, modelId: string, tier: string, memory: string | undefined) =>
+  const record = (files: FileText[], usage: UsageTotals | undefined, commit: string, revisions: number, modelId: string, tier: string, memory: string | undefined) =>
     status.update(
       (s) =>
         // A question this task asked is moot once it is done (the Director edited it instead of answering).
@@ -232,7 +232,7 @@ async function appendLog(ctx: RunContext, source: string, project: LoadedProject
  * to another role, splits off a task to do first, or asks the Director; a question blocks the project until it is
  * answered (`ateams answer`, `/answer`) or the task is edited or retried.
  */
-async function handleBlocker(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: TaskAction, blocker: string, usage: CallUsage): Promise<TaskResult> {
+async function handleBlocker(ctx: RunContext, model: AgencyModel, project: LoadedProject, action: TaskAction, blocker: string, usage: UsageTotals): Promise<TaskResult> {
   const status = ctx.status(project);
   const stream = project.plan!.streams!.find((s) => s.id === action.stream)!;
   const task = stream.tasks.find((t) => t.id === action.task)!;

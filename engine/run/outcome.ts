@@ -1,6 +1,6 @@
 // Errors → outcomes, in one place: which condition reason a failure records, whether the run goes on, and whether
 // the same inputs may be retried by a later run without a person asking. Switches on class, never on message text.
-import { EndpointUnavailableError, LlmApiError, LlmConfigError, LlmRefusalError, LlmReplyTooLargeError, LlmTimeoutError, StructuredOutputError, ToolStepLimitError } from "../llm/index.ts";
+import { EndpointUnavailableError, LlmApiError, LlmConfigError, LlmRefusalError, LlmReplyTooLargeError, LlmTimeoutError, StructuredOutputError } from "../llm/index.ts";
 import { GitStoreError, UnsafePathError } from "../forge/index.ts";
 import { BudgetExceededError } from "../llm/budget.ts";
 import { PlanRejectedError, UnloadableSpecError } from "./spec-guard.ts";
@@ -25,7 +25,6 @@ export function outcomeOf(e: unknown): Outcome {
   // A reply that would have written a spec the loader rejects: nothing was written; the same inputs would fail again.
   if (e instanceof UnloadableSpecError) return { reason: "SpecRejected", message: e.message, fatal: false, transient: false };
   if (e instanceof PlanRejectedError) return { reason: "InvalidReply", message: e.message, fatal: false, transient: false };
-  if (e instanceof ToolStepLimitError) return { reason: "ToolStepLimit", message: e.message, fatal: false, transient: false };
   // The model's own answer, the same on every try: the work or the prompt must change, not the timing.
   if (e instanceof LlmRefusalError) return { reason: "ModelRefused", message: e.message, fatal: false, transient: false };
   if (e instanceof LlmReplyTooLargeError) return { reason: "ReplyTooLarge", message: e.message, fatal: false, transient: false };

@@ -15,7 +15,12 @@ export interface ConditionView {
   since: string | null;
 }
 
-export type UsageView = UsageTotals;
+/** `Ready (Succeeded)`, `Ready=False (Replanned)`, `Failed (RevisionsExhausted)`, `Pending`: `ateams status` and `/status` alike. */
+export function formatCondition(c: ConditionView | null): string {
+  if (!c) return "-";
+  if (c.type === "Pending") return "Pending";
+  return `${c.type}${c.status === "True" ? "" : `=${c.status}`} (${c.reason})`;
+}
 
 /** A recorded verification or acceptance; `current` is false once the stream's fingerprint moved on. */
 export interface AcceptanceView {
@@ -40,7 +45,7 @@ export interface TaskReport {
   conditions: ConditionView[];
   tier: string | null;
   model: string | null;
-  usage: UsageView;
+  usage: UsageTotals;
   revisions: number;
   attempts: number;
   escalations: number;
@@ -91,14 +96,14 @@ export interface ProjectReport {
   plan: PlanView | null;
   conditions: ConditionView[];
   attention: Attention[];
-  usage: UsageView;
+  usage: UsageTotals;
   streams: StreamReport[];
   tasks: TaskReport[];
 }
 
 export interface StatusReport {
   projects: ProjectReport[];
-  totals: UsageView;
+  totals: UsageTotals;
 }
 
 export interface ProjectInputs {
@@ -221,7 +226,7 @@ export function projectReport({ project, plan, streamFingerprints, branches }: P
 }
 
 export function statusReport(projects: ProjectReport[]): StatusReport {
-  const totals = projects.reduce<UsageView>(
+  const totals = projects.reduce<UsageTotals>(
     (t, p) => ({
       calls: t.calls + p.usage.calls,
       inputTokens: t.inputTokens + p.usage.inputTokens,
@@ -295,6 +300,6 @@ function acceptanceView(a: Acceptance | undefined, current: string | undefined):
   return { fingerprint: a.fingerprint, by: a.by ?? null, at: a.at, commit: a.commit ?? null, current: a.fingerprint === current };
 }
 
-export function usageView(u: Usage | undefined): UsageView {
+export function usageView(u: Usage | undefined): UsageTotals {
   return { calls: u?.calls ?? 0, inputTokens: u?.inputTokens ?? 0, outputTokens: u?.outputTokens ?? 0, costUsd: u?.costUsd ?? 0 };
 }

@@ -127,7 +127,6 @@ it("the L&P Manager's lesson, once accepted, takes the writer's next project fro
   const after = (await roundsOf("pricing-study-eu")).find((r) => r.role === "writer")!;
   expect(after.meanRounds).toBe(1);
   expect(after.version).not.toBe(before.version);
-  console.log(`writer: ${before.meanRounds} rounds per task under ${before.version}, ${after.meanRounds} under ${after.version}`);
 
   // Each review is made once: a run with nothing new asks no model.
   const calls = server.chatRequests.length;
@@ -219,7 +218,6 @@ it("escalations under a threshold become a reviewed proposal to lower it; accept
   expect(second.code, second.stderr).toBe(0);
   const after = await taskRecords("pricing-study-eu");
   expect(after.map((r) => [r.tier, r.outcome])).toEqual(SCORES.map(() => ["strong", "accepted"]));
-  console.log(`routing: ${records.length} attempts (${SCORES.length} escalated) before the learning round, ${after.length} (0 escalated) after`);
 }, 120_000);
 
 it("with learningManager.autoAccept the review's proposals are applied at once: no branch left to merge", async () => {

@@ -47,7 +47,7 @@ describe.each<InstanceMode>(["minimal", "odd"])("a schema-only model (%s instanc
     const run = () => runCli(["run", "--project", "pricing-study"], { cwd: repo.root, env });
 
     const first = await run();
-    console.log(`schema-only (${mode}) first run: exit ${first.code}\n${first.stdout}${first.stderr}\ncalls and repairs per reply kind: ${JSON.stringify(callsAndRepairs(server.chatRequests))}`);
+    if (process.env.ATEAMS_TEST_FIGURES) console.log(`schema-only (${mode}) first run: exit ${first.code}\n${first.stdout}${first.stderr}\ncalls and repairs per reply kind: ${JSON.stringify(callsAndRepairs(server.chatRequests))}`);
     expect(first.stderr).not.toMatch(/InternalError|internal error/);
     expect(first.code, first.stdout + first.stderr).toBe(0);
     expect(first.stdout).toContain("● pricing-study  stage: done");
