@@ -3,7 +3,7 @@
 // operation is not about.
 import { commitFiles, type CommitFilesInput, type CommitResult } from "./commit-files.ts";
 import { readLog, type CommitInfo, type LogQuery } from "./commit-log.ts";
-import { mergeBranch, mergeBranches, type MergeBranchesInput, type MergeBranchInput, type MergeResult } from "./merge-branch.ts";
+import { mergeBranch, type MergeBranchInput, type MergeResult } from "./merge-branch.ts";
 import { moveBranch } from "./move-branch.ts";
 import { readCommitHeader } from "./object-reader.ts";
 import { pushBranch, type PushOptions, type PushResult } from "./push-branch.ts";
@@ -36,13 +36,6 @@ export interface GitStore {
   head(): Promise<HeadState>;
   commitFiles(input: CommitFilesInput): Promise<CommitResult>;
   mergeBranch(input: MergeBranchInput): Promise<MergeResult>;
-  /**
-   * One result per input, in order, exactly as `mergeBranch` for each in turn (a chain of merge commits; a conflicting
-   * source is skipped), but with one compare-and-swap at the end and, into the checked-out branch, one check for the
-   * user's changes and one working-tree sync: `merge-tree` per source plus 3 processes. Changes of the user in the
-   * way of any merge refuse the whole batch (GitDirtyWorktreeError), as does a missing ref (GitRefNotFoundError).
-   */
-  mergeBranches(inputs: readonly MergeBranchesInput[], into: string): Promise<MergeResult[]>;
   /** Text of a file at a commit; undefined when the ref or the file does not exist. */
   readFile(ref: string, path: string): Promise<string | undefined>;
   /** Repo-relative paths of the files under `dir` (default: all) at a commit; empty when the ref does not exist. */
@@ -102,7 +95,6 @@ export function gitStoreFrom(ctx: StoreContext): GitStore {
     },
     commitFiles: (input) => commitFiles(ctx, input),
     mergeBranch: (input) => mergeBranch(ctx, input),
-    mergeBranches: (inputs, into) => mergeBranches(ctx, inputs, into),
     async readFile(ref, path) {
       assertSafeRepoPath(path);
       if (ref.includes(":")) return undefined;

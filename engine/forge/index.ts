@@ -1,7 +1,7 @@
 // forge/: the git side of a run. Local, durable commits through the real git binary; GitHub comes later, on top.
 export { openGitStore, type FsckReport, type GitStore, type HeadState, type TreeFile } from "./git-store.ts";
 export type { CommitFilesInput, CommitResult } from "./commit-files.ts";
-export type { MergeBranchesInput, MergeBranchInput, MergeResult } from "./merge-branch.ts";
+export type { MergeBranchInput, MergeResult } from "./merge-branch.ts";
 export type { PushOptions, PushResult } from "./push-branch.ts";
 export type { CommitInfo, LogQuery } from "./commit-log.ts";
 export type { FileChange } from "./tree-builder.ts";

@@ -11,7 +11,7 @@ import { assemblyPrBody, learningPrBody, planPrBody, streamPrBody, type Links } 
 import type { AgencyModel, LoadedProject } from "../agency/model.ts";
 import type { Stream } from "../agency/types.gen.ts";
 import { isBlocked } from "../status/conditions.ts";
-import { projectDirector } from "../agency/settings.ts";
+import { directorHandle } from "../status/approval.ts";
 
 export type PrKind = "plan" | "stream" | "assembly" | "learning";
 export type StreamState = "in-progress" | "ready-for-review" | "blocked";
@@ -38,11 +38,6 @@ export interface ProjectPublishing {
 }
 
 const PLAN_KINDS: ReadonlySet<ActionKind> = new Set(["propose-plan", "decompose-plan", "approve-plan", "await-approval"]);
-
-/** The project's Director (project.director, else the agency's first) as a GitHub login. */
-export function directorLogin(model: AgencyModel, project: LoadedProject): string {
-  return projectDirector(model.spec, project.spec).github;
-}
 
 function uniqueLogins(logins: readonly string[]): string[] {
   const seen = new Set<string>();
@@ -72,7 +67,7 @@ export function planPullRequest(p: ProjectPublishing, head: string): WantedPullR
       body: planPrBody(p.templates, p.model, project, planned, p.prints, meta),
       draft: false,
       labels: [AGENCY_LABEL, projectLabel(project.id), stateLabel("awaiting-approval")],
-      reviewers: [directorLogin(p.model, project)],
+      reviewers: [directorHandle(p.model.spec, project.spec)],
     },
   };
 }
@@ -95,7 +90,7 @@ export function streamPullRequest(p: ProjectPublishing, stream: Stream, head: st
       // A draft until its Collaborator has passed the stream as it stands now.
       draft: state !== "ready-for-review",
       labels: [AGENCY_LABEL, projectLabel(project.id), stateLabel(state)],
-      reviewers: uniqueLogins([directorLogin(p.model, project), ...(stream.humanSpecialists ?? [])]),
+      reviewers: uniqueLogins([directorHandle(p.model.spec, project.spec), ...(stream.humanSpecialists ?? [])]),
     },
   };
 }
@@ -127,7 +122,7 @@ export function assemblyPullRequest(p: ProjectPublishing, head: string, summary:
       body: assemblyPrBody(p.templates, p.model, withPrs, summary, { project: project.id, kind: "assembly", fingerprint }, metrics),
       draft: false,
       labels: [AGENCY_LABEL, projectLabel(project.id), stateLabel("ready-for-review")],
-      reviewers: [directorLogin(p.model, project)],
+      reviewers: [directorHandle(p.model.spec, project.spec)],
     },
   };
 }
@@ -151,7 +146,7 @@ export function learningPullRequest(p: ProjectPublishing, head: string, analysis
       body: learningPrBody(p.templates, p.model, project, analysis, meta),
       draft: false,
       labels: [AGENCY_LABEL, projectLabel(project.id), stateLabel("ready-for-review")],
-      reviewers: [directorLogin(p.model, project)],
+      reviewers: [directorHandle(p.model.spec, project.spec)],
     },
   };
 }
