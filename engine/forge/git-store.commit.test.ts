@@ -6,6 +6,7 @@ import { GitDirtyWorktreeError, GitRefNotFoundError, InvalidRefNameError, Unsafe
 import { openGitStore } from "./git-store.ts";
 import { FALLBACK_IDENTITY } from "./identity.ts";
 import { checkoutSnapshot, commitCount, initRepo, isolateGitConfig, runRaceWorker, tempDirs, TEST_IDENTITY, userCommit } from "../../test/support/forge/repos.ts";
+import { fsck, listFiles } from "../../test/support/git-health.ts";
 import { TRAILER_KEYS } from "./trailers.ts";
 
 const dirs = tempDirs();
@@ -23,7 +24,7 @@ async function userRepo() {
 let fsckDirs: string[] = [];
 afterEach(async () => {
   // Every repository a test touched must still be sound.
-  for (const dir of fsckDirs.splice(0)) expect(await (await openGitStore(dir)).fsck()).toEqual({ ok: true, output: "" });
+  for (const dir of fsckDirs.splice(0)) expect(fsck(dir)).toEqual({ code: 0, output: "" });
 });
 
 describe("GitStore.commitFiles", () => {
@@ -101,7 +102,7 @@ describe("GitStore.commitFiles", () => {
     });
     expect(r.changed).toBe(true);
     expect(await store.readFile("main", "notes.txt")).toBeUndefined();
-    expect(await store.listFiles("main")).toEqual(["README.md"]);
+    expect(listFiles(store.dir, "main")).toEqual(["README.md"]);
     await expect(stat(join(dir, "out"))).rejects.toThrow();
     expect((await git.status()).isClean()).toBe(true);
     // Deleting what is already gone is a no-op.
@@ -118,7 +119,7 @@ describe("GitStore.commitFiles", () => {
 
     const r = await store.commitFiles({ branch: "main", files: [{ path: "out/report.md", content: "# Report\n" }], message: "report" });
 
-    expect(await store.listFiles(r.sha)).toEqual(["README.md", "notes.txt", "out/report.md"]);
+    expect(listFiles(store.dir, r.sha)).toEqual(["README.md", "notes.txt", "out/report.md"]);
     expect(await store.readFile(r.sha, "notes.txt")).toBe("v1\n");
     expect(await readFile(join(dir, "out/report.md"), "utf8")).toBe("# Report\n");
     expect(await readFile(join(dir, "notes.txt"), "utf8")).toBe("unstaged user edit\n");
@@ -137,7 +138,7 @@ describe("GitStore.commitFiles", () => {
     expect((await git.raw(["diff-files", "--name-only"])).trim()).toBe("");
 
     const r = await store.commitFiles({ branch: "main", files: names.map((path) => ({ path, content: null })), message: "gone" });
-    expect(await store.listFiles(r.sha)).toEqual(["README.md", "notes.txt"]);
+    expect(listFiles(store.dir, r.sha)).toEqual(["README.md", "notes.txt"]);
     for (const name of names) await expect(stat(join(dir, name))).rejects.toThrow();
     expect((await git.raw(["status", "--porcelain"])).trim()).toBe("");
   });
@@ -181,7 +182,7 @@ describe("GitStore.commitFiles", () => {
     expect(results.every((r) => r.changed)).toBe(true);
     expect(new Set(results.map((r) => r.sha)).size).toBe(20);
     expect(await commitCount(git, "ateams/p/s")).toBe(21);
-    expect((await store.listFiles("ateams/p/s", "out")).length).toBe(20);
+    expect(listFiles(store.dir, "ateams/p/s", "out").length).toBe(20);
   });
 
   it("keeps every commit when two OS processes commit to the same branch of one repository (compare-and-swap)", async () => {
@@ -190,7 +191,7 @@ describe("GitStore.commitFiles", () => {
     const startAt = String(Date.now() + 1500);
     await Promise.all(["a", "b"].map((label) => runRaceWorker([dir, "ateams/p/s", label, "10", startAt, "commit-only"])));
     expect(await commitCount(git, "ateams/p/s")).toBe(21);
-    expect(await store.listFiles("ateams/p/s", "out")).toHaveLength(20);
+    expect(listFiles(store.dir, "ateams/p/s", "out")).toHaveLength(20);
   });
 
   it("records trailers that log() reads back and filters on", async () => {
@@ -264,9 +265,9 @@ describe("GitStore.commitFiles", () => {
       { path: "notes.txt/part1.md", content: "1\n" },
     ];
     const r = await store.commitFiles({ branch: "ateams/p/s", files, message: "split notes" });
-    expect(await store.listFiles(r.sha)).toEqual(["README.md", "notes.txt/part1.md"]);
+    expect(listFiles(store.dir, r.sha)).toEqual(["README.md", "notes.txt/part1.md"]);
     const back = await store.commitFiles({ branch: "ateams/p/s", files: [{ path: "notes.txt", content: "whole\n" }], message: "join notes" });
-    expect(await store.listFiles(back.sha)).toEqual(["README.md", "notes.txt"]);
+    expect(listFiles(store.dir, back.sha)).toEqual(["README.md", "notes.txt"]);
 
     const before = await checkoutSnapshot(git);
     const tip = (await git.revparse(["main"])).trim();
@@ -316,3 +317,4 @@ describe("commit identity", () => {
     expect((await store.log({ ref: r.sha, maxCount: 1 }))[0]!.author).toEqual(TEST_IDENTITY);
   });
 });
+

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitCommandError, GitDirtyWorktreeError, GitRefNotFoundError, UnsafePathError } from "./errors.ts";
 import { openGitStore, type GitStore } from "./git-store.ts";
 import { checkoutSnapshot, commitCount, initRepo, isolateGitConfig, tempDirs, userCommit } from "../../test/support/forge/repos.ts";
+import { fsck, listFiles } from "../../test/support/git-health.ts";
 import { TRAILER_KEYS } from "./trailers.ts";
 
 const dirs = tempDirs();
@@ -25,7 +26,7 @@ async function repoWithStream(): Promise<{ dir: string; git: SimpleGit; store: G
 }
 
 async function expectSound(store: GitStore) {
-  expect(await store.fsck()).toEqual({ ok: true, output: "" });
+  expect(fsck(store.dir)).toEqual({ code: 0, output: "" });
 }
 
 describe("GitStore.mergeBranch", () => {
@@ -61,7 +62,7 @@ describe("GitStore.mergeBranch", () => {
     const sha = (r as { sha: string }).sha;
     expect(await checkoutSnapshot(git)).toBe(before);
     expect((await git.raw(["rev-list", "--parents", "-n1", sha])).trim().split(" ")).toEqual([sha, assembly, stream]);
-    expect(await store.listFiles(sha, "out")).toEqual(["out/assembly.md", "out/plan.md", "out/research.md"]);
+    expect(listFiles(store.dir, sha, "out")).toEqual(["out/assembly.md", "out/plan.md", "out/research.md"]);
     expect(await store.resolveRef("main")).toBe(main);
     await expectSound(store);
   });
@@ -150,7 +151,7 @@ describe("GitStore.mergeBranch into the checked-out branch", () => {
 
     expect(r.status).toBe("merged");
     const sha = (r as { sha: string }).sha;
-    expect(await store.listFiles(sha)).toEqual(["README.md", "out/plan.md", "out/research.md", "shared.md"]);
+    expect(listFiles(store.dir, sha)).toEqual(["README.md", "out/plan.md", "out/research.md", "shared.md"]);
     expect(await store.readFile(sha, "shared.md")).toBe("line 1\n");
     expect((await git.raw(["rev-parse", `${sha}^1`])).trim()).toBe(main);
     const status = (await git.raw(["status", "--porcelain"])).split("\n").filter(Boolean).sort();
@@ -263,3 +264,4 @@ describe("GitStore.mergeBranch into the checked-out branch", () => {
     expect((await git.raw(["status", "--porcelain"])).trim()).toBe("");
   });
 });
+

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitConflictError } from "./errors.ts";
 import { openGitStore, type GitStore } from "./git-store.ts";
 import { cloneRepo, commitCount, initBare, initRepo, isolateGitConfig, runRaceWorker, tempDirs, userCommit } from "../../test/support/forge/repos.ts";
+import { fsck, listFiles } from "../../test/support/git-health.ts";
 import { TRAILER_KEYS } from "./trailers.ts";
 
 const dirs = tempDirs();
@@ -64,7 +65,7 @@ describe("GitStore.push", () => {
     expect(await b.store.head()).toEqual({ branch: "main", commit: r.sha });
     expect((await b.git.status()).isClean()).toBe(true);
     expect(await readFile(join(b.dir, "out/a.md"), "utf8")).toBe("a\n");
-    expect(await bare.fsck()).toEqual({ ok: true, output: "" });
+    expect(fsck(bare.dir)).toEqual({ code: 0, output: "" });
   });
 
   it("keeps a local user edit when the checked-out branch is rebased for a push", async () => {
@@ -91,7 +92,7 @@ describe("GitStore.push", () => {
     expect(await b.store.resolveRef("ateams/p/s")).toBe(local);
     expect(await tasksOn(bare, "ateams/p/s")).toEqual(["from-a"]);
     expect((await b.git.raw(["worktree", "list", "--porcelain"])).match(/^worktree /gm)).toHaveLength(1);
-    expect(await b.store.fsck()).toEqual({ ok: true, output: "" });
+    expect(fsck(b.store.dir)).toEqual({ code: 0, output: "" });
   });
 
   it("loses nothing when two stores push the same branch at the same time, over and over", async () => {
@@ -108,8 +109,8 @@ describe("GitStore.push", () => {
     await Promise.all([side(a, "a"), side(b, "b")]);
     const expected = ["a", "b"].flatMap((l) => Array.from({ length: rounds }, (_, i) => `${l}${i}`)).sort();
     expect(await tasksOn(bare, "ateams/p/s")).toEqual(expected);
-    expect(await bare.listFiles("ateams/p/s", "out")).toHaveLength(2 * rounds);
-    expect(await bare.fsck()).toEqual({ ok: true, output: "" });
+    expect(listFiles(bare.dir, "ateams/p/s", "out")).toHaveLength(2 * rounds);
+    expect(fsck(bare.dir)).toEqual({ code: 0, output: "" });
   });
 
   it("loses nothing when two OS processes push the same branch at the same time", async () => {
@@ -124,6 +125,7 @@ describe("GitStore.push", () => {
     expect(await tasksOn(bare, "main")).toEqual(expected);
     // Every commit once (joins of concurrent pushes are merges, which rewrite nothing).
     expect(Number((await simpleGit(remote).raw(["rev-list", "--count", "--no-merges", "main"])).trim())).toBe(1 + 2 * count);
-    expect(await bare.fsck()).toEqual({ ok: true, output: "" });
+    expect(fsck(bare.dir)).toEqual({ code: 0, output: "" });
   });
 });
+

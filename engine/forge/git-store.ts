@@ -20,11 +20,6 @@ export interface HeadState {
 
 export type { TreeFile } from "./list-tree.ts";
 
-export interface FsckReport {
-  ok: boolean;
-  output: string;
-}
-
 export interface GitStore {
   /** Top of the working tree (or the bare repository). */
   readonly dir: string;
@@ -38,8 +33,6 @@ export interface GitStore {
   mergeBranch(input: MergeBranchInput): Promise<MergeResult>;
   /** Text of a file at a commit; undefined when the ref or the file does not exist. */
   readFile(ref: string, path: string): Promise<string | undefined>;
-  /** Repo-relative paths of the files under `dir` (default: all) at a commit; empty when the ref does not exist. */
-  listFiles(ref: string, dir?: string): Promise<string[]>;
   /**
    * Every blob (file or symlink; not submodules) under `dir` at a commit, recursively, keyed by its path relative to
    * `dir`, with blob id and size in bytes. `dir` is repo-relative without a trailing slash; "" (or ".") is the whole
@@ -67,7 +60,6 @@ export interface GitStore {
   /** Commit sha of any commit-ish, or undefined. */
   resolveRef(ref: string): Promise<string | undefined>;
   log(query: LogQuery): Promise<CommitInfo[]>;
-  fsck(): Promise<FsckReport>;
   push(branch: string, remote?: string, options?: Omit<PushOptions, "remote">): Promise<PushResult>;
   /**
    * Ends the store's long-lived git processes (object reads and writes, ref updates) and removes its scratch files.
@@ -102,13 +94,6 @@ export function gitStoreFrom(ctx: StoreContext): GitStore {
       const object = await ctx.reader.read(`${ref}:${path}`);
       return object?.type === "blob" ? object.content.toString("utf8") : undefined;
     },
-    async listFiles(ref, dir) {
-      const prefix = dir === undefined || dir === "" || dir === "." ? undefined : assertSafeRepoPath(dir.replace(/\/+$/, ""));
-      const sha = await ctx.resolveCommit(ref);
-      if (sha === undefined) return [];
-      const r = await git.run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", sha, ...(prefix ? ["--", prefix] : [])]);
-      return r.stdout.split("\0").filter(Boolean);
-    },
     listTree: (ref, dir) => listBlobs(ctx, ref, dir),
     async branchExists(branch) {
       const ref = await ctx.branchRef(branch);
@@ -119,10 +104,6 @@ export function gitStoreFrom(ctx: StoreContext): GitStore {
     parentsOf: async (commit) => (await readCommitHeader(ctx.reader, commit))?.parents,
     moveBranch: (branch, to, expected) => moveBranch(ctx, branch, to, expected),
     log: (query) => readLog(ctx, query),
-    async fsck() {
-      const r = await git.run(["fsck", "--strict", "--no-dangling", "--no-progress"], { ok: "any" });
-      return { ok: r.exitCode === 0, output: (r.stdout + r.stderr).trim() };
-    },
     push: (branch, remote, options) => pushBranch(ctx, branch, { ...options, ...(remote ? { remote } : {}) }),
     close: () => ctx.close(),
   };

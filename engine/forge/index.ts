@@ -1,5 +1,5 @@
 // forge/: the git side of a run. Local, durable commits through the real git binary; GitHub comes later, on top.
-export { openGitStore, type FsckReport, type GitStore, type HeadState, type TreeFile } from "./git-store.ts";
+export { openGitStore, type GitStore, type HeadState, type TreeFile } from "./git-store.ts";
 export type { CommitFilesInput, CommitResult } from "./commit-files.ts";
 export type { MergeBranchInput, MergeResult } from "./merge-branch.ts";
 export type { PushOptions, PushResult } from "./push-branch.ts";

@@ -22,6 +22,13 @@ export function fsck(root: string): { code: number; output: string } {
   return { code: r.code, output: (r.stdout + r.stderr).trim() };
 }
 
+/** Repo-relative paths of the files under `dir` (default: all) at a commit: what `git ls-tree -r` lists. */
+export function listFiles(root: string, ref: string, dir?: string): string[] {
+  const r = git(root, ["ls-tree", "-r", "-z", "--name-only", "--full-tree", ref, ...(dir ? ["--", dir] : [])]);
+  if (r.code !== 0) throw new Error(`git ls-tree ${ref} failed: ${r.stderr}`);
+  return r.stdout.split("\0").filter(Boolean);
+}
+
 export interface TaskCommit {
   sha: string;
   task: string;
