@@ -2,16 +2,41 @@
 // included, and how a task attempt ended. A finished task takes its records into its own commit; what is left (a
 // failed attempt, planning, stream checks, assembly) goes to the project's file with its status (run-agency.ts).
 import type { AgentDeps } from "../agents/call.ts";
+import type { LoadedProject } from "../agency/model.ts";
+import type { Action } from "../plan/types.ts";
 import { costOf } from "../agency/usage.ts";
 import type { CallRecord, MetricsRecord, TaskRecord } from "../metrics/records.ts";
 
-/** Who the calls are for: the action's kind and, for a task, its stream, id and role. */
-export interface MeterScope {
+/**
+ * Who the calls are for: a task's attempt (its stream, id and role, which its task record needs), or another action
+ * of the project (its kind, and its stream when it has one).
+ */
+export type MeterScope = TaskScope | OtherScope;
+
+interface TaskScope {
+  kind: "task";
+  project: string;
+  action: string;
+  stream: string;
+  task: string;
+  role: string;
+}
+
+interface OtherScope {
+  kind: "other";
   project: string;
   action: string;
   stream?: string;
-  task?: string;
-  role?: string;
+}
+
+/** What an action's calls are recorded under: its kind, and for a task its stream, id and role. */
+export function meterScope(action: Action, project: LoadedProject): MeterScope {
+  if (action.task !== null) {
+    const role = project.plan?.streams?.find((s) => s.id === action.stream)?.tasks.find((t) => t.id === action.task)?.role;
+    // A task missing from the project's plan fails before its first call (execute-task.ts): nothing is recorded.
+    if (role !== undefined) return { kind: "task", project: project.id, action: action.kind, stream: action.stream, task: action.task, role };
+  }
+  return { kind: "other", project: project.id, action: action.kind, ...(action.stream !== null ? { stream: action.stream } : {}) };
 }
 
 export class ActionMeter {
@@ -37,10 +62,10 @@ export class ActionMeter {
           at: this.#now(),
           project: s.project,
           ...(s.stream !== undefined ? { stream: s.stream } : {}),
-          ...(s.task !== undefined ? { task: s.task } : {}),
+          ...(s.kind === "task" ? { task: s.task } : {}),
           action: s.action,
           agent: info.agent,
-          ...(s.role !== undefined ? { role: s.role } : {}),
+          ...(s.kind === "task" ? { role: s.role } : {}),
           tier: tier.id,
           model: tier.model,
           inputTokens: result.usage.inputTokens,
@@ -59,7 +84,8 @@ export class ActionMeter {
   /** How a task attempt ended; scope fields (project, stream, task, role) come from the meter. */
   task(outcome: Omit<TaskRecord, "kind" | "at" | "project" | "stream" | "task" | "role">): TaskRecord {
     const s = this.#scope;
-    const record: TaskRecord = { kind: "task", at: this.#now(), project: s.project, stream: s.stream!, task: s.task!, role: s.role!, ...outcome };
+    if (s.kind !== "task") throw new Error(`internal error: ${s.project} ${s.action} is not a task; it has no task record`);
+    const record: TaskRecord = { kind: "task", at: this.#now(), project: s.project, stream: s.stream, task: s.task, role: s.role, ...outcome };
     this.#records.push(record);
     return record;
   }

@@ -29,6 +29,12 @@ export interface Executed {
   left?: boolean;
 }
 
+/** Kinds the engine does not carry out: a person approves the plan or reviews a stream; a task's check is done by the task's own run. */
+type NotExecuted = "await-approval" | "await-review" | "verify-task";
+
+/** The kinds the engine carries out itself. */
+export type ExecutableKind = Exclude<ActionKind, NotExecuted>;
+
 type Executor<K extends ActionKind> = (action: ActionOf<K>, env: ExecuteEnv) => Promise<Executed>;
 
 const planning: Executor<"propose-plan" | "decompose-plan" | "approve-plan"> = async (action, { ctx, model, project }) => {
@@ -36,7 +42,13 @@ const planning: Executor<"propose-plan" | "decompose-plan" | "approve-plan"> = a
   return {};
 };
 
-const EXECUTORS: { [K in ActionKind]?: Executor<K> } = {
+const learning: Executor<"review-stream" | "review-learning"> = async (action, { ctx, model, project }) => {
+  await executeLearning(ctx, model, project, action);
+  return {};
+};
+
+/** Total over the executable kinds: a new kind of action does not typecheck until it has an executor here or is NotExecuted. */
+const EXECUTORS: { [K in ExecutableKind]: Executor<K> } = {
   "propose-plan": planning,
   "decompose-plan": planning,
   "approve-plan": planning,
@@ -55,22 +67,26 @@ const EXECUTORS: { [K in ActionKind]?: Executor<K> } = {
     await executeAssembly(ctx, model, project, action);
     return {};
   },
-  async "review-stream"(action, { ctx, model, project }) {
-    await executeLearning(ctx, model, project, action);
-    return {};
-  },
-  async "review-learning"(action, { ctx, model, project }) {
-    await executeLearning(ctx, model, project, action);
-    return {};
-  },
+  "review-stream": learning,
+  "review-learning": learning,
 };
 
-/** The kinds the engine carries out itself. */
-export const EXECUTABLE: ReadonlySet<ActionKind> = new Set(Object.keys(EXECUTORS) as ActionKind[]);
+/** Whether the engine carries out actions of this kind itself (the rest wait on people, or on their task). */
+export function isExecutable(kind: ActionKind): kind is ExecutableKind {
+  return Object.hasOwn(EXECUTORS, kind);
+}
 
 export function executeAction(action: Action, env: ExecuteEnv): Promise<Executed> {
-  // The table is keyed by kind, so the executor found takes exactly this action's shape.
-  const execute = EXECUTORS[action.kind] as Executor<ActionKind> | undefined;
-  if (!execute) throw new Error(`internal error: ${action.id} is not carried out by the engine`);
-  return execute(action as ActionOf<ActionKind>, env);
+  const kind = action.kind;
+  if (!isExecutable(kind)) throw new Error(`internal error: ${action.id} is not carried out by the engine`);
+  return dispatch(kind, action, env);
+}
+
+/**
+ * The table is keyed by kind, so the executor found takes exactly this action's shape. Typed through one kind `K`
+ * (TypeScript's correlated-union pattern), so the look-up needs no cast; `kind` must be `action.kind`.
+ */
+function dispatch<K extends ExecutableKind>(kind: K, action: ActionOf<K>, env: ExecuteEnv): Promise<Executed> {
+  const execute: Executor<K> = EXECUTORS[kind];
+  return execute(action, env);
 }

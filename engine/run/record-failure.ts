@@ -8,16 +8,16 @@ import type { Action, ActionKind } from "../plan/types.ts";
 import { fails } from "../status/conditions.ts";
 import { addUsage, recordTaskAttemptFailed, recordTaskFailed, setProjectCondition } from "../status/record.ts";
 import { actionKey, clearActionFailure, recordActionFailed } from "../status/retry.ts";
-import { ActionError, outcomeOf } from "./outcome.ts";
+import { ActionError, outcomeOf, type Outcome } from "./outcome.ts";
 import { trailers, type RunContext } from "./run-context.ts";
 
 /** Project-level actions whose failures are retried with backoff and a bound (status/retry.ts). */
 export const RETRIED: ReadonlySet<ActionKind> = new Set(["propose-plan", "decompose-plan", "verify-stream", "assemble", "review-learning", "review-stream"]);
 
-export async function recordFailure(ctx: RunContext, project: LoadedProject, action: Action, thrown: unknown, note: (o: ReturnType<typeof outcomeOf>) => void): Promise<void> {
+export async function recordFailure(ctx: RunContext, project: LoadedProject, action: Action, thrown: unknown, note: (o: Outcome) => void): Promise<void> {
   const usage = thrown instanceof ActionError ? thrown.usage : undefined;
   const e = thrown instanceof ActionError ? thrown.cause : thrown;
-  let o;
+  let o: Outcome;
   try {
     o = outcomeOf(e);
   } catch {
@@ -40,9 +40,10 @@ export async function recordFailure(ctx: RunContext, project: LoadedProject, act
       `ateams: ${project.id} stopped: ${o.message}`,
       tr,
     );
-  } else if (action.kind === "run-task" && action.task) {
+  } else if (action.kind === "run-task") {
+    const { task, fingerprint } = action;
     await status.update(
-      (s) => (o.transient ? recordTaskAttemptFailed(s, action.task!, { reason: o.reason, message: o.message, at, ...spent }) : recordTaskFailed(s, action.task!, { fingerprint: action.fingerprint!, reason: o.reason, message: o.message, at, ...spent })),
+      (s) => (o.transient ? recordTaskAttemptFailed(s, task, { reason: o.reason, message: o.message, at, ...spent }) : recordTaskFailed(s, task, { fingerprint, reason: o.reason, message: o.message, at, ...spent })),
       `ateams: ${project.id}/${action.task} failed: ${o.reason}`,
       tr,
     );
@@ -54,6 +55,35 @@ export async function recordFailure(ctx: RunContext, project: LoadedProject, act
       return usage ? { ...next, usage: addUsage(next.usage, usage) } : next;
     }, `ateams: ${project.id} ${action.kind} failed`, tr);
   }
+}
+
+/** What the run has noted about its failures so far, and what they stopped. */
+export interface RunNotes {
+  /** One line each, for the run's report. */
+  failures: string[];
+  /** Projects the run stopped working on (a project budget ran out). */
+  stoppedProjects: Set<string>;
+  /** Nothing more is started (the model server is down, a fatal error, git failing). */
+  stopAll: boolean;
+}
+
+/** The run's note about a failed action: its line in the report, and whether it stops the run or its project's work. */
+export function noteFailure(notes: RunNotes, project: LoadedProject, action: Action, o: Outcome): void {
+  if (o.outage) {
+    // The endpoint, not the action: said once for the run, whatever number of actions it cut short.
+    const line = `model server ${o.outage} unavailable: ${o.message.replace(/^model server \S+ is unavailable: /, "")}; nothing was recorded, the next run tries again`;
+    if (!notes.failures.includes(line)) notes.failures.push(line);
+    notes.stopAll = true;
+    return;
+  }
+  notes.failures.push(`${project.id} ${action.id}: ${o.reason}: ${o.message}`);
+  if (o.fatal) notes.stopAll = true;
+  if (o.budget === "project") notes.stoppedProjects.add(project.id);
+}
+
+/** What was thrown, in one line for the run's report: the first line of its message. */
+export function errorLine(e: unknown): string {
+  return e instanceof Error ? (e.message.split("\n")[0] ?? "") : String(e);
 }
 
 /** A project-level action that failed before has now succeeded: its retry record and the Ready=False it set go. */

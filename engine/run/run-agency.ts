@@ -1,7 +1,6 @@
 // `ateams run`: the reconcile loop. Load → plan → execute every action whose prerequisites are done, under a
 // concurrency limit → re-load and re-plan after each one finishes, until nothing runnable is left. Because
 // every step re-plans from files and git, a run killed at any moment resumes exactly where it stopped.
-import { commitAttemptRecords } from "./execute-task.ts";
 import { createMemoryRanker } from "../vector-index/create-ranker.ts";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, dirname } from "node:path";
@@ -17,19 +16,19 @@ import { prepareSandbox } from "../tools/sandbox/isolation.ts";
 import { acceptMergedStreams } from "./accept-merged.ts";
 import { Budget } from "../llm/budget.ts";
 import { trailers, type RunContext } from "./run-context.ts";
-import { EXECUTABLE, executeAction } from "./executors.ts";
-import { recordFailure, recovered, RETRIED } from "./record-failure.ts";
+import { isExecutable } from "./executors.ts";
+import { errorLine, type RunNotes } from "./record-failure.ts";
+import { runAction, runKey, type RunTally } from "./run-action.ts";
 import { settleConditions } from "./settle-conditions.ts";
 import { schedule } from "./scheduler.ts";
 import { startableActions } from "./startable.ts";
-import { streamWork } from "../plan/stream-work.ts";
+import { stuckReport } from "./stuck-report.ts";
 import type { Progress } from "./progress.ts";
 import { createModelRegistry, type ProviderSettings } from "../llm/providers.ts";
 import { StatusStore } from "./status-store.ts";
 import { openWorkspace, type Workspace } from "./workspace.ts";
 import type { RepoLock } from "../forge/index.ts";
 import { takeRepository } from "./take-repository.ts";
-import { ActionMeter, type MeterScope } from "./action-meter.ts";
 import { blockedCondition } from "../status/conditions.ts";
 import { addCall, emptyUsage, type UsageTotals } from "../agency/usage.ts";
 import { concurrencyOf } from "../agency/settings.ts";
@@ -125,6 +124,105 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
   };
   let model = firstModel;
   const only = opts.projects?.length ? opts.projects : undefined;
+  const streams = opts.streams?.length ? opts.streams : undefined;
+  await ensureSelfIgnoringDir(join(ws.repoRoot, ".ateams"));
+  const budget = new Budget(model.spec);
+  const usage = emptyUsage();
+  const ctx = await openRunContext(ws, opts, { templates, model: () => model, stores, budget, usage });
+  model = await openProjects(ctx, model, { budget, only, load });
+
+  if (await acceptMergedStreams(ctx, model, only)) model = await load();
+
+  const concurrency = opts.concurrency ?? concurrencyOf(model.spec);
+  const attempted = new Set<string>();
+  const tally: RunTally = { failures: [], stoppedProjects: new Set(), left: new Set(), stopAll: false };
+  let actionsRun = 0;
+  // The run's clock decides whether a failed action's backoff is over (status/retry.ts).
+  let plan: ReconcilePlan = planAgency(model, templates, only, ctx.now());
+  // Records are timed to the millisecond (a task's bar on the report's timeline), unless a test fixes the clock.
+  const metricsClock = opts.now ?? (() => new Date().toISOString());
+  // A fan-out job (--stream) runs only its streams' tasks; everything else waits for the full run.
+  const inScope = (a: Action) => isExecutable(a.kind) && (!streams || (!!a.stream && streams.includes(a.stream) && a.kind === "run-task"));
+  const tried = (a: Action) => attempted.has(runKey(a));
+  try {
+    await schedule({
+      concurrency,
+      startable: () => (tally.stopAll ? [] : startableActions({ plan, stopped: tally.stoppedProjects, inScope, tried })),
+      execute: (a) => {
+        attempted.add(runKey(a));
+        actionsRun++;
+        return runAction(a, { ctx, model, project: model.projects.get(a.project)!, fanOut: !!opts.fanOut, streamJob: !!streams, clock: metricsClock, stores, tally });
+      },
+      replan: async () => {
+        model = await load();
+        plan = planAgency(model, templates, only, ctx.now());
+      },
+    });
+  } catch (e) {
+    // A spec broken mid-run (a half-saved file): nothing more was launched, running actions finished and recorded
+    // what they did; report it.
+    tally.stopAll = true;
+    for (const s of stores.values()) await s.flush().catch(() => undefined);
+    throw e;
+  }
+
+  const left = (a: Action) => tally.left.has(runKey(a));
+  const { stuck, waiting } = stuckReport({ plan, stopped: tally.stoppedProjects, inScope, tried, left, ...(streams ? { streams } : {}) });
+  if (!tally.stopAll && stuck.length && !tally.failures.length) tally.failures.push(`no progress on ${stuck.map((a) => a.id).join(", ")}: each was already tried in this run`);
+  if (!tally.stopAll) await settleConditions(ctx, model, plan);
+  await flushStores(stores, tally);
+  return {
+    exitCode: tally.failures.length || tally.stopAll ? 1 : 0,
+    actions: actionsRun,
+    usage,
+    projects: plan.projects.map((p) => ({ id: p.id, stage: p.stage, summary: p.summary })),
+    failures: tally.failures,
+    waiting,
+    left: plan.projects.flatMap((p) => p.actions).filter(left).map((a) => `${a.project}/${a.task}`),
+  };
+}
+
+/**
+ * The projects this run covers, before anything is planned: each one's budget seeded with what it spent, status it
+ * left uncommitted adopted, and a budget block lifted when it no longer holds. Returns the agency as loaded after.
+ */
+async function openProjects(ctx: RunContext, model: AgencyModel, { budget, only, load }: { budget: Budget; only: string[] | undefined; load: () => Promise<AgencyModel> }): Promise<AgencyModel> {
+  let latest = model;
+  for (const p of model.projects.values()) {
+    if (only && !only.includes(p.id)) continue;
+    budget.seed(p.id, p.status?.usage);
+    await ctx.status(p).adoptUncommitted(p.id);
+    // A budget block is re-evaluated by every run: raising the budget, or a new run's allowance, lifts it.
+    if (blockedCondition(p.status?.conditions)?.reason === "BudgetExceeded" && budgetAllows(budget, p)) {
+      await ctx.status(p).update((s) => clearProjectCondition(s, "Blocked", "BudgetExceeded"), `ateams: ${p.id} budget re-evaluated`, trailers({ project: p.id, kind: "status" }));
+      latest = await load();
+    }
+  }
+  return latest;
+}
+
+/** The status updates still pending, committed at the end of the run; one that cannot be fails the run. */
+async function flushStores(stores: ReadonlyMap<string, StatusStore>, tally: RunNotes): Promise<void> {
+  for (const s of stores.values()) {
+    try {
+      await s.flush();
+    } catch (e) {
+      const line = `status commit failed: ${errorLine(e)}`;
+      if (!tally.failures.includes(line)) tally.failures.push(line);
+      tally.stopAll = true;
+    }
+  }
+}
+
+/**
+ * What every action runs with: the models (their calls added to `usage`), the memory ranker, the projects' status
+ * stores (opened on first use, kept in `stores`), and progress.
+ */
+async function openRunContext(
+  ws: Workspace,
+  opts: RunOptions,
+  { templates, model, stores, budget, usage }: { templates: Templates; model: () => AgencyModel; stores: Map<string, StatusStore>; budget: Budget; usage: UsageTotals },
+): Promise<RunContext> {
   // The code sandbox's probe (a few processes, a second or more) runs once the first model calls are out, so no
   // task that may use the sandbox waits for it. (Warming git the same way gained nothing measurable at realistic
   // model latency — 1.018 of the bound without, 1.022 with — and was removed.)
@@ -133,23 +231,21 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
     emit(e) {
       if (!probed && e.kind === "start") {
         probed = true;
-        if (mayUseSandbox(model)) setTimeout(() => void prepareSandbox(), PROBE_AFTER_MS).unref();
+        if (mayUseSandbox(model())) setTimeout(() => void prepareSandbox(), PROBE_AFTER_MS).unref();
       }
       opts.progress.emit(e);
     },
   };
-  await ensureSelfIgnoringDir(join(ws.repoRoot, ".ateams"));
-  const budget = new Budget(model.spec);
-  const usage = emptyUsage();
-  const models = createModelRegistry(model.spec, {
+  const { spec } = model();
+  const models = createModelRegistry(spec, {
     env: opts.env,
     cacheDir: join(ws.repoRoot, ".ateams", "cache"),
     formatsFile: join(ws.repoRoot, ".ateams", "response-formats.json"),
     ...(opts.createModel ? { create: opts.createModel } : {}),
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   });
-  const memory = await createMemoryRanker(model.spec, { env: opts.env, repoRoot: ws.repoRoot });
-  const ctx: RunContext = {
+  const memory = await createMemoryRanker(spec, { env: opts.env, repoRoot: ws.repoRoot });
+  return {
     ws,
     templates,
     memory,
@@ -176,145 +272,6 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
       return s;
     },
   };
-  for (const p of model.projects.values()) {
-    if (only && !only.includes(p.id)) continue;
-    budget.seed(p.id, p.status?.usage);
-    await ctx.status(p).adoptUncommitted(p.id);
-    // A budget block is re-evaluated by every run: raising the budget, or a new run's allowance, lifts it.
-    if (blockedCondition(p.status?.conditions)?.reason === "BudgetExceeded" && budgetAllows(budget, p)) {
-      await ctx.status(p).update((s) => clearProjectCondition(s, "Blocked", "BudgetExceeded"), `ateams: ${p.id} budget re-evaluated`, trailers({ project: p.id, kind: "status" }));
-      model = await load();
-    }
-  }
-
-  if (await acceptMergedStreams(ctx, model, only)) model = await load();
-
-  const concurrency = opts.concurrency ?? concurrencyOf(model.spec);
-  const attempted = new Set<string>();
-  const failures: string[] = [];
-  const stoppedProjects = new Set<string>();
-  let stopAll = false;
-  let actionsRun = 0;
-  // The run's clock decides whether a failed action's backoff is over (status/retry.ts).
-  let plan: ReconcilePlan = planAgency(model, templates, only, ctx.now());
-  /** Run keys of the tasks a fan-out reconcile left for stream jobs. */
-  const left = new Set<string>();
-
-  // Records are timed to the millisecond (a task's bar on the report's timeline), unless a test fixes the clock.
-  const metricsClock = opts.now ?? (() => new Date().toISOString());
-  const run = async (action: Action, project: LoadedProject, at: AgencyModel, ctx: RunContext): Promise<void> => {
-    const meter = new ActionMeter(meterScope(action, project), metricsClock);
-    try {
-      const done = await executeAction(action, { ctx: { ...ctx, deps: meter.deps(ctx.deps) }, model: at, project, fanOut: !!opts.fanOut, meter });
-      if (done.failure) failures.push(done.failure);
-      if (done.left) left.add(runKey(action));
-      // Done without an error: a failure it was being retried for is over (joins the action's own status commit).
-      if (RETRIED.has(action.kind)) await ctx.status(project).update((s) => recovered(s, action), `ateams: ${project.id} ${action.id} recovered`, trailers({ project: project.id, kind: "status" }));
-    } catch (e) {
-      try {
-        await recordFailure(ctx, project, action, e, (o) => {
-          if (o.outage) {
-            // The endpoint, not the action: said once for the run, whatever number of actions it cut short.
-            const line = `model server ${o.outage} unavailable: ${o.message.replace(/^model server \S+ is unavailable: /, "")}; nothing was recorded, the next run tries again`;
-            if (!failures.includes(line)) failures.push(line);
-            stopAll = true;
-            return;
-          }
-          failures.push(`${project.id} ${action.id}: ${o.reason}: ${o.message}`);
-          if (o.fatal) stopAll = true;
-          if (o.budget === "project") stoppedProjects.add(project.id);
-        });
-      } catch (again) {
-        // Recording the failure failed too (git itself is failing): stop, and say why.
-        stopAll = true;
-        failures.push(`${project.id} ${action.id}: could not record the failure: ${again instanceof Error ? again.message.split("\n")[0] : String(again)}`);
-      }
-    }
-    // The calls not committed with a task's work (planning, checks, assembly, a failed attempt): with the status; in
-    // a --stream job, whose status stays local, a task's on its stream branch.
-    try {
-      if (opts.streams?.length && action.kind === "run-task") await commitAttemptRecords(ctx, project, action.stream!, action.task!, meter.take());
-      else await ctx.status(project).appendMetrics(meter.take(), `ateams: ${project.id} ${action.id} metrics`, trailers({ project: project.id, kind: "status" }));
-    } catch (e) {
-      failures.push(`${project.id} ${action.id}: could not record its metrics: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
-    }
-    const broken = [...stores.values()].find((s) => s.error !== undefined);
-    if (broken && !stopAll) {
-      stopAll = true;
-      const err = broken.error;
-      failures.push(`status commit failed: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
-    }
-  };
-
-  // A fan-out job (--stream) runs only its streams' tasks; everything else waits for the full run.
-  const inScope = (a: Action) => EXECUTABLE.has(a.kind) && (!opts.streams?.length || (!!a.stream && opts.streams.includes(a.stream) && a.kind === "run-task"));
-  /** An action with these inputs: started at most once per run. */
-  const runKey = (a: Action) => `${a.id}@${a.fingerprint ?? ""}`;
-  const tried = (a: Action) => attempted.has(runKey(a));
-  const startable = (): Action[] => (stopAll ? [] : startableActions({ plan, stopped: stoppedProjects, inScope, tried }));
-  try {
-    await schedule({
-      concurrency,
-      startable,
-      execute: (a) => {
-        attempted.add(runKey(a));
-        actionsRun++;
-        return run(a, model.projects.get(a.project)!, model, ctx);
-      },
-      replan: async () => {
-        model = await load();
-        plan = planAgency(model, templates, only, ctx.now());
-      },
-    });
-  } catch (e) {
-    // A spec broken mid-run (a half-saved file): nothing more was launched, running actions finished and recorded
-    // what they did; report it.
-    stopAll = true;
-    for (const s of stores.values()) await s.flush().catch(() => undefined);
-    throw e;
-  }
-
-  // Work the plan still wants and this run could do: say so rather than exit 0. Work that waits on another job's
-  // (another stream's tasks in a --stream job, a task a --fan-out reconcile left for its stream job) is the healthy
-  // end of a fan-out job, reported as what it waits on instead.
-  const pending = new Map(plan.projects.flatMap((p) => p.actions.map((a) => [a.id, a] as const)));
-  const elsewhere = (a: Action): boolean =>
-    a.after.some((id) => {
-      // A task's check is done by the task's own run.
-      const d = pending.get(id.startsWith("verify-task:") ? `run-task:${id.slice("verify-task:".length)}` : id) ?? pending.get(id);
-      if (!d) return false;
-      if (left.has(runKey(d)) || (EXECUTABLE.has(d.kind) && !inScope(d))) return true;
-      return !tried(d) && elsewhere(d);
-    });
-  const stuck = plan.projects
-    .filter((p) => !stoppedProjects.has(p.id))
-    .flatMap((p) => p.actions)
-    .filter((a) => inScope(a) && !left.has(runKey(a)) && (tried(a) || !elsewhere(a)));
-  if (!stopAll && stuck.length && !failures.length) failures.push(`no progress on ${stuck.map((a) => a.id).join(", ")}: each was already tried in this run`);
-  const waiting = opts.streams?.length
-    ? streamWork(plan)
-        .filter((w) => opts.streams!.includes(w.stream))
-        .flatMap((w) => w.waiting.map((t) => ({ project: w.project, stream: w.stream, ...t })))
-    : [];
-  if (!stopAll) await settleConditions(ctx, model, plan);
-  for (const s of stores.values()) {
-    try {
-      await s.flush();
-    } catch (e) {
-      const line = `status commit failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`;
-      if (!failures.includes(line)) failures.push(line);
-      stopAll = true;
-    }
-  }
-  return {
-    exitCode: failures.length || stopAll ? 1 : 0,
-    actions: actionsRun,
-    usage,
-    projects: plan.projects.map((p) => ({ id: p.id, stage: p.stage, summary: p.summary })),
-    failures,
-    waiting,
-    left: plan.projects.flatMap((p) => p.actions).filter((a) => left.has(runKey(a))).map((a) => `${a.project}/${a.task}`),
-  };
 }
 
 /** .ateams/ holds the response cache: ignored by git without touching the user's .gitignore. */
@@ -331,16 +288,4 @@ function budgetAllows(budget: Budget, project: LoadedProject): boolean {
   } catch {
     return false;
   }
-}
-
-/** What an action's calls are recorded under: its kind, and for a task its stream, id and role. */
-function meterScope(action: Action, project: LoadedProject): MeterScope {
-  const scope: MeterScope = { project: project.id, action: action.kind };
-  if (action.stream !== null) scope.stream = action.stream;
-  if (action.task !== null) {
-    scope.task = action.task;
-    const role = project.plan?.streams?.find((s) => s.id === action.stream)?.tasks.find((t) => t.id === action.task)?.role;
-    if (role !== undefined) scope.role = role;
-  }
-  return scope;
 }

@@ -62,9 +62,9 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
   const repoPath = (absolute: string) => relative(repoRoot, absolute).split(sep).join("/");
   const branchOf = (project: string, stream: string) => formatBranchName(streamBranch(project, stream));
 
-  // Observing outputs happens after every finished action, so git is asked as little as possible: branch tips are
-  // read once per change of refs, ancestry is derived from the commits this run wrote (CommitGraph), and the
-  // listing of a stream's outputs at a tip this run wrote is its parent's listing plus the files written.
+  // Observing outputs happens after every finished action, so git is asked as little as possible: ancestry is
+  // derived from the commits this run wrote (CommitGraph), and the listing of a stream's outputs at a tip this run
+  // wrote is its parent's listing plus the files written.
   const graph = new CommitGraph((a, b) => store.isAncestor(a, b));
   const listingByTip = new Map<string, ReadonlyMap<string, OutputFile>>();
   /** Per commit this run wrote to a stream: its parent, and each path's blob and size (null: deleted). */
@@ -72,21 +72,10 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
   graph.seen(head.commit);
   const taskCommits = new TaskCommits(store, graph);
 
-  // Refs move by our own commits and merges during a run, or by another process pushing. A commit of ours says
-  // where its branch now points, so the view is corrected in place (the next plan needs no read of git); a merge
-  // or a failed write drops the view; another process's move is seen within a second.
-  let view: { at: number; head: Promise<string | undefined>; tips: Map<string, Promise<string | undefined>> } | undefined;
-  function refs() {
-    if (!view || Date.now() - view.at >= 1000) view = { at: Date.now(), head: read("HEAD"), tips: new Map() };
-    return view;
-  }
-  const headCommit = () => refs().head;
-  function tipOf(branch: string): Promise<string | undefined> {
-    const r = refs();
-    let tip = r.tips.get(branch);
-    if (!tip) r.tips.set(branch, (tip = read(`refs/heads/${branch}`)));
-    return tip;
-  }
+  // Refs are read afresh at every question (a pipe round trip to the store's cat-file process, no process start),
+  // so moves by our own commits and by anyone else are seen at once.
+  const headCommit = () => read("HEAD");
+  const tipOf = (branch: string) => read(`refs/heads/${branch}`);
   /** A ref read from git, its commit stamped as seen when the answer arrives (CommitGraph). */
   function read(ref: string): Promise<string | undefined> {
     return store.resolveRef(ref).then((sha) => {
@@ -94,27 +83,10 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
       return sha;
     });
   }
-  const forgetRefs = () => {
-    view = undefined;
-  };
-  /**
-   * Makes a commit of ours and settles what it changed: the branch is where the compare-and-swap put it (anything
-   * else, a failure, forgets the view), and the commit is learned, so questions about it need no git.
-   */
-  async function committed(branch: string, write: () => Promise<CommitResult>, files?: FileChange[]): Promise<CommitResult> {
+  /** Makes a commit of ours and learns it, so questions about it need no git. */
+  async function committed(write: () => Promise<CommitResult>, files?: FileChange[]): Promise<CommitResult> {
     const ticket = graph.writing();
-    let r: CommitResult;
-    try {
-      r = await write();
-    } catch (e) {
-      forgetRefs();
-      throw e;
-    }
-    if (r.changed || r.created) {
-      const v = refs();
-      v.tips.set(branch, Promise.resolve(r.sha));
-      if (branch === workingBranch) v.head = Promise.resolve(r.sha);
-    }
+    const r = await write();
     if (r.changed) {
       graph.learn(r.sha, r.parent ? [r.parent] : [], ticket);
       if (files) {
@@ -128,7 +100,6 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
     }
     return r;
   }
-  const moved = <T>(p: Promise<T>): Promise<T> => p.finally(forgetRefs);
 
   async function pendingTip(branch: string): Promise<string | undefined> {
     const [tip, head] = await Promise.all([tipOf(branch), headCommit()]);
@@ -178,7 +149,7 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
 
   async function mergeIntoWorking(branch: string, message: string, trailers?: Trailers): Promise<MergeResult> {
     const ticket = graph.writing();
-    const r = await moved(store.mergeBranch({ source: branch, into: workingBranch, message, ...(trailers ? { trailers } : {}) }));
+    const r = await store.mergeBranch({ source: branch, into: workingBranch, message, ...(trailers ? { trailers } : {}) });
     if (r.status === "merged") graph.learn(r.sha, (await store.parentsOf(r.sha)) ?? [], ticket);
     return r;
   }
@@ -208,22 +179,22 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
       const branch = branchOf(project, stream);
       return taskCommits.find(await tipOf(branch), task, fingerprint);
     },
-    commitWorking: (files, message, trailers, opts) => committed(workingBranch, () => store.commitFiles({ branch: workingBranch, files, message, trailers, ...(opts ?? {}) })),
+    commitWorking: (files, message, trailers, opts) => committed(() => store.commitFiles({ branch: workingBranch, files, message, trailers, ...(opts ?? {}) })),
     async commitStream(project, stream, files, message, trailers, allowed) {
       assertAllowedPaths(files.map((f) => f.path), allowed);
       // A stream already merged restarts from the working branch (a fast-forward of its ref), so new work builds on
       // what people changed since, not on the stream's old tip.
       const branch = branchOf(project, stream);
-      // From the view: refs moved by someone else meanwhile make the compare-and-swaps below fail or retry.
+      // Refs moved by someone else meanwhile make the compare-and-swaps below fail or retry.
       const [tip, head] = await Promise.all([tipOf(branch), headCommit()]);
       if (tip && head && tip !== head && (await graph.isAncestor(tip, head))) {
-        await moved(store.moveBranch(branch, head, tip));
+        await store.moveBranch(branch, head, tip);
       }
-      const r = await committed(branch, () => store.commitFiles({ branch, base: workingBranch, files, message, trailers }), files);
+      const r = await committed(() => store.commitFiles({ branch, base: workingBranch, files, message, trailers }), files);
       taskCommits.wrote(r, trailers);
       return r;
     },
-    commitBranch: (branch, files, message, trailers) => committed(branch, () => store.commitFiles({ branch, base: workingBranch, files, message, trailers })),
+    commitBranch: (branch, files, message, trailers) => committed(() => store.commitFiles({ branch, base: workingBranch, files, message, trailers })),
     async close() {
       await store.close();
     },
