@@ -1,6 +1,6 @@
 // `ateams status` for people: per project what needs a person first, then one row per stream and per task.
 import { formatTokens, formatUsd } from "../agency/usage.ts";
-import { formatCondition, type AcceptanceView, type Attention, type ProjectReport, type StatusReport } from "../status/report.ts";
+import { formatCondition, type AcceptanceView, type Attention, type ProjectReport, type StatusReport } from "../status/status-view.ts";
 import type { UsageTotals } from "../agency/usage.ts";
 
 function table(rows: string[][]): string[] {

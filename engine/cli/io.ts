@@ -1,6 +1,6 @@
 // The CLI's view of the outside world, injectable so commands run in-process under test.
 import type { GitHubForge } from "../github/index.ts";
-import type { GitHubSettings } from "../github-mode/context.ts";
+import type { GitHubSettings } from "../github-mode/github-run-context.ts";
 
 export interface CliIO {
   stdout: (text: string) => void;

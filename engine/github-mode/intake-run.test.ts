@@ -24,7 +24,7 @@ import { loadAgency } from "../agency/load-agency.ts";
 import type { AgencyModel } from "../agency/model.ts";
 import type { Status } from "../agency/types.gen.ts";
 import { serializeStatus } from "../status/serialize.ts";
-import type { GitHubRunContext } from "./context.ts";
+import type { GitHubRunContext } from "./github-run-context.ts";
 import { runIntake, type IntakeReport } from "./intake-run.ts";
 
 type Obj = Record<string, any>;

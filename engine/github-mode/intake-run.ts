@@ -7,7 +7,7 @@ import { authorize } from "../commands/authorize.ts";
 import { commandRegistry } from "../commands/registry.ts";
 import { cachedPermissionLookup, pollSince, type AgencyEvent } from "../github/index.ts";
 import type { AgencyModel } from "../agency/model.ts";
-import type { GitHubRunContext } from "./context.ts";
+import type { GitHubRunContext } from "./github-run-context.ts";
 import { IntakeState } from "../intake/intake-state.ts";
 import { cursorFrom, withCursor } from "./poll-cursor.ts";
 import { processEvent, type EventRun } from "./process-event.ts";

@@ -21,7 +21,7 @@ import { intakeEvent } from "./event-intake.ts";
 import { applyCommands, effectsOf, helpReply, type NamedEffect } from "../intake/apply-commands.ts";
 import { combinedAcknowledgement } from "./acknowledgement.ts";
 import { commentPlace, type CommentPlace } from "./comment-context.ts";
-import type { GitHubRunContext } from "./context.ts";
+import type { GitHubRunContext } from "./github-run-context.ts";
 import type { IntakeState } from "../intake/intake-state.ts";
 import { formatTrailers } from "../agency/commit-trailers.ts";
 

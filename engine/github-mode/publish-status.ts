@@ -6,7 +6,7 @@ import { sameBody } from "../github/same-body.ts";
 import type { ProjectPlan } from "../plan/types.ts";
 import type { Templates } from "../prompts/templates.ts";
 import { statusCommentBody } from "../publish/pr-bodies.ts";
-import type { GitHubRunContext } from "./context.ts";
+import type { GitHubRunContext } from "./github-run-context.ts";
 
 const STAMP = /^\*\*ateams status\*\* · .* · updated (\S+)\s*$/m;
 

@@ -16,7 +16,7 @@ import { parsePrMeta } from "../publish/pr-meta.ts";
 import { silentProgress } from "../run/progress.ts";
 import { openWorkspace } from "../run/workspace.ts";
 import { serializeStatus } from "../status/serialize.ts";
-import type { GitHubRunContext } from "./context.ts";
+import type { GitHubRunContext } from "./github-run-context.ts";
 import { publishPullRequests } from "./publish.ts";
 
 let repo: TempRepo;

@@ -16,7 +16,7 @@ import type { ReconcilePlan } from "../plan/types.ts";
 import { parseAssemblySummary } from "../publish/assembly-summary.ts";
 import { githubLinks } from "../publish/pr-bodies.ts";
 import type { AgencyModel } from "../agency/model.ts";
-import type { GitHubRunContext } from "./context.ts";
+import type { GitHubRunContext } from "./github-run-context.ts";
 import { localAgencyBranches, type LocalBranches } from "./publish-branches.ts";
 import { assemblyPullRequest, learningPullRequest, planPullRequest, streamPullRequest, type PrKind, type ProjectPublishing, type WantedPullRequest } from "./publish-specs.ts";
 import { publishStatusComment } from "./publish-status.ts";

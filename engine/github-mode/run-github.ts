@@ -22,7 +22,7 @@ import { recordStream } from "../status/record.ts";
 import { fingerprintTasks } from "../plan/fingerprint.ts";
 import { streamFingerprint } from "../plan/plan-project.ts";
 import type { Templates } from "../prompts/templates.ts";
-import type { GitHubRunContext, GitHubSettings } from "./context.ts";
+import type { GitHubRunContext, GitHubSettings } from "./github-run-context.ts";
 import { runIntake, type IntakeReport } from "./intake-run.ts";
 import { preparePlanBranches } from "./plan-branch.ts";
 import { publishPullRequests, type PublishReport } from "./publish.ts";

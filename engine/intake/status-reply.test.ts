@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ProjectReport } from "../status/report.ts";
+import type { ProjectReport } from "../status/status-view.ts";
 import { renderStatusReply } from "./status-reply.ts";
 
 const report = (attention: ProjectReport["attention"]): ProjectReport =>

@@ -5,7 +5,7 @@ import { planAgency } from "../plan/plan.ts";
 import { streamFingerprint } from "../plan/plan-project.ts";
 import type { Templates } from "../prompts/templates.ts";
 import type { AgencyModel } from "../agency/model.ts";
-import { formatCondition, projectReport, type Attention, type ProjectReport } from "../status/report.ts";
+import { formatCondition, projectReport, type Attention, type ProjectReport } from "../status/status-view.ts";
 
 const HINT: Record<Attention["kind"], string | null> = {
   "awaiting-approval": "`/approve [option]` on the plan PR",

@@ -3,7 +3,7 @@ import { ZERO } from "../plan/estimate.ts";
 import type { Action, ProjectPlan } from "../plan/types.ts";
 import type { Agency, Project } from "../agency/types.gen.ts";
 import { directorHandle, streamReview } from "./approval.ts";
-import { primary } from "./report.ts";
+import { primary } from "./status-view.ts";
 
 const project = (over: Partial<ProjectPlan> = {}): ProjectPlan => ({ id: "p", stage: "in-review", summary: "streams awaiting verification or review", oversight: "review-streams", actions: [], blocked: [], taughtSince: [], estimate: ZERO, ...over }) as ProjectPlan;
 const action = (kind: Action["kind"], stream: string, after: string[] = []): Action => ({

@@ -2,8 +2,8 @@
 // again and, when stream jobs have new work they can start, sends one `repository_dispatch` that starts the next
 // wave (engine/plan/continuation.ts decides; this sends).
 import { createGitHubClient } from "../../github/index.ts";
-import { githubSettingsFrom } from "../../github-mode/context.ts";
-import { decideContinuation } from "../../plan/continuation.ts";
+import { githubSettingsFrom } from "../../github-mode/github-run-context.ts";
+import { decideContinuation } from "../../plan/next-wave.ts";
 import { startableWork } from "../../plan/stream-work.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";

@@ -7,7 +7,7 @@ import { loadTemplates } from "../../prompts/templates.ts";
 import { createProgress } from "../../run/progress.ts";
 import { missingProvider } from "../../llm/providers.ts";
 import { InvalidSpecsError, runAgency, type RunReport } from "../../run/run-agency.ts";
-import { githubSettingsFrom } from "../../github-mode/context.ts";
+import { githubSettingsFrom } from "../../github-mode/github-run-context.ts";
 import { actionsEvent, runGitHub } from "../../github-mode/run-github.ts";
 import { WorkspaceError } from "../../run/workspace.ts";
 import { RepoLockedError } from "../../forge/index.ts";

@@ -4,7 +4,7 @@ import { fingerprintTasks } from "../../plan/fingerprint.ts";
 import { streamFingerprint } from "../../plan/plan-project.ts";
 import type { Workspace } from "../../run/workspace.ts";
 import type { LoadedProject } from "../../agency/model.ts";
-import { projectReport, statusReport } from "../../status/report.ts";
+import { projectReport, statusReport } from "../../status/status-view.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { renderStatus } from "../format-status.ts";
 import { EXIT, type CliIO } from "../io.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideContinuation } from "./continuation.ts";
+import { decideContinuation } from "./next-wave.ts";
 
 describe("decideContinuation", () => {
   it("dispatches the next wave, numbered, only for work that could not start when this wave began", () => {
