@@ -1,4 +1,4 @@
-// The answer to /status: what `ateams status` shows for one project (status/report.ts), as Markdown for a PR or
+// The answer to /status: what `ateams status` shows for one project (status/status-view.ts), as Markdown for a PR or
 // issue comment. What needs a person comes first, with the command that resolves it where they are reading.
 import { fingerprintTasks } from "../plan/fingerprint.ts";
 import { planAgency } from "../plan/plan.ts";

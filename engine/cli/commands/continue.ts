@@ -1,6 +1,6 @@
 // `ateams continue`: the pipeline's last job. After a wave's reconcile has merged what the stream jobs did, it plans
 // again and, when stream jobs have new work they can start, sends one `repository_dispatch` that starts the next
-// wave (engine/plan/continuation.ts decides; this sends).
+// wave (engine/plan/next-wave.ts decides; this sends).
 import { createGitHubClient } from "../../github/index.ts";
 import { githubSettingsFrom } from "../../github-mode/github-run-context.ts";
 import { decideContinuation } from "../../plan/next-wave.ts";
