@@ -11,4 +11,5 @@ export * from "./errors.ts";
 export { assertSafeRepoPath } from "./safe-path.ts";
 export { acquireRepoLock, RepoLockedError, type LockOwner, type RepoLock } from "./repo-lock.ts";
 export { removeGitLocksLeftBy } from "./left-git-locks.ts";
+export { KeyedMutex } from "./keyed-mutex.ts";
 export { createGitRunner, gitProcessesStarted, type GitRunner } from "./git-runner.ts";

@@ -30,6 +30,8 @@ import { appendRecords, metricsFile, type MetricsRecord, type TaskRecord } from 
 import { logPath, taskInputs } from "./task-inputs.ts";
 import { readFileSync } from "node:fs";
 import { joinInside, pathProblem } from "../forge/safe-path.ts";
+import { KeyedMutex } from "../forge/index.ts";
+import type { Workspace } from "./workspace.ts";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { parseTrailers } from "../agency/commit-trailers.ts";
@@ -94,7 +96,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
     let sha = prior.sha;
     if (!current) {
       sha = (
-        await withBranchLock(branch, () =>
+        await withBranchLock(ws, branch, () =>
           ws.commitStream(project.id, stream.id, files.map((f) => ({ path: outputPath(f.path), content: f.content })), `${project.id}/${task.id}: ${task.title} (restored from ${prior.sha.slice(0, 8)})`, prior.trailers, allowed),
         )
       ).sha;
@@ -172,7 +174,7 @@ async function attemptTask(ctx: RunContext, model: AgencyModel, project: LoadedP
       ended("accepted", work.model, verdict);
       // Reading the log and the metrics and committing them are one step per branch: two tasks of one specialist
       // finishing together must both keep their entry.
-      const commit = await withBranchLock(branch, async () => {
+      const commit = await withBranchLock(ws, branch, async () => {
         // The stream's files as they stand: on its branch while that holds unmerged work, else on the working branch
         // (a merged branch may be gone, deleted with its pull request).
         const source = (await ws.streamPending(project.id, stream.id)) ? branch : "HEAD";
@@ -341,20 +343,14 @@ export async function commitAttemptRecords(ctx: RunContext, project: LoadedProje
   const ws = ctx.ws;
   const branch = ws.streamBranchOf(project.id, stream);
   const path = ws.repoPath(metricsFile(project.dir, stream));
-  await withBranchLock(branch, async () => {
+  await withBranchLock(ws, branch, async () => {
     const source = (await ws.streamPending(project.id, stream)) ? branch : "HEAD";
     const content = appendRecords(await ws.store.readFile(source, path), records);
     await ws.commitStream(project.id, stream, [{ path, content }], `${project.id}/${task}: metrics of an attempt that did not finish`, trailers({ project: project.id, kind: "metrics", stream, task }), { files: [path] });
   });
 }
 
-const branchLocks = new Map<string, Promise<unknown>>();
-
-/** Serialises read-modify-commit steps on one branch within this process. */
-function withBranchLock<T>(branch: string, work: () => Promise<T>): Promise<T> {
-  const prior = branchLocks.get(branch) ?? Promise.resolve();
-  const next = prior.then(work, work);
-  branchLocks.set(branch, next.catch(() => undefined));
-  return next;
-}
+/** Read-modify-commit steps on one stream branch of one repository, one at a time within this process. */
+const streamLocks = new KeyedMutex();
+const withBranchLock = <T>(ws: Workspace, branch: string, work: () => Promise<T>): Promise<T> => streamLocks.run(`${ws.repoRoot}\0${branch}`, work);
 
