@@ -389,9 +389,11 @@ export type { Estimate };
 /** Done under an older version of its role that differs only in lessons (a role file edit makes the task stale). */
 function taughtSinceOf(model: AgencyModel, project: LoadedProject, prints: ReadonlyMap<string, TaskFingerprint>): { task: string; role: string }[] {
   const out: { task: string; role: string }[] = [];
+  const versions = new Map<string, string>(); // one digest per role, not one per task
+  const versionOf = (role: string) => versions.get(role) ?? versions.set(role, roleVersion(model, role)).get(role)!;
   for (const [id, fp] of prints) {
     const rec = project.status?.tasks?.[id];
-    if (rec?.fingerprint === fp.fingerprint && rec.roleVersion && rec.roleVersion !== roleVersion(model, fp.task.role)) out.push({ task: id, role: fp.task.role });
+    if (rec?.fingerprint === fp.fingerprint && rec.roleVersion && rec.roleVersion !== versionOf(fp.task.role)) out.push({ task: id, role: fp.task.role });
   }
   return out;
 }

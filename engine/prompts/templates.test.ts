@@ -36,7 +36,7 @@ describe("templates", () => {
   });
 });
 
-describe("render memo", () => {
+describe("render", () => {
   it("gives the same text for an equal view, and tells undefined from absent as strict mode does", () => {
     const t = templatesFrom(new Map([["x", "{{a}}-{{b}}"]]));
     expect(t.render("x", { a: 1, b: 2 })).toBe("1-2\n");

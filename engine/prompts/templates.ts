@@ -53,7 +53,6 @@ function compile(src: string): Handlebars.TemplateDelegate {
 export function templatesFrom<V extends object = Record<string, object>>(sources: ReadonlyMap<string, string>): Templates<V> {
   const compiled = new Map<string, Handlebars.TemplateDelegate>();
   const digests = new Map<string, string>();
-  const rendered = new Map<string, string>();
   const need = <T>(map: Map<string, T>, name: string, make: (src: string) => T): T => {
     let v = map.get(name);
     if (v === undefined) {
@@ -68,42 +67,14 @@ export function templatesFrom<V extends object = Record<string, object>>(sources
     names: () => [...sources.keys()],
     digest: (name) => need(digests, name, (src) => createHash("sha256").update(src).digest("hex")),
     render(name, view) {
-      const key = memoKey(name, view);
-      const hit = key === undefined ? undefined : rendered.get(key);
-      if (hit !== undefined) return hit;
       const t = need(compiled, name, compile);
-      let text: string;
       try {
-        text = t(view).replace(/\n{3,}/g, "\n\n").trim() + "\n";
+        return t(view).replace(/\n{3,}/g, "\n\n").trim() + "\n";
       } catch (e) {
         throw new TemplateError(`templates/${name}.hbs: ${(e as Error).message}`, { cause: e });
       }
-      if (key !== undefined) {
-        if (rendered.size >= MAX_RENDERED) rendered.clear();
-        rendered.set(key, text);
-      }
-      return text;
     },
   };
   // The sources decide which names exist at run time; V only narrows what callers may ask for.
   return untyped as unknown as Templates<V>;
-}
-
-// A render is a pure function of template and view, and a run renders the same prompts again after every finished
-// action (fingerprints cover them): remember recent ones by their view's exact JSON.
-const MAX_RENDERED = 2_000;
-
-class NotPlainData extends Error {}
-
-/** The view as JSON, undefined kept distinct from absent (strict mode tells them apart); none for other data. */
-function memoKey(name: string, view: object): string | undefined {
-  try {
-    return `${name}\0${JSON.stringify(view, (_k, v: unknown) => {
-      if (v === undefined) return "\0undefined";
-      if (typeof v === "function" || v instanceof Map || v instanceof Set) throw new NotPlainData();
-      return v;
-    })}`;
-  } catch {
-    return undefined; // not plain data (or cyclic): render without remembering
-  }
 }
