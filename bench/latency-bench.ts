@@ -5,7 +5,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
+import { gitProcessesStarted } from "../engine/forge/index.ts";
 import { runAgency } from "../engine/run/run-agency.ts";
 import { gitIn } from "../test/support/git-repo.ts";
 import { startModelServer, type Arrival } from "./model-server.ts";
@@ -52,6 +54,18 @@ async function freshRepo(root: string, name: string, dag: BenchTask[]): Promise<
   return join(dir, "agency");
 }
 
+/** How long spawn() itself holds the event loop here: Node waits until the child has exec'd. */
+async function processStartMs(): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now();
+    const child = spawn("git", ["--version"], { stdio: "ignore" });
+    times.push(performance.now() - t0);
+    await new Promise((resolve) => child.on("close", resolve));
+  }
+  return median(times);
+}
+
 /** Prints the two figures; false when a run does not finish. */
 export async function runLatencyBenchmarks(): Promise<boolean> {
   const root = await mkdtemp(join(tmpdir(), "ateams-latency-bench-"));
@@ -90,21 +104,30 @@ export async function runLatencyBenchmarks(): Promise<boolean> {
 
     const instant = await startModelServer({ latencyMs: 0 });
     const perTask: number[] = [];
+    const busy: number[] = [];
+    const processes: number[] = [];
     try {
       for (let i = 0; i < ZERO_RUNS; i++) {
         const agency = await freshRepo(root, `zero-${i}`, dag);
+        const g0 = gitProcessesStarted();
+        const elu = performance.eventLoopUtilization();
         const t0 = performance.now();
         const r = await runAgency({ agencyDir: agency, projects: ["dag"], concurrency, env: { OPENAI_BASE_URL: instant.url, OPENAI_API_KEY: "bench" }, progress: { emit: () => undefined } });
         perTask.push((performance.now() - t0) / dag.length);
+        busy.push(performance.eventLoopUtilization(elu).active / dag.length);
+        processes.push((gitProcessesStarted() - g0) / dag.length);
         if (r.exitCode !== 0) ok = false;
       }
     } finally {
       await instant.stop();
     }
     const cost = median(perTask.slice(1));
+    const start = await processStartMs();
     console.log(`\n## the engine's own cost at 0 ms model latency (a durable commit per task), ${ZERO_RUNS} runs`);
     console.log(`wall ÷ tasks: ${perTask.map((x) => x.toFixed(1)).join(", ")} ms per task (first cold)`);
     console.log(`engine ms per task, median of the warm runs (goal ≤ 10): ${cost.toFixed(1)}${cost <= 10 ? "" : "  NOT MET"}`);
+    console.log(`  event loop busy:                  ${median(busy.slice(1)).toFixed(1)} ms per task`);
+    console.log(`  git processes started:            ${median(processes.slice(1)).toFixed(1)} per task; starting one blocks the event loop ${start.toFixed(1)} ms on this machine (spawn() of \`git --version\`, median of 20)`);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
