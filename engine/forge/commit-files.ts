@@ -23,6 +23,11 @@ export interface CommitFilesInput {
    * already wrote them (and may have written newer content since) passes false: only the index is updated.
    */
   writeWorktree?: boolean;
+  /**
+   * Told of the commit object with its parents once it is written and before the branch can point at it, so a
+   * caller that reads refs meanwhile already knows it (a retry after a lost race writes, and tells, another).
+   */
+  onCommit?: (sha: string, parents: readonly string[]) => void;
 }
 
 export interface CommitResult {
@@ -72,6 +77,7 @@ export async function commitFiles(ctx: StoreContext, input: CommitFilesInput): P
         ctx.writeCommit(built.tree, parent ? [parent] : [], message),
         ctx.workTree !== undefined && ctx.checkedOutRef().then((r) => r === ref),
       ]);
+      input.onCommit?.(commit, parent ? [parent] : []);
       // Worktree and index first: if we die before the ref moves, the user sees our files staged, not a commit
       // whose content their index silently reverts.
       if (checkedOut) {

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { simpleGit } from "simple-git";
@@ -71,6 +72,34 @@ describe("GitStore.commitFiles", () => {
     // Branched from HEAD by default: one commit on top of main.
     expect((await git.raw(["rev-parse", `${r.sha}^`])).trim()).toBe((await git.revparse(["main"])).trim());
     expect(r.parent).toBe((await git.revparse(["main"])).trim());
+  });
+
+  it("tells onCommit of the commit and its parents before the branch points at it", async () => {
+    const { dir, store } = await userRepo();
+    fsckDirs.push(dir);
+    const main = await store.resolveRef("main");
+    // Asked synchronously inside the callback: where the branch points at that moment.
+    const tip = (branch: string) => execFileSync("git", ["rev-parse", "-q", "--verify", `refs/heads/${branch}`], { cwd: dir, encoding: "utf8" }).trim() || undefined;
+    const told: { sha: string; parents: readonly string[]; tip: string | undefined }[] = [];
+    const tell = (branch: string) => (sha: string, parents: readonly string[]) => void told.push({ sha, parents, tip: tipOrNone(branch) });
+    const tipOrNone = (branch: string) => {
+      try {
+        return tip(branch);
+      } catch {
+        return undefined;
+      }
+    };
+    const first = await store.commitFiles({ branch: "ateams/p/s", base: "main", files: [{ path: "out/a.md", content: "a\n" }], message: "a", onCommit: tell("ateams/p/s") });
+    const second = await store.commitFiles({ branch: "ateams/p/s", files: [{ path: "out/a.md", content: "b\n" }], message: "b", onCommit: tell("ateams/p/s") });
+    const merged = await store.mergeBranch({ source: "ateams/p/s", into: "main", message: "merge", onCommit: tell("main") });
+    expect(told).toEqual([
+      { sha: first.sha, parents: [main], tip: undefined },
+      { sha: second.sha, parents: [first.sha], tip: first.sha },
+      { sha: merged.sha, parents: [main, second.sha], tip: main },
+    ]);
+    // Nothing written is not told.
+    await store.commitFiles({ branch: "ateams/p/s", files: [{ path: "out/a.md", content: "b\n" }], message: "b again", onCommit: tell("ateams/p/s") });
+    expect(told).toHaveLength(3);
   });
 
   it("makes no commit when the content is already there (a re-run)", async () => {

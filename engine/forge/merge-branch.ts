@@ -14,6 +14,8 @@ export interface MergeBranchInput {
   into: string;
   message: string;
   trailers?: Trailers;
+  /** As commitFiles' onCommit: the merge commit and its parents, before `into` can point at it. */
+  onCommit?: (sha: string, parents: readonly string[]) => void;
 }
 
 export type MergeResult =
@@ -49,6 +51,7 @@ export async function mergeBranch(ctx: StoreContext, input: MergeBranchInput): P
       // only an unchanged tree needs the ancestry question.
       if (tree === tip.tree && (await ctx.isAncestor(source, tip.oid))) return { status: "up-to-date", sha: tip.oid };
       const sha = await ctx.writeCommit(tree, [tip.oid, source], message);
+      input.onCommit?.(sha, [tip.oid, source]);
       if (ctx.workTree !== undefined && (await ctx.checkedOutRef()) === ref) await followInWorktree(ctx, "merge", tip.tree, tree);
       if (await ctx.casUpdateRef(ref, sha, tip.oid, `ateams: merge ${input.source} into ${input.into}`)) return { status: "merged", sha };
       last = { expected: tip.oid, actual: await ctx.resolveCommit(ref) };

@@ -31,10 +31,8 @@ export class CommitGraph {
   /** A commit this process wrote, with its parents: from now on questions about it need no git. */
   learn(sha: string, parents: readonly string[], ticket?: number): void {
     this.#parents.set(sha, parents);
-    // A commit seen at a ref before this write began existed already (same content, same second): it is not new.
-    // Seen since is this write's own ref move, read by a question asked meanwhile.
-    const seen = this.#seenAt.get(sha);
-    if (ticket !== undefined && !this.#writtenAt.has(sha) && (seen === undefined || seen >= ticket)) this.#writtenAt.set(sha, ticket);
+    // A commit already seen at a ref existed before this write (same content, same second): it is not new.
+    if (ticket !== undefined && !this.#writtenAt.has(sha) && !this.#seenAt.has(sha)) this.#writtenAt.set(sha, ticket);
   }
 
   /** A ref was just read and points at `sha` (call it when the answer arrives, not when it was asked). */

@@ -9,6 +9,8 @@ import { CommitGraph } from "./commit-graph.ts";
 import { TaskCommits, type TaskCommit } from "./task-commits.ts";
 import { outputKey, type LoadedProject, type OutputFile, type OutputObserver } from "../agency/model.ts";
 
+type OnCommit = (sha: string, parents: readonly string[]) => void;
+
 export class WorkspaceError extends Error {
   override name = "WorkspaceError";
 }
@@ -83,20 +85,20 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
       return sha;
     });
   }
-  /** Makes a commit of ours and learns it, so questions about it need no git. */
-  async function committed(write: () => Promise<CommitResult>, files?: FileChange[]): Promise<CommitResult> {
+  /**
+   * Makes a commit of ours: the graph learns it before its branch can point at it (a question asked meanwhile
+   * reads the new tip), and the files it wrote are noted for listing.
+   */
+  async function committed(commit: (onCommit: OnCommit) => Promise<CommitResult>, files?: FileChange[]): Promise<CommitResult> {
     const ticket = graph.writing();
-    const r = await write();
-    if (r.changed) {
-      graph.learn(r.sha, r.parent ? [r.parent] : [], ticket);
-      if (files) {
-        const summary = new Map<string, OutputFile | null>();
-        for (const f of files) {
-          const bytes = f.content === null ? undefined : typeof f.content === "string" ? Buffer.from(f.content, "utf8") : f.content;
-          summary.set(f.path, bytes ? { blob: gitBlobId(bytes), bytes: bytes.length } : null);
-        }
-        wrote.set(r.sha, { parent: r.parent, files: summary });
+    const r = await commit((sha, parents) => graph.learn(sha, parents, ticket));
+    if (r.changed && files) {
+      const summary = new Map<string, OutputFile | null>();
+      for (const f of files) {
+        const bytes = f.content === null ? undefined : typeof f.content === "string" ? Buffer.from(f.content, "utf8") : f.content;
+        summary.set(f.path, bytes ? { blob: gitBlobId(bytes), bytes: bytes.length } : null);
       }
+      wrote.set(r.sha, { parent: r.parent, files: summary });
     }
     return r;
   }
@@ -149,9 +151,7 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
 
   async function mergeIntoWorking(branch: string, message: string, trailers?: Trailers): Promise<MergeResult> {
     const ticket = graph.writing();
-    const r = await store.mergeBranch({ source: branch, into: workingBranch, message, ...(trailers ? { trailers } : {}) });
-    if (r.status === "merged") graph.learn(r.sha, (await store.parentsOf(r.sha)) ?? [], ticket);
-    return r;
+    return store.mergeBranch({ source: branch, into: workingBranch, message, ...(trailers ? { trailers } : {}), onCommit: (sha, parents) => graph.learn(sha, parents, ticket) });
   }
   return {
     store,
@@ -179,7 +179,7 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
       const branch = branchOf(project, stream);
       return taskCommits.find(await tipOf(branch), task, fingerprint);
     },
-    commitWorking: (files, message, trailers, opts) => committed(() => store.commitFiles({ branch: workingBranch, files, message, trailers, ...(opts ?? {}) })),
+    commitWorking: (files, message, trailers, opts) => committed((onCommit) => store.commitFiles({ branch: workingBranch, files, message, trailers, ...(opts ?? {}), onCommit })),
     async commitStream(project, stream, files, message, trailers, allowed) {
       assertAllowedPaths(files.map((f) => f.path), allowed);
       // A stream already merged restarts from the working branch (a fast-forward of its ref), so new work builds on
@@ -190,11 +190,11 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
       if (tip && head && tip !== head && (await graph.isAncestor(tip, head))) {
         await store.moveBranch(branch, head, tip);
       }
-      const r = await committed(() => store.commitFiles({ branch, base: workingBranch, files, message, trailers }), files);
+      const r = await committed((onCommit) => store.commitFiles({ branch, base: workingBranch, files, message, trailers, onCommit }), files);
       taskCommits.wrote(r, trailers);
       return r;
     },
-    commitBranch: (branch, files, message, trailers) => committed(() => store.commitFiles({ branch, base: workingBranch, files, message, trailers })),
+    commitBranch: (branch, files, message, trailers) => committed((onCommit) => store.commitFiles({ branch, base: workingBranch, files, message, trailers, onCommit })),
     async close() {
       await store.close();
     },
