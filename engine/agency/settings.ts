@@ -17,6 +17,9 @@ export function projectDirector(agency: Agency, project: Project | undefined): D
   return agency.directors.find((d) => d.id === id) ?? agency.directors[0];
 }
 
+/** The GitHub handle of the project's Director: who is asked to review, approve and answer. */
+export const directorHandle = (agency: Agency, project: Project | undefined): string => projectDirector(agency, project).github;
+
 export function oversightOf(model: AgencyModel, project: LoadedProject): Oversight {
   return project.spec.oversight ?? model.spec.defaults?.oversight ?? DEFAULTS.oversight;
 }

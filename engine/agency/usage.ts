@@ -19,6 +19,9 @@ export type UsageTotals = Required<Usage>;
 
 export const emptyUsage = (): UsageTotals => ({ calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 });
 
+/** A record's usage with every field counted (status.yaml leaves out what is zero). */
+export const usageTotals = (u: Usage | undefined): UsageTotals => ({ calls: u?.calls ?? 0, inputTokens: u?.inputTokens ?? 0, outputTokens: u?.outputTokens ?? 0, costUsd: u?.costUsd ?? 0 });
+
 export function costOf(tokens: TokenCount, price: Price): number {
   return (tokens.inputTokens * price.inputPerMTok + tokens.outputTokens * price.outputPerMTok) / 1e6;
 }

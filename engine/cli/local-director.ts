@@ -3,14 +3,14 @@
 // director. The name found is then authorized exactly as a commenter on GitHub is (commands/authorize.ts).
 import { execFileSync } from "node:child_process";
 import type { Agency, Project } from "../agency/types.gen.ts";
-import { projectDirector } from "../agency/settings.ts";
+import { directorHandle } from "../agency/settings.ts";
 
 export function localDirector(agency: Agency, project: Project | undefined, repoRoot: string, by: string | undefined): string {
   if (by !== undefined) return by.trim().replace(/^@/, "");
   const name = gitUserName(repoRoot)?.toLowerCase();
   const known = name ? agency.directors.find((d) => [d.id, d.github, d.name ?? ""].some((n) => n.toLowerCase() === name)) : undefined;
   if (known) return known.github;
-  return projectDirector(agency, project).github;
+  return directorHandle(agency, project);
 }
 
 function gitUserName(cwd: string): string | undefined {

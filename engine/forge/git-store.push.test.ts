@@ -4,7 +4,7 @@ import { simpleGit } from "simple-git";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitConflictError } from "./errors.ts";
 import { openGitStore, type GitStore } from "./git-store.ts";
-import { cloneRepo, commitCount, initBare, initRepo, isolateGitConfig, runRaceWorker, tempDirs, userCommit } from "../../test/support/forge/repos.ts";
+import { cloneRepo, initBare, initRepo, isolateGitConfig, runRaceWorker, tempDirs, userCommit } from "../../test/support/forge/repos.ts";
 import { fsck, listFiles } from "../../test/support/git-health.ts";
 import { TRAILER_KEYS } from "./trailers.ts";
 

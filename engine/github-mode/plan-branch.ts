@@ -5,7 +5,7 @@ import { formatBranchName, planBranch } from "../forge/index.ts";
 import { oversightOf } from "../prompts/views.ts";
 import { approveInText } from "../rewrite/plan-yaml.ts";
 import type { AgencyModel } from "../agency/model.ts";
-import { directorHandle } from "../status/approval.ts";
+import { directorHandle } from "../agency/settings.ts";
 import { trailers } from "../run/run-context.ts";
 import type { Workspace } from "../run/workspace.ts";
 

@@ -11,7 +11,7 @@ import { assemblyPrBody, learningPrBody, planPrBody, streamPrBody, type Links } 
 import type { AgencyModel, LoadedProject } from "../agency/model.ts";
 import type { Stream } from "../agency/types.gen.ts";
 import { isBlocked } from "../status/conditions.ts";
-import { directorHandle } from "../status/approval.ts";
+import { directorHandle } from "../agency/settings.ts";
 
 export type PrKind = "plan" | "stream" | "assembly" | "learning";
 export type StreamState = "in-progress" | "ready-for-review" | "blocked";

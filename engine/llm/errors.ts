@@ -1,6 +1,6 @@
 // Typed errors for the model layer. Provider SDK errors are wrapped into these at the boundary (openai-errors.ts),
 // so the run loop maps outcomes by class and `isRetryable`, never by message text.
-import type { ChatMessage, CompletionResult } from "./types.ts";
+import type { CompletionResult } from "./types.ts";
 
 export class LlmError extends Error {
   /** Whether the same call may succeed if simply made again later. */

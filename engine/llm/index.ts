@@ -6,6 +6,6 @@ export { LlmRefusalError, LlmReplyTooLargeError } from "./reply-errors.ts";
 export { createOpenAIModel, type OpenAIModelSettings } from "./openai-model.ts";
 export { completeStructured, type StructuredOptions, type StructuredRequest, type StructuredResult } from "./structured.ts";
 export { toStrictSchema } from "./strict-schema.ts";
-export { runTool, type ToolHandler, type ToolRequest } from "./run-tool.ts";
+export type { ToolHandler } from "./run-tool.ts";
 export { withRetries, parseRetryAfterMs, retryDelayMs, type RetryOptions, type Sleep } from "./retry.ts";
 export { cacheKey, createFileCache, withCache, DEFAULT_CACHE_DIR, type ResponseCache } from "./cache.ts";

@@ -53,7 +53,7 @@ export interface CompletionRequest {
 export interface ToolCall {
   id: string;
   name: string;
-  /** Raw JSON text as the model wrote it; it may be invalid, so parsing is the caller's (tool loop's) job. */
+  /** Raw JSON text as the model wrote it; it may be invalid, so parsing is runTool's job (run-tool.ts). */
   arguments: string;
 }
 

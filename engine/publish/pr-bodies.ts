@@ -10,7 +10,7 @@ import type { AgencyModel, LoadedProject } from "../agency/model.ts";
 import type { Stream } from "../agency/types.gen.ts";
 import { formatPrMeta, statusMarker, type PrMeta } from "./pr-meta.ts";
 import { trueCondition } from "../status/conditions.ts";
-import { projectDirector } from "../agency/settings.ts";
+import { directorHandle, projectDirector } from "../agency/settings.ts";
 
 export interface Links {
   /** Turns a repository path on a branch into a link; plain paths when no web URL is known. */
@@ -96,7 +96,7 @@ export function assemblyPrBody(templates: Templates, model: AgencyModel, project
 export function learningPrBody(templates: Templates, model: AgencyModel, project: LoadedProject, analysis: string, meta: PrMeta): string {
   return templates.render("pr/learning", {
     project: project.spec,
-    director: projectDirector(model.spec, project.spec).github,
+    director: directorHandle(model.spec, project.spec),
     analysis: analysis.trim(),
     meta: formatPrMeta(meta),
   });

@@ -1,6 +1,7 @@
 // The metrics of one action (schemas/metrics.schema.json): a record per model call it makes, repairs and tool rounds
 // included, and how a task attempt ended. A finished task takes its records into its own commit; what is left (a
-// failed attempt, planning, stream checks, assembly) goes to the project's file with its status (run-agency.ts).
+// failed attempt, planning, stream checks, assembly) goes to the project's file with its status, or in a `--stream` job to its stream's file on the stream
+// branch (run-action.ts).
 import type { AgentDeps } from "../agents/call.ts";
 import type { LoadedProject } from "../agency/model.ts";
 import type { Action } from "../plan/types.ts";

@@ -86,4 +86,18 @@ describe("CommitGraph", () => {
     expect(await g.isAncestor("t1", "Y")).toBe(true);
     expect(asked).toContain("t1≤Y");
   });
+
+  it("a commit already seen at a ref before the write that makes it again began is not new (same content, same second)", async () => {
+    const asked: string[] = [];
+    const g = new CommitGraph(async (a, b) => {
+      asked.push(`${a}≤${b}`);
+      return true;
+    });
+    g.seen("t1"); // an earlier run's identical commit, on its branch
+    g.seen("Z"); // a ref that may contain it
+    g.learn("t1", ["H0"], g.writing());
+    // Not "Z cannot contain t1": t1 existed before the write, so git is asked (through its parent, H0).
+    expect(await g.isAncestor("t1", "Z")).toBe(true);
+    expect(asked).toEqual(["H0≤Z", "t1≤Z"]);
+  });
 });

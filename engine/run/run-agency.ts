@@ -16,12 +16,11 @@ import { prepareSandbox } from "../tools/sandbox/isolation.ts";
 import { acceptMergedStreams } from "./accept-merged.ts";
 import { Budget } from "../llm/budget.ts";
 import { trailers, type RunContext } from "./run-context.ts";
-import { isExecutable } from "./executors.ts";
 import { errorLine, type RunNotes } from "./record-failure.ts";
 import { runAction, runKey, type RunTally } from "./run-action.ts";
 import { settleConditions } from "./settle-conditions.ts";
 import { schedule } from "./scheduler.ts";
-import { startableActions } from "./startable.ts";
+import { scopeOf, startableActions } from "./startable.ts";
 import { stuckReport } from "./stuck-report.ts";
 import type { Progress } from "./progress.ts";
 import { createModelRegistry, type ProviderSettings } from "../llm/providers.ts";
@@ -142,7 +141,7 @@ async function reconcile(ws: Workspace, opts: RunOptions, [templates, firstModel
   // Records are timed to the millisecond (a task's bar on the report's timeline), unless a test fixes the clock.
   const metricsClock = opts.now ?? (() => new Date().toISOString());
   // A fan-out job (--stream) runs only its streams' tasks; everything else waits for the full run.
-  const inScope = (a: Action) => isExecutable(a.kind) && (!streams || (!!a.stream && streams.includes(a.stream) && a.kind === "run-task"));
+  const inScope = scopeOf(streams);
   const tried = (a: Action) => attempted.has(runKey(a));
   try {
     await schedule({

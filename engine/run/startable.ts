@@ -3,6 +3,7 @@
 // alongside its merges, were tried and removed: at realistic model latency neither changed the wall time beyond
 // its noise, `npm run bench -- latency`.)
 import type { Action, ReconcilePlan } from "../plan/types.ts";
+import { isExecutable } from "./executors.ts";
 
 export interface StartState {
   plan: ReconcilePlan;
@@ -12,6 +13,11 @@ export interface StartState {
   inScope(a: Action): boolean;
   /** Started already in this run with these inputs: never twice. */
   tried(a: Action): boolean;
+}
+
+/** What a run carries out: the kinds the engine executes, and in a `--stream` job only its streams' tasks. */
+export function scopeOf(streams: readonly string[] | undefined): (a: Action) => boolean {
+  return (a) => isExecutable(a.kind) && (!streams || (!!a.stream && streams.includes(a.stream) && a.kind === "run-task"));
 }
 
 /** Actions to start, in the order to start them; the scheduler takes them in order while slots are free. */

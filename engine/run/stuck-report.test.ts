@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ZERO } from "../plan/estimate.ts";
 import type { Action, ActionKind, ReconcilePlan } from "../plan/types.ts";
-import { isExecutable } from "./executors.ts";
+import { scopeOf } from "./startable.ts";
 import { stuckReport, type EndState } from "./stuck-report.ts";
 
 /** A task action `name` of `stream`, or a stream's action for the stream `name`. */
@@ -40,7 +40,7 @@ const state = (plan: ReconcilePlan, over: Partial<EndState> = {}): EndState => {
   return {
     plan,
     stopped: new Set(),
-    inScope: (a) => isExecutable(a.kind) && (!streams || (!!a.stream && streams.includes(a.stream) && a.kind === "run-task")),
+    inScope: scopeOf(streams),
     tried: () => false,
     left: () => false,
     ...over,

@@ -1,6 +1,6 @@
 // The git side of a run: where the agency lives in the repository, which branch is being worked on, where each
 // stream's outputs are observed, and the two kinds of commit a run makes (stream branch, working branch).
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { formatBranchName, openGitStore, streamBranch, type CommitResult, type FileChange, type GitStore, type MergeResult, type Trailers } from "../forge/index.ts";
 import { assertAllowedPaths, resolveInside, type AllowedPaths } from "../forge/safe-path.ts";
@@ -103,8 +103,9 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
     return r;
   }
 
-  async function pendingTip(branch: string): Promise<string | undefined> {
-    const [tip, head] = await Promise.all([tipOf(branch), headCommit()]);
+  /** The branch's tip while it holds commits the working branch (at `head`, read now when not given) lacks. */
+  async function pendingTip(branch: string, headNow: Promise<string | undefined> = headCommit()): Promise<string | undefined> {
+    const [tip, head] = await Promise.all([tipOf(branch), headNow]);
     if (!tip || !head) return tip;
     return (await graph.isAncestor(tip, head)) ? undefined : tip;
   }
@@ -139,7 +140,8 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
     const out = await observeOutputsOnDisk(project);
     const streams = project.plan?.streams ?? [];
     // All streams at once: their tips are one pipelined round of reads, not one round trip each.
-    const tips = await Promise.all(streams.map((s) => pendingTip(branchOf(project.id, s.id))));
+    const head = streams.length ? headCommit() : undefined;
+    const tips = await Promise.all(streams.map((s) => pendingTip(branchOf(project.id, s.id), head)));
     for (const [i, stream] of streams.entries()) {
       const tip = tips[i];
       if (!tip) continue;

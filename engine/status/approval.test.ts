@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ZERO } from "../plan/estimate.ts";
 import type { Action, ProjectPlan } from "../plan/types.ts";
 import type { Agency, Project } from "../agency/types.gen.ts";
-import { directorHandle, streamReview } from "./approval.ts";
+import { streamReview } from "./approval.ts";
+import { directorHandle } from "../agency/settings.ts";
 import { primary } from "./status-view.ts";
 
 const project = (over: Partial<ProjectPlan> = {}): ProjectPlan => ({ id: "p", stage: "in-review", summary: "streams awaiting verification or review", oversight: "review-streams", actions: [], blocked: [], taughtSince: [], estimate: ZERO, ...over }) as ProjectPlan;

@@ -1,14 +1,9 @@
-// Who the Director is, and whether a stream may be accepted by a person right now, as pure checks. Recording an
+// Whether a stream may be accepted by a person right now, as a pure check. Recording an
 // approval is the command pipeline's (intake/apply-effect.ts); this only decides.
 import type { ProjectPlan } from "../plan/types.ts";
-import type { Agency, Project, Status } from "../agency/types.gen.ts";
+import type { Status } from "../agency/types.gen.ts";
 import { blockedCondition } from "./conditions.ts";
-import { projectDirector } from "../agency/settings.ts";
 
-/** The GitHub handle of the project's director: project.director (an id), else the agency's first director. */
-export function directorHandle(agency: Agency, project: Project): string {
-  return projectDirector(agency, project).github;
-}
 
 export type ReviewDecision =
   | { kind: "accept"; fingerprint: string }

@@ -2,9 +2,9 @@
 // the caller loads, plans and computes stream fingerprints; this only decides how each piece reads.
 import type { Action, ProjectPlan, Stage } from "../plan/types.ts";
 import type { LoadedProject } from "../agency/model.ts";
-import type { Acceptance, Condition, Usage } from "../agency/types.gen.ts";
+import type { Acceptance, Condition } from "../agency/types.gen.ts";
 import { blockedCondition, fails, holds, isBlocked } from "./conditions.ts";
-import type { UsageTotals } from "../agency/usage.ts";
+import { usageTotals, type UsageTotals } from "../agency/usage.ts";
 
 /** A recorded condition, or `Pending` for a task nothing has been recorded for yet. */
 export interface ConditionView {
@@ -148,7 +148,7 @@ export function projectReport({ project, plan, streamFingerprints, branches }: P
         conditions,
         tier: rec?.tier ?? null,
         model: rec?.model ?? null,
-        usage: usageView(rec?.usage),
+        usage: usageTotals(rec?.usage),
         revisions: rec?.revisions ?? 0,
         attempts: rec?.attempts ?? 0,
         escalations: rec?.escalations ?? 0,
@@ -219,7 +219,7 @@ export function projectReport({ project, plan, streamFingerprints, branches }: P
       : null,
     conditions: (status?.conditions ?? []).map(conditionView),
     attention: attention(project, plan, streams),
-    usage: usageView(status?.usage),
+    usage: usageTotals(status?.usage),
     streams,
     tasks,
   };
@@ -233,7 +233,7 @@ export function statusReport(projects: ProjectReport[]): StatusReport {
       outputTokens: t.outputTokens + p.usage.outputTokens,
       costUsd: Math.round((t.costUsd + p.usage.costUsd) * 1e6) / 1e6,
     }),
-    usageView(undefined),
+    usageTotals(undefined),
   );
   return { projects, totals };
 }
@@ -300,6 +300,3 @@ function acceptanceView(a: Acceptance | undefined, current: string | undefined):
   return { fingerprint: a.fingerprint, by: a.by ?? null, at: a.at, commit: a.commit ?? null, current: a.fingerprint === current };
 }
 
-export function usageView(u: Usage | undefined): UsageTotals {
-  return { calls: u?.calls ?? 0, inputTokens: u?.inputTokens ?? 0, outputTokens: u?.outputTokens ?? 0, costUsd: u?.costUsd ?? 0 };
-}
