@@ -2,23 +2,9 @@ import { describe, expect, it } from "vitest";
 import { ZERO } from "../plan/estimate.ts";
 import type { Action, ActionKind, ReconcilePlan } from "../plan/types.ts";
 import { startableActions, type StartState } from "./startable.ts";
+import { planAction } from "../../test/support/plan-actions.ts";
 
-const act = (kind: ActionKind, name: string, after: string[] = [], project = "p"): Action => ({
-  id: `${kind}:${project}/${name}`,
-  kind,
-  project,
-  stream: kind === "merge-stream" || kind === "verify-stream" ? name : null,
-  task: kind === "run-task" ? name : null,
-  role: null,
-  agent: "engine",
-  tier: null,
-  model: null,
-  reason: "",
-  routing: null,
-  fingerprint: `fp-${name}`,
-  after,
-  estimate: ZERO,
-}) as Action;
+const act = (kind: ActionKind, name: string, after: string[] = [], project = "p"): Action => planAction(kind, name, { after, project });
 
 const planOf = (...actions: Action[]): ReconcilePlan => {
   const projects = [...new Set(actions.map((a) => a.project))].map((id) => ({

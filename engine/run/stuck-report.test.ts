@@ -3,25 +3,9 @@ import { ZERO } from "../plan/estimate.ts";
 import type { Action, ActionKind, ReconcilePlan } from "../plan/types.ts";
 import { scopeOf } from "./startable.ts";
 import { stuckReport, type EndState } from "./stuck-report.ts";
+import { planAction } from "../../test/support/plan-actions.ts";
 
-/** A task action `name` of `stream`, or a stream's action for the stream `name`. */
-const act = (kind: ActionKind, name: string, { after = [], stream = name }: { after?: string[]; stream?: string } = {}): Action =>
-  ({
-    id: `${kind}:p/${name}`,
-    kind,
-    project: "p",
-    stream: kind === "run-task" || kind === "verify-task" || kind === "merge-stream" || kind === "verify-stream" ? stream : null,
-    task: kind === "run-task" || kind === "verify-task" ? name : null,
-    role: null,
-    agent: "engine",
-    tier: null,
-    model: null,
-    reason: "",
-    routing: null,
-    fingerprint: `fp-${name}`,
-    after,
-    estimate: ZERO,
-  }) as Action;
+const act = (kind: ActionKind, name: string, opts: { after?: string[]; stream?: string } = {}): Action => planAction(kind, name, opts);
 
 /** A task and its check, as the planner adds them. */
 const task = (name: string, stream: string, after: string[] = []): [Action, Action] => {
