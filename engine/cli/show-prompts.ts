@@ -1,7 +1,7 @@
 // `ateams plan --show-prompts`: for each action, the messages its model call would send, rendered by the same
 // functions the run renders them with. A Specialist's task message needs the repository (upstream outputs on their
 // stream branches, resources); outside a git repository only the system messages are shown.
-import { systemPromptFor } from "../plan/system-prompt.ts";
+import { systemPromptFor } from "./system-prompt.ts";
 import type { Action } from "../plan/types.ts";
 import { specialistTaskMessage } from "../prompts/specialist-prompt.ts";
 import type { Templates } from "../prompts/templates.ts";

@@ -5,7 +5,7 @@
 // Reading files: the planner itself reads none. Loading specs (engine/agency/load-agency.ts) and templates
 // (engine/prompts/templates.ts) is a separate step its caller runs first; neither is reached from engine/plan, and
 // node:fs is forbidden below so that stays true.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { expect, it } from "vitest";
 import { importsOf, tsFiles } from "./imports.ts";
@@ -41,3 +41,19 @@ it("loads no module that spawns or does I/O from the planner's entry (engine/pla
   expect(entries.length).toBeGreaterThan(0);
   expect(forbiddenReached(entries)).toEqual([]);
 });
+
+// Handed an adapter (a memory ranker that may call an embeddings endpoint), a pure module could still wait on I/O.
+// The planner waits on nothing: what needs a ranker (`ateams plan --show-prompts`, which finished tasks a lesson
+// changes) is the CLI's step after planning (engine/cli/system-prompt.ts, taught-since.ts).
+it("waits on nothing: no module in engine/plan is async", () => {
+  const waiting = tsFiles(join(root, "engine/plan"))
+    .filter((f) => !f.endsWith(".test.ts"))
+    .filter((f) => /\basync\b|\bawait\b|\bPromise\b/.test(codeOnly(readFileSync(f, "utf8"))))
+    .map((f) => relative(root, f));
+  expect(waiting).toEqual([]);
+});
+
+/** Source without comments and string literals (an action kind is spelled "await-review"). */
+function codeOnly(source: string): string {
+  return source.replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, "").replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""');
+}

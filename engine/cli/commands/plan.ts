@@ -6,7 +6,7 @@ import { promptsFor } from "../show-prompts.ts";
 import { COMMON_OPTIONS, parse } from "../args.ts";
 import { EXIT, UsageError, type CliIO } from "../io.ts";
 import { loadAndPlan } from "../load-or-report.ts";
-import { recallChangedSince } from "../../plan/taught-since.ts";
+import { recallChangedSince } from "../taught-since.ts";
 import { createMemoryRanker } from "../../vector-index/create-ranker.ts";
 
 export const PLAN_HELP = `Usage: ateams plan [--agency <dir>] [--project <id>]... [--json | --format table|json|mermaid] [--show-prompts] [--matrix | --wave]

@@ -6,7 +6,7 @@ import type { Templates } from "../prompts/templates.ts";
 import { specialistSystem } from "../prompts/specialist-prompt.ts";
 import { collaboratorView, learningView, pmView } from "../prompts/views.ts";
 import { assertNever } from "../agency/assert-never.ts";
-import type { Action } from "./types.ts";
+import type { Action } from "../plan/types.ts";
 import { recallForProject, recallForTask } from "../memory/recall.ts";
 import type { MemoryRanker } from "../memory/ranker.ts";
 

@@ -4,7 +4,7 @@
 import type { AgencyModel } from "../agency/model.ts";
 import { recallForTask } from "../memory/recall.ts";
 import type { MemoryRanker } from "../memory/ranker.ts";
-import type { ReconcilePlan } from "./types.ts";
+import type { ReconcilePlan } from "../plan/types.ts";
 
 export async function recallChangedSince(model: AgencyModel, plan: ReconcilePlan, ranker: MemoryRanker): Promise<ReconcilePlan> {
   const projects = await Promise.all(
